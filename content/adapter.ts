@@ -1,0 +1,60 @@
+// The one interface every platform adapter implements. Everything platform-specific (selectors,
+// labels, URL shapes, how to send) lives behind it in content/<platform>/; the shared content
+// runtime (content/runtime.ts) does observing, batching, reporting and the send protocol.
+import type {
+  AdapterHealthState,
+  ConversationSnapshot,
+  MessageSnapshot,
+  Platform,
+  ThreadSnapshot,
+} from '../lib/model';
+
+export interface HealthReport {
+  state: AdapterHealthState;
+  /** Which anchor is missing, in words: shown to the user and counted. */
+  reason?: string;
+}
+
+export interface ConversationTarget {
+  nativeId: string;
+  title: string;
+}
+
+export interface PlatformAdapter {
+  readonly platform: Platform;
+
+  /** Whether the adapter acts on this URL at all (Messenger: only under /messages). */
+  isActiveUrl(url: URL): boolean;
+
+  /** Logged in and recognised, or why not. Cheap: called after each batch of mutations. */
+  health(doc: Document): HealthReport;
+
+  // ---- reading: row-level, so the runtime re-parses only what changed ----
+
+  /** Rendered chat-list rows, top to bottom. */
+  chatRows(doc: Document): Element[];
+  /** One chat-list row → snapshot (without listRank, which the runtime sets), or null if not a conversation row. */
+  parseChatRow(row: Element): Omit<ConversationSnapshot, 'listRank'> | null;
+
+  /** The open thread's conversation, or null when none is open. */
+  openConversation(doc: Document): ThreadSnapshot['conversation'] | null;
+  /** Rendered message rows of the open thread, top (oldest) to bottom (newest). */
+  messageRows(doc: Document): Element[];
+  /** One message row → snapshot, or null for rows that are not messages (date dividers…). */
+  parseMessageRow(row: Element, conversation: ThreadSnapshot['conversation']): MessageSnapshot | null;
+
+  /**
+   * From a mutated node, the row it belongs to: lets the runtime map mutation records to the few
+   * rows that changed instead of rescanning the page.
+   */
+  rowOf(node: Node): { kind: 'chat' | 'message'; row: Element } | null;
+
+  // ---- sending (only ever on the user's explicit Send) ----
+
+  /** Make `target` the open thread (WhatsApp: click its row; IG/Messenger: navigate to its URL). */
+  navigateTo(doc: Document, target: ConversationTarget): Promise<boolean>;
+  /** The composer element of the open thread, or null. */
+  composer(doc: Document): HTMLElement | null;
+  /** Submit what the composer holds (WhatsApp: click Send; IG/Messenger: Enter, Send as fallback). */
+  submit(doc: Document, composer: HTMLElement): Promise<boolean>;
+}

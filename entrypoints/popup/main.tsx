@@ -1,0 +1,3 @@
+import { render } from 'preact';
+
+render(<main>Unified Inbox</main>, document.getElementById('app')!);

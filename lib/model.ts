@@ -1,0 +1,211 @@
+// The platform-neutral model shared by content scripts, the background and the UI.
+// Ids are derived from platform ids so the same thing seen twice gets the same id.
+
+export const PLATFORMS = ['whatsapp', 'instagram', 'messenger'] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+/** Human-readable platform names (shown in the UI and used as accessible labels). */
+export const PLATFORM_LABEL: Record<Platform, string> = {
+  whatsapp: 'WhatsApp',
+  instagram: 'Instagram',
+  messenger: 'Messenger',
+};
+
+/** Hard caps on anything scraped from a page (untrusted input). */
+export const LIMITS = {
+  /** A message's text; 100,000 characters must survive unchanged. */
+  textChars: 200_000,
+  titleChars: 1_000,
+  previewChars: 2_000,
+  nativeIdChars: 512,
+  conversationsPerBatch: 2_000,
+  messagesPerBatch: 2_000,
+  attachmentsPerMessage: 32,
+  /** What a user may send in one reply, before platform limits. */
+  outgoingChars: 8_000,
+} as const;
+
+/** Maximum characters each platform accepts in one message. */
+export const PLATFORM_TEXT_LIMIT: Record<Platform, number> = {
+  whatsapp: 8_000,
+  instagram: 1_000,
+  messenger: 8_000,
+};
+
+export type AdapterHealthState =
+  | 'ok'
+  | 'loading'
+  | 'not-logged-in'
+  | 'layout-unknown'
+  | 'pin-required'
+  | 'inactive'; // e.g. "Use here" takeover, or a page outside the messages area
+
+export interface AdapterHealth {
+  platform: Platform;
+  state: AdapterHealthState;
+  /** Why, in words (e.g. which anchor stopped matching). */
+  reason?: string;
+  checkedAt: number;
+}
+
+export type AttachmentKind = 'image' | 'video' | 'audio' | 'document' | 'sticker' | 'gif' | 'other';
+
+export interface Attachment {
+  kind: AttachmentKind;
+  /** A label for the placeholder, e.g. "Photo", a file name or the caption. */
+  label: string;
+}
+
+export interface Quote {
+  sender: string;
+  text: string;
+}
+
+export interface Sender {
+  name: string;
+  isSelf: boolean;
+}
+
+/**
+ * How a message reached its current state.
+ * received: an incoming message. pending/sent/delivered/read: our own, as the page shows it.
+ */
+export type MessageStatus = 'received' | 'pending' | 'sent' | 'delivered' | 'read' | 'failed';
+
+/** How precise `sentAt` is: WhatsApp gives minutes, Instagram/Messenger only days or nothing. */
+export type TimePrecision = 'minute' | 'day' | 'none';
+
+export interface Conversation {
+  /** `${platform}:${nativeId}` */
+  id: string;
+  platform: Platform;
+  /** The platform's own id (WhatsApp: derived from the chat, see the adapter; IG/Messenger: thread id). */
+  nativeId: string;
+  title: string;
+  isGroup: boolean;
+  /** Whether the platform shows the conversation as unread. */
+  unread: boolean;
+  /** Unread number where the platform shows one (WhatsApp); null where it only shows read/unread. */
+  unreadCount: number | null;
+  muted: boolean;
+  archived: boolean;
+  pinned: boolean;
+  /** Last message preview (from the chat list or the newest thread message). */
+  preview: string;
+  /** Epoch ms of the newest message known (list time or thread), null if unknown. */
+  lastMessageAt: number | null;
+  /** Position in the platform's own chat list at the last scrape (0 = top); tie-breaker for ordering. */
+  listRank: number | null;
+  /** Set when the user linked this conversation to a person (issue 5). */
+  personId?: string | null;
+  /** Epoch ms when we first saw it, and last changed it. */
+  firstSeenAt: number;
+  updatedAt: number;
+}
+
+export interface Message {
+  /** `${conversationId}:${nativeId}` */
+  id: string;
+  conversationId: string;
+  platform: Platform;
+  /** Platform message id (WhatsApp msgid from data-id, Instagram mid.$…, Messenger derived). */
+  nativeId: string;
+  sender: Sender;
+  text: string;
+  /** Epoch ms, null when the page shows no time for it. */
+  sentAt: number | null;
+  timePrecision: TimePrecision;
+  /** Sort key within the conversation (ascending = older first). Assigned by the merge. */
+  order: number;
+  status: MessageStatus;
+  attachments: Attachment[];
+  quote: Quote | null;
+  /** A row that is a notice rather than a message (kept out of previews). */
+  system: boolean;
+  /** True when the page showed the text cut ("Read more") and we may not have all of it. */
+  truncated: boolean;
+  /** Set by the encryption layer (issue 4). */
+  encrypted?: boolean;
+  firstSeenAt: number;
+  updatedAt: number;
+}
+
+// ---- What content scripts report (snapshots of what the page shows) ----
+
+/** One chat-list row as the page shows it. */
+export interface ConversationSnapshot {
+  nativeId: string;
+  title: string;
+  isGroup: boolean;
+  unread: boolean;
+  unreadCount: number | null;
+  muted: boolean;
+  archived: boolean;
+  pinned: boolean;
+  preview: string;
+  /** Best-effort parse of the row's time label, epoch ms; null if unparseable. */
+  lastMessageAt: number | null;
+  /** Index in the rendered list, top = 0. */
+  listRank: number | null;
+}
+
+/** One message row as the page shows it. */
+export interface MessageSnapshot {
+  nativeId: string;
+  sender: Sender;
+  text: string;
+  sentAt: number | null;
+  timePrecision: TimePrecision;
+  status: MessageStatus;
+  attachments: Attachment[];
+  quote: Quote | null;
+  system: boolean;
+  truncated: boolean;
+}
+
+/** The open thread: which conversation, and its rendered messages in DOM (top-to-bottom) order. */
+export interface ThreadSnapshot {
+  conversation: Pick<ConversationSnapshot, 'nativeId' | 'title' | 'isGroup'>;
+  /** Contiguous run of rendered messages, oldest first, exactly as they stand in the DOM. */
+  messages: MessageSnapshot[];
+}
+
+export function conversationId(platform: Platform, nativeId: string): string {
+  return `${platform}:${nativeId}`;
+}
+
+export function messageId(convId: string, nativeId: string): string {
+  return `${convId}:${nativeId}`;
+}
+
+/** Outgoing replies, durable in the store so a send survives the worker being stopped. */
+export type OutboxState = 'queued' | 'posting' | 'sent' | 'failed';
+
+export type SendFailureReason =
+  | 'no-tab' // no tab of that platform is open
+  | 'chat-not-found' // the conversation could not be opened in the page
+  | 'composer-rejected' // the composer did not accept the text
+  | 'draft-present' // the user has a draft in the page's composer; we never clobber it
+  | 'too-long' // longer than the platform accepts
+  | 'no-echo' // the message never appeared as an outgoing bubble
+  | 'not-ready' // the page is logged out, loading or its layout is not recognised
+  | 'interrupted'; // the tab went away mid-post
+
+export interface OutboxEntry {
+  /** Random id chosen when the user pressed Send. */
+  id: string;
+  conversationId: string;
+  platform: Platform;
+  text: string;
+  state: OutboxState;
+  reason?: SendFailureReason;
+  /** Human-readable detail for a failure. */
+  detail?: string;
+  createdAt: number;
+  updatedAt: number;
+  /** When the current posting attempt began (used to look for an echo before re-posting). */
+  attemptStartedAt?: number;
+  attempts: number;
+  /** The stored message the echo became, once seen. */
+  messageId?: string;
+}

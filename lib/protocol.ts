@@ -1,0 +1,171 @@
+// Runtime messages between contexts, each validated by a schema on receipt.
+// Everything a content script sends is untrusted page-derived data: shapes, types and sizes
+// are checked here before anything reaches the store.
+import * as v from 'valibot';
+import { LIMITS, PLATFORMS, type Platform } from './model';
+
+const str = (max: number) => v.pipe(v.string(), v.maxLength(max));
+const id = v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.nativeIdChars));
+const time = v.nullable(v.pipe(v.number(), v.finite()));
+
+export const PlatformSchema = v.picklist(PLATFORMS);
+
+export const HealthStateSchema = v.picklist([
+  'ok',
+  'loading',
+  'not-logged-in',
+  'layout-unknown',
+  'pin-required',
+  'inactive',
+]);
+
+export const AttachmentSchema = v.strictObject({
+  kind: v.picklist(['image', 'video', 'audio', 'document', 'sticker', 'gif', 'other']),
+  label: str(LIMITS.titleChars),
+});
+
+export const MessageSnapshotSchema = v.strictObject({
+  nativeId: id,
+  sender: v.strictObject({ name: str(LIMITS.titleChars), isSelf: v.boolean() }),
+  text: str(LIMITS.textChars),
+  sentAt: time,
+  timePrecision: v.picklist(['minute', 'day', 'none']),
+  status: v.picklist(['received', 'pending', 'sent', 'delivered', 'read', 'failed']),
+  attachments: v.pipe(v.array(AttachmentSchema), v.maxLength(LIMITS.attachmentsPerMessage)),
+  quote: v.nullable(v.strictObject({ sender: str(LIMITS.titleChars), text: str(LIMITS.previewChars) })),
+  system: v.boolean(),
+  truncated: v.boolean(),
+});
+
+export const ConversationSnapshotSchema = v.strictObject({
+  nativeId: id,
+  title: str(LIMITS.titleChars),
+  isGroup: v.boolean(),
+  unread: v.boolean(),
+  unreadCount: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1_000_000))),
+  muted: v.boolean(),
+  archived: v.boolean(),
+  pinned: v.boolean(),
+  preview: str(LIMITS.previewChars),
+  lastMessageAt: time,
+  listRank: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0))),
+});
+
+export const ThreadSnapshotSchema = v.strictObject({
+  conversation: v.strictObject({ nativeId: id, title: str(LIMITS.titleChars), isGroup: v.boolean() }),
+  messages: v.pipe(v.array(MessageSnapshotSchema), v.maxLength(LIMITS.messagesPerBatch)),
+});
+
+// ---- content script → background ----
+
+/** A batch of what the page shows. Acknowledged only after it is committed to the store. */
+export const IngestSchema = v.strictObject({
+  type: v.literal('ingest'),
+  platform: PlatformSchema,
+  batchId: id,
+  health: v.strictObject({ state: HealthStateSchema, reason: v.optional(str(LIMITS.previewChars)) }),
+  conversations: v.pipe(v.array(ConversationSnapshotSchema), v.maxLength(LIMITS.conversationsPerBatch)),
+  thread: v.nullable(ThreadSnapshotSchema),
+});
+
+export const SendFailureReasonSchema = v.picklist([
+  'no-tab',
+  'chat-not-found',
+  'composer-rejected',
+  'draft-present',
+  'too-long',
+  'no-echo',
+  'not-ready',
+  'interrupted',
+]);
+
+/** The content script's verdict on a send it was asked to make. */
+export const SendResultSchema = v.strictObject({
+  type: v.literal('send-result'),
+  platform: PlatformSchema,
+  outboxId: id,
+  ok: v.boolean(),
+  reason: v.optional(SendFailureReasonSchema),
+  detail: v.optional(str(LIMITS.previewChars)),
+  /** The native id of the outgoing bubble that echoed the send. */
+  messageNativeId: v.optional(id),
+  conversationNativeId: v.optional(id),
+});
+
+/** A content script announcing it is up (after a load or reload); the background re-sends work. */
+export const HelloSchema = v.strictObject({
+  type: v.literal('hello'),
+  platform: PlatformSchema,
+});
+
+export const FromContentSchema = v.variant('type', [IngestSchema, SendResultSchema, HelloSchema]);
+
+// ---- extension pages (popup, side panel, options) → background ----
+
+export const SendRequestSchema = v.strictObject({
+  type: v.literal('send-request'),
+  outboxId: id,
+  conversationId: id,
+  text: v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.outgoingChars)),
+});
+
+export const RetrySendSchema = v.strictObject({
+  type: v.literal('retry-send'),
+  outboxId: id,
+});
+
+export const FromExtensionPageSchema = v.variant('type', [SendRequestSchema, RetrySendSchema]);
+
+// ---- background → content script ----
+
+export const SendCommandSchema = v.strictObject({
+  type: v.literal('send'),
+  outboxId: id,
+  conversationNativeId: id,
+  conversationTitle: str(LIMITS.titleChars),
+  text: v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.outgoingChars)),
+  /** Epoch ms when this send was first attempted; an echo since then means "already posted". */
+  attemptStartedAt: v.number(),
+  /** True when a previous attempt may have posted: look for the echo before posting again. */
+  checkEchoFirst: v.boolean(),
+});
+
+export const ToContentSchema = v.variant('type', [SendCommandSchema]);
+
+export type Ingest = v.InferOutput<typeof IngestSchema>;
+export type SendResult = v.InferOutput<typeof SendResultSchema>;
+export type Hello = v.InferOutput<typeof HelloSchema>;
+export type FromContent = v.InferOutput<typeof FromContentSchema>;
+export type SendRequest = v.InferOutput<typeof SendRequestSchema>;
+export type RetrySend = v.InferOutput<typeof RetrySendSchema>;
+export type FromExtensionPage = v.InferOutput<typeof FromExtensionPageSchema>;
+export type SendCommand = v.InferOutput<typeof SendCommandSchema>;
+
+/** Replies. */
+export type IngestAck = { ok: true; batchId: string } | { ok: false; error: string };
+export type SendCommandReply = { accepted: true } | { accepted: false; reason: string };
+
+/** The origins each platform's content script may speak from. */
+export const PLATFORM_ORIGINS: Record<Platform, readonly string[]> = {
+  whatsapp: ['https://web.whatsapp.com'],
+  instagram: ['https://www.instagram.com'],
+  messenger: ['https://www.facebook.com', 'https://www.messenger.com'],
+};
+
+/** The tab URL patterns where a platform's content script runs (for tabs.query). */
+export const PLATFORM_TAB_PATTERNS: Record<Platform, string[]> = {
+  whatsapp: ['https://web.whatsapp.com/*'],
+  instagram: ['https://www.instagram.com/direct/*'],
+  messenger: ['https://www.facebook.com/messages/*', 'https://www.messenger.com/*'],
+};
+
+export function parse<T extends v.GenericSchema>(
+  schema: T,
+  input: unknown,
+): { ok: true; value: v.InferOutput<T> } | { ok: false; error: string } {
+  const r = v.safeParse(schema, input);
+  if (r.success) return { ok: true, value: r.output };
+  const first = r.issues[0];
+  const path = first?.path?.map((p) => String(p.key)).join('.') ?? '';
+  return { ok: false, error: `${path ? path + ': ' : ''}${first?.message ?? 'invalid'}` };
+}

@@ -1,0 +1,32 @@
+import { defineConfig } from 'wxt';
+
+// Origins we read and post into. Kept exactly to the messengers (least privilege).
+export const MESSENGER_HOSTS = [
+  'https://web.whatsapp.com/*',
+  'https://www.instagram.com/*',
+  'https://www.facebook.com/*',
+  'https://www.messenger.com/*',
+];
+
+export default defineConfig({
+  modules: ['@wxt-dev/webextension-polyfill'],
+  imports: false,
+  manifest: ({ browser }) => ({
+    name: 'Unified Inbox',
+    description:
+      'WhatsApp Web, Instagram Direct and Messenger in one local inbox. Everything stays on your machine.',
+    permissions: ['storage', 'unlimitedStorage'],
+    host_permissions: MESSENGER_HOSTS,
+    action: { default_title: 'Unified Inbox' },
+    content_security_policy: {
+      extension_pages: "script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+    },
+    ...(browser === 'firefox'
+      ? { browser_specific_settings: { gecko: { id: 'unified-inbox@example.org', strict_min_version: '128.0' } } }
+      : {}),
+  }),
+  vite: () => ({
+    esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
+    resolve: { alias: { react: 'preact/compat', 'react-dom': 'preact/compat' } },
+  }),
+});
