@@ -8,6 +8,13 @@ export const MESSENGER_HOSTS = [
   'https://www.messenger.com/*',
 ];
 
+const GECKO = {
+  id: 'unified-inbox@example.org',
+  strict_min_version: '128.0',
+  // Nothing is collected: everything stays on the user's machine.
+  data_collection_permissions: { required: ['none'] },
+};
+
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
   imports: false,
@@ -21,9 +28,7 @@ export default defineConfig({
     content_security_policy: {
       extension_pages: "script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
     },
-    ...(browser === 'firefox'
-      ? { browser_specific_settings: { gecko: { id: 'unified-inbox@example.org', strict_min_version: '128.0' } } }
-      : {}),
+    ...(browser === 'firefox' ? { browser_specific_settings: { gecko: GECKO } } : {}),
   }),
   vite: () => ({
     esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
