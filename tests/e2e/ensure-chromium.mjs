@@ -1,0 +1,23 @@
+// Makes sure a Chromium is there for the browser tests and the demo: Debian's package when it is
+// missing and we are root, otherwise a clear message saying what to install.
+import { existsSync } from 'node:fs';
+import { execSync } from 'node:child_process';
+
+const path = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+if (!existsSync(path)) {
+  if (process.env.CHROME_PATH) {
+    console.error(`CHROME_PATH=${path} does not exist.`);
+    process.exit(1);
+  }
+  if (process.getuid?.() === 0) {
+    console.log("Chromium is missing: installing Debian's chromium package (apt-get)…");
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    execSync('apt-get update -qq && apt-get install -y -qq chromium', { stdio: 'inherit', env });
+  } else {
+    console.error(
+      'Chromium is needed at /usr/bin/chromium: run `sudo apt-get install -y chromium`,\n' +
+        'or set CHROME_PATH to a Chromium or Chrome binary.',
+    );
+    process.exit(1);
+  }
+}
