@@ -1,0 +1,351 @@
+// The one place page snapshots become stored records. Idempotent by construction: ids come from
+// platform ids, so the same batch applied twice, batches applied out of order, or a recycled
+// virtual-list node reporting an old message all leave one record per message. Nothing is ever
+// deleted because it left the DOM.
+import type { InboxDb } from './db';
+import {
+  conversationId,
+  messageId,
+  type Conversation,
+  type ConversationSnapshot,
+  type Message,
+  type MessageSnapshot,
+  type MessageStatus,
+  type OutboxEntry,
+  type Platform,
+  type ThreadSnapshot,
+} from './model';
+import type { Ingest } from './protocol';
+import { previewOf, sameMessageText } from './text';
+
+export interface MergeResult {
+  conversationsChanged: number;
+  messagesAdded: number;
+  messagesUpdated: number;
+  /** Outbox entries confirmed by an outgoing bubble in this batch. */
+  echoed: string[];
+}
+
+/** Forward-only status: a later scrape showing an older state (re-render) never downgrades. */
+const STATUS_RANK: Record<MessageStatus, number> = {
+  failed: 0,
+  pending: 1,
+  sent: 2,
+  delivered: 3,
+  read: 4,
+  received: 5,
+};
+
+function laterStatus(a: MessageStatus, b: MessageStatus): MessageStatus {
+  if (a === 'received' || b === 'received') return b;
+  return STATUS_RANK[b] >= STATUS_RANK[a] ? b : a;
+}
+
+export async function mergeIngest(db: InboxDb, batch: Ingest, now = Date.now()): Promise<MergeResult> {
+  const result: MergeResult = { conversationsChanged: 0, messagesAdded: 0, messagesUpdated: 0, echoed: [] };
+  await db.transaction('rw', [db.conversations, db.messages, db.outbox, db.health], async () => {
+    const prevHealth = await db.health.get(batch.platform);
+    const health = { platform: batch.platform, state: batch.health.state, reason: batch.health.reason, checkedAt: now };
+    if (!prevHealth || prevHealth.state !== health.state || prevHealth.reason !== health.reason) {
+      await db.health.put(health);
+    }
+    // A page we do not recognise, or one that is logged out, contributes nothing but its state.
+    if (batch.health.state !== 'ok') return;
+
+    for (const snap of batch.conversations) {
+      if (await upsertConversation(db, batch.platform, snap, now)) result.conversationsChanged++;
+    }
+    if (batch.thread) await mergeThread(db, batch.platform, batch.thread, now, result);
+  });
+  return result;
+}
+
+async function upsertConversation(
+  db: InboxDb,
+  platform: Platform,
+  snap: ConversationSnapshot,
+  now: number,
+): Promise<boolean> {
+  const id = conversationId(platform, snap.nativeId);
+  const old = await db.conversations.get(id);
+  if (!old) {
+    await db.conversations.put({
+      id,
+      platform,
+      nativeId: snap.nativeId,
+      title: snap.title,
+      isGroup: snap.isGroup,
+      unread: snap.unread,
+      unreadCount: snap.unreadCount,
+      muted: snap.muted,
+      archived: snap.archived,
+      pinned: snap.pinned,
+      preview: snap.preview,
+      lastMessageAt: snap.lastMessageAt,
+      listRank: snap.listRank,
+      personId: null,
+      firstSeenAt: now,
+      updatedAt: now,
+    });
+    return true;
+  }
+  const next: Conversation = {
+    ...old,
+    title: snap.title || old.title,
+    isGroup: snap.isGroup || old.isGroup,
+    unread: snap.unread,
+    unreadCount: snap.unreadCount,
+    muted: snap.muted,
+    archived: snap.archived,
+    pinned: snap.pinned,
+    listRank: snap.listRank,
+  };
+  // The list row always shows the newest message; its time label is coarser than the thread's
+  // (e.g. "Yesterday"), so a known later time is kept.
+  if (snap.preview !== '' && snap.preview !== old.preview) next.preview = snap.preview;
+  if (snap.lastMessageAt !== null && (old.lastMessageAt === null || snap.lastMessageAt > old.lastMessageAt)) {
+    next.lastMessageAt = snap.lastMessageAt;
+  }
+  return putIfChanged(db, old, next, now);
+}
+
+async function putIfChanged(db: InboxDb, old: Conversation, next: Conversation, now: number): Promise<boolean> {
+  const keys = Object.keys(next) as (keyof Conversation)[];
+  if (keys.every((k) => k === 'updatedAt' || old[k] === next[k])) return false;
+  next.updatedAt = now;
+  await db.conversations.put(next);
+  return true;
+}
+
+async function ensureConversation(
+  db: InboxDb,
+  platform: Platform,
+  conv: ThreadSnapshot['conversation'],
+  now: number,
+): Promise<Conversation> {
+  const id = conversationId(platform, conv.nativeId);
+  const old = await db.conversations.get(id);
+  if (old) return old;
+  const created: Conversation = {
+    id,
+    platform,
+    nativeId: conv.nativeId,
+    title: conv.title,
+    isGroup: conv.isGroup,
+    unread: false,
+    unreadCount: null,
+    muted: false,
+    archived: false,
+    pinned: false,
+    preview: '',
+    lastMessageAt: null,
+    listRank: null,
+    personId: null,
+    firstSeenAt: now,
+    updatedAt: now,
+  };
+  await db.conversations.put(created);
+  return created;
+}
+
+/** Smallest gap we subdivide before renumbering (floats near epoch-ms magnitudes keep ~1e-4). */
+const MIN_GAP = 1e-2;
+
+async function mergeThread(
+  db: InboxDb,
+  platform: Platform,
+  thread: ThreadSnapshot,
+  now: number,
+  result: MergeResult,
+): Promise<void> {
+  const conv = await ensureConversation(db, platform, thread.conversation, now);
+  // A recycled node can report the same message twice in one batch: keep the first.
+  const seen = new Set<string>();
+  const snaps = thread.messages.filter((m) => !seen.has(m.nativeId) && seen.add(m.nativeId));
+  if (snaps.length === 0) return;
+
+  const ids = snaps.map((m) => messageId(conv.id, m.nativeId));
+  const existing = await db.messages.bulkGet(ids);
+
+  // Known messages are anchors; runs of new ones are placed between their neighbouring anchors.
+  const orders: (number | undefined)[] = existing.map((m) => m?.order);
+  await assignOrders(db, conv.id, snaps, orders);
+
+  const toPut: Message[] = [];
+  for (let i = 0; i < snaps.length; i++) {
+    const snap = snaps[i]!;
+    const old = existing[i];
+    const id = ids[i]!;
+    if (!old) {
+      toPut.push(newMessage(conv, snap, id, orders[i]!, now));
+      result.messagesAdded++;
+      continue;
+    }
+    const updated = updatedMessage(old, snap, orders[i]!, now);
+    if (updated) {
+      toPut.push(updated);
+      result.messagesUpdated++;
+    }
+  }
+  if (toPut.length) await db.messages.bulkPut(toPut);
+
+  const added = toPut.filter((m) => m.firstSeenAt === now && m.sender.isSelf && !m.system);
+  if (added.length) result.echoed.push(...(await matchOutbox(db, conv.id, added, now)));
+
+  await reconcilePreview(db, conv.id, now);
+  if (result.messagesAdded || result.messagesUpdated) result.conversationsChanged++;
+}
+
+function newMessage(conv: Conversation, s: MessageSnapshot, id: string, order: number, now: number): Message {
+  return {
+    id,
+    conversationId: conv.id,
+    platform: conv.platform,
+    nativeId: s.nativeId,
+    sender: s.sender,
+    text: s.text,
+    sentAt: s.sentAt,
+    timePrecision: s.timePrecision,
+    order,
+    status: s.status,
+    attachments: s.attachments,
+    quote: s.quote,
+    system: s.system,
+    truncated: s.truncated,
+    firstSeenAt: now,
+    updatedAt: now,
+  };
+}
+
+function updatedMessage(old: Message, s: MessageSnapshot, order: number, now: number): Message | null {
+  const next: Message = { ...old, order };
+  next.status = laterStatus(old.status, s.status);
+  // Text changes when "Read more" was expanded, or the platform edited the message. A truncated
+  // re-render of a message we already have in full never shortens it.
+  if (s.text !== old.text && !(s.truncated && !old.truncated)) {
+    next.text = s.text;
+    next.truncated = s.truncated;
+  }
+  if (old.sentAt === null && s.sentAt !== null) {
+    next.sentAt = s.sentAt;
+    next.timePrecision = s.timePrecision;
+  }
+  if (s.attachments.length > old.attachments.length) next.attachments = s.attachments;
+  if (!old.quote && s.quote) next.quote = s.quote;
+  const changed =
+    next.order !== old.order ||
+    next.status !== old.status ||
+    next.text !== old.text ||
+    next.sentAt !== old.sentAt ||
+    next.attachments !== old.attachments ||
+    next.quote !== old.quote;
+  if (!changed) return null;
+  next.updatedAt = now;
+  return next;
+}
+
+/**
+ * Fill `orders` for new messages. Between two anchors: evenly inside the gap. Before the first
+ * anchor: between it and the stored message just below it. After the last: between it and the
+ * one just above, else by time or +1. With no anchor at all: after everything stored, or before
+ * everything when its times are older than the oldest stored (the user scrolled up).
+ */
+async function assignOrders(
+  db: InboxDb,
+  convId: string,
+  snaps: MessageSnapshot[],
+  orders: (number | undefined)[],
+): Promise<void> {
+  const range = () => db.messages.where('[conversationId+order]');
+  let i = 0;
+  while (i < snaps.length) {
+    if (orders[i] !== undefined) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < snaps.length && orders[j] === undefined) j++;
+    const run = snaps.slice(i, j); // new messages [i, j)
+    let lo: number | null = i > 0 ? orders[i - 1]! : null;
+    let hi: number | null = j < snaps.length ? orders[j]! : null;
+    if (i === 0 && j === snaps.length) {
+      const all = range().between([convId, -Infinity], [convId, Infinity]);
+      const oldest = await all.first();
+      const newest = await all.clone().last();
+      const firstTime = run.find((m) => m.sentAt !== null)?.sentAt ?? null;
+      if (oldest && newest) {
+        if (firstTime !== null && oldest.sentAt !== null && firstTime < oldest.sentAt) hi = oldest.order;
+        else lo = newest.order;
+      }
+    } else if (i === 0) {
+      lo = (await range().between([convId, -Infinity], [convId, hi!], true, false).last())?.order ?? null;
+    } else if (j === snaps.length) {
+      hi = (await range().between([convId, lo!], [convId, Infinity], false, true).first())?.order ?? null;
+    }
+    if (lo !== null && hi !== null && (hi - lo) / (run.length + 1) < MIN_GAP) {
+      // Too tight to subdivide: open a gap by shifting everything from `hi` up.
+      const by = run.length + 1;
+      const later = await range().between([convId, hi], [convId, Infinity], true, true).toArray();
+      await db.messages.bulkPut(later.map((m) => ({ ...m, order: m.order + by })));
+      for (let k = 0; k < orders.length; k++) if (orders[k] !== undefined && orders[k]! >= hi) orders[k] = orders[k]! + by;
+      hi += by;
+    }
+    placeRun(run, lo, hi).forEach((o, k) => (orders[i + k] = o));
+    i = j;
+  }
+}
+
+/** Orders for a run given the bounds (either may be unknown). Times are used where they fit. */
+function placeRun(run: MessageSnapshot[], lo: number | null, hi: number | null): number[] {
+  const n = run.length;
+  if (lo !== null && hi !== null) return run.map((_, k) => lo + ((hi - lo) * (k + 1)) / (n + 1));
+  if (hi !== null) return run.map((_, k) => hi - (n - k));
+  const out: number[] = [];
+  let prev = lo ?? -Infinity;
+  for (const m of run) {
+    const o = m.sentAt !== null && m.sentAt > prev ? m.sentAt : prev === -Infinity ? 0 : prev + 1;
+    out.push(o);
+    prev = o;
+  }
+  return out;
+}
+
+/** An outgoing bubble whose text matches a reply we are posting confirms that reply. */
+async function matchOutbox(db: InboxDb, convId: string, added: Message[], now: number): Promise<string[]> {
+  const entries = await db.outbox.where('conversationId').equals(convId).toArray();
+  const open = entries
+    .filter((e) => e.state === 'posting' || e.state === 'queued' || (e.state === 'failed' && e.reason === 'no-echo'))
+    .sort((a, b) => a.createdAt - b.createdAt);
+  const confirmed: string[] = [];
+  for (const m of added) {
+    if (entries.some((e) => e.messageId === m.id)) continue;
+    const entry = open.find((e) => !confirmed.includes(e.id) && sameMessageText(e.text, m.text));
+    if (!entry) continue;
+    confirmed.push(entry.id);
+    const done: OutboxEntry = { ...entry, state: 'sent', reason: undefined, detail: undefined, messageId: m.id, updatedAt: now };
+    await db.outbox.put(done);
+  }
+  return confirmed;
+}
+
+/** The conversation's preview follows its newest stored message when that is newer than the list's. */
+async function reconcilePreview(db: InboxDb, convId: string, now: number): Promise<void> {
+  const conv = await db.conversations.get(convId);
+  if (!conv) return;
+  const newest = await db.messages
+    .where('[conversationId+order]')
+    .between([convId, -Infinity], [convId, Infinity])
+    .reverse()
+    .filter((m) => !m.system)
+    .first();
+  if (!newest) return;
+  const next = { ...conv };
+  const time = newest.sentAt;
+  if (time !== null && (conv.lastMessageAt === null || time >= conv.lastMessageAt)) {
+    next.lastMessageAt = time;
+    next.preview = previewOf(newest);
+  } else if (conv.preview === '') {
+    next.preview = previewOf(newest);
+  }
+  await putIfChanged(db, conv, next, now);
+}
