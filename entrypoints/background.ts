@@ -1,8 +1,49 @@
+// The service worker: the store's only writer. It may be stopped at any moment; everything it must
+// remember is in IndexedDB, and it resumes the outbox whenever it starts.
+import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
+import { getDb } from '../lib/db';
+import { handleMessage, type BackgroundContext } from '../lib/background/handlers';
+import { resumePending, type TabPort } from '../lib/background/outbox';
+import type { Platform } from '../lib/model';
+import { PLATFORM_TAB_PATTERNS, type SendCommandReply } from '../lib/protocol';
+
+const SWEEP_ALARM = 'outbox-sweep';
 
 export default defineBackground({
   type: 'module',
   main() {
-    // Filled in by the walking skeleton (store, merge, routing, outbox).
+    const tabs: TabPort = {
+      async findTabs(platform: Platform) {
+        const found = await browser.tabs.query({ url: PLATFORM_TAB_PATTERNS[platform] });
+        // The tab the user looked at last is the one most likely logged in and awake.
+        return found
+          .filter((t) => t.id !== undefined && !t.discarded)
+          .sort((a, b) => Number(b.active) - Number(a.active) || (b.lastAccessed ?? 0) - (a.lastAccessed ?? 0))
+          .map((t) => t.id!);
+      },
+      async sendToTab(tabId, command) {
+        return (await browser.tabs.sendMessage(tabId, command)) as SendCommandReply;
+      },
+    };
+    const ctx: BackgroundContext = {
+      db: getDb(),
+      tabs,
+      extensionId: browser.runtime.id,
+      extensionBaseUrl: browser.runtime.getURL('/'),
+      log: (...args) => console.warn('[unified-inbox]', ...args),
+    };
+
+    // Registered synchronously at start so a message that woke the worker is not missed.
+    browser.runtime.onMessage.addListener((message: unknown, sender) => handleMessage(ctx, message, sender));
+
+    browser.tabs.onRemoved.addListener((tabId) => {
+      void resumePending(ctx.db, tabs, { tabGone: tabId }).catch((e) => ctx.log('resume failed', e));
+    });
+    browser.alarms.onAlarm.addListener((alarm) => {
+      if (alarm.name === SWEEP_ALARM) void resumePending(ctx.db, tabs).catch((e) => ctx.log('sweep failed', e));
+    });
+    void browser.alarms.create(SWEEP_ALARM, { periodInMinutes: 0.5 });
+    void resumePending(ctx.db, tabs).catch((e) => ctx.log('resume failed', e));
   },
 });

@@ -208,4 +208,6 @@ export interface OutboxEntry {
   attempts: number;
   /** The stored message the echo became, once seen. */
   messageId?: string;
+  /** The tab the current attempt was handed to (so a closed tab can be noticed). */
+  tabId?: number;
 }

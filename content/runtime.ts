@@ -1,0 +1,359 @@
+// The shared content-script runtime: watches the page through the platform adapter, reports what
+// changed to the background in acknowledged batches, and carries out send commands.
+// Cost is proportional to what changed: mutation records are mapped to their rows, only those rows
+// are re-parsed, and only snapshots that differ from what was last delivered are sent.
+import { LIMITS, type ConversationSnapshot, type MessageSnapshot, type ThreadSnapshot } from '../lib/model';
+import {
+  parse,
+  SendCommandSchema,
+  type FromContent,
+  type Ingest,
+  type SendCommand,
+  type SendCommandReply,
+  type SendResult,
+} from '../lib/protocol';
+import type { HealthReport, PlatformAdapter } from './adapter';
+import { performSend } from './send';
+
+export interface Transport {
+  /** Deliver to the background; resolves with its reply, rejects when it could not be reached. */
+  send(message: FromContent): Promise<unknown>;
+  /** Register the handler for commands from the background. */
+  onCommand(handler: (command: unknown) => Promise<SendCommandReply>): void;
+}
+
+export interface RuntimeOptions {
+  debounceMs?: number;
+  maxWaitMs?: number;
+  echoTimeoutMs?: number;
+  log?: (...args: unknown[]) => void;
+}
+
+export interface RuntimeHandle {
+  /** Resolves once everything observed so far has been acknowledged by the background. */
+  idle(): Promise<void>;
+  stop(): void;
+  /** Counters for tests and benchmarks. */
+  stats: { batches: number; rowsParsed: number; flushes: number };
+}
+
+const OBSERVED_ATTRIBUTES = [
+  'aria-label',
+  'aria-selected',
+  'data-icon',
+  'data-id',
+  'data-pre-plain-text',
+  'title',
+  'href',
+  'alt',
+  'src',
+];
+
+export function startContentRuntime(
+  adapter: PlatformAdapter,
+  doc: Document,
+  transport: Transport,
+  opts: RuntimeOptions = {},
+): RuntimeHandle {
+  const win = doc.defaultView!;
+  const debounceMs = opts.debounceMs ?? 100;
+  const maxWaitMs = opts.maxWaitMs ?? 500;
+  const log = opts.log ?? ((...a: unknown[]) => console.debug('[unified-inbox]', ...a));
+  const stats = { batches: 0, rowsParsed: 0, flushes: 0 };
+
+  // Per-node parse caches; a node that mutates is marked dirty and re-parsed once.
+  const chatCache = new WeakMap<Element, Omit<ConversationSnapshot, 'listRank'> | null>();
+  const msgCache = new WeakMap<Element, MessageSnapshot | null>();
+  const dirty = new Set<Element>();
+  // What the background has been sent (by native id), so unchanged rows are not re-sent.
+  let sentChats = new Map<string, string>();
+  let sentMsgs = new Map<string, string>();
+  let sentHealth = '';
+  let sentThreadId: string | null = null;
+  let lastUrl = win.location.href;
+  /** Outgoing bubbles this page has shown and when: lets a retried send find its earlier echo. */
+  const outgoingSeen = new Map<string, { text: string; firstSeen: number }>();
+
+  let batchSeq = 0;
+  const runId = Math.random().toString(36).slice(2, 10);
+  const queue: FromContent[] = [];
+  let pumping = false;
+  let idleWaiters: (() => void)[] = [];
+  let stopped = false;
+
+  // ---- observing ----
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let firstPendingAt = 0;
+  function schedule(): void {
+    if (stopped) return;
+    const now = Date.now();
+    if (!timer) firstPendingAt = now;
+    clearTimeout(timer);
+    const wait = Math.max(0, Math.min(debounceMs, firstPendingAt + maxWaitMs - now));
+    timer = setTimeout(flush, wait);
+  }
+
+  const observer = new MutationObserver((records) => {
+    for (const r of records) {
+      markRow(r.target);
+      r.addedNodes.forEach(markRow);
+    }
+    schedule();
+  });
+
+  function markRow(node: Node): void {
+    const hit = adapter.rowOf(node);
+    if (hit) dirty.add(hit.row);
+  }
+
+  // ---- reading ----
+  function readChats(): ConversationSnapshot[] {
+    const out: ConversationSnapshot[] = [];
+    adapter.chatRows(doc).forEach((row) => {
+      let snap = chatCache.get(row);
+      if (snap === undefined || dirty.has(row)) {
+        snap = adapter.parseChatRow(row);
+        chatCache.set(row, snap);
+        stats.rowsParsed++;
+      }
+      if (snap) out.push({ ...snap, listRank: out.length });
+    });
+    return out.slice(0, LIMITS.conversationsPerBatch);
+  }
+
+  function readThread(): { conversation: ThreadSnapshot['conversation']; messages: MessageSnapshot[] } | null {
+    const conversation = adapter.openConversation(doc);
+    if (!conversation) return null;
+    const messages: MessageSnapshot[] = [];
+    for (const row of adapter.messageRows(doc)) {
+      let snap = msgCache.get(row);
+      if (snap === undefined || dirty.has(row)) {
+        snap = adapter.parseMessageRow(row, conversation);
+        msgCache.set(row, snap);
+        stats.rowsParsed++;
+      }
+      if (snap) messages.push(snap);
+    }
+    return { conversation, messages };
+  }
+
+  function flush(): void {
+    timer = undefined;
+    if (stopped) return;
+    stats.flushes++;
+    read();
+    settle();
+  }
+
+  function read(): void {
+    const url = win.location.href;
+    const urlChanged = url !== lastUrl;
+    lastUrl = url;
+
+    let health: HealthReport;
+    try {
+      health = adapter.isActiveUrl(new URL(url)) ? adapter.health(doc) : { state: 'inactive', reason: 'outside the messages area' };
+    } catch (e) {
+      health = { state: 'layout-unknown', reason: `adapter failed: ${String(e)}` };
+    }
+    const healthKey = `${health.state}|${health.reason ?? ''}`;
+
+    if (health.state !== 'ok') {
+      dirty.clear();
+      if (healthKey !== sentHealth) {
+        sentHealth = healthKey;
+        // Back to ok later means everything is re-sent.
+        sentChats = new Map();
+        sentMsgs = new Map();
+        sentThreadId = null;
+        enqueue(ingest(health, [], null));
+      }
+      return;
+    }
+
+    let chats: ConversationSnapshot[] = [];
+    let thread: ThreadSnapshot | null = null;
+    try {
+      chats = readChats().filter((c) => {
+        const sig = JSON.stringify(c);
+        if (sentChats.get(c.nativeId) === sig) return false;
+        sentChats.set(c.nativeId, sig);
+        return true;
+      });
+      thread = changedThread(urlChanged);
+    } catch (e) {
+      log('reading the page failed', e);
+    }
+    dirty.clear();
+
+    if (chats.length === 0 && !thread && healthKey === sentHealth) return;
+    sentHealth = healthKey;
+    if (thread && thread.messages.length > LIMITS.messagesPerBatch) {
+      // Split long runs, each chunk overlapping the previous by one message (its anchor).
+      const step = LIMITS.messagesPerBatch - 1;
+      for (let i = 0; i < thread.messages.length - 1; i += step) {
+        const part = { conversation: thread.conversation, messages: thread.messages.slice(i, i + LIMITS.messagesPerBatch) };
+        enqueue(ingest(health, i === 0 ? chats : [], part));
+      }
+    } else {
+      enqueue(ingest(health, chats, thread));
+    }
+  }
+
+  /**
+   * The contiguous DOM run covering every changed message plus one unchanged neighbour on each
+   * side (the anchors that tell the store where new messages go).
+   */
+  function changedThread(force: boolean): ThreadSnapshot | null {
+    const t = readThread();
+    if (!t) return null;
+    const switched = t.conversation.nativeId !== sentThreadId;
+    let first = -1;
+    let last = -1;
+    const now = Date.now();
+    t.messages.forEach((m, i) => {
+      if (m.sender.isSelf && !outgoingSeen.has(m.nativeId)) {
+        outgoingSeen.set(m.nativeId, { text: m.text, firstSeen: now });
+        if (outgoingSeen.size > 500) outgoingSeen.delete(outgoingSeen.keys().next().value!);
+      }
+      const sig = JSON.stringify(m);
+      if (!switched && !force && sentMsgs.get(m.nativeId) === sig) return;
+      sentMsgs.set(m.nativeId, sig);
+      if (first < 0) first = i;
+      last = i;
+    });
+    if (switched) sentThreadId = t.conversation.nativeId;
+    if (first < 0) return switched ? { conversation: t.conversation, messages: [] } : null;
+    const from = Math.max(0, first - 1);
+    const to = Math.min(t.messages.length, last + 2);
+    return { conversation: t.conversation, messages: t.messages.slice(from, to) };
+  }
+
+  function ingest(health: HealthReport, conversations: ConversationSnapshot[], thread: ThreadSnapshot | null): Ingest {
+    return {
+      type: 'ingest',
+      platform: adapter.platform,
+      batchId: `${runId}-${++batchSeq}`,
+      health: health.reason ? { state: health.state, reason: health.reason.slice(0, LIMITS.previewChars) } : { state: health.state },
+      conversations,
+      thread,
+    };
+  }
+
+  // ---- delivering (at least once; the merge makes it exactly-once in effect) ----
+  function enqueue(message: FromContent): void {
+    queue.push(message);
+    stats.batches++;
+    if (queue.length > 50) {
+      // The background has been unreachable for a long while: drop the backlog and resend a full
+      // picture once it answers (bounded memory, nothing lost: the page still shows it all).
+      queue.splice(0, queue.length - 1);
+      sentChats = new Map();
+      sentMsgs = new Map();
+      sentThreadId = null;
+      schedule();
+    }
+    void pump();
+  }
+
+  async function pump(): Promise<void> {
+    if (pumping) return;
+    pumping = true;
+    let backoff = 200;
+    while (queue.length && !stopped) {
+      const message = queue[0]!;
+      let delivered = false;
+      try {
+        const reply = (await transport.send(message)) as { ok?: boolean; error?: string } | undefined;
+        if (reply?.ok) delivered = true;
+        else if (reply && reply.ok === false) {
+          // Rejected by the schema: retrying would not help. Logged for the developer.
+          log('background rejected a message', reply.error);
+          delivered = true;
+        }
+      } catch (e) {
+        log('background unreachable, will retry', String(e));
+      }
+      if (delivered) {
+        queue.shift();
+        backoff = 200;
+      } else {
+        await new Promise((r) => setTimeout(r, backoff));
+        backoff = Math.min(backoff * 2, 5_000);
+      }
+    }
+    pumping = false;
+    settle();
+  }
+
+  function settle(): void {
+    if (queue.length || timer || pumping) return;
+    const waiters = idleWaiters;
+    idleWaiters = [];
+    waiters.forEach((w) => w());
+  }
+
+  // ---- sending ----
+  const sends = new Map<string, Promise<SendResult>>();
+  let sendChain: Promise<unknown> = Promise.resolve();
+  transport.onCommand(async (raw) => {
+    const parsed = parse(SendCommandSchema, raw);
+    if (!parsed.ok) {
+      log('rejected command', parsed.error);
+      return { accepted: false, reason: 'invalid' };
+    }
+    const cmd: SendCommand = parsed.value;
+    const known = sends.get(cmd.outboxId);
+    if (known) {
+      // The same reply asked again (worker restarted): report the verdict again, never post twice.
+      void known.then((result) => enqueue(result));
+      return { accepted: true };
+    }
+    if (adapter.health(doc).state !== 'ok') return { accepted: false, reason: 'not-ready' };
+    const run = sendChain.then(() => performSend(adapter, doc, cmd, { echoTimeoutMs: opts.echoTimeoutMs, outgoingSeen }));
+    const result = run.catch(
+      (e): SendResult => ({ type: 'send-result', platform: adapter.platform, outboxId: cmd.outboxId, ok: false, reason: 'composer-rejected', detail: String(e).slice(0, 500) }),
+    );
+    sends.set(cmd.outboxId, result);
+    sendChain = result;
+    void result.then((r) => {
+      enqueue(r);
+      schedule(); // report the echo bubble promptly too
+    });
+    return { accepted: true };
+  });
+
+  // ---- start ----
+  observer.observe(doc.documentElement, {
+    subtree: true,
+    childList: true,
+    characterData: true,
+    attributes: true,
+    attributeFilter: OBSERVED_ATTRIBUTES,
+  });
+  const onNav = () => schedule();
+  win.addEventListener('popstate', onNav);
+  win.addEventListener('hashchange', onNav);
+  // Client-side navigation with history.pushState fires no event: a cheap URL check catches it.
+  const urlPoll = setInterval(() => {
+    if (win.location.href !== lastUrl) schedule();
+  }, 1_000);
+  enqueue({ type: 'hello', platform: adapter.platform });
+  schedule();
+
+  return {
+    stats,
+    idle() {
+      if (queue.length === 0 && !timer && !pumping) return Promise.resolve();
+      return new Promise((r) => idleWaiters.push(r));
+    },
+    stop() {
+      stopped = true;
+      observer.disconnect();
+      clearTimeout(timer);
+      clearInterval(urlPoll);
+      win.removeEventListener('popstate', onNav);
+      win.removeEventListener('hashchange', onNav);
+    },
+  };
+}

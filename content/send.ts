@@ -1,0 +1,73 @@
+// Posting one reply through the page, on the user's explicit Send only. One send at a time; each
+// waits for its echo (an outgoing bubble with the same text) before the next, as the apps expect
+// from a person. A reply already posted (by an earlier attempt) is never posted again.
+import { PLATFORM_TEXT_LIMIT } from '../lib/model';
+import type { SendCommand, SendResult } from '../lib/protocol';
+import { sameMessageText } from '../lib/text';
+import type { PlatformAdapter } from './adapter';
+import { composerText, insertIntoComposer } from './composer';
+
+export interface SendOptions {
+  /** How long to wait for the echo bubble. */
+  echoTimeoutMs?: number;
+  /** Outgoing messages this page has shown, with when they first appeared (from the runtime). */
+  outgoingSeen?: Map<string, { text: string; firstSeen: number }>;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+function outgoingRows(adapter: PlatformAdapter, doc: Document) {
+  const conv = adapter.openConversation(doc);
+  if (!conv) return [];
+  return adapter
+    .messageRows(doc)
+    .map((row) => adapter.parseMessageRow(row, conv))
+    .filter((m): m is NonNullable<typeof m> => m !== null && m.sender.isSelf && !m.system);
+}
+
+export async function performSend(
+  adapter: PlatformAdapter,
+  doc: Document,
+  cmd: SendCommand,
+  opts: SendOptions = {},
+): Promise<SendResult> {
+  const base = { type: 'send-result' as const, platform: adapter.platform, outboxId: cmd.outboxId };
+  const failed = (reason: NonNullable<SendResult['reason']>, detail?: string): SendResult => ({ ...base, ok: false, reason, detail });
+
+  if (adapter.health(doc).state !== 'ok') return failed('not-ready');
+  if (cmd.text.length > PLATFORM_TEXT_LIMIT[adapter.platform]) return failed('too-long');
+
+  // A previous attempt may have posted before the worker or page went away: look for its echo.
+  if (cmd.checkEchoFirst && opts.outgoingSeen) {
+    for (const [nativeId, seen] of opts.outgoingSeen) {
+      if (seen.firstSeen >= cmd.attemptStartedAt - 1_000 && sameMessageText(seen.text, cmd.text)) {
+        return { ...base, ok: true, messageNativeId: nativeId, conversationNativeId: cmd.conversationNativeId };
+      }
+    }
+  }
+
+  const open = adapter.openConversation(doc);
+  if (!open || open.nativeId !== cmd.conversationNativeId) {
+    const ok = await adapter.navigateTo(doc, { nativeId: cmd.conversationNativeId, title: cmd.conversationTitle });
+    if (!ok) return failed('chat-not-found');
+  }
+
+  const composer = adapter.composer(doc);
+  if (!composer) return failed('composer-rejected', 'No message box found in the open chat.');
+  // The user's own unsent draft is theirs: never overwrite or send it.
+  if (composerText(composer) !== '') return failed('draft-present');
+
+  const before = new Set(outgoingRows(adapter, doc).map((m) => m.nativeId));
+  if ((await insertIntoComposer(composer, cmd.text)) !== 'inserted') return failed('composer-rejected');
+  if (!(await adapter.submit(doc, composer))) {
+    return failed('composer-rejected', 'The send button did not appear.');
+  }
+
+  const until = Date.now() + (opts.echoTimeoutMs ?? 15_000);
+  while (Date.now() < until) {
+    const echo = outgoingRows(adapter, doc).find((m) => !before.has(m.nativeId) && sameMessageText(m.text, cmd.text));
+    if (echo) return { ...base, ok: true, messageNativeId: echo.nativeId, conversationNativeId: cmd.conversationNativeId };
+    await sleep(100);
+  }
+  return failed('no-echo');
+}

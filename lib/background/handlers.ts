@@ -1,0 +1,74 @@
+// The background's message handling, independent of the browser APIs it is wired to (tests drive
+// it with fakes). Every message is schema-checked; content scripts may speak only for their platform.
+import type { Runtime } from 'webextension-polyfill';
+import type { InboxDb } from '../db';
+import { mergeIngest } from '../merge';
+import { FromContentSchema, FromExtensionPageSchema, parse, type IngestAck } from '../protocol';
+import { applySendResult, dispatch, enqueueSend, resumePending, retry, type TabPort } from './outbox';
+import { classifySender } from './senders';
+
+export interface BackgroundContext {
+  db: InboxDb;
+  tabs: TabPort;
+  extensionId: string;
+  extensionBaseUrl: string;
+  log: (...args: unknown[]) => void;
+  now?: () => number;
+}
+
+export type Reply = IngestAck | { ok: true } | { ok: false; error: string };
+
+export async function handleMessage(ctx: BackgroundContext, message: unknown, sender: Runtime.MessageSender): Promise<Reply> {
+  const now = ctx.now?.() ?? Date.now();
+  const who = classifySender(sender, ctx.extensionId, ctx.extensionBaseUrl);
+  if (who.kind === 'rejected') {
+    ctx.log('rejected message:', who.reason);
+    return { ok: false, error: 'rejected sender' };
+  }
+
+  if (who.kind === 'content') {
+    const parsed = parse(FromContentSchema, message);
+    if (!parsed.ok) {
+      ctx.log(`rejected ${who.platform} message:`, parsed.error);
+      return { ok: false, error: parsed.error };
+    }
+    const msg = parsed.value;
+    if (msg.platform !== who.platform) {
+      ctx.log(`rejected: a ${who.platform} page spoke for ${msg.platform}`);
+      return { ok: false, error: 'platform mismatch' };
+    }
+    switch (msg.type) {
+      case 'ingest':
+        await mergeIngest(ctx.db, msg, now);
+        return { ok: true, batchId: msg.batchId };
+      case 'send-result':
+        await applySendResult(ctx.db, msg, who.platform, now);
+        return { ok: true };
+      case 'hello':
+        // A (re)loaded page: anything it was posting died with the old page.
+        void resumePending(ctx.db, ctx.tabs, { platform: who.platform, tabGone: who.tabId }, now).catch((e) =>
+          ctx.log('resume failed', e),
+        );
+        return { ok: true };
+    }
+  }
+
+  const parsed = parse(FromExtensionPageSchema, message);
+  if (!parsed.ok) {
+    ctx.log('rejected page message:', parsed.error);
+    return { ok: false, error: parsed.error };
+  }
+  const msg = parsed.value;
+  switch (msg.type) {
+    case 'send-request': {
+      const entry = await enqueueSend(ctx.db, msg, now);
+      if ('error' in entry) return { ok: false, error: entry.error };
+      // Do not hold the page's reply on the tab round trip: the outbox in the store is the truth.
+      void dispatch(ctx.db, entry.id, ctx.tabs, now).catch((e) => ctx.log('dispatch failed', e));
+      return { ok: true };
+    }
+    case 'retry-send':
+      void retry(ctx.db, msg.outboxId, ctx.tabs, now).catch((e) => ctx.log('retry failed', e));
+      return { ok: true };
+  }
+}
