@@ -1,3 +1,6 @@
 import { render } from 'preact';
+import { getDb } from '../../lib/db';
+import { App } from '../../lib/ui/App';
+import '../../lib/ui/styles.css';
 
-render(<main>Unified Inbox</main>, document.getElementById('app')!);
+render(<App db={getDb()} layout="popup" />, document.getElementById('app')!);
