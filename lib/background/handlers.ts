@@ -61,10 +61,10 @@ export async function handleMessage(ctx: BackgroundContext, message: unknown, se
   const msg = parsed.value;
   switch (msg.type) {
     case 'send-request': {
-      const entry = await enqueueSend(ctx.db, msg, now);
-      if ('error' in entry) return { ok: false, error: entry.error };
+      const queued = await enqueueSend(ctx.db, msg, now);
+      if ('error' in queued) return { ok: false, error: queued.error };
       // Do not hold the page's reply on the tab round trip: the outbox in the store is the truth.
-      void dispatch(ctx.db, entry.id, ctx.tabs, now).catch((e) => ctx.log('dispatch failed', e));
+      if (queued.created) void dispatch(ctx.db, queued.entry.id, ctx.tabs, now).catch((e) => ctx.log('dispatch failed', e));
       return { ok: true };
     }
     case 'retry-send':

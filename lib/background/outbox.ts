@@ -33,9 +33,13 @@ export function reasonText(reason: SendFailureReason, platform: Platform): strin
   return REASON_TEXT[reason](platform);
 }
 
-export async function enqueueSend(db: InboxDb, req: SendRequest, now: number): Promise<OutboxEntry | { error: string }> {
+export async function enqueueSend(
+  db: InboxDb,
+  req: SendRequest,
+  now: number,
+): Promise<{ entry: OutboxEntry; created: boolean } | { error: string }> {
   const existing = await db.outbox.get(req.outboxId);
-  if (existing) return existing; // the same request delivered twice
+  if (existing) return { entry: existing, created: false }; // the same request delivered twice
   const conv = await db.conversations.get(req.conversationId);
   if (!conv) return { error: 'unknown conversation' };
   const entry: OutboxEntry = {
@@ -54,7 +58,7 @@ export async function enqueueSend(db: InboxDb, req: SendRequest, now: number): P
     entry.detail = reasonText('too-long', conv.platform);
   }
   await db.outbox.put(entry);
-  return entry;
+  return { entry, created: true };
 }
 
 async function fail(db: InboxDb, entry: OutboxEntry, reason: SendFailureReason, now: number, detail?: string) {
