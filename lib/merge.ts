@@ -24,6 +24,13 @@ export interface MergeResult {
   messagesUpdated: number;
   /** Outbox entries confirmed by an outgoing bubble in this batch. */
   echoed: string[];
+  /**
+   * Incoming messages that are news: appended after everything already stored for a conversation
+   * we had seen messages of before (history read on a first scrape is not news).
+   */
+  newIncoming: Message[];
+  /** Known conversations whose unread count (or unread mark) went up in this batch. */
+  unreadIncreased: Conversation[];
 }
 
 /** Forward-only status: a later scrape showing an older state (re-render) never downgrades. */
@@ -42,7 +49,14 @@ function laterStatus(a: MessageStatus, b: MessageStatus): MessageStatus {
 }
 
 export async function mergeIngest(db: InboxDb, batch: Ingest, now = Date.now()): Promise<MergeResult> {
-  const result: MergeResult = { conversationsChanged: 0, messagesAdded: 0, messagesUpdated: 0, echoed: [] };
+  const result: MergeResult = {
+    conversationsChanged: 0,
+    messagesAdded: 0,
+    messagesUpdated: 0,
+    echoed: [],
+    newIncoming: [],
+    unreadIncreased: [],
+  };
   await db.transaction('rw', [db.conversations, db.messages, db.outbox, db.health], async () => {
     const prevHealth = await db.health.get(batch.platform);
     const health = { platform: batch.platform, state: batch.health.state, reason: batch.health.reason, checkedAt: now };
@@ -53,19 +67,22 @@ export async function mergeIngest(db: InboxDb, batch: Ingest, now = Date.now()):
     if (batch.health.state !== 'ok') return;
 
     for (const snap of batch.conversations) {
-      if (await upsertConversation(db, batch.platform, snap, now)) result.conversationsChanged++;
+      const change = await upsertConversation(db, batch.platform, snap, now);
+      if (change) result.conversationsChanged++;
+      if (change && change !== true) result.unreadIncreased.push(change);
     }
     if (batch.thread) await mergeThread(db, batch.platform, batch.thread, now, result);
   });
   return result;
 }
 
+/** false: unchanged; true: created or changed; a Conversation: changed and its unread went up. */
 async function upsertConversation(
   db: InboxDb,
   platform: Platform,
   snap: ConversationSnapshot,
   now: number,
-): Promise<boolean> {
+): Promise<boolean | Conversation> {
   const id = conversationId(platform, snap.nativeId);
   const old = await db.conversations.get(id);
   if (!old) {
@@ -106,7 +123,9 @@ async function upsertConversation(
   if (snap.lastMessageAt !== null && (old.lastMessageAt === null || snap.lastMessageAt > old.lastMessageAt)) {
     next.lastMessageAt = snap.lastMessageAt;
   }
-  return putIfChanged(db, old, next, now);
+  const changed = await putIfChanged(db, old, next, now);
+  const unreadUp = (next.unread && !old.unread) || (next.unreadCount ?? 0) > (old.unreadCount ?? 0);
+  return changed && unreadUp ? next : changed;
 }
 
 async function putIfChanged(db: InboxDb, old: Conversation, next: Conversation, now: number): Promise<boolean> {
@@ -166,6 +185,10 @@ async function mergeThread(
 
   const ids = snaps.map((m) => messageId(conv.id, m.nativeId));
   const existing = await db.messages.bulkGet(ids);
+  const newestBefore = await db.messages
+    .where('[conversationId+order]')
+    .between([conv.id, -Infinity], [conv.id, Infinity])
+    .last();
 
   // Known messages are anchors; runs of new ones are placed between their neighbouring anchors.
   const orders: (number | undefined)[] = existing.map((m) => m?.order);
@@ -189,6 +212,13 @@ async function mergeThread(
   }
   if (toPut.length) await db.messages.bulkPut(toPut);
 
+  if (newestBefore) {
+    result.newIncoming.push(
+      ...toPut.filter(
+        (m) => m.firstSeenAt === now && !m.sender.isSelf && !m.system && m.order > newestBefore.order && !existing.some((e) => e?.id === m.id),
+      ),
+    );
+  }
   const added = toPut.filter((m) => m.firstSeenAt === now && m.sender.isSelf && !m.system);
   if (added.length) result.echoed.push(...(await matchOutbox(db, conv.id, added, now)));
 

@@ -191,3 +191,23 @@ describe('merge', () => {
     expect(stored.map((m) => m!.text)).toEqual(texts);
   });
 });
+
+describe('what counts as news', () => {
+  test('history read on a first scrape is not news; a message appended later is', async () => {
+    const first = await mergeIngest(db, batch([msg('a'), msg('b')]), 1);
+    expect(first.newIncoming).toEqual([]);
+    const later = await mergeIngest(db, batch([msg('b'), msg('c'), msg('d', { sender: { name: 'You', isSelf: true } })]), 2);
+    expect(later.newIncoming.map((m) => m.nativeId)).toEqual(['c']);
+    // Scrolling up to older messages is not news either.
+    const older = await mergeIngest(db, batch([msg('z0'), msg('a')]), 3);
+    expect(older.newIncoming).toEqual([]);
+  });
+
+  test('a known conversation whose unread count rises is reported', async () => {
+    await mergeIngest(db, batch([], [chat('Budi', { unread: false, unreadCount: null })]));
+    const r = await mergeIngest(db, batch([], [chat('Budi', { unread: true, unreadCount: 2, preview: 'p' })]));
+    expect(r.unreadIncreased.map((c) => c.id)).toEqual(['whatsapp:Budi']);
+    const same = await mergeIngest(db, batch([], [chat('Budi', { unread: true, unreadCount: 2, preview: 'p', listRank: 3 })]));
+    expect(same.unreadIncreased).toEqual([]);
+  });
+});
