@@ -1,0 +1,13 @@
+// Instagram Direct. Matches the whole site because Instagram navigates client-side into and out of
+// /direct without a page load; the adapter's isActiveUrl keeps the runtime idle elsewhere.
+import { defineContentScript } from 'wxt/utils/define-content-script';
+import { instagramAdapter } from '../content/instagram/adapter';
+import { startPlatform } from '../content/start';
+
+export default defineContentScript({
+  matches: ['https://www.instagram.com/*'],
+  runAt: 'document_idle',
+  main() {
+    startPlatform(instagramAdapter);
+  },
+});
