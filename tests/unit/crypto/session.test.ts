@@ -1,0 +1,176 @@
+import { describe, expect, it } from 'vitest';
+import { findArmored, Reassembler } from '../../../lib/crypto/armor';
+import type { SeenEphemerals } from '../../../lib/crypto/handshake';
+import {
+  createIdentity,
+  type DeviceIdentity,
+  parseIdentity,
+  rotateSignedPrekey,
+  serializeIdentity,
+} from '../../../lib/crypto/identity';
+import { toBase64 } from '../../../lib/crypto/primitives';
+import {
+  acceptInvite,
+  createInvite,
+  decrypt,
+  encrypt,
+  inspectEnvelope,
+  openInit,
+  parseSession,
+  type Session,
+  sessionSafetyNumber,
+} from '../../../lib/crypto/session';
+
+const NOW = 1_750_000_000_000;
+
+function ok<T extends { ok: boolean }>(r: T): Extract<T, { ok: true }> {
+  if (!r.ok) throw new Error(`expected ok, got ${JSON.stringify(r)}`);
+  return r as Extract<T, { ok: true }>;
+}
+
+function setup(platform: 'instagram' | 'whatsapp' | 'messenger' = 'instagram') {
+  const bobDevice = createIdentity(NOW);
+  const aliceDevice = createIdentity(NOW);
+  const invite = createInvite(bobDevice, platform);
+  const accepted = ok(acceptInvite(aliceDevice, `Bob: ${invite.armoredParts.join(' ')}`, { platform, now: NOW, firstMessage: 'hi Bob' }));
+  return { bobDevice, aliceDevice, invite, accepted };
+}
+
+describe('session facade: invite → init → messages', () => {
+  it('sets up a session both ways with matching safety numbers', () => {
+    const { bobDevice, accepted } = setup();
+    const info = ok(inspectEnvelope(accepted.armoredParts.join('\n'))).info;
+    expect(info.type).toBe('init-message');
+    const opened = ok(openInit(bobDevice, {}, accepted.armoredParts.join('\n'), NOW));
+    expect(opened.plaintext).toBe('hi Bob');
+    expect(info.type === 'init-message' && info.sessionId).toBe(opened.session.sessionId);
+    expect(sessionSafetyNumber(opened.session)).toBe(sessionSafetyNumber(accepted.session));
+    expect(sessionSafetyNumber(opened.session)).toMatch(/^\d{60}$/);
+
+    let alice = accepted.session;
+    let bob = opened.session;
+    const reply = ok(encrypt(bob, 'hello Alice 👋 — ünïcödé', 'instagram'));
+    bob = reply.session;
+    const got = ok(decrypt(alice, reply.armoredParts.join(' '), NOW));
+    expect(got.plaintext).toBe('hello Alice 👋 — ünïcödé');
+    alice = got.session;
+    expect(alice.pendingInit).toBeNull();
+    const next = ok(encrypt(alice, 'after reply', 'instagram'));
+    expect(ok(inspectEnvelope(next.envelope)).info.type).toBe('message');
+    expect(ok(decrypt(bob, next.armoredParts[0]!, NOW)).plaintext).toBe('after reply');
+  });
+
+  it('repeats the handshake until the first reply, so a lost first message does not matter', () => {
+    const { bobDevice, accepted } = setup();
+    let alice = accepted.session;
+    const second = ok(encrypt(alice, 'second', 'messenger'));
+    alice = second.session;
+    expect(ok(inspectEnvelope(second.envelope)).info.type).toBe('init-message');
+    // The init envelope was lost; the second message sets up Bob's session on its own.
+    const opened = ok(openInit(bobDevice, {}, second.armoredParts.join(''), NOW));
+    expect(opened.plaintext).toBe('second');
+    // The lost one turns up later and still decrypts, once.
+    const late = ok(decrypt(opened.session, accepted.armoredParts.join(''), NOW));
+    expect(late.plaintext).toBe('hi Bob');
+    expect(decrypt(late.session, accepted.armoredParts.join(''), NOW)).toEqual({ ok: false, error: 'replay' });
+  });
+
+  it('refuses a replayed init (remembered ephemeral), even if the session was deleted', () => {
+    const { bobDevice, accepted } = setup();
+    const text = accepted.armoredParts.join('');
+    const opened = ok(openInit(bobDevice, {}, text, NOW));
+    expect(openInit(bobDevice, opened.seen, text, NOW)).toEqual({ ok: false, error: 'replay' });
+    // Through the existing session, the replay is refused too.
+    expect(decrypt(opened.session, text, NOW)).toEqual({ ok: false, error: 'replay' });
+    // The replay record is plain JSON.
+    const seen = JSON.parse(JSON.stringify(opened.seen)) as SeenEphemerals;
+    expect(openInit(bobDevice, seen, text, NOW)).toEqual({ ok: false, error: 'replay' });
+  });
+
+  it('sends a message over 1,000 characters on Instagram in parts of at most 900, reassembled in any order', () => {
+    const { bobDevice, accepted } = setup();
+    const opened = ok(openInit(bobDevice, {}, accepted.armoredParts.join(''), NOW));
+    const long = 'Lorem ipsum dolor sit amet, '.repeat(80); // 2,240 characters
+    const out = ok(encrypt(accepted.session, long, 'instagram'));
+    expect(out.armoredParts.length).toBeGreaterThan(2);
+    for (const p of out.armoredParts) expect(p.length).toBeLessThanOrEqual(900);
+    const r = new Reassembler();
+    let envelope: Uint8Array | null = null;
+    for (const text of [...out.armoredParts].reverse()) {
+      for (const part of findArmored(text).parts) envelope = r.add(part, NOW) ?? envelope;
+    }
+    expect(envelope).not.toBeNull();
+    expect(ok(decrypt(opened.session, envelope!, NOW)).plaintext).toBe(long);
+    // Only some parts: incomplete, not an error about tampering.
+    expect(decrypt(opened.session, out.armoredParts[0]!, NOW)).toEqual({ ok: false, error: 'incomplete' });
+  });
+
+  it('reports a platform edit as modified and keeps the session usable', () => {
+    const { bobDevice, accepted } = setup();
+    const opened = ok(openInit(bobDevice, {}, accepted.armoredParts.join(''), NOW));
+    const out = ok(encrypt(accepted.session, 'original', 'whatsapp'));
+    const text = out.armoredParts[0]!;
+    const edited = text.slice(0, 20) + (text[20] === 'x' ? 'y' : 'x') + text.slice(21);
+    const before = JSON.stringify(opened.session);
+    expect(decrypt(opened.session, edited, NOW)).toEqual({ ok: false, error: 'modified' });
+    expect(decrypt(opened.session, 'just some words', NOW)).toEqual({ ok: false, error: 'malformed' });
+    expect(JSON.stringify(opened.session)).toBe(before);
+    expect(ok(decrypt(opened.session, text, NOW)).plaintext).toBe('original');
+  });
+
+  it('the sender cannot decrypt its own message, and another session is told apart', () => {
+    const first = setup();
+    const second = setup();
+    const out = ok(encrypt(first.accepted.session, 'mine', 'whatsapp'));
+    expect(decrypt(first.accepted.session, out.envelope, NOW).ok).toBe(false);
+    const bobOther = ok(openInit(second.bobDevice, {}, second.accepted.armoredParts.join(''), NOW));
+    expect(decrypt(bobOther.session, out.envelope, NOW)).toEqual({ ok: false, error: 'unknown-session' });
+    expect(decrypt(bobOther.session, second.invite.armoredParts.join(''), NOW)).toEqual({ ok: false, error: 'not-a-message' });
+  });
+
+  it('refuses forged, own and stale invites', () => {
+    const bobDevice = createIdentity(NOW);
+    const aliceDevice = createIdentity(NOW);
+    const invite = createInvite(bobDevice, 'whatsapp').invite;
+    const forged = { ...invite, signedPrekey: aliceDevice.signedPrekey.keyPair.publicKey };
+    expect(acceptInvite(aliceDevice, forged, { platform: 'whatsapp', now: NOW })).toEqual({ ok: false, error: 'bad-signature' });
+    expect(acceptInvite(bobDevice, invite, { platform: 'whatsapp', now: NOW })).toEqual({ ok: false, error: 'own-invite' });
+    expect(acceptInvite(aliceDevice, 'no invite here', { platform: 'whatsapp', now: NOW })).toEqual({ ok: false, error: 'malformed' });
+
+    // An init for a prekey rotated away long ago is refused; one rotation back still works.
+    const accepted = ok(acceptInvite(aliceDevice, invite, { platform: 'whatsapp', now: NOW }));
+    let rotated: DeviceIdentity = rotateSignedPrekey(bobDevice, NOW + 1);
+    expect(openInit(rotated, {}, accepted.envelope, NOW).ok).toBe(true);
+    rotated = rotateSignedPrekey(rotateSignedPrekey(rotated, NOW + 2), NOW + 3);
+    expect(openInit(rotated, {}, accepted.envelope, NOW)).toEqual({ ok: false, error: 'unknown-prekey' });
+  });
+
+  it('identity and session survive JSON storage; corrupted data is refused', () => {
+    const { bobDevice, accepted } = setup();
+    const stored = JSON.parse(JSON.stringify(serializeIdentity(bobDevice)));
+    const restored = parseIdentity(stored);
+    expect(restored).not.toBeNull();
+    expect(parseIdentity({ ...stored, identityPublicKey: toBase64(new Uint8Array(32)) })).toBeNull();
+    expect(parseIdentity({ ...stored, signedPrekey: { ...stored.signedPrekey, id: stored.signedPrekey.id + 1 } })).toBeNull();
+    expect(parseIdentity(null)).toBeNull();
+
+    const opened = ok(openInit(restored!, {}, accepted.armoredParts.join(''), NOW));
+    const sessionJson = JSON.parse(JSON.stringify(opened.session)) as unknown;
+    const session = parseSession(sessionJson) as Session;
+    expect(session).not.toBeNull();
+    expect(parseSession({ ...(sessionJson as object), sessionId: 'zz' })).toBeNull();
+    const aliceSession = parseSession(JSON.parse(JSON.stringify(accepted.session)))!;
+    const msg = ok(encrypt(aliceSession, 'stored and restored', 'messenger'));
+    expect(ok(decrypt(session, msg.armoredParts.join(''), NOW)).plaintext).toBe('stored and restored');
+  });
+
+  it('encrypt is deterministic for a given state, which is why the new state is saved before posting', () => {
+    const { accepted } = setup();
+    const out = ok(encrypt(accepted.session, 'x', 'instagram'));
+    const again = ok(encrypt(accepted.session, 'x', 'instagram'));
+    // Same state → same message key and nonce. The caller saves out.session before posting and
+    // re-posts out.armoredParts on retry; it never encrypts again from an old state.
+    expect(again.armoredParts).toEqual(out.armoredParts);
+    expect(out.session.ratchet.sendCount).toBe(accepted.session.ratchet.sendCount + 1);
+  });
+});
