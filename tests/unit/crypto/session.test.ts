@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { findArmored, Reassembler } from '../../../lib/crypto/armor';
 import type { SeenEphemerals } from '../../../lib/crypto/handshake';
@@ -172,5 +173,116 @@ describe('session facade: invite → init → messages', () => {
     // re-posts out.armoredParts on retry; it never encrypts again from an old state.
     expect(again.armoredParts).toEqual(out.armoredParts);
     expect(out.session.ratchet.sendCount).toBe(accepted.session.ratchet.sendCount + 1);
+  });
+});
+
+type Op = { kind: 'deliver' | 'duplicate' | 'drop' | 'edit'; pick: number; at: number };
+
+describe('session property: armored text over a lossy, reordering, editing channel', () => {
+  it('every unedited message decrypts exactly once, edited ones never decrypt, state never corrupts', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ fromBob: fc.boolean(), count: fc.integer({ min: 1, max: 3 }) }), { minLength: 1, maxLength: 5 }),
+        fc.array(
+          fc.record({
+            kind: fc.constantFrom<Op['kind']>('deliver', 'deliver', 'duplicate', 'drop', 'edit'),
+            pick: fc.nat(),
+            at: fc.nat(),
+          }),
+          { maxLength: 30 },
+        ),
+        (bursts, ops) => {
+          const { bobDevice, accepted } = setup('instagram');
+          let alice: Session = accepted.session;
+          let bob: Session | null = null;
+          let seen: SeenEphemerals = {};
+          type Item = { to: 'alice' | 'bob'; text: string; plaintext: string; id: number };
+          const inFlight: Item[] = [{ to: 'bob', text: accepted.armoredParts.join('\n'), plaintext: 'hi Bob', id: 0 }];
+          const delivered = new Map<number, number>();
+          let nextId = 1;
+
+          const receive = (item: Item, text: string, edited: boolean) => {
+            if (item.to === 'bob') {
+              const before = JSON.stringify([bob, seen]);
+              const viaSession = bob ? decrypt(bob, text, NOW) : null;
+              const r =
+                viaSession && viaSession.ok
+                  ? viaSession
+                  : viaSession && viaSession.error !== 'unknown-session'
+                    ? viaSession
+                    : openInit(bobDevice, seen, text, NOW);
+              if (edited) {
+                expect(r.ok).toBe(false);
+                expect(JSON.stringify([bob, seen])).toBe(before);
+                return;
+              }
+              if (r.ok) {
+                expect(r.plaintext).toBe(item.plaintext);
+                delivered.set(item.id, (delivered.get(item.id) ?? 0) + 1);
+                bob = r.session;
+                if ('seen' in r) seen = r.seen;
+              } else {
+                expect(r.error).toBe('replay');
+                expect(delivered.get(item.id)).toBe(1);
+              }
+            } else {
+              const before = JSON.stringify(alice);
+              const r = decrypt(alice, text, NOW);
+              if (edited) {
+                expect(r.ok).toBe(false);
+                expect(JSON.stringify(alice)).toBe(before);
+                return;
+              }
+              if (r.ok) {
+                expect(r.plaintext).toBe(item.plaintext);
+                delivered.set(item.id, (delivered.get(item.id) ?? 0) + 1);
+                alice = r.session;
+              } else {
+                expect(r.error).toBe('replay');
+                expect(delivered.get(item.id)).toBe(1);
+              }
+            }
+          };
+
+          let opIndex = 0;
+          const runOps = (n: number) => {
+            for (let k = 0; k < n && opIndex < ops.length && inFlight.length > 0; k++, opIndex++) {
+              const op = ops[opIndex]!;
+              const i = op.pick % inFlight.length;
+              const item = inFlight[i]!;
+              if (op.kind === 'drop') inFlight.splice(i, 1);
+              else if (op.kind === 'deliver') {
+                inFlight.splice(i, 1);
+                receive(item, item.text, false);
+              } else if (op.kind === 'duplicate') receive(item, item.text, false);
+              else {
+                // The platform edits one character of the armored text.
+                // (Only visible characters: junk added between two parts is not an edit of a part.)
+                let at = op.at % item.text.length;
+                while (/\s/.test(item.text[at]!)) at = (at + 1) % item.text.length;
+                const replacement = item.text[at] === 'a' ? 'b' : 'a';
+                receive(item, item.text.slice(0, at) + replacement + item.text.slice(at + 1), true);
+              }
+            }
+          };
+
+          for (const burst of bursts) {
+            const fromBob = burst.fromBob && bob !== null;
+            for (let c = 0; c < burst.count; c++) {
+              const plaintext = `m${nextId} ${'x'.repeat(nextId * 37)}`;
+              const out = ok(encrypt(fromBob ? bob! : alice, plaintext, 'instagram'));
+              if (fromBob) bob = out.session;
+              else alice = out.session;
+              inFlight.push({ to: fromBob ? 'alice' : 'bob', text: out.armoredParts.join('\n'), plaintext, id: nextId++ });
+            }
+            runOps(4);
+          }
+          runOps(ops.length);
+          for (const item of inFlight.reverse()) receive(item, item.text, false);
+          for (const count of delivered.values()) expect(count).toBe(1);
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 });
