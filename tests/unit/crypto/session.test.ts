@@ -204,13 +204,11 @@ describe('session property: armored text over a lossy, reordering, editing chann
           const receive = (item: Item, text: string, edited: boolean) => {
             if (item.to === 'bob') {
               const before = JSON.stringify([bob, seen]);
+              // As the background would: the existing session first, a new init otherwise.
               const viaSession = bob ? decrypt(bob, text, NOW) : null;
-              const r =
-                viaSession && viaSession.ok
-                  ? viaSession
-                  : viaSession && viaSession.error !== 'unknown-session'
-                    ? viaSession
-                    : openInit(bobDevice, seen, text, NOW);
+              let r: { ok: true; session: Session; plaintext: string; seen?: SeenEphemerals } | { ok: false; error: string };
+              if (viaSession && (viaSession.ok || viaSession.error !== 'unknown-session')) r = viaSession;
+              else r = openInit(bobDevice, seen, text, NOW);
               if (edited) {
                 expect(r.ok).toBe(false);
                 expect(JSON.stringify([bob, seen])).toBe(before);
@@ -220,7 +218,7 @@ describe('session property: armored text over a lossy, reordering, editing chann
                 expect(r.plaintext).toBe(item.plaintext);
                 delivered.set(item.id, (delivered.get(item.id) ?? 0) + 1);
                 bob = r.session;
-                if ('seen' in r) seen = r.seen;
+                if (r.seen) seen = r.seen;
               } else {
                 expect(r.error).toBe('replay');
                 expect(delivered.get(item.id)).toBe(1);
@@ -267,10 +265,11 @@ describe('session property: armored text over a lossy, reordering, editing chann
           };
 
           for (const burst of bursts) {
-            const fromBob = burst.fromBob && bob !== null;
+            const fromBob: boolean = burst.fromBob && bob !== null;
             for (let c = 0; c < burst.count; c++) {
               const plaintext = `m${nextId} ${'x'.repeat(nextId * 37)}`;
-              const out = ok(encrypt(fromBob ? bob! : alice, plaintext, 'instagram'));
+              const sender: Session = fromBob ? bob! : alice;
+              const out = ok(encrypt(sender, plaintext, 'instagram'));
               if (fromBob) bob = out.session;
               else alice = out.session;
               inFlight.push({ to: fromBob ? 'alice' : 'bob', text: out.armoredParts.join('\n'), plaintext, id: nextId++ });
