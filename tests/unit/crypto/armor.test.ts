@@ -114,6 +114,7 @@ const hostileTransform: fc.Arbitrary<Transform> = fc.oneof(
   fc.nat().map((at) => ({
     kind: 'hostile' as const,
     apply: (s: string) => {
+      if (s.length === 0) return s;
       const i = at % s.length;
       const c = s[i]!;
       const swapped = c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase();
@@ -130,6 +131,8 @@ const hostileTransform: fc.Arbitrary<Transform> = fc.oneof(
 function insertAt(s: string, i: number, ch: string): string {
   return s.slice(0, i) + ch + s.slice(i);
 }
+// Earlier transformations may have emptied the text (truncation): indices then become NaN and
+// slice(0, NaN) is '' — fine for these helpers.
 function removeAt(s: string, i: number): string {
   return s.slice(0, i) + s.slice(i + 1);
 }
