@@ -1,7 +1,8 @@
 // The one local store (IndexedDB through Dexie). The background service worker is its only
 // writer; extension pages read it (same extension origin) reactively with liveQuery.
-import Dexie, { type EntityTable } from 'dexie';
-import type { AdapterHealth, Conversation, Message, OutboxEntry, Platform } from './model';
+import Dexie, { type EntityTable, type Table } from 'dexie';
+import type { AdapterHealth, Conversation, Message, OutboxEntry, Person, Platform } from './model';
+import { termsOf, type SearchTerm } from './search';
 
 export const DB_NAME = 'unified-inbox';
 
@@ -17,6 +18,10 @@ export type InboxDb = Dexie & {
   outbox: EntityTable<OutboxEntry, 'id'>;
   health: EntityTable<AdapterHealth, 'platform'>;
   meta: EntityTable<MetaRecord, 'key'>;
+  /** v2: people linked across platforms. */
+  people: EntityTable<Person, 'id'>;
+  /** v2: the message search index, one row per (folded token, message). */
+  searchTerms: Table<SearchTerm, [string, string]>;
 };
 
 /**
@@ -31,6 +36,21 @@ export function defineSchema(db: Dexie): void {
     health: 'platform',
     meta: 'key',
   });
+  // v2 (issue 5): people, and a token index for search. Existing messages are indexed on upgrade.
+  db.version(2)
+    .stores({
+      people: 'id, name',
+      searchTerms: '[term+messageId], term, messageId',
+    })
+    .upgrade(async (tx) => {
+      const messages = tx.table<Message, string>('messages');
+      const terms = tx.table<SearchTerm, [string, string]>('searchTerms');
+      const ids = await messages.toCollection().primaryKeys();
+      for (let i = 0; i < ids.length; i += 500) {
+        const batch = await messages.bulkGet(ids.slice(i, i + 500));
+        await terms.bulkPut(batch.flatMap((m) => (m ? termsOf(m) : [])));
+      }
+    });
 }
 
 export function openDb(name = DB_NAME): InboxDb {

@@ -16,6 +16,7 @@ import {
   type ThreadSnapshot,
 } from './model';
 import type { Ingest } from './protocol';
+import { indexMessages } from './search';
 import { previewOf, sameMessageText } from './text';
 
 export interface MergeResult {
@@ -57,7 +58,7 @@ export async function mergeIngest(db: InboxDb, batch: Ingest, now = Date.now()):
     newIncoming: [],
     unreadIncreased: [],
   };
-  await db.transaction('rw', [db.conversations, db.messages, db.outbox, db.health], async () => {
+  await db.transaction('rw', [db.conversations, db.messages, db.outbox, db.health, db.searchTerms], async () => {
     const prevHealth = await db.health.get(batch.platform);
     const health = { platform: batch.platform, state: batch.health.state, reason: batch.health.reason, checkedAt: now };
     if (!prevHealth || prevHealth.state !== health.state || prevHealth.reason !== health.reason) {
@@ -211,6 +212,13 @@ async function mergeThread(
     }
   }
   if (toPut.length) await db.messages.bulkPut(toPut);
+  // The search index changes in the same transaction, so it never disagrees with the messages.
+  const before = new Map(existing.filter((m): m is Message => !!m).map((m) => [m.id, m]));
+  const reindex = toPut.filter((m) => {
+    const o = before.get(m.id);
+    return !o || o.text !== m.text || o.attachments !== m.attachments || o.quote !== m.quote;
+  });
+  await indexMessages(db, reindex);
 
   if (newestBefore) {
     result.newIncoming.push(

@@ -178,6 +178,16 @@ export function messageId(convId: string, nativeId: string): string {
   return `${convId}:${nativeId}`;
 }
 
+/** One person the user linked across platforms (issue 5). Conversations point at it by `personId`. */
+export interface Person {
+  /** `person:<random>` */
+  id: string;
+  /** What the user calls them (defaults to the title of the conversation the link started from). */
+  name: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
 /** Outgoing replies, durable in the store so a send survives the worker being stopped. */
 export type OutboxState = 'queued' | 'posting' | 'sent' | 'failed';
 

@@ -114,7 +114,32 @@ export const RetrySendSchema = v.strictObject({
   outboxId: id,
 });
 
-export const FromExtensionPageSchema = v.variant('type', [SendRequestSchema, RetrySendSchema]);
+/** Link conversations into one person (issue 5); the first one's title names a new person. */
+export const LinkPeopleSchema = v.strictObject({
+  type: v.literal('link-people'),
+  conversationIds: v.pipe(v.array(id), v.minLength(2), v.maxLength(32)),
+  name: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.titleChars))),
+});
+
+/** Take one conversation out of its person (a person left with one conversation is dissolved). */
+export const UnlinkSchema = v.strictObject({
+  type: v.literal('unlink'),
+  conversationId: id,
+});
+
+export const RenamePersonSchema = v.strictObject({
+  type: v.literal('rename-person'),
+  personId: id,
+  name: v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.titleChars)),
+});
+
+export const FromExtensionPageSchema = v.variant('type', [
+  SendRequestSchema,
+  RetrySendSchema,
+  LinkPeopleSchema,
+  UnlinkSchema,
+  RenamePersonSchema,
+]);
 
 // ---- background → content script ----
 

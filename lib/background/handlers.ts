@@ -3,6 +3,7 @@
 import type { Runtime } from 'webextension-polyfill';
 import type { InboxDb } from '../db';
 import { mergeIngest } from '../merge';
+import { linkConversations, renamePerson, unlinkConversation } from '../people';
 import { FromContentSchema, FromExtensionPageSchema, parse, type IngestAck } from '../protocol';
 import { applySendResult, dispatch, enqueueSend, resumePending, retry, type TabPort } from './outbox';
 import { classifySender } from './senders';
@@ -70,5 +71,13 @@ export async function handleMessage(ctx: BackgroundContext, message: unknown, se
     case 'retry-send':
       void retry(ctx.db, msg.outboxId, ctx.tabs, now).catch((e) => ctx.log('retry failed', e));
       return { ok: true };
+    case 'link-people': {
+      const linked = await linkConversations(ctx.db, msg.conversationIds, { name: msg.name, now });
+      return linked.ok ? { ok: true } : { ok: false, error: linked.error };
+    }
+    case 'unlink':
+      return (await unlinkConversation(ctx.db, msg.conversationId, now)) ? { ok: true } : { ok: false, error: 'not linked' };
+    case 'rename-person':
+      return (await renamePerson(ctx.db, msg.personId, msg.name, now)) ? { ok: true } : { ok: false, error: 'no such person' };
   }
 }
