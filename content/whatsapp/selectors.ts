@@ -1,0 +1,57 @@
+// Every WhatsApp Web selector and translated label, in one place: a layout change at WhatsApp
+// touches this file only. Anchored on ids, roles, data-* and aria-* attributes and structure; the
+// only class names used are the long-stable `copyable-text` / `selectable-text` and the
+// `message-in` / `message-out` pair, each with a structural fallback.
+
+export const SEL = {
+  paneSide: '#pane-side',
+  chatGrid: '#pane-side [role="grid"], #pane-side [role="list"]',
+  chatRow: '#pane-side [role="row"], #pane-side [role="listitem"]',
+  chatTitle: 'span[dir="auto"][title]',
+  mutedIcon: '[data-icon="muted"]',
+  pinnedIcon: '[data-icon="pinned"]',
+  qrCanvas: 'canvas[aria-label]',
+  main: '#main',
+  mainHeaderTitle: '#main header span[dir="auto"]',
+  messageRow: '#main [role="row"]',
+  dataId: '[data-id]',
+  prePlain: '[data-pre-plain-text]',
+  selectableText: 'span.selectable-text',
+  statusIcon: '[data-icon="msg-time"], [data-icon="msg-check"], [data-icon="msg-dblcheck"]',
+  composer: '#main footer div[contenteditable="true"][data-tab="10"], #main footer div[contenteditable="true"]',
+  sendIcon: '[data-icon="wds-ic-send-filled"], [data-icon="send"]',
+  documentIcon: '[data-icon^="document"], [data-icon^="audio-file"]',
+  audioIcon: '[data-icon="audio-play"], [data-icon="ptt-play"], [data-icon="ptt-status"]',
+  videoIcon: '[data-icon="media-play"], [data-icon="video-pip"]',
+  stickerImg: 'img[alt=""][data-sticker], [data-icon="sticker"]',
+} as const;
+
+export const OUT_CLASS = 'message-out';
+export const IN_CLASS = 'message-in';
+
+/** Translated labels (English, Indonesian). Compared trimmed and case-insensitively. */
+export const LABEL = {
+  send: ['Send', 'Kirim'],
+  quoted: ['Quoted message', 'Pesan yang dikutip'],
+  readMore: ['Read more', 'Baca selengkapnya'],
+  useHere: ['Use here', 'Gunakan di sini'],
+  read: ['Read', 'Dibaca'],
+  openPicture: ['Open picture', 'Buka gambar'],
+  yesterday: ['Yesterday', 'Kemarin'],
+  today: ['Today', 'Hari ini'],
+  photo: ['Photo', 'Foto'],
+} as const;
+
+/** "3 unread messages" / "3 pesan belum dibaca". */
+export const UNREAD_LABEL = /^(\d+)\s+(unread message|pesan belum dibaca)/i;
+
+export const WEEKDAYS: Record<string, number> = {
+  sunday: 0, monday: 1, tuesday: 2, wednesday: 3, thursday: 4, friday: 5, saturday: 6,
+  minggu: 0, senin: 1, selasa: 2, rabu: 3, kamis: 4, jumat: 5, "jum'at": 5, sabtu: 6,
+};
+
+export function isLabel(value: string | null | undefined, labels: readonly string[]): boolean {
+  if (!value) return false;
+  const v = value.trim().toLowerCase();
+  return labels.some((l) => l.toLowerCase() === v);
+}

@@ -1,0 +1,105 @@
+// Times as WhatsApp Web prints them. `data-pre-plain-text` follows the user's locale:
+//   "[10:54 PM, 12/9/2025] Name: "   (US: 12-hour, month first)
+//   "[10:30, 28/09/2026] Nama: "     (most locales: 24-hour, day first; Indonesian may use 10.30)
+// Minute precision only. When the day/month order cannot be told from the values (both ≤ 12),
+// a 12-hour clock means month first and a 24-hour clock day first: the pairing every locale
+// WhatsApp ships uses. Results are local time, as the page shows them.
+import { LABEL, WEEKDAYS, isLabel } from './selectors';
+
+export interface PrePlain {
+  at: number;
+  sender: string;
+}
+
+const PRE_PLAIN = /^\s*\[([^\]]{3,40})\]\s?(.*?):\s*$/s;
+const CLOCK = /(\d{1,2})[:.](\d{2})(?:[:.]\d{2})?\s*(?:([AaPp])\.?\s?[Mm]\.?)?/;
+const DATE = /(\d{1,4})[/.-](\d{1,2})[/.-](\d{1,4})/;
+
+function clockOf(s: string): { h: number; m: number; twelveHour: boolean } | null {
+  const c = CLOCK.exec(s);
+  if (!c) return null;
+  let h = Number(c[1]);
+  const m = Number(c[2]);
+  const ampm = c[3]?.toLowerCase();
+  if (m > 59) return null;
+  if (ampm) {
+    if (h < 1 || h > 12) return null;
+    if (ampm === 'p' && h !== 12) h += 12;
+    if (ampm === 'a' && h === 12) h = 0;
+  } else if (h > 23) return null;
+  return { h, m, twelveHour: !!ampm };
+}
+
+function dateOf(s: string, monthFirstHint: boolean): { y: number; mo: number; d: number } | null {
+  const d = DATE.exec(s);
+  if (!d) return null;
+  let [a, b, c] = [Number(d[1]), Number(d[2]), Number(d[3])];
+  let y: number;
+  let mo: number;
+  let day: number;
+  if (d[1]!.length === 4) [y, mo, day] = [a, b, c];
+  else {
+    y = d[3]!.length <= 2 ? 2000 + c : c;
+    if (a > 12) [day, mo] = [a, b];
+    else if (b > 12) [mo, day] = [a, b];
+    else if (monthFirstHint) [mo, day] = [a, b];
+    else [day, mo] = [a, b];
+  }
+  if (mo < 1 || mo > 12 || day < 1 || day > 31 || y < 2009 || y > 2100) return null;
+  return { y, mo, d: day };
+}
+
+function local(y: number, mo: number, d: number, h: number, m: number): number | null {
+  const t = new Date(y, mo - 1, d, h, m, 0, 0);
+  // Reject rolled-over dates such as 31/02.
+  if (t.getMonth() !== mo - 1 || t.getDate() !== d) return null;
+  return t.getTime();
+}
+
+/** `data-pre-plain-text` → time and sender name, or null when it is not in a shape we know. */
+export function parsePrePlainText(raw: string | null | undefined): PrePlain | null {
+  const p = PRE_PLAIN.exec(raw ?? '');
+  if (!p) return null;
+  const stamp = p[1]!;
+  const clock = clockOf(stamp);
+  if (!clock) return null;
+  const date = dateOf(stamp.replace(CLOCK, ''), clock.twelveHour);
+  if (!date) return null;
+  const at = local(date.y, date.mo, date.d, clock.h, clock.m);
+  if (at === null) return null;
+  return { at, sender: p[2]!.trim() };
+}
+
+function startOfDay(ms: number): number {
+  const d = new Date(ms);
+  d.setHours(0, 0, 0, 0);
+  return d.getTime();
+}
+
+/**
+ * The chat list's time label → epoch ms (best effort): "10:54" / "10:54 PM" today, "Yesterday" /
+ * "Kemarin", a weekday within the last week, or a date. Day-only labels give that day's start.
+ */
+export function parseListTime(label: string | null | undefined, now: number, monthFirst = false): number | null {
+  const s = (label ?? '').trim();
+  if (!s) return null;
+  if (isLabel(s, LABEL.yesterday)) return startOfDay(now) - 86_400_000;
+  if (isLabel(s, LABEL.today)) return startOfDay(now);
+  const weekday = WEEKDAYS[s.toLowerCase()];
+  if (weekday !== undefined) {
+    const today = new Date(now).getDay();
+    const back = (today - weekday + 7) % 7 || 7;
+    return startOfDay(now) - back * 86_400_000;
+  }
+  if (DATE.test(s)) {
+    const date = dateOf(s, monthFirst);
+    return date ? local(date.y, date.mo, date.d, 0, 0) : null;
+  }
+  const clock = clockOf(s);
+  if (clock && /^\d{1,2}[:.]\d{2}(\s*[AaPp]\.?\s?[Mm]\.?)?$/.test(s)) {
+    const d = new Date(now);
+    d.setHours(clock.h, clock.m, 0, 0);
+    return d.getTime();
+  }
+  return null;
+}
