@@ -54,14 +54,16 @@ export function readText(root: Node, skip?: (el: Element) => boolean): string {
 }
 
 /** Whether the page shows 12-hour times (then dates are month first), learned from messages. */
-let monthFirstDates: boolean | null = null;
+const monthFirstByDoc = new WeakMap<Document, boolean>();
 
 function monthFirst(doc: Document): boolean {
-  if (monthFirstDates !== null) return monthFirstDates;
+  const known = monthFirstByDoc.get(doc);
+  if (known !== undefined) return known;
   const sample = doc.querySelector(SEL.prePlain)?.getAttribute('data-pre-plain-text') ?? '';
-  if (/\d\s*[AaPp]\.?\s?[Mm]/.test(sample)) monthFirstDates = true;
-  else if (sample) monthFirstDates = false;
-  return monthFirstDates ?? /^en-US$/i.test(doc.documentElement.lang);
+  if (!sample) return /^en-US$/i.test(doc.documentElement.lang);
+  const twelveHour = /\d\s*[AaPp]\.?\s?[Mm]/.test(sample);
+  monthFirstByDoc.set(doc, twelveHour);
+  return twelveHour;
 }
 
 function rowTop(row: Element): number {
