@@ -16,6 +16,8 @@ const GECKO = {
 };
 
 export default defineConfig({
+  // A separate output directory for parallel working builds (default: .output).
+  outDir: process.env.WXT_OUT_DIR ?? '.output',
   modules: ['@wxt-dev/webextension-polyfill'],
   imports: false,
   manifest: ({ browser }) => ({

@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 
 export const ROOT = resolve(__dirname, '../..');
-export const EXTENSION_DIR = join(ROOT, '.output/chrome-mv3');
+// EXTENSION_DIR lets a second working copy of the build (e.g. WXT_OUT_DIR=.output-x) be tested
+// without disturbing the default one.
+export const EXTENSION_DIR = process.env.EXTENSION_DIR ? resolve(process.env.EXTENSION_DIR) : join(ROOT, '.output/chrome-mv3');
 export const FIXTURES = join(ROOT, 'tests/fixtures');
 
 const CONTENT_TYPES: Record<string, string> = {
