@@ -1,37 +1,109 @@
 // The inbox application shared by the popup (one pane at a time) and the side panel (list and
 // thread side by side when there is room).
-import { useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { InboxDb } from '../db';
 import type { Conversation } from '../model';
+import type { SearchHit } from '../search';
 import { Ui } from './context';
 import { pickLanguage, strings, type Language } from './i18n';
-import { useLive } from './live';
 import { Inbox } from './Inbox';
+import { isTypingTarget } from './keys';
+import { useLive } from './live';
+import { SidePanelButton } from './SidePanelButton';
 import { Thread } from './Thread';
+
+/** `?open=<conversationId>` (e.g. from a notification) opens that thread first. */
+function initialOpenId(): string | null {
+  try {
+    return new URLSearchParams(globalThis.location?.search ?? '').get('open');
+  } catch {
+    return null;
+  }
+}
 
 export function App(props: { db: InboxDb; layout: 'popup' | 'panel'; language?: Language }) {
   const lang = props.language ?? pickLanguage(null, navigator.languages ?? [navigator.language]);
   const s = strings(lang);
-  const [openId, setOpenId] = useState<string | null>(null);
+  const [openId, setOpenId] = useState<string | null>(initialOpenId);
+  const [focusMessageId, setFocusMessageId] = useState<string | null>(null);
+  const [focusSearch, setFocusSearch] = useState(0);
   // Follow the stored record so title/preview changes show while the thread is open.
   const open = useLive(
     async () => (openId ? ((await props.db.conversations.get(openId)) ?? null) : null),
     [props.db, openId],
-    null as Conversation | null,
+    undefined as Conversation | null | undefined,
   );
   useEffect(() => {
     document.documentElement.lang = lang;
     document.title = s.appName;
   }, [lang]);
 
-  const onOpen = (c: Conversation) => setOpenId(c.id);
-  const onBack = () => setOpenId(null);
+  const onOpen = useCallback((c: Conversation) => {
+    setFocusMessageId(null);
+    setOpenId(c.id);
+  }, []);
+  const onOpenHit = useCallback((h: SearchHit) => {
+    setFocusMessageId(h.message.id);
+    setOpenId(h.conversation.id);
+  }, []);
+  const onBack = useCallback(() => {
+    setOpenId(null);
+    setFocusMessageId(null);
+  }, []);
+
+  const listShown = props.layout === 'panel' || !open;
+
+  // Escape goes back (unless it would throw away something being typed); "/" searches. The list
+  // handles its own keys first (arrows, j/k, Enter, "/" while it is shown).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
+      const typing = isTypingTarget(e.target);
+      if (e.key === 'Escape' && openId) {
+        const field = e.target as HTMLInputElement | HTMLTextAreaElement;
+        if (typing && field.value) return;
+        e.preventDefault();
+        onBack();
+        return;
+      }
+      if (e.key === '/' && !typing && !listShown) {
+        e.preventDefault();
+        onBack();
+        setFocusSearch((n) => n + 1);
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [openId, listShown]);
 
   return (
     <Ui.Provider value={{ lang, s }}>
       <main class={`app layout-${props.layout}${open ? ' has-thread' : ''}`}>
-        {(props.layout === 'panel' || !open) && <Inbox db={props.db} onOpen={onOpen} selectedId={openId} />}
-        {open && <Thread db={props.db} conversation={open} onBack={onBack} />}
+        {listShown && (
+          <div class="list-pane">
+            {props.layout === 'popup' && (
+              <div class="toolbar">
+                <SidePanelButton />
+              </div>
+            )}
+            <Inbox db={props.db} onOpen={onOpen} onOpenHit={onOpenHit} selectedId={openId} focusSearch={focusSearch} />
+            <p class="keys-help">{s.keyboardHelp}</p>
+          </div>
+        )}
+        {openId && open === undefined && (
+          <p class="empty" role="status">
+            {s.loading}
+          </p>
+        )}
+        {open && (
+          <Thread
+            key={open.id}
+            db={props.db}
+            conversation={open}
+            focusMessageId={focusMessageId}
+            onBack={onBack}
+          />
+        )}
       </main>
     </Ui.Provider>
   );

@@ -1,66 +1,211 @@
-// The combined conversation list: every platform, newest first, with unread counts.
-import { useMemo, useState } from 'preact/hooks';
+// The combined conversation list: every platform, newest first, with unread counts; a search box
+// that narrows the list and finds messages through the store's index; keyboard navigation.
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { InboxDb } from '../db';
 import { PLATFORM_LABEL, PLATFORMS, type AdapterHealth, type Conversation } from '../model';
+import { searchMessages, type SearchHit } from '../search';
 import { useUi } from './context';
 import { count, listTime } from './format';
+import { isTypingTarget } from './keys';
 import { useLive } from './live';
 import { fold, healthAll, inbox } from './queries';
+import { VirtualList } from './VirtualList';
 
-export function Inbox(props: { db: InboxDb; onOpen: (c: Conversation) => void; selectedId?: string | null }) {
+/** Fixed row height of the conversation list (px); the CSS gives rows exactly this. */
+export const ROW_HEIGHT = 62;
+
+export interface InboxProps {
+  db: InboxDb;
+  onOpen: (c: Conversation) => void;
+  onOpenHit?: (hit: SearchHit) => void;
+  selectedId?: string | null;
+  /** Bumped by the app to ask for the search box to take focus. */
+  focusSearch?: number;
+}
+
+export function Inbox(props: InboxProps) {
   const { s } = useUi();
   const [query, setQuery] = useState('');
+  const q = query.trim();
   const conversations = useLive(() => inbox(props.db), [props.db], null as Conversation[] | null);
   const health = useLive(() => healthAll(props.db), [props.db], [] as AdapterHealth[]);
-  const matches = useLive(() => searchMessages(props.db, query), [props.db, query], null as Set<string> | null);
+  const hits = useLive(
+    () => (q ? searchMessages(props.db, q) : Promise.resolve([] as SearchHit[])),
+    [props.db, q],
+    null as SearchHit[] | null,
+  );
 
   const shown = useMemo(() => {
     if (!conversations) return [];
-    const q = fold(query.trim());
-    if (!q) return conversations;
-    return conversations.filter((c) => fold(c.title).includes(q) || fold(c.preview).includes(q) || matches?.has(c.id));
-  }, [conversations, query, matches]);
+    const f = fold(q);
+    if (!f) return conversations;
+    const withHits = new Set((hits ?? []).map((h) => h.conversation.id));
+    return conversations.filter((c) => fold(c.title).includes(f) || fold(c.preview).includes(f) || withHits.has(c.id));
+  }, [conversations, q, hits]);
+
+  const searchRef = useRef<HTMLInputElement>(null);
+  const listRef = useRef<HTMLUListElement>(null);
+  const [active, setActive] = useState(-1);
+  const focusRow = useRef(false);
+
+  useEffect(() => {
+    if (props.focusSearch) searchRef.current?.focus();
+  }, [props.focusSearch]);
+
+  // After a keyboard move, the active row takes focus once it is rendered.
+  useEffect(() => {
+    if (!focusRow.current) return;
+    focusRow.current = false;
+    listRef.current?.querySelector<HTMLButtonElement>(`li[data-index="${active}"] button`)?.focus();
+  }, [active]);
+
+  const state = useRef({ shown, active, query });
+  state.current = { shown, active, query };
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
+      const { shown, active, query } = state.current;
+      const inSearch = e.target === searchRef.current;
+      const typing = isTypingTarget(e.target);
+      if (e.key === '/' && !typing) {
+        e.preventDefault();
+        searchRef.current?.focus();
+        return;
+      }
+      if (e.key === 'Escape' && inSearch && query) {
+        e.preventDefault();
+        setQuery('');
+        return;
+      }
+      if (typing && !inSearch) return;
+      const down = e.key === 'ArrowDown' || (!typing && e.key === 'j');
+      const up = e.key === 'ArrowUp' || (!typing && e.key === 'k');
+      if ((down || up) && shown.length) {
+        e.preventDefault();
+        const from = active >= shown.length ? shown.length - 1 : active;
+        const next = down ? Math.min(shown.length - 1, from + 1) : Math.max(0, from - 1);
+        focusRow.current = true;
+        setActive(next);
+        // Same index again (at an end): still put focus back on the row.
+        if (next === active) listRef.current?.querySelector<HTMLButtonElement>(`li[data-index="${next}"] button`)?.focus();
+        return;
+      }
+      // On a row, Enter is the button's own click; from the search box it opens the active row.
+      if (e.key === 'Enter' && inSearch) {
+        const target = shown[active >= 0 ? active : 0];
+        if (target) {
+          e.preventDefault();
+          props.onOpen(target);
+        }
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [props.onOpen]);
 
   return (
     <section class="inbox" aria-label={s.conversations}>
       <input
+        ref={searchRef}
         type="search"
         class="search"
         role="searchbox"
         aria-label={s.search}
         placeholder={s.searchPlaceholder}
+        aria-keyshortcuts="/"
         value={query}
-        onInput={(e) => setQuery((e.target as HTMLInputElement).value)}
+        onInput={(e) => {
+          setQuery((e.target as HTMLInputElement).value);
+          setActive(-1);
+        }}
       />
       <HealthLines health={health} />
+      {conversations === null && (
+        <p class="empty loading" role="status">
+          {s.loading}
+        </p>
+      )}
       {conversations && conversations.length === 0 && <p class="empty">{s.noConversations}</p>}
       {conversations && conversations.length > 0 && shown.length === 0 && <p class="empty">{s.noMatches}</p>}
-      <ul class="conversations" aria-label={s.conversations}>
-        {shown.map((c) => (
-          <li key={c.id}>
-            <ConversationRow c={c} selected={c.id === props.selectedId} onOpen={() => props.onOpen(c)} />
-          </li>
-        ))}
+      <VirtualList
+        listRef={listRef}
+        class={`conversations${q ? ' narrowed' : ''}`}
+        label={s.conversations}
+        items={shown}
+        rowHeight={ROW_HEIGHT}
+        activeIndex={active}
+        keyOf={(c) => c.id}
+        render={(c, i) => (
+          <ConversationRow
+            c={c}
+            selected={c.id === props.selectedId}
+            active={i === active}
+            onOpen={() => {
+              setActive(i);
+              props.onOpen(c);
+            }}
+          />
+        )}
+      />
+      {q && <SearchResults hits={hits} onOpen={(h) => (props.onOpenHit ? props.onOpenHit(h) : props.onOpen(h.conversation))} />}
+    </section>
+  );
+}
+
+function SearchResults({ hits, onOpen }: { hits: SearchHit[] | null; onOpen: (h: SearchHit) => void }) {
+  const { s, lang } = useUi();
+  return (
+    <section class="results" aria-label={s.searchResults}>
+      <h2 class="results-head">{s.searchResults}</h2>
+      {hits === null ? (
+        <p class="empty" role="status">
+          {s.searching}
+        </p>
+      ) : hits.length === 0 ? (
+        <p class="empty">{s.noMessageMatches}</p>
+      ) : null}
+      <ul role="list" aria-label={s.searchResults}>
+        {(hits ?? []).map((h) => {
+          const { text, mark } = h.snippet;
+          const platform = PLATFORM_LABEL[h.conversation.platform];
+          return (
+            <li key={h.message.id}>
+              <button type="button" class="hit" onClick={() => onOpen(h)}>
+                <span class={`platform platform-${h.conversation.platform}`}>{platform}</span>
+                <span class="title" dir="auto">
+                  {h.conversation.title}
+                </span>
+                <time class="time">{listTime(h.message.sentAt, lang, s.yesterday)}</time>
+                <span class="snippet" dir="auto">
+                  {mark ? (
+                    <>
+                      {text.slice(0, mark[0])}
+                      <mark>{text.slice(mark[0], mark[1])}</mark>
+                      {text.slice(mark[1])}
+                    </>
+                  ) : (
+                    text
+                  )}
+                </span>
+              </button>
+            </li>
+          );
+        })}
       </ul>
     </section>
   );
 }
 
-/** Conversation ids with a message containing the query (accent- and case-insensitive). */
-async function searchMessages(db: InboxDb, query: string): Promise<Set<string> | null> {
-  const q = fold(query.trim());
-  if (q.length < 2) return null;
-  const ids = new Set<string>();
-  await db.messages.each((m) => {
-    if (!ids.has(m.conversationId) && fold(m.text).includes(q)) ids.add(m.conversationId);
-  });
-  return ids;
-}
-
-function ConversationRow({ c, selected, onOpen }: { c: Conversation; selected: boolean; onOpen: () => void }) {
+function ConversationRow(props: { c: Conversation; selected: boolean; active: boolean; onOpen: () => void }) {
   const { s, lang } = useUi();
+  const { c } = props;
   return (
-    <button type="button" class={`row${c.unread ? ' unread' : ''}`} aria-current={selected ? 'true' : undefined} onClick={onOpen}>
+    <button
+      type="button"
+      class={`row${c.unread ? ' unread' : ''}${props.active ? ' active' : ''}`}
+      aria-current={props.selected ? 'true' : undefined}
+      onClick={props.onOpen}
+    >
       <span class={`platform platform-${c.platform}`}>{PLATFORM_LABEL[c.platform]}</span>
       <span class="title" dir="auto">
         {c.title}

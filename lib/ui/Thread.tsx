@@ -2,46 +2,92 @@
 // through the platform's own composer.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { InboxDb } from '../db';
-import { PLATFORM_LABEL, PLATFORM_TEXT_LIMIT, type Conversation, type Message, type OutboxEntry } from '../model';
+import { PLATFORM_LABEL, PLATFORM_TEXT_LIMIT, type Conversation, type Message, type OutboxEntry, type Person } from '../model';
+import { conversationsOf, defaultReplyConversation, personTimeline } from '../people';
 import { retrySend, sendReply } from './api';
 import { useUi } from './context';
 import { count, messageTime } from './format';
 import { useLive } from './live';
+import { LinkPanel, PersonBar } from './People';
 import { outboxOf, thread } from './queries';
 
-export function Thread(props: { db: InboxDb; conversation: Conversation; onBack?: () => void }) {
+export function Thread(props: { db: InboxDb; conversation: Conversation; onBack?: () => void; focusMessageId?: string | null }) {
   const { s } = useUi();
   const c = props.conversation;
-  const messages = useLive(() => thread(props.db, c.id), [props.db, c.id], [] as Message[]);
-  const outbox = useLive(() => outboxOf(props.db, c.id), [props.db, c.id], [] as OutboxEntry[]);
+  const db = props.db;
+  const personId = c.personId ?? null;
+  const focusId = props.focusMessageId ?? null;
+  const person = useLive(
+    async () => (personId ? ((await db.people.get(personId)) ?? null) : null),
+    [db, personId],
+    null as Person | null,
+  );
+  const linked = useLive(
+    async () => (personId ? (await conversationsOf(db, personId)).sort((a, b) => a.platform.localeCompare(b.platform)) : []),
+    [db, personId],
+    [] as Conversation[],
+  );
+  // A linked person reads as one timeline across platforms; otherwise the one conversation.
+  const merged = !!person && linked.length > 1;
+  const targets = merged ? linked : [c];
+  const targetKey = targets.map((t) => t.id).join('\n');
+  const messages = useLive(
+    () => (merged ? personTimeline(db, person.id) : thread(db, c.id, focusId)),
+    [db, merged, person?.id, c.id, focusId],
+    null as Message[] | null,
+  );
+  const outbox = useLive(() => outboxOf(db, targets.map((t) => t.id)), [db, targetKey], [] as OutboxEntry[]);
   const logRef = useRef<HTMLDivElement>(null);
+  const [linking, setLinking] = useState(false);
+  const name = person?.name ?? c.title;
 
   // Replies still on their way, or sent but not yet read back from the page as a message.
-  const stored = new Set(messages.map((m) => m.id));
+  const list = messages ?? [];
+  const stored = new Set(list.map((m) => m.id));
   const inFlight = outbox.filter((e) => !(e.messageId && stored.has(e.messageId)) && !(e.state === 'sent' && !e.messageId));
 
-  // Stay at the newest message when new ones arrive, unless the user scrolled up to read.
-  const stick = useRef(true);
+  // Stay at the newest message when new ones arrive, unless the user scrolled up to read, or we
+  // were asked to show one message (a search result).
+  const stick = useRef(!focusId);
+  const focused = useRef<string | null>(null);
   useEffect(() => {
     const el = logRef.current;
-    if (el && stick.current) el.scrollTop = el.scrollHeight;
-  }, [messages.length, inFlight.length]);
+    if (!el) return;
+    if (focusId && focused.current !== focusId) {
+      const target = el.querySelector<HTMLElement>(`[data-message-id="${CSS.escape(focusId)}"]`);
+      if (!target) return;
+      focused.current = focusId;
+      stick.current = false;
+      target.scrollIntoView?.({ block: 'center' });
+      target.focus({ preventScroll: true });
+      return;
+    }
+    if (stick.current) el.scrollTop = el.scrollHeight;
+  }, [list.length, inFlight.length, focusId]);
 
   return (
     <section class="thread">
       <header class="thread-head">
         {props.onBack && (
-          <button type="button" class="back" onClick={props.onBack}>
+          <button type="button" class="back" onClick={props.onBack} aria-keyshortcuts="Escape">
             {s.back}
           </button>
         )}
-        <h1 dir="auto">{c.title}</h1>
-        <span class={`platform platform-${c.platform}`}>{PLATFORM_LABEL[c.platform]}</span>
+        <h1 dir="auto">{name}</h1>
+        {!merged && <span class={`platform platform-${c.platform}`}>{PLATFORM_LABEL[c.platform]}</span>}
+        {!c.isGroup && (
+          <button type="button" class="link-to" aria-expanded={linking ? 'true' : 'false'} onClick={() => setLinking(!linking)}>
+            {s.linkTo}
+          </button>
+        )}
       </header>
+      {person && linked.length > 0 && <PersonBar person={person} linked={linked} />}
+      {linking && <LinkPanel db={db} conversation={c} linkedIds={linked.map((x) => x.id)} onClose={() => setLinking(false)} />}
       <div
         class="log"
         role="log"
-        aria-label={s.conversationWith(c.title)}
+        aria-label={s.conversationWith(name)}
+        aria-busy={messages === null ? 'true' : undefined}
         tabIndex={0}
         ref={logRef}
         onScroll={(e) => {
@@ -49,20 +95,25 @@ export function Thread(props: { db: InboxDb; conversation: Conversation; onBack?
           stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
         }}
       >
-        {messages.length === 0 && inFlight.length === 0 && <p class="empty">{s.emptyThread}</p>}
-        {messages.map((m) => (
-          <MessageView key={m.id} m={m} />
+        {messages === null && (
+          <p class="empty" role="status">
+            {s.loading}
+          </p>
+        )}
+        {messages && list.length === 0 && inFlight.length === 0 && <p class="empty">{s.emptyThread}</p>}
+        {list.map((m) => (
+          <MessageView key={m.id} m={m} showPlatform={merged} highlight={m.id === focusId} />
         ))}
         {inFlight.map((e) => (
-          <OutboxView key={e.id} e={e} />
+          <OutboxView key={e.id} e={e} showPlatform={merged} />
         ))}
       </div>
-      <Composer conversation={c} />
+      <Composer db={db} targets={targets} current={c} />
     </section>
   );
 }
 
-function MessageView({ m }: { m: Message }) {
+function MessageView({ m, showPlatform, highlight }: { m: Message; showPlatform: boolean; highlight: boolean }) {
   const { s, lang } = useUi();
   if (m.system) {
     return (
@@ -73,7 +124,13 @@ function MessageView({ m }: { m: Message }) {
   }
   const mine = m.sender.isSelf;
   return (
-    <article class={`msg ${mine ? 'out' : 'in'}`}>
+    <article
+      class={`msg ${mine ? 'out' : 'in'}${highlight ? ' highlight' : ''}`}
+      data-message-id={m.id}
+      tabIndex={highlight ? -1 : undefined}
+      aria-current={highlight ? 'true' : undefined}
+    >
+      {showPlatform && <span class={`platform platform-${m.platform}`}>{PLATFORM_LABEL[m.platform]} </span>}
       <span class="sender" dir="auto">
         {mine ? s.you : m.sender.name}
       </span>
@@ -102,11 +159,12 @@ function MessageView({ m }: { m: Message }) {
   );
 }
 
-function OutboxView({ e }: { e: OutboxEntry }) {
+function OutboxView({ e, showPlatform }: { e: OutboxEntry; showPlatform: boolean }) {
   const { s } = useUi();
   const label = e.state === 'failed' ? s.failed : e.state === 'sent' ? s.sent : s.pending;
   return (
     <article class={`msg out outbox-${e.state}`}>
+      {showPlatform && <span class={`platform platform-${e.platform}`}>{PLATFORM_LABEL[e.platform]} </span>}
       <span class="sender">{s.you}</span>
       <p class="text" dir="auto">
         {e.text}
@@ -128,10 +186,16 @@ function OutboxView({ e }: { e: OutboxEntry }) {
   );
 }
 
-function Composer({ conversation }: { conversation: Conversation }) {
+function Composer(props: { db: InboxDb; targets: Conversation[]; current: Conversation }) {
   const { s, lang } = useUi();
   const [text, setText] = useState('');
   const [error, setError] = useState('');
+  // The platform a reply goes through: the user's pick, else the one they last sent through.
+  const [picked, setPicked] = useState<string | null>(null);
+  const targetKey = props.targets.map((t) => t.id).join('\n');
+  const lastUsed = useLive(() => defaultReplyConversation(props.db, props.targets), [props.db, targetKey], null as string | null);
+  const conversation =
+    props.targets.find((t) => t.id === picked) ?? props.targets.find((t) => t.id === lastUsed) ?? props.current;
   const limit = PLATFORM_TEXT_LIMIT[conversation.platform];
   const tooLong = text.length > limit;
   const send = async () => {
@@ -152,6 +216,19 @@ function Composer({ conversation }: { conversation: Conversation }) {
         void send();
       }}
     >
+      {props.targets.length > 1 && (
+        <label class="send-via">
+          {s.sendVia}{' '}
+          <select value={conversation.id} onChange={(e) => setPicked((e.target as HTMLSelectElement).value)}>
+            {props.targets.map((t) => (
+              <option key={t.id} value={t.id}>
+                {PLATFORM_LABEL[t.platform]}
+                {props.targets.filter((x) => x.platform === t.platform).length > 1 ? ` (${t.title})` : ''}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       <textarea
         aria-label={s.message}
         rows={2}

@@ -20,3 +20,15 @@ export function sendReply(conversationId: string, text: string): Promise<boolean
 export function retrySend(outboxId: string): Promise<boolean> {
   return ask({ type: 'retry-send', outboxId });
 }
+
+export function linkPeople(conversationIds: string[], name?: string): Promise<boolean> {
+  return ask({ type: 'link-people', conversationIds, ...(name ? { name } : {}) });
+}
+
+export function unlinkConversation(conversationId: string): Promise<boolean> {
+  return ask({ type: 'unlink', conversationId });
+}
+
+export function renamePerson(personId: string, name: string): Promise<boolean> {
+  return ask({ type: 'rename-person', personId, name });
+}

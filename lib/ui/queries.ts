@@ -16,25 +16,41 @@ export async function inbox(db: InboxDb): Promise<Conversation[]> {
 }
 
 /** Case- and accent-insensitive, so "budi" finds "Budi" and "kopi" finds "Kopí". */
-export function fold(s: string): string {
-  return s.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
-}
+export { fold } from '../search';
 
 /** How many messages of one thread the interface loads (newest). */
 export const THREAD_WINDOW = 500;
 
-export async function thread(db: InboxDb, conversationId: string): Promise<Message[]> {
-  const newest = await db.messages
-    .where('[conversationId+order]')
+/**
+ * The newest messages of a thread; when `focusId` names an older message (a search result), the
+ * window starts a little before it instead, so it is on screen.
+ */
+export async function thread(db: InboxDb, conversationId: string, focusId?: string | null): Promise<Message[]> {
+  const all = () => db.messages.where('[conversationId+order]');
+  const newest = await all()
     .between([conversationId, -Infinity], [conversationId, Infinity])
     .reverse()
     .limit(THREAD_WINDOW)
     .toArray();
-  return newest.reverse();
+  newest.reverse();
+  if (!focusId || newest.some((m) => m.id === focusId)) return newest;
+  const focus = await db.messages.get(focusId);
+  if (!focus || focus.conversationId !== conversationId) return newest;
+  const before = await all()
+    .between([conversationId, -Infinity], [conversationId, focus.order], true, false)
+    .reverse()
+    .limit(20)
+    .toArray();
+  const from = await all()
+    .between([conversationId, focus.order], [conversationId, Infinity], true, true)
+    .limit(THREAD_WINDOW)
+    .toArray();
+  return [...before.reverse(), ...from];
 }
 
-export function outboxOf(db: InboxDb, conversationId: string): Promise<OutboxEntry[]> {
-  return db.outbox.where('conversationId').equals(conversationId).sortBy('createdAt');
+export function outboxOf(db: InboxDb, conversationId: string | readonly string[]): Promise<OutboxEntry[]> {
+  const ids = typeof conversationId === 'string' ? [conversationId] : [...conversationId];
+  return db.outbox.where('conversationId').anyOf(ids).sortBy('createdAt');
 }
 
 export function healthAll(db: InboxDb): Promise<AdapterHealth[]> {

@@ -1,0 +1,184 @@
+// @vitest-environment happy-dom
+import 'fake-indexeddb/auto';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { openDb, type InboxDb } from '../../lib/db';
+import type { Conversation, Message, Platform } from '../../lib/model';
+import { indexMessages } from '../../lib/search';
+import { App } from '../../lib/ui/App';
+import { ROW_HEIGHT } from '../../lib/ui/Inbox';
+
+let db: InboxDb;
+let n = 0;
+const T0 = Date.UTC(2026, 10, 20, 9, 0);
+
+function conv(platform: Platform, nativeId: string, title: string, minutesAgo: number, over: Partial<Conversation> = {}): Conversation {
+  return {
+    id: `${platform}:${nativeId}`,
+    platform,
+    nativeId,
+    title,
+    isGroup: false,
+    unread: false,
+    unreadCount: null,
+    muted: false,
+    archived: false,
+    pinned: false,
+    preview: `preview ${title}`,
+    lastMessageAt: T0 - minutesAgo * 60_000,
+    listRank: null,
+    personId: null,
+    firstSeenAt: T0,
+    updatedAt: T0,
+    ...over,
+  };
+}
+
+function message(c: Conversation, nativeId: string, order: number, text: string, sentAt: number | null = T0 + order): Message {
+  return {
+    id: `${c.id}:${nativeId}`,
+    conversationId: c.id,
+    platform: c.platform,
+    nativeId,
+    sender: { name: c.title, isSelf: false },
+    text,
+    sentAt,
+    timePrecision: 'minute',
+    order,
+    status: 'received',
+    attachments: [],
+    quote: null,
+    system: false,
+    truncated: false,
+    firstSeenAt: T0,
+    updatedAt: T0,
+  };
+}
+
+beforeEach(async () => {
+  db = openDb(`ui-test-${n++}`);
+  await db.open();
+});
+afterEach(() => cleanup());
+
+const list = () => screen.getByRole('list', { name: 'Conversations' });
+
+describe('inbox', () => {
+  test('shows Loading… first, then a windowed list that still reports every row’s place', async () => {
+    const many = Array.from({ length: 3_000 }, (_, i) => conv('whatsapp', `c${i}`, `Contact ${i}`, i));
+    await db.conversations.bulkPut(many);
+    render(<App db={db} layout="panel" language="en" />);
+    expect(screen.getByRole('status').textContent).toBe('Loading…');
+    await waitFor(() => expect(within(list()).getAllByRole('listitem').length).toBeGreaterThan(5));
+    const items = within(list()).getAllByRole('listitem');
+    expect(items.length).toBeLessThan(40); // windowed, not 3,000 rows
+    expect(items[0]!.getAttribute('aria-setsize')).toBe('3000');
+    expect(items[0]!.getAttribute('aria-posinset')).toBe('1');
+    expect(within(items[0]!).getByRole('button').textContent).toContain('Contact 0');
+    // Scrolling renders the rows further down, positioned by padding.
+    const ul = list();
+    ul.scrollTop = 2_000 * ROW_HEIGHT;
+    fireEvent.scroll(ul);
+    await waitFor(() => expect(within(list()).getByText('Contact 2000')).toBeTruthy());
+    const row = within(list()).getByText('Contact 2000').closest('li')!;
+    expect(row.getAttribute('aria-posinset')).toBe('2001');
+    expect(parseInt(ul.style.paddingTop, 10)).toBeGreaterThan(1_900 * ROW_HEIGHT);
+  });
+
+  test('j/k and arrows move through conversations, Enter opens, Escape goes back, / focuses search', async () => {
+    await db.conversations.bulkPut([conv('whatsapp', 'a', 'Alpha', 1), conv('instagram', 'b', 'Bravo', 2), conv('messenger', 'c', 'Charlie', 3)]);
+    render(<App db={db} layout="popup" language="en" />);
+    await waitFor(() => expect(within(list()).getAllByRole('listitem')).toHaveLength(3));
+    fireEvent.keyDown(document.body, { key: 'j' });
+    await waitFor(() => expect(document.activeElement?.textContent).toContain('Alpha'));
+    fireEvent.keyDown(document.activeElement!, { key: 'j' });
+    await waitFor(() => expect(document.activeElement?.textContent).toContain('Bravo'));
+    fireEvent.keyDown(document.activeElement!, { key: 'ArrowDown' });
+    await waitFor(() => expect(document.activeElement?.textContent).toContain('Charlie'));
+    fireEvent.keyDown(document.activeElement!, { key: 'k' });
+    await waitFor(() => expect(document.activeElement?.textContent).toContain('Bravo'));
+    // Enter on a focused row is its button's click.
+    fireEvent.click(document.activeElement!);
+    await waitFor(() => expect(screen.getByRole('log', { name: 'Conversation with Bravo' })).toBeTruthy());
+    // Typing in the composer: j and / are text, not shortcuts.
+    const box = screen.getByRole('textbox', { name: 'Message' });
+    fireEvent.keyDown(box, { key: '/' });
+    expect(screen.queryByRole('list', { name: 'Conversations' })).toBeNull();
+    fireEvent.keyDown(document.body, { key: 'Escape' });
+    await waitFor(() => expect(list()).toBeTruthy());
+    fireEvent.keyDown(document.body, { key: '/' });
+    expect(document.activeElement).toBe(screen.getByRole('searchbox', { name: 'Search' }));
+  });
+
+  test('search finds messages through the index; a result opens the thread at that message', async () => {
+    const budi = conv('whatsapp', 'budi', 'Budi Santoso', 1);
+    const sari = conv('instagram', 'sari', 'Sari Wulandari', 2);
+    await db.conversations.bulkPut([budi, sari]);
+    const msgs = [
+      ...Array.from({ length: 30 }, (_, i) => message(budi, `m${i}`, i, `obrolan ${i}`)),
+      message(budi, 'target', 100, 'Sampai jumpa besok, jangan lupa kopí'),
+      message(sari, 's1', 1, 'The sunset one'),
+    ];
+    await db.messages.bulkPut(msgs);
+    await indexMessages(db, msgs);
+    render(<App db={db} layout="panel" language="en" />);
+    await waitFor(() => expect(within(list()).getAllByRole('listitem')).toHaveLength(2));
+    fireEvent.input(screen.getByRole('searchbox', { name: 'Search' }), { target: { value: 'KOPI jump' } });
+    const results = await screen.findByRole('list', { name: 'Search results' });
+    await waitFor(() => expect(within(results).getAllByRole('listitem')).toHaveLength(1));
+    const hit = within(results).getByRole('button');
+    expect(hit.textContent).toContain('Budi Santoso');
+    expect(hit.textContent).toContain('WhatsApp');
+    expect(hit.querySelector('mark')?.textContent).toBe('jump'); // the matched prefix, where it first occurs
+    // The conversation list narrows to the conversation holding the match.
+    await waitFor(() => expect(within(list()).getAllByRole('listitem')).toHaveLength(1));
+    fireEvent.click(hit);
+    const log = await screen.findByRole('log', { name: 'Conversation with Budi Santoso' });
+    await waitFor(() => expect(log.querySelector('[aria-current="true"]')?.textContent).toContain('Sampai jumpa'));
+    expect(document.activeElement?.textContent).toContain('Sampai jumpa');
+  });
+
+  test('Indonesian interface strings', async () => {
+    render(<App db={db} layout="panel" language="id" />);
+    expect(screen.getByRole('status').textContent).toBe('Memuat…');
+    expect(screen.getByRole('searchbox', { name: 'Cari' })).toBeTruthy();
+  });
+});
+
+describe('people in the thread', () => {
+  test('a linked person shows one timeline marked by platform, and a "Send via" choice', async () => {
+    const wa = conv('whatsapp', 'w', 'Budi Santoso', 1, { personId: 'person:1' });
+    const ig = conv('instagram', 'i', 'budi.santoso', 2, { personId: 'person:1' });
+    await db.conversations.bulkPut([wa, ig]);
+    await db.people.put({ id: 'person:1', name: 'Budi', createdAt: T0, updatedAt: T0 });
+    await db.messages.bulkPut([message(wa, 'a', 1, 'dari WA pertama', T0 + 1), message(ig, 'b', 1, 'dari IG', T0 + 2), message(wa, 'c', 2, 'dari WA kedua', T0 + 3)]);
+    render(<App db={db} layout="panel" language="en" />);
+    await waitFor(() => expect(within(list()).getAllByRole('listitem')).toHaveLength(2));
+    fireEvent.click(within(list()).getByRole('button', { name: /Budi Santoso/ }));
+    const log = await screen.findByRole('log', { name: 'Conversation with Budi' });
+    await waitFor(() => expect(within(log).getAllByRole('article')).toHaveLength(3));
+    const articles = within(log).getAllByRole('article').map((a) => a.textContent);
+    expect(articles[0]).toMatch(/WhatsApp.*dari WA pertama/);
+    expect(articles[1]).toMatch(/Instagram.*dari IG/);
+    expect(articles[2]).toMatch(/WhatsApp.*dari WA kedua/);
+    const via = screen.getByRole('combobox', { name: 'Send via' }) as HTMLSelectElement;
+    await waitFor(() => expect(via.value).toBe(wa.id)); // newest activity, no reply sent yet
+    expect([...via.options].map((o) => o.textContent)).toEqual(['Instagram', 'WhatsApp']);
+  });
+
+  test('"Link to…" lists a similarly named conversation on another platform with Accept', async () => {
+    await db.conversations.bulkPut([
+      conv('whatsapp', 'w', 'Budi Santoso', 1),
+      conv('messenger', 'm', 'Budi Santoso', 2),
+      conv('messenger', 'h', 'Hendra Santoso', 3),
+    ]);
+    render(<App db={db} layout="panel" language="en" />);
+    await waitFor(() => expect(within(list()).getAllByRole('listitem')).toHaveLength(3));
+    fireEvent.click(within(list()).getByRole('button', { name: /Budi Santoso.*WhatsApp|WhatsApp.*Budi Santoso/ }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Link to…' }));
+    const accept = await screen.findByRole('button', { name: /Accept: link Budi Santoso \(Messenger\)/ });
+    expect(accept).toBeTruthy();
+    const panel = screen.getByRole('region', { name: 'People who may be the same person' });
+    expect(within(panel).queryByText(/Hendra/)).toBeNull();
+  });
+});
