@@ -133,12 +133,28 @@ export const RenamePersonSchema = v.strictObject({
   name: v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.titleChars)),
 });
 
+/** The largest export file the options page may hand over (a runtime message carries it). */
+export const MAX_IMPORT_CHARS = 32_000_000;
+
+/** Import an export file (its JSON text; checked in full by lib/data-export.ts) into the store. */
+export const ImportDataSchema = v.strictObject({
+  type: v.literal('import-data'),
+  data: v.pipe(v.string(), v.maxLength(MAX_IMPORT_CHARS)),
+});
+
+/** Wipe every table of the store (the options page asked, after the user confirmed). */
+export const DeleteAllDataSchema = v.strictObject({
+  type: v.literal('delete-all-data'),
+});
+
 export const FromExtensionPageSchema = v.variant('type', [
   SendRequestSchema,
   RetrySendSchema,
   LinkPeopleSchema,
   UnlinkSchema,
   RenamePersonSchema,
+  ImportDataSchema,
+  DeleteAllDataSchema,
 ]);
 
 // ---- background → content script ----

@@ -2,9 +2,10 @@
 // it with fakes). Every message is schema-checked; content scripts may speak only for their platform.
 import type { Runtime } from 'webextension-polyfill';
 import type { InboxDb } from '../db';
-import { mergeIngest } from '../merge';
+import { deleteAllData, importData, ImportError, type ImportSummary } from '../data-export';
+import { mergeIngest, type MergeResult } from '../merge';
 import { linkConversations, renamePerson, unlinkConversation } from '../people';
-import { FromContentSchema, FromExtensionPageSchema, parse, type IngestAck } from '../protocol';
+import { FromContentSchema, FromExtensionPageSchema, parse, type Ingest, type IngestAck } from '../protocol';
 import { applySendResult, dispatch, enqueueSend, resumePending, retry, type TabPort } from './outbox';
 import { classifySender } from './senders';
 
@@ -15,9 +16,11 @@ export interface BackgroundContext {
   extensionBaseUrl: string;
   log: (...args: unknown[]) => void;
   now?: () => number;
+  /** Told of every committed ingest (notifications listen here). */
+  onMerged?: (result: MergeResult, batch: Ingest) => void;
 }
 
-export type Reply = IngestAck | { ok: true } | { ok: false; error: string };
+export type Reply = IngestAck | { ok: true } | { ok: true; imported: ImportSummary } | { ok: false; error: string };
 
 export async function handleMessage(ctx: BackgroundContext, message: unknown, sender: Runtime.MessageSender): Promise<Reply> {
   const now = ctx.now?.() ?? Date.now();
@@ -40,7 +43,7 @@ export async function handleMessage(ctx: BackgroundContext, message: unknown, se
     }
     switch (msg.type) {
       case 'ingest':
-        await mergeIngest(ctx.db, msg, now);
+        ctx.onMerged?.(await mergeIngest(ctx.db, msg, now), msg);
         return { ok: true, batchId: msg.batchId };
       case 'send-result':
         await applySendResult(ctx.db, msg, who.platform, now);
@@ -79,5 +82,16 @@ export async function handleMessage(ctx: BackgroundContext, message: unknown, se
       return (await unlinkConversation(ctx.db, msg.conversationId, now)) ? { ok: true } : { ok: false, error: 'not linked' };
     case 'rename-person':
       return (await renamePerson(ctx.db, msg.personId, msg.name, now)) ? { ok: true } : { ok: false, error: 'no such person' };
+    case 'import-data':
+      try {
+        return { ok: true, imported: await importData(ctx.db, msg.data, now) };
+      } catch (e) {
+        if (e instanceof ImportError) return { ok: false, error: e.message };
+        ctx.log('import failed', e);
+        return { ok: false, error: 'import failed' };
+      }
+    case 'delete-all-data':
+      await deleteAllData(ctx.db);
+      return { ok: true };
   }
 }

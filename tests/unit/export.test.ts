@@ -1,0 +1,254 @@
+import 'fake-indexeddb/auto';
+import { beforeEach, describe, expect, test } from 'vitest';
+import { deleteAllData, exportData, exportFileName, importData, ImportError, parseExport, type ExportFile } from '../../lib/data-export';
+import { openDb, type InboxDb } from '../../lib/db';
+import { mergeIngest } from '../../lib/merge';
+import { linkConversations } from '../../lib/people';
+import type { Ingest } from '../../lib/protocol';
+import { searchMessages } from '../../lib/search';
+import type { MessageSnapshot } from '../../lib/model';
+
+let db: InboxDb;
+let k = 0;
+beforeEach(() => {
+  db = openDb(`export-${k++}`);
+});
+
+const T0 = Date.UTC(2026, 0, 5, 9, 30);
+
+function msg(nativeId: string, text: string, minute: number, self = false): MessageSnapshot {
+  return {
+    nativeId,
+    sender: { name: self ? 'You' : 'Budi', isSelf: self },
+    text,
+    sentAt: T0 + minute * 60_000,
+    timePrecision: 'minute',
+    status: self ? 'read' : 'received',
+    attachments: [],
+    quote: null,
+    system: false,
+    truncated: false,
+  };
+}
+
+function batch(platform: Ingest['platform'], nativeId: string, title: string, messages: MessageSnapshot[], unread = false): Ingest {
+  return {
+    type: 'ingest',
+    platform,
+    batchId: `${platform}-${nativeId}-${messages.length}`,
+    health: { state: 'ok' },
+    conversations: [
+      {
+        nativeId,
+        title,
+        isGroup: false,
+        unread,
+        unreadCount: unread ? 2 : null,
+        muted: false,
+        archived: false,
+        pinned: false,
+        preview: messages.at(-1)?.text ?? '',
+        lastMessageAt: messages.at(-1)?.sentAt ?? null,
+        listRank: 0,
+      },
+    ],
+    thread: { conversation: { nativeId, title, isGroup: false }, messages },
+  };
+}
+
+async function seed(d: InboxDb) {
+  await mergeIngest(d, batch('whatsapp', 'budi', 'Budi Santoso', [msg('w1', 'Halo, apa kabar?', 0), msg('w2', 'Baik! 👍', 1, true), msg('w3', 'Kopí nanti?', 2)], true), T0);
+  await mergeIngest(d, batch('instagram', '3401', 'budi.santoso', [msg('mid.$a', 'lihat ini', 5), msg('mid.$b', 'ok', 6, true)]), T0);
+  await mergeIngest(d, batch('messenger', '9001', 'Siti', [msg('m1', 'Sampai jumpa', 3)]), T0);
+  await linkConversations(d, ['whatsapp:budi', 'instagram:3401'], { name: 'Budi', now: T0, newId: () => 'p1' });
+  await d.messages.update('whatsapp:budi:w2', { encrypted: true });
+}
+
+const withoutTime = (f: ExportFile) => ({ ...f, exportedAt: 'x' });
+
+describe('export', () => {
+  test('the documented format: ISO times or null, people from links, no keys', async () => {
+    await seed(db);
+    await db.meta.put({ key: 'identity', value: { secretKey: 'SECRET-KEY-MATERIAL' } });
+    const file = await exportData(db, T0);
+    expect(Object.keys(file).sort()).toEqual(['conversations', 'exportedAt', 'format', 'messages', 'people', 'version']);
+    expect(file.format).toBe('unified-inbox-export');
+    expect(file.version).toBe(1);
+    expect(file.exportedAt).toBe(new Date(T0).toISOString());
+    expect(file.conversations).toHaveLength(3);
+    const wa = file.conversations.find((c) => c.id === 'whatsapp:budi')!;
+    expect(wa).toEqual({
+      id: 'whatsapp:budi',
+      platform: 'whatsapp',
+      nativeId: 'budi',
+      title: 'Budi Santoso',
+      isGroup: false,
+      unread: true,
+      lastMessageAt: new Date(T0 + 2 * 60_000).toISOString(),
+      personId: 'person:p1',
+    });
+    expect(file.conversations.find((c) => c.id === 'messenger:9001')!.personId).toBeNull();
+    expect(file.messages.filter((m) => m.conversationId === 'whatsapp:budi').map((m) => m.nativeId)).toEqual(['w1', 'w2', 'w3']);
+    expect(file.messages.find((m) => m.id === 'whatsapp:budi:w2')).toEqual({
+      id: 'whatsapp:budi:w2',
+      conversationId: 'whatsapp:budi',
+      platform: 'whatsapp',
+      nativeId: 'w2',
+      sender: { name: 'You', isSelf: true },
+      text: 'Baik! 👍',
+      sentAt: new Date(T0 + 60_000).toISOString(),
+      status: 'read',
+      encrypted: true,
+    });
+    expect(file.people).toEqual([{ id: 'person:p1', name: 'Budi', conversationIds: ['instagram:3401', 'whatsapp:budi'] }]);
+    expect(JSON.stringify(file)).not.toContain('SECRET');
+    // It is its own schema's valid input.
+    expect(parseExport(JSON.stringify(file))).toEqual(file);
+  });
+
+  test('a personId without a people record becomes a person named by meta, else by its first conversation', async () => {
+    await seed(db);
+    await db.conversations.update('messenger:9001', { personId: 'person:old' });
+    let file = await exportData(db, T0);
+    expect(file.people.find((p) => p.id === 'person:old')).toEqual({ id: 'person:old', name: 'Siti', conversationIds: ['messenger:9001'] });
+    await db.meta.put({ key: 'person:person:old', value: { name: 'Siti Rahma' } });
+    file = await exportData(db, T0);
+    expect(file.people.find((p) => p.id === 'person:old')!.name).toBe('Siti Rahma');
+  });
+
+  test('file name carries the local date', () => {
+    expect(exportFileName(new Date(2026, 2, 7, 23, 59))).toBe('unified-inbox-export-2026-03-07.json');
+  });
+});
+
+describe('delete and import', () => {
+  test('export → delete all → import gives the same data, searchable again', async () => {
+    await seed(db);
+    const before = await exportData(db, T0);
+    await deleteAllData(db);
+    for (const t of db.tables) expect(await t.count()).toBe(0);
+    expect((await exportData(db, T0)).conversations).toEqual([]);
+
+    const summary = await importData(db, JSON.stringify(before), T0 + 1);
+    expect(summary).toEqual({ conversations: 3, messages: 6, people: 1 });
+    const after = await exportData(db, T0);
+    expect(after).toEqual(before);
+    // Thread order and search index are restored too.
+    const wa = await db.messages.where('[conversationId+order]').between(['whatsapp:budi', -Infinity], ['whatsapp:budi', Infinity]).toArray();
+    expect(wa.map((m) => m.nativeId)).toEqual(['w1', 'w2', 'w3']);
+    expect((await searchMessages(db, 'kopi')).map((h) => h.message.id)).toEqual(['whatsapp:budi:w3']);
+    expect((await db.conversations.get('whatsapp:budi'))!.preview).toBe('Kopí nanti?');
+  });
+
+  test('importing twice (or into the same store) never duplicates', async () => {
+    await seed(db);
+    const file = await exportData(db, T0);
+    const counts = async () => Promise.all(db.tables.map(async (t) => [t.name, await t.count()] as const));
+    const before = await counts();
+    expect(await importData(db, file, T0 + 1)).toEqual({ conversations: 0, messages: 0, people: 0 });
+    expect(await importData(db, JSON.stringify(file), T0 + 2)).toEqual({ conversations: 0, messages: 0, people: 0 });
+    expect(await counts()).toEqual(before);
+    expect(await exportData(db, T0)).toEqual(file);
+  });
+
+  test('merging into a store that has more: new messages are placed by file order, existing ones only move forward', async () => {
+    await seed(db);
+    const file = await exportData(db, T0);
+    const other = openDb(`export-other-${k++}`);
+    // The other store knows w1, w3 and a later w4, but not w2.
+    await mergeIngest(other, batch('whatsapp', 'budi', 'Budi Santoso', [msg('w1', 'Halo, apa kabar?', 0), msg('w3', 'Kopí nanti?', 2), msg('w4', 'terbaru', 9)]), T0);
+    const summary = await importData(other, file, T0 + 1);
+    expect(summary.messages).toBe(4); // w2 (new) + three from other conversations
+    const wa = await other.messages.where('[conversationId+order]').between(['whatsapp:budi', -Infinity], ['whatsapp:budi', Infinity]).toArray();
+    expect(wa.map((m) => m.nativeId)).toEqual(['w1', 'w2', 'w3', 'w4']);
+    // The other store's newer conversation state is kept (its lastMessageAt is later than the file's).
+    const conv = (await other.conversations.get('whatsapp:budi'))!;
+    expect(conv.lastMessageAt).toBe(T0 + 9 * 60_000);
+    expect(conv.personId).toBe('person:p1');
+    expect(await other.people.get('person:p1')).toMatchObject({ name: 'Budi' });
+
+    // Status only moves forward: importing "pending" over "read" changes nothing; "read" over "sent" upgrades.
+    await other.messages.update('whatsapp:budi:w2', { status: 'sent' });
+    expect((await importData(other, file, T0 + 2)).messages).toBe(1);
+    expect((await other.messages.get('whatsapp:budi:w2'))!.status).toBe('read');
+    const pendingFile = { ...file, messages: file.messages.map((m) => (m.id === 'whatsapp:budi:w2' ? { ...m, status: 'pending' as const } : m)) };
+    expect((await importData(other, pendingFile, T0 + 3)).messages).toBe(0);
+    expect((await other.messages.get('whatsapp:budi:w2'))!.status).toBe('read');
+  });
+
+  test('a newer conversation in the import updates title and unread; an older one does not', async () => {
+    await seed(db);
+    const file = await exportData(db, T0);
+    const newer = {
+      ...file,
+      conversations: file.conversations.map((c) =>
+        c.id === 'messenger:9001' ? { ...c, title: 'Siti R.', unread: true, lastMessageAt: new Date(T0 + 3_600_000).toISOString() } : c,
+      ),
+    };
+    expect((await importData(db, newer, T0 + 1)).conversations).toBe(1);
+    expect(await db.conversations.get('messenger:9001')).toMatchObject({ title: 'Siti R.', unread: true, lastMessageAt: T0 + 3_600_000 });
+    const older = { ...file, conversations: file.conversations.map((c) => (c.id === 'messenger:9001' ? { ...c, title: 'Old name', lastMessageAt: null } : c)) };
+    expect((await importData(db, older, T0 + 2)).conversations).toBe(0);
+    expect((await db.conversations.get('messenger:9001'))!.title).toBe('Siti R.');
+  });
+
+  test('malformed imports are rejected with a clear error and write nothing', async () => {
+    await seed(db);
+    const good = await exportData(db, T0);
+    await deleteAllData(db);
+    const cases: [unknown, RegExp][] = [
+      ['not json {', /not valid JSON/],
+      [42, /Not a Unified Inbox export/],
+      [{ ...good, format: 'something-else' }, /wrong "format"/],
+      [{ ...good, version: 2 }, /Unsupported export version 2/],
+      [{ ...good, conversations: 'nope' }, /Invalid export at conversations/],
+      [{ ...good, messages: [{ ...good.messages[0]!, sentAt: 'yesterday' }] }, /not a valid ISO time/],
+      [{ ...good, messages: [{ ...good.messages[0]!, status: 'exploded' }] }, /Invalid export at messages\.0\.status/],
+      [{ ...good, messages: [{ ...good.messages[0]!, text: 'x'.repeat(200_001) }] }, /messages\.0\.text/],
+      [{ ...good, conversations: [{ ...good.conversations[0]!, id: 'whatsapp:someone-else' }] }, /does not match/],
+      [{ ...good, conversations: good.conversations.slice(1) }, /belongs to no conversation/],
+      [{ ...good, messages: [good.messages[0]!, good.messages[0]!] }, /appears twice/],
+      ['x'.repeat(32_000_001), /too large/],
+    ];
+    for (const [input, error] of cases) {
+      const attempt = importData(db, typeof input === 'string' ? input : JSON.stringify(input), T0);
+      await expect(attempt).rejects.toBeInstanceOf(ImportError);
+      await expect(importData(db, typeof input === 'string' ? input : JSON.stringify(input), T0)).rejects.toThrow(error);
+    }
+    for (const t of db.tables) expect(await t.count()).toBe(0);
+  });
+});
+
+describe('through the background (the store has one writer)', () => {
+  const EXT = 'abcdefghijklmnopabcdefghijklmnop';
+  const BASE = `chrome-extension://${EXT}/`;
+  const optionsPage = { id: EXT, url: `${BASE}options.html` };
+  const tab = { id: EXT, url: 'https://web.whatsapp.com/', tab: { id: 7 }, frameId: 0 };
+  const ctx = () => ({
+    db,
+    tabs: { findTabs: async () => [], sendToTab: async () => ({ accepted: true as const }) },
+    extensionId: EXT,
+    extensionBaseUrl: BASE,
+    log: () => {},
+    now: () => T0,
+  });
+
+  test('import-data and delete-all-data from the options page', async () => {
+    const { handleMessage } = await import('../../lib/background/handlers');
+    await seed(db);
+    const file = JSON.stringify(await exportData(db, T0));
+    expect(await handleMessage(ctx(), { type: 'delete-all-data' }, optionsPage as never)).toEqual({ ok: true });
+    expect(await db.conversations.count()).toBe(0);
+    expect(await handleMessage(ctx(), { type: 'import-data', data: file }, optionsPage as never)).toEqual({
+      ok: true,
+      imported: { conversations: 3, messages: 6, people: 1 },
+    });
+    expect(await handleMessage(ctx(), { type: 'import-data', data: '{"format":"x"}' }, optionsPage as never)).toEqual({
+      ok: false,
+      error: 'Not a Unified Inbox export (wrong "format").',
+    });
+    // A content script may not ask for either.
+    expect((await handleMessage(ctx(), { type: 'delete-all-data' }, tab as never)) as { ok: boolean }).toMatchObject({ ok: false });
+    expect(await db.conversations.count()).toBe(3);
+  });
+});
