@@ -1,0 +1,132 @@
+// The inbox features of issue 5 in a real browser, driven through the three fixture pages (content
+// scripts → service worker → IndexedDB): the side panel page stays live; search finds a message on
+// each platform, diacritics- and case-insensitive, by word prefix (Indonesian text); a result
+// opens the thread at the message; linking two conversations shows one merged timeline.
+// Budi Santoso exists on all three fixtures: WhatsApp's first (open) chat, Instagram thread
+// 17842064415169224 and Messenger thread 100070031122846.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { launch, type Harness } from './harness';
+
+let h: Harness;
+let wa: Page;
+let ig: Page;
+let ms: Page;
+let panel: Page;
+/** A word no fixture contains, so queries ANDed with it match only what this run added. */
+const TAG = `zq${Date.now().toString(36)}`;
+const BUDI = 'Budi Santoso';
+
+beforeAll(async () => {
+  h = await launch();
+  wa = await h.openSite('https://web.whatsapp.com/');
+  await wa.waitForSelector('#pane-side [role="grid"]');
+  ig = await h.openSite('https://www.instagram.com/direct/t/17842064415169224/');
+  ms = await h.openSite('https://www.facebook.com/messages/t/100070031122846/');
+  panel = await h.openPopup('sidepanel.html');
+  await panel.getByRole('list', { name: 'Conversations' }).waitFor();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const conversations = (p: Page): Locator => p.getByRole('list', { name: 'Conversations' });
+const search = (p: Page): Locator => p.getByRole('searchbox', { name: 'Search' });
+const results = (p: Page): Locator => p.getByRole('list', { name: 'Search results' }).getByRole('listitem');
+
+/** The row of Budi's conversation on one platform (the list is narrowed by a search first). */
+async function budiRow(p: Page, platform: string): Promise<Locator> {
+  await search(p).fill(BUDI);
+  const row = conversations(p).getByRole('listitem').filter({ hasText: platform }).filter({ hasText: BUDI });
+  await expect.poll(() => row.count(), { timeout: 20_000 }).toBeGreaterThan(0);
+  return row.first().getByRole('button');
+}
+
+describe('inbox features', () => {
+  test('the side panel page lists every platform and updates live while open', async () => {
+    for (const platform of ['WhatsApp', 'Instagram', 'Messenger']) await budiRow(panel, platform);
+    await (await budiRow(panel, 'WhatsApp')).click();
+    const log = panel.getByRole('log', { name: `Conversation with ${BUDI}` });
+    await log.waitFor();
+    const text = `Kabar terbaru dari panel ${TAG}`;
+    await wa.evaluate(([t, s]) => (window as any).__fixture.addIncoming(t, s), [BUDI, text]);
+    // No reload: the open thread and the list follow the store.
+    await expect.poll(() => log.getByRole('article').filter({ hasText: text }).count(), { timeout: 20_000 }).toBe(1);
+    await panel.keyboard.press('Escape');
+    await expect.poll(() => panel.getByRole('log').count()).toBe(0);
+  });
+
+  test('search finds a message on each platform, ignoring case and diacritics, by word prefix', async () => {
+    await wa.evaluate(([t, s]) => (window as any).__fixture.addIncoming(t, s), [BUDI, `Sampai jumpa, ngopí dulu ${TAG}`]);
+    await ig.evaluate(([t, s]) => (window as any).__fixture.addIncoming(t, s), ['17842064415169224', `Kopi susu dulu, sampai jumpa ${TAG}`]);
+    await ms.evaluate(([t, s]) => (window as any).__fixture.addIncoming(t, s), ['100070031122846', `KÓPI TUBRUK lalu sampai jumpa ${TAG}`]);
+
+    await search(panel).fill(`kopi ${TAG}`);
+    await expect.poll(() => results(panel).count(), { timeout: 20_000 }).toBe(3);
+    for (const platform of ['WhatsApp', 'Instagram', 'Messenger']) {
+      expect(await results(panel).filter({ hasText: platform }).count()).toBe(1);
+    }
+    // Query with accents, result without (and the other way round); a word prefix, ANDed.
+    await search(panel).fill(`KÔPÍ ${TAG.toUpperCase()}`);
+    await expect.poll(() => results(panel).count()).toBe(3);
+    await search(panel).fill(`sampai jump ${TAG}`);
+    await expect.poll(() => results(panel).count()).toBe(3);
+    await search(panel).fill(`tubruk ${TAG}`);
+    await expect.poll(() => results(panel).count()).toBe(1);
+    expect(await results(panel).first().textContent()).toContain('Messenger');
+
+    // A result opens its thread at that message.
+    await results(panel).first().getByRole('button').click();
+    const log = panel.getByRole('log', { name: `Conversation with ${BUDI}` });
+    await log.waitFor();
+    const current = log.locator('article[aria-current="true"]');
+    await expect.poll(() => current.textContent()).toContain(`KÓPI TUBRUK lalu sampai jumpa ${TAG}`);
+    await panel.keyboard.press('Escape');
+  });
+
+  test('linking two conversations shows one timeline marked by platform; Undo separates them', async () => {
+    await (await budiRow(panel, 'WhatsApp')).click();
+    const log = panel.getByRole('log', { name: `Conversation with ${BUDI}` });
+    await log.waitFor();
+    await panel.getByRole('button', { name: 'Link to…' }).click();
+    await panel.getByRole('button', { name: `Accept: link ${BUDI} (Instagram)` }).click();
+    await panel.getByRole('status').filter({ hasText: `Linked to ${BUDI}.` }).waitFor();
+
+    // One log with both platforms' messages, each marked with its platform.
+    const fromIg = log.getByRole('article').filter({ hasText: `Kopi susu dulu, sampai jumpa ${TAG}` });
+    const fromWa = log.getByRole('article').filter({ hasText: `Sampai jumpa, ngopí dulu ${TAG}` });
+    await expect.poll(() => fromIg.count(), { timeout: 10_000 }).toBe(1);
+    expect(await fromWa.count()).toBe(1);
+    expect(await fromIg.textContent()).toContain('Instagram');
+    expect(await fromWa.textContent()).toContain('WhatsApp');
+    const via = panel.getByRole('combobox', { name: 'Send via' });
+    expect(await via.locator('option').allTextContents()).toEqual(['Instagram', 'WhatsApp']);
+
+    // Undo: back to the WhatsApp conversation alone.
+    await panel.getByRole('button', { name: 'Undo' }).click();
+    await expect.poll(() => fromIg.count(), { timeout: 10_000 }).toBe(0);
+    expect(await fromWa.count()).toBe(1);
+    expect(await panel.getByRole('combobox', { name: 'Send via' }).count()).toBe(0);
+  });
+
+  test('keyboard: / focuses search, j/k move, Enter opens, Escape goes back', async () => {
+    await panel.keyboard.press('Escape');
+    await panel.locator('body').click({ position: { x: 5, y: 5 } });
+    await panel.keyboard.press('/');
+    await expect.poll(() => panel.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('searchbox');
+    await search(panel).fill(BUDI);
+    await panel.keyboard.press('ArrowDown');
+    await panel.keyboard.press('j');
+    await panel.keyboard.press('k');
+    const focused = await panel.evaluate(() => document.activeElement?.textContent ?? '');
+    expect(focused).toContain(BUDI);
+    await panel.keyboard.press('Enter');
+    await panel.getByRole('log').waitFor();
+    await panel.keyboard.press('Escape');
+    await expect.poll(() => panel.getByRole('log').count()).toBe(0);
+  });
+
+  test('no request left the machine', () => {
+    expect(h.blocked).toEqual([]);
+  });
+});
