@@ -42,9 +42,13 @@ export async function handleMessage(ctx: BackgroundContext, message: unknown, se
       return { ok: false, error: 'platform mismatch' };
     }
     switch (msg.type) {
-      case 'ingest':
-        ctx.onMerged?.(await mergeIngest(ctx.db, msg, now), msg);
+      case 'ingest': {
+        // Merge first, always: an optional call `hook?.(await merge())` would skip the merge itself
+        // whenever no hook is set.
+        const merged = await mergeIngest(ctx.db, msg, now);
+        ctx.onMerged?.(merged, msg);
         return { ok: true, batchId: msg.batchId };
+      }
       case 'send-result':
         await applySendResult(ctx.db, msg, who.platform, now);
         return { ok: true };

@@ -75,6 +75,21 @@ describe('who may talk to the background', () => {
     expect(await db.health.count()).toBe(0);
   });
 
+  test('an accepted ingest is merged into the store, with or without an onMerged listener', async () => {
+    const batch = (id: string, title: string) => ({
+      type: 'ingest', platform: 'whatsapp', batchId: id, health: { state: 'ok' }, thread: null,
+      conversations: [{ nativeId: title, title, isGroup: false, unread: true, unreadCount: 2, muted: false, archived: false, pinned: false, preview: 'hi', lastMessageAt: 5, listRank: 0 }],
+    });
+    expect(await handleMessage(ctx, batch('b1', 'Sari'), waTab)).toEqual({ ok: true, batchId: 'b1' });
+    expect(await db.conversations.get('whatsapp:Sari')).toMatchObject({ title: 'Sari', unreadCount: 2 });
+    expect(await db.health.get('whatsapp')).toMatchObject({ state: 'ok' });
+    const heard: number[] = [];
+    ctx.onMerged = (r) => heard.push(r.conversationsChanged);
+    expect(await handleMessage(ctx, batch('b2', 'Rina'), waTab)).toEqual({ ok: true, batchId: 'b2' });
+    expect(await db.conversations.get('whatsapp:Rina')).toBeTruthy();
+    expect(heard).toEqual([1]);
+  });
+
   test('a content script cannot speak for another platform', async () => {
     const msg = { type: 'ingest', platform: 'instagram', batchId: 'x', health: { state: 'ok' }, conversations: [], thread: null };
     expect(await handleMessage(ctx, msg, waTab)).toEqual({ ok: false, error: 'platform mismatch' });
