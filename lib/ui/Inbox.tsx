@@ -1,6 +1,6 @@
 // The combined conversation list: every platform, newest first, with unread counts; a search box
 // that narrows the list and finds messages through the store's index; keyboard navigation.
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { InboxDb } from '../db';
 import { PLATFORM_LABEL, PLATFORMS, type AdapterHealth, type Conversation } from '../model';
 import { searchMessages, type SearchHit } from '../search';
@@ -46,18 +46,24 @@ export function Inbox(props: InboxProps) {
   const searchRef = useRef<HTMLInputElement>(null);
   const listRef = useRef<HTMLUListElement>(null);
   const [active, setActive] = useState(-1);
-  const focusRow = useRef(false);
+  /** The row a keyboard move asked to focus, until it is rendered and focused. */
+  const focusRow = useRef<number | null>(null);
 
   useEffect(() => {
     if (props.focusSearch) searchRef.current?.focus();
   }, [props.focusSearch]);
 
-  // After a keyboard move, the active row takes focus once it is rendered.
-  useEffect(() => {
-    if (!focusRow.current) return;
-    focusRow.current = false;
-    listRef.current?.querySelector<HTMLButtonElement>(`li[data-index="${active}"] button`)?.focus();
-  }, [active]);
+  // After a keyboard move, the active row takes focus as soon as it is rendered: in the same
+  // commit (a layout effect, not a deferred one), so the next key already lands on that row instead
+  // of being typed into the search box. A windowed row may appear only a render later.
+  useLayoutEffect(() => {
+    const want = focusRow.current;
+    if (want === null) return;
+    const button = listRef.current?.querySelector<HTMLButtonElement>(`li[data-index="${want}"] button`);
+    if (!button) return;
+    focusRow.current = null;
+    button.focus();
+  });
 
   const state = useRef({ shown, active, query });
   state.current = { shown, active, query };
@@ -84,10 +90,15 @@ export function Inbox(props: InboxProps) {
         e.preventDefault();
         const from = active >= shown.length ? shown.length - 1 : active;
         const next = down ? Math.min(shown.length - 1, from + 1) : Math.max(0, from - 1);
-        focusRow.current = true;
         setActive(next);
-        // Same index again (at an end): still put focus back on the row.
-        if (next === active) listRef.current?.querySelector<HTMLButtonElement>(`li[data-index="${next}"] button`)?.focus();
+        // Focus now when the row is on screen; otherwise once it has been rendered.
+        const button = listRef.current?.querySelector<HTMLButtonElement>(`li[data-index="${next}"] button`);
+        if (button) {
+          focusRow.current = null;
+          button.focus();
+        } else {
+          focusRow.current = next;
+        }
         return;
       }
       // On a row, Enter is the button's own click; from the search box it opens the active row.

@@ -39,8 +39,9 @@ export function VirtualList<T>(props: VirtualListProps<T>) {
     return () => ro.disconnect();
   }, []);
 
-  // Bring the active row into view, moving as little as possible.
-  useEffect(() => {
+  // Bring the active row into view, moving as little as possible (before paint, so a keyboard
+  // move never shows a frame without its row).
+  useLayoutEffect(() => {
     const el = own.current;
     const i = props.activeIndex;
     if (!el || i === undefined || i < 0) return;

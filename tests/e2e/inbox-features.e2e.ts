@@ -57,10 +57,13 @@ describe('inbox features', () => {
   });
 
   test('search finds a message on each platform, ignoring case and diacritics, by word prefix', async () => {
-    await wa.evaluate(([t, s]) => (window as any).__fixture.addIncoming(t, s), [BUDI, `Sampai jumpa, ngopí dulu ${TAG}`]);
+    await wa.evaluate(([t, s]) => (window as any).__fixture.addIncoming(t, s), [BUDI, `Sampai jumpa, ngopí dulu: kopí hitam ${TAG}`]);
     await ig.evaluate(([t, s]) => (window as any).__fixture.addIncoming(t, s), ['17842064415169224', `Kopi susu dulu, sampai jumpa ${TAG}`]);
     await ms.evaluate(([t, s]) => (window as any).__fixture.addIncoming(t, s), ['100070031122846', `KÓPI TUBRUK lalu sampai jumpa ${TAG}`]);
 
+    // Matching is by word prefix: "kopi" finds "kopí" but not the derived word "ngopí".
+    await search(panel).fill(`ngopi ${TAG}`);
+    await expect.poll(() => results(panel).count(), { timeout: 20_000 }).toBe(1);
     await search(panel).fill(`kopi ${TAG}`);
     await expect.poll(() => results(panel).count(), { timeout: 20_000 }).toBe(3);
     for (const platform of ['WhatsApp', 'Instagram', 'Messenger']) {
@@ -94,7 +97,7 @@ describe('inbox features', () => {
 
     // One log with both platforms' messages, each marked with its platform.
     const fromIg = log.getByRole('article').filter({ hasText: `Kopi susu dulu, sampai jumpa ${TAG}` });
-    const fromWa = log.getByRole('article').filter({ hasText: `Sampai jumpa, ngopí dulu ${TAG}` });
+    const fromWa = log.getByRole('article').filter({ hasText: `Sampai jumpa, ngopí dulu: kopí hitam ${TAG}` });
     await expect.poll(() => fromIg.count(), { timeout: 10_000 }).toBe(1);
     expect(await fromWa.count()).toBe(1);
     expect(await fromIg.textContent()).toContain('Instagram');
