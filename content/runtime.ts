@@ -73,6 +73,8 @@ export function startContentRuntime(
   let lastUrl = win.location.href;
   /** Outgoing bubbles this page has shown and when: lets a retried send find its earlier echo. */
   const outgoingSeen = new Map<string, { text: string; firstSeen: number }>();
+  /** Titles the chat list showed, by native id: the open thread's header may be unreadable. */
+  const listTitles = new Map<string, string>();
 
   let batchSeq = 0;
   const runId = Math.random().toString(36).slice(2, 10);
@@ -116,14 +118,23 @@ export function startContentRuntime(
         chatCache.set(row, snap);
         stats.rowsParsed++;
       }
-      if (snap) out.push({ ...snap, listRank: out.length });
+      if (snap) {
+        out.push({ ...snap, listRank: out.length });
+        if (snap.title.trim()) listTitles.set(snap.nativeId, snap.title);
+      }
     });
     return out.slice(0, LIMITS.conversationsPerBatch);
   }
 
   function readThread(): { conversation: ThreadSnapshot['conversation']; messages: MessageSnapshot[] } | null {
-    const conversation = adapter.openConversation(doc);
-    if (!conversation) return null;
+    const open = adapter.openConversation(doc);
+    if (!open) return null;
+    // A thread whose title cannot be read (header changed) would become an untitled conversation:
+    // take the chat list's title, else hold the thread back until one is readable (its rows stay
+    // in the page and are sent then, since nothing was marked delivered).
+    const title = open.title.trim() ? open.title : listTitles.get(open.nativeId);
+    if (!title) return null;
+    const conversation = { ...open, title };
     const messages: MessageSnapshot[] = [];
     for (const row of adapter.messageRows(doc)) {
       let snap = msgCache.get(row);
