@@ -3,15 +3,14 @@
 // Cost is proportional to what changed: mutation records are mapped to their rows, only those rows
 // are re-parsed, and only snapshots that differ from what was last delivered are sent.
 import { LIMITS, type ConversationSnapshot, type MessageSnapshot, type ThreadSnapshot } from '../lib/model';
-import {
-  parse,
-  SendCommandSchema,
-  type FromContent,
-  type Ingest,
-  type SendCommand,
-  type SendCommandReply,
-  type SendResult,
+import type {
+  FromContent,
+  Ingest,
+  SendCommand,
+  SendCommandReply,
+  SendResult,
 } from '../lib/protocol';
+import { readSendCommand } from './command';
 import type { HealthReport, PlatformAdapter } from './adapter';
 import { performSend } from './send';
 
@@ -308,12 +307,11 @@ export function startContentRuntime(
   const sends = new Map<string, Promise<SendResult>>();
   let sendChain: Promise<unknown> = Promise.resolve();
   transport.onCommand(async (raw) => {
-    const parsed = parse(SendCommandSchema, raw);
-    if (!parsed.ok) {
-      log('rejected command', parsed.error);
+    const cmd: SendCommand | null = readSendCommand(raw);
+    if (!cmd) {
+      log('rejected a malformed command');
       return { accepted: false, reason: 'invalid' };
     }
-    const cmd: SendCommand = parsed.value;
     const known = sends.get(cmd.outboxId);
     if (known) {
       // The same reply asked again (worker restarted): report the verdict again, never post twice.

@@ -7,7 +7,7 @@ import { startPlatform } from '../content/start';
 export default defineContentScript({
   matches: ['https://www.instagram.com/*'],
   runAt: 'document_idle',
-  main() {
-    startPlatform(instagramAdapter);
+  main(ctx) {
+    startPlatform(instagramAdapter, ctx);
   },
 });

@@ -9,7 +9,7 @@ import { startPlatform } from '../content/start';
 export default defineContentScript({
   matches: ['https://www.facebook.com/*', 'https://www.messenger.com/*'],
   runAt: 'document_idle',
-  main() {
-    startPlatform(messengerAdapter);
+  main(ctx) {
+    startPlatform(messengerAdapter, ctx);
   },
 });

@@ -6,7 +6,7 @@ import { startPlatform } from '../content/start';
 export default defineContentScript({
   matches: ['https://web.whatsapp.com/*'],
   runAt: 'document_idle',
-  main() {
-    startPlatform(whatsappAdapter);
+  main(ctx) {
+    startPlatform(whatsappAdapter, ctx);
   },
 });
