@@ -121,8 +121,10 @@ async function upsertConversation(
   // The list row always shows the newest message; its time label is coarser than the thread's
   // (e.g. "Yesterday"), so a known later time is kept.
   if (snap.preview !== '' && snap.preview !== old.preview) next.preview = snap.preview;
-  if (snap.lastMessageAt !== null && (old.lastMessageAt === null || snap.lastMessageAt > old.lastMessageAt)) {
-    next.lastMessageAt = snap.lastMessageAt;
+  if (snap.lastMessageAt !== null) {
+    // New activity seen live: the moment we saw it orders it better than the row's minute label.
+    const at = snap.preview !== old.preview ? liveTime(snap.lastMessageAt, now) : snap.lastMessageAt;
+    if (old.lastMessageAt === null || at > old.lastMessageAt) next.lastMessageAt = at;
   }
   const changed = await putIfChanged(db, old, next, now);
   const unreadUp = (next.unread && !old.unread) || (next.unreadCount ?? 0) > (old.unreadCount ?? 0);
@@ -366,6 +368,17 @@ async function matchOutbox(db: InboxDb, convId: string, added: Message[], now: n
   return confirmed;
 }
 
+/**
+ * Pages label times to the minute, so two chats that moved within the same minute on different
+ * platforms would tie. A time inside the current minute is refined to `now`, when it was observed
+ * (still within the labelled minute, so never later than the truth by more than the label allows).
+ */
+export function liveTime(labelled: number, now: number): number {
+  return labelled <= now && now - labelled < 60_000 ? now : labelled;
+}
+
+const minuteOf = (t: number) => t - (((t % 60_000) + 60_000) % 60_000);
+
 /** The conversation's preview follows its newest stored message when that is newer than the list's. */
 async function reconcilePreview(db: InboxDb, convId: string, now: number): Promise<void> {
   const conv = await db.conversations.get(convId);
@@ -379,8 +392,8 @@ async function reconcilePreview(db: InboxDb, convId: string, now: number): Promi
   if (!newest) return;
   const next = { ...conv };
   const time = newest.sentAt;
-  if (time !== null && (conv.lastMessageAt === null || time >= conv.lastMessageAt)) {
-    next.lastMessageAt = time;
+  if (time !== null && (conv.lastMessageAt === null || time >= minuteOf(conv.lastMessageAt))) {
+    next.lastMessageAt = Math.max(conv.lastMessageAt ?? -Infinity, liveTime(time, now));
     next.preview = previewOf(newest);
   } else if (conv.preview === '') {
     next.preview = previewOf(newest);

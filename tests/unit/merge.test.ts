@@ -192,6 +192,27 @@ describe('merge', () => {
   });
 });
 
+describe('ordering across platforms', () => {
+  test('chats that moved within the same labelled minute are ordered by when they were seen', async () => {
+    const { inbox } = await import('../../lib/ui/queries');
+    const list = (platform: Ingest['platform'], c: ConversationSnapshot): Ingest => ({ ...batch([], [c]), platform });
+    // First scrape at 10:05:10: both last spoke at 10:00.
+    await mergeIngest(db, list('instagram', chat('ig', { preview: 'a', lastMessageAt: min(60) })), min(65) + 10_000);
+    await mergeIngest(db, list('messenger', chat('fb', { preview: 'b', lastMessageAt: min(60) })), min(65) + 10_000);
+    // New messages in the 10:06 minute: Messenger's seen at :20, Instagram's at :40.
+    await mergeIngest(db, list('messenger', chat('fb', { preview: 'b2', lastMessageAt: min(66) })), min(66) + 20_000);
+    await mergeIngest(db, list('instagram', chat('ig', { preview: 'a2', lastMessageAt: min(66) })), min(66) + 40_000);
+    expect((await inbox(db)).map((c) => c.nativeId)).toEqual(['ig', 'fb']);
+    // A re-render of the same row (same preview, minute label) does not move it back.
+    await mergeIngest(db, list('instagram', chat('ig', { preview: 'a2', lastMessageAt: min(66) })), min(66) + 50_000);
+    expect((await db.conversations.get('instagram:ig'))!.lastMessageAt).toBe(min(66) + 40_000);
+    // An old label is never refined: a preview change for a message from 10:00 keeps 10:00.
+    await mergeIngest(db, list('messenger', chat('old', { preview: 'x', lastMessageAt: min(60) })), min(66));
+    await mergeIngest(db, list('messenger', chat('old', { preview: 'y', lastMessageAt: min(60) })), min(66) + 1_000);
+    expect((await db.conversations.get('messenger:old'))!.lastMessageAt).toBe(min(60));
+  });
+});
+
 describe('what counts as news', () => {
   test('history read on a first scrape is not news; a message appended later is', async () => {
     const first = await mergeIngest(db, batch([msg('a'), msg('b')]), 1);
