@@ -8,6 +8,7 @@ import { linkConversations, renamePerson, unlinkConversation } from '../people';
 import { FromContentSchema, FromExtensionPageSchema, parse, type Ingest, type IngestAck } from '../protocol';
 import { applySendResult, dispatch, enqueueSend, resumePending, retry, type TabPort } from './outbox';
 import { classifySender } from './senders';
+import { clearStorageError, recordStorageError } from './storage-errors';
 
 export interface BackgroundContext {
   db: InboxDb;
@@ -45,7 +46,7 @@ export async function handleMessage(ctx: BackgroundContext, message: unknown, se
       case 'ingest': {
         // Merge first, always: an optional call `hook?.(await merge())` would skip the merge itself
         // whenever no hook is set.
-        const merged = await mergeIngest(ctx.db, msg, now);
+        const merged = await mergeRecordingFailures(ctx, msg, now);
         ctx.onMerged?.(merged, msg);
         return { ok: true, batchId: msg.batchId };
       }
@@ -98,4 +99,21 @@ export async function handleMessage(ctx: BackgroundContext, message: unknown, se
       await deleteAllData(ctx.db);
       return { ok: true };
   }
+}
+
+/**
+ * A merge the store refused (quota exceeded, IndexedDB failure) is recorded for the popup to show
+ * and re-thrown: the batch stays unacknowledged, so the content script keeps it and re-sends it.
+ */
+async function mergeRecordingFailures(ctx: BackgroundContext, batch: Ingest, now: number): Promise<MergeResult> {
+  let merged: MergeResult;
+  try {
+    merged = await mergeIngest(ctx.db, batch, now);
+  } catch (e) {
+    ctx.log('the store refused a batch', e);
+    await recordStorageError(ctx.db, e, now);
+    throw e;
+  }
+  await clearStorageError(ctx.db).catch((e) => ctx.log('clearing the storage error failed', e));
+  return merged;
 }

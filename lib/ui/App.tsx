@@ -10,6 +10,7 @@ import { Inbox } from './Inbox';
 import { isTypingTarget } from './keys';
 import { useLive } from './live';
 import { SidePanelButton } from './SidePanelButton';
+import { StorageAlert } from './StorageAlert';
 import { Thread } from './Thread';
 
 /** `?open=<conversationId>` (e.g. from a notification) opens that thread first. */
@@ -79,6 +80,7 @@ export function App(props: { db: InboxDb; layout: 'popup' | 'panel'; language?: 
   return (
     <Ui.Provider value={{ lang, s }}>
       <main class={`app layout-${props.layout}${open ? ' has-thread' : ''}`}>
+        <StorageAlert db={props.db} />
         {listShown && (
           <div class="list-pane">
             {props.layout === 'popup' && (
