@@ -24,7 +24,7 @@ export default defineConfig({
     name: 'Unified Inbox',
     description:
       'WhatsApp Web, Instagram Direct and Messenger in one local inbox. Everything stays on your machine.',
-    permissions: ['storage', 'unlimitedStorage', 'alarms'],
+    permissions: ['storage', 'unlimitedStorage', 'alarms', 'notifications'],
     host_permissions: MESSENGER_HOSTS,
     action: { default_title: 'Unified Inbox' },
     content_security_policy: {

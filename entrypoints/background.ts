@@ -3,7 +3,9 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { getDb } from '../lib/db';
+import { startBadge } from '../lib/background/badge';
 import { handleMessage, type BackgroundContext } from '../lib/background/handlers';
+import { startNotifications } from '../lib/background/notifications';
 import { resumePending, type TabPort } from '../lib/background/outbox';
 import type { Platform } from '../lib/model';
 import { PLATFORM_TAB_PATTERNS, type SendCommandReply } from '../lib/protocol';
@@ -34,8 +36,13 @@ export default defineBackground({
       log: (...args) => console.warn('[unified-inbox]', ...args),
     };
 
-    // Registered synchronously at start so a message that woke the worker is not missed.
+    // Registered synchronously at start so a message (or a notification click) that woke the
+    // worker is not missed.
     browser.runtime.onMessage.addListener((message: unknown, sender) => handleMessage(ctx, message, sender));
+    const notifier = startNotifications(ctx.db, { log: ctx.log });
+    ctx.onMerged = (result, batch) => void notifier.onMerged(result, batch);
+    // The toolbar badge follows the store and the settings for as long as the worker lives.
+    startBadge(ctx.db, { log: ctx.log });
 
     browser.tabs.onRemoved.addListener((tabId) => {
       void resumePending(ctx.db, tabs, { tabGone: tabId }).catch((e) => ctx.log('resume failed', e));
