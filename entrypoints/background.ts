@@ -7,6 +7,7 @@ import { startBadge } from '../lib/background/badge';
 import { handleMessage, type BackgroundContext } from '../lib/background/handlers';
 import { startNotifications } from '../lib/background/notifications';
 import { resumePending, type TabPort } from '../lib/background/outbox';
+import { E2eeManager } from '../lib/e2ee/manager';
 import type { Platform } from '../lib/model';
 import { PLATFORM_TAB_PATTERNS, type SendCommandReply } from '../lib/protocol';
 
@@ -35,6 +36,8 @@ export default defineBackground({
       extensionBaseUrl: browser.runtime.getURL('/'),
       log: (...args) => console.warn('[unified-inbox]', ...args),
     };
+    // The one owner of encryption state; keys are sealed under a non-extractable key in IndexedDB.
+    ctx.e2ee = new E2eeManager({ db: ctx.db, tabs, log: ctx.log });
 
     // Registered synchronously at start so a message (or a notification click) that woke the
     // worker is not missed.

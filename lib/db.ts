@@ -3,6 +3,7 @@
 import Dexie, { type EntityTable, type Table } from 'dexie';
 import type { AdapterHealth, Conversation, Message, OutboxEntry, Person, Platform } from './model';
 import { termsOf, type SearchTerm } from './search';
+import type { E2eeConversation, E2eeDeviceRecord, E2eePlain } from './e2ee/types';
 
 export const DB_NAME = 'unified-inbox';
 
@@ -22,6 +23,12 @@ export type InboxDb = Dexie & {
   people: EntityTable<Person, 'id'>;
   /** v2: the message search index, one row per (folded token, message). */
   searchTerms: Table<SearchTerm, [string, string]>;
+  /** v3: this device's encryption keys (sealed) and the sealing key (lib/e2ee). */
+  e2eeDevice: EntityTable<E2eeDeviceRecord, 'id'>;
+  /** v3: encryption state per conversation (sessions sealed). */
+  e2eeSessions: EntityTable<E2eeConversation, 'conversationId'>;
+  /** v3: decrypted plaintexts (sealed), per stored message id or `armor:<armor message id>`. */
+  e2eePlain: EntityTable<E2eePlain, 'id'>;
 };
 
 /**
@@ -51,6 +58,12 @@ export function defineSchema(db: Dexie): void {
         await terms.bulkPut(batch.flatMap((m) => (m ? termsOf(m) : [])));
       }
     });
+  // v3 (issue 4): the end-to-end encryption layer's own tables; nothing existing changes.
+  db.version(3).stores({
+    e2eeDevice: 'id',
+    e2eeSessions: 'conversationId',
+    e2eePlain: 'id, conversationId, armorId',
+  });
 }
 
 export function openDb(name = DB_NAME): InboxDb {

@@ -147,7 +147,44 @@ export const DeleteAllDataSchema = v.strictObject({
   type: v.literal('delete-all-data'),
 });
 
+// ---- end-to-end encryption (issue 4): extension pages → background, which owns all crypto state ----
+
+/** Offer encryption in a conversation: the background posts an invite (armored) through the outbox. */
+export const E2eeStartSchema = v.strictObject({ type: v.literal('e2ee-start'), outboxId: id, conversationId: id });
+/** Accept the peer's invite shown in the conversation: the background posts the init. */
+export const E2eeAcceptSchema = v.strictObject({ type: v.literal('e2ee-accept'), outboxId: id, conversationId: id });
+/** Plaintext from the extension page; only the armored ciphertext ever reaches the messenger's page. */
+export const E2eeSendSchema = v.strictObject({
+  type: v.literal('e2ee-send'),
+  outboxId: id,
+  conversationId: id,
+  text: v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.outgoingChars)),
+});
+/** The user compared this safety number with the contact's: mark it verified. */
+export const E2eeVerifySchema = v.strictObject({
+  type: v.literal('e2ee-verify'),
+  conversationId: id,
+  safetyNumber: v.pipe(v.string(), v.regex(/^\d{60}$/)),
+});
+/** The user accepts the contact's new key (after a key-change warning). */
+export const E2eeAcceptKeyChangeSchema = v.strictObject({ type: v.literal('e2ee-accept-key-change'), conversationId: id });
+/** The composer's "Encrypt" switch. */
+export const E2eeSetEncryptSchema = v.strictObject({ type: v.literal('e2ee-set-encrypt'), conversationId: id, on: v.boolean() });
+/** Dismiss an incoming invite without accepting it. */
+export const E2eeDeclineSchema = v.strictObject({ type: v.literal('e2ee-decline'), conversationId: id });
+
+export const E2eePageSchemas = [
+  E2eeStartSchema,
+  E2eeAcceptSchema,
+  E2eeSendSchema,
+  E2eeVerifySchema,
+  E2eeAcceptKeyChangeSchema,
+  E2eeSetEncryptSchema,
+  E2eeDeclineSchema,
+] as const;
+
 export const FromExtensionPageSchema = v.variant('type', [
+  ...E2eePageSchemas,
   SendRequestSchema,
   RetrySendSchema,
   LinkPeopleSchema,
@@ -181,6 +218,7 @@ export type SendRequest = v.InferOutput<typeof SendRequestSchema>;
 export type RetrySend = v.InferOutput<typeof RetrySendSchema>;
 export type FromExtensionPage = v.InferOutput<typeof FromExtensionPageSchema>;
 export type SendCommand = v.InferOutput<typeof SendCommandSchema>;
+export type E2eePageMessage = v.InferOutput<(typeof E2eePageSchemas)[number]>;
 
 /** Replies. */
 export type IngestAck = { ok: true; batchId: string } | { ok: false; error: string };

@@ -6,6 +6,7 @@ import { deleteAllData, importData, ImportError, type ImportSummary } from '../d
 import { mergeIngest, type MergeResult } from '../merge';
 import { linkConversations, renamePerson, unlinkConversation } from '../people';
 import { FromContentSchema, FromExtensionPageSchema, parse, type Ingest, type IngestAck } from '../protocol';
+import type { E2eeManager } from '../e2ee/manager';
 import { applySendResult, dispatch, enqueueSend, resumePending, retry, type TabPort } from './outbox';
 import { classifySender } from './senders';
 import { clearStorageError, recordStorageError } from './storage-errors';
@@ -19,6 +20,8 @@ export interface BackgroundContext {
   now?: () => number;
   /** Told of every committed ingest (notifications listen here). */
   onMerged?: (result: MergeResult, batch: Ingest) => void;
+  /** The encryption layer (issue 4): reads armored messages after each merge, handles e2ee-* messages. */
+  e2ee?: E2eeManager;
 }
 
 export type Reply = IngestAck | { ok: true } | { ok: true; imported: ImportSummary } | { ok: false; error: string };
@@ -47,6 +50,10 @@ export async function handleMessage(ctx: BackgroundContext, message: unknown, se
         // Merge first, always: an optional call `hook?.(await merge())` would skip the merge itself
         // whenever no hook is set.
         const merged = await mergeRecordingFailures(ctx, msg, now);
+        if (ctx.e2ee) {
+          // Before listeners hear of the batch: encrypted news must not carry its ciphertext on.
+          await ctx.e2ee.afterIngest(msg, merged, now).catch((e) => ctx.log('e2ee ingest failed', e));
+        }
         ctx.onMerged?.(merged, msg);
         return { ok: true, batchId: msg.batchId };
       }
@@ -95,6 +102,15 @@ export async function handleMessage(ctx: BackgroundContext, message: unknown, se
         ctx.log('import failed', e);
         return { ok: false, error: 'import failed' };
       }
+    case 'e2ee-start':
+    case 'e2ee-accept':
+    case 'e2ee-send':
+    case 'e2ee-verify':
+    case 'e2ee-accept-key-change':
+    case 'e2ee-set-encrypt':
+    case 'e2ee-decline':
+      if (!ctx.e2ee) return { ok: false, error: 'encryption unavailable' };
+      return ctx.e2ee.handlePage(msg, now);
     case 'delete-all-data':
       await deleteAllData(ctx.db);
       return { ok: true };

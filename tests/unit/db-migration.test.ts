@@ -88,3 +88,40 @@ test('a v1 store opens with the current schema, all data intact and indexed for 
   expect((await searchMessages(db, 'nomor')).length).toBe(50); // capped result list
   db.close();
 });
+
+/** Exactly the v2 schema as released (v1 plus people and the search index). */
+function openV2(name: string): Dexie {
+  const db = openV1(name);
+  db.version(2).stores({ people: 'id, name', searchTerms: '[term+messageId], term, messageId' });
+  return db;
+}
+
+test('a v2 store opens as v3 (encryption tables added), all data intact', async () => {
+  const name = 'migration-v2';
+  const v2 = openV2(name);
+  const messages = Array.from({ length: 20 }, (_, i) => message(i, `kabar ${i}`));
+  await v2.table('conversations').put({ ...conv, personId: 'person:1' });
+  await v2.table('messages').bulkPut(messages);
+  await v2.table('people').put({ id: 'person:1', name: 'Budi', createdAt: T0, updatedAt: T0 });
+  await v2.table('searchTerms').bulkPut(messages.map((m) => ({ term: 'kabar', messageId: m.id })));
+  await v2.table('outbox').put({ id: 'o1', conversationId: conv.id, platform: 'whatsapp', text: 'hi', state: 'sent', createdAt: T0, updatedAt: T0, attempts: 1 });
+  await v2.table('meta').put({ key: 'k', value: 2 });
+  v2.close();
+
+  const db = openDb(name);
+  await db.open();
+  expect(db.verno).toBe(3);
+  expect(await db.conversations.toArray()).toEqual([{ ...conv, personId: 'person:1' }]);
+  expect(await db.messages.bulkGet(messages.map((m) => m.id))).toEqual(messages);
+  expect(await db.people.toArray()).toEqual([{ id: 'person:1', name: 'Budi', createdAt: T0, updatedAt: T0 }]);
+  expect(await db.searchTerms.count()).toBe(20);
+  expect((await db.outbox.get('o1'))?.state).toBe('sent');
+  expect((await db.meta.get('k'))?.value).toBe(2);
+  expect((await searchMessages(db, 'kabar')).length).toBe(20);
+  // The new tables exist, empty, with their indexes.
+  expect(await db.e2eeDevice.count()).toBe(0);
+  expect(await db.e2eeSessions.count()).toBe(0);
+  expect(await db.e2eePlain.where('armorId').equals('x').count()).toBe(0);
+  expect(await db.e2eePlain.where('conversationId').equals(conv.id).count()).toBe(0);
+  db.close();
+});

@@ -1,0 +1,99 @@
+// Sealing at rest: every secret of the encryption layer (identity, sessions, plaintext cache) is
+// stored AES-GCM-encrypted under one non-extractable WebCrypto key kept in the extension's own
+// IndexedDB. The key can be used by extension contexts only (content scripts share the page's
+// storage, not ours) and its bytes can never be read out, not even by us.
+import type { InboxDb } from '../db';
+import type { Sealed } from './types';
+
+/** Supplies the sealing key (tests may inject their own). */
+export type SealingKeyProvider = () => Promise<CryptoKey>;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+async function newSealingKey(): Promise<CryptoKey> {
+  return crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+}
+
+/** The stored sealing key, or null when none was created yet (read-only: for extension pages). */
+export async function loadSealingKey(db: InboxDb): Promise<CryptoKey | null> {
+  const row = await db.e2eeDevice.get('sealing-key');
+  return row?.key ?? null;
+}
+
+/** The background's provider: the stored key, created (non-extractable) on first use. */
+export function storedSealingKey(db: InboxDb, now: () => number = Date.now): SealingKeyProvider {
+  let cached: Promise<CryptoKey> | null = null;
+  return () => {
+    cached ??= (async () => {
+      const existing = await loadSealingKey(db);
+      if (existing) return existing;
+      const key = await newSealingKey();
+      // Another context may have raced us: the first key written wins, and we use that one.
+      await db.transaction('rw', db.e2eeDevice, async () => {
+        if (!(await db.e2eeDevice.get('sealing-key'))) await db.e2eeDevice.put({ id: 'sealing-key', key, updatedAt: now() });
+      });
+      return (await loadSealingKey(db))!;
+    })().catch((e) => {
+      cached = null;
+      throw e;
+    });
+    return cached;
+  };
+}
+
+/** `context` binds the sealed value to where it is stored, so rows cannot be swapped. */
+export async function sealBytes(key: CryptoKey, bytes: Uint8Array, context: string): Promise<Sealed> {
+  const iv = crypto.getRandomValues(new Uint8Array(12));
+  const data = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: encoder.encode(context) }, key, bytes as BufferSource);
+  return { iv, data: new Uint8Array(data) };
+}
+
+export async function openBytes(key: CryptoKey, sealed: Sealed, context: string): Promise<Uint8Array | null> {
+  try {
+    const plain = await crypto.subtle.decrypt(
+      { name: 'AES-GCM', iv: sealed.iv as BufferSource, additionalData: encoder.encode(context) },
+      key,
+      sealed.data as BufferSource,
+    );
+    return new Uint8Array(plain);
+  } catch {
+    return null;
+  }
+}
+
+export async function sealText(key: CryptoKey, text: string, context: string): Promise<Sealed> {
+  return sealBytes(key, encoder.encode(text), context);
+}
+
+export async function openText(key: CryptoKey, sealed: Sealed, context: string): Promise<string | null> {
+  const bytes = await openBytes(key, sealed, context);
+  if (!bytes) return null;
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+export async function sealJson(key: CryptoKey, value: unknown, context: string): Promise<Sealed> {
+  return sealText(key, JSON.stringify(value), context);
+}
+
+export async function openJson(key: CryptoKey, sealed: Sealed, context: string): Promise<unknown> {
+  const text = await openText(key, sealed, context);
+  if (text === null) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+/** The sealing contexts, one per kind of row. */
+export const SEAL_CONTEXT = {
+  identity: 'e2ee identity',
+  seen: 'e2ee seen',
+  sessions: (conversationId: string) => `e2ee sessions ${conversationId}`,
+  plain: (rowId: string) => `e2ee plain ${rowId}`,
+} as const;

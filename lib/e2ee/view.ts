@@ -1,0 +1,71 @@
+// Read-only access for extension pages (popup, side panel): the decrypted texts the background
+// cached, opened with the sealing key. Pages never decrypt messages or touch crypto state; the
+// content scripts cannot reach any of this (their storage is the messenger page's, not ours).
+import type { InboxDb } from '../db';
+import { openText, SEAL_CONTEXT } from './seal';
+import type { E2eeConversation, E2eePlain, PlainKind, PlainState } from './types';
+
+export interface PlainView {
+  kind: PlainKind;
+  state: PlainState;
+  direction: 'in' | 'out';
+  /** The plaintext (state ok, kind message); null otherwise or when it cannot be opened. */
+  text: string | null;
+  partIndex: number;
+  partTotal: number;
+  /** How many parts of a pending multi-part message arrived. */
+  partsSeen: number;
+  reason?: string;
+}
+
+export interface PlainIndex {
+  /** By stored message id. */
+  byMessage: Map<string, PlainView>;
+  /** By armor message id (our own sends still in the outbox are found by their ciphertext). */
+  byArmor: Map<string, PlainView>;
+}
+
+/**
+ * The cached plaintexts of some conversations. Every store read happens before the first
+ * decryption, so a liveQuery around it sees all of its reads.
+ */
+export async function readPlaintexts(db: InboxDb, conversationIds: readonly string[]): Promise<PlainIndex> {
+  const rows = conversationIds.length ? await db.e2eePlain.where('conversationId').anyOf([...conversationIds]).toArray() : [];
+  const keyRow = rows.length ? await db.e2eeDevice.get('sealing-key') : undefined;
+  const byMessage = new Map<string, PlainView>();
+  const byArmor = new Map<string, PlainView>();
+  const seen = new Map<string, number>();
+  for (const r of rows) if (r.state === 'pending') seen.set(r.armorId, (seen.get(r.armorId) ?? 0) + 1);
+  for (const r of rows) {
+    const view = await toView(r, keyRow?.key ?? null, seen.get(r.armorId) ?? 0);
+    if (r.id.startsWith('armor:')) byArmor.set(r.armorId, view);
+    else byMessage.set(r.id, view);
+  }
+  return { byMessage, byArmor };
+}
+
+async function toView(r: E2eePlain, key: CryptoKey | null, partsSeen: number): Promise<PlainView> {
+  const text = r.sealed && key ? await openText(key, r.sealed, SEAL_CONTEXT.plain(r.id)) : null;
+  const view: PlainView = {
+    kind: r.kind,
+    state: r.state,
+    direction: r.direction,
+    text,
+    partIndex: r.partIndex,
+    partTotal: r.partTotal,
+    partsSeen,
+  };
+  if (r.reason) view.reason = r.reason;
+  return view;
+}
+
+export function readE2eeState(db: InboxDb, conversationId: string): Promise<E2eeConversation | null> {
+  return db.e2eeSessions.get(conversationId).then((r) => r ?? null);
+}
+
+/** "123451234512345…" → "12345 12345 …" (Signal shows 12 groups of five digits). */
+export function groupSafetyNumber(digits: string): string[] {
+  const groups: string[] = [];
+  for (let i = 0; i < digits.length; i += 5) groups.push(digits.slice(i, i + 5));
+  return groups;
+}

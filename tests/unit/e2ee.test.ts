@@ -1,0 +1,374 @@
+// Two users of the extension (two stores, two background managers) talking through one simulated
+// messenger: whatever one user's page posts appears in their own thread as an outgoing bubble and
+// in the other's as an incoming one. Everything goes through the real message handler (ingest,
+// page messages) and the real outbox.
+import 'fake-indexeddb/auto';
+import { describe, expect, test } from 'vitest';
+import type { Runtime } from 'webextension-polyfill';
+import { findArmored, PLATFORM_PART_LIMITS } from '../../lib/crypto/armor';
+import { handleMessage, type BackgroundContext } from '../../lib/background/handlers';
+import type { TabPort } from '../../lib/background/outbox';
+import { openDb, type InboxDb } from '../../lib/db';
+import { E2eeManager } from '../../lib/e2ee/manager';
+import { readE2eeState, readPlaintexts, type PlainView } from '../../lib/e2ee/view';
+import type { MessageSnapshot, Platform } from '../../lib/model';
+import type { SendCommand } from '../../lib/protocol';
+import { searchMessages } from '../../lib/search';
+
+const EXT = 'abcdefghijklmnopabcdefghijklmnop';
+const BASE = `chrome-extension://${EXT}/`;
+const popup: Runtime.MessageSender = { id: EXT, url: `${BASE}popup.html` };
+const ORIGIN: Record<Platform, string> = {
+  whatsapp: 'https://web.whatsapp.com/',
+  instagram: 'https://www.instagram.com/direct/t/1/',
+  messenger: 'https://www.facebook.com/messages/t/1/',
+};
+
+let dbCount = 0;
+let clock = Date.UTC(2026, 10, 25, 9, 0);
+let idCount = 0;
+const nextId = () => `id-${++idCount}`;
+
+class User implements TabPort {
+  readonly db: InboxDb;
+  readonly e2ee: E2eeManager;
+  readonly ctx: BackgroundContext;
+  /** What the messenger page shows in this user's copy of the chat. */
+  readonly thread: MessageSnapshot[] = [];
+  /** Every text the extension asked this user's page to post. */
+  readonly posted: string[] = [];
+  private queue: SendCommand[] = [];
+  peer!: User;
+
+  constructor(
+    readonly name: string,
+    readonly platform: Platform,
+    readonly chat: string,
+  ) {
+    this.db = openDb(`e2ee-${dbCount++}`);
+    this.e2ee = new E2eeManager({ db: this.db, tabs: this });
+    this.ctx = { db: this.db, tabs: this, extensionId: EXT, extensionBaseUrl: BASE, log: () => {}, now: () => clock, e2ee: this.e2ee };
+  }
+
+  get conversationId() {
+    return `${this.platform}:${this.chat}`;
+  }
+  private get tab(): Runtime.MessageSender {
+    return { id: EXT, url: ORIGIN[this.platform], tab: { id: 7 } as Runtime.MessageSender['tab'], frameId: 0 };
+  }
+
+  async findTabs() {
+    return [7];
+  }
+  async sendToTab(_tab: number, command: SendCommand) {
+    this.posted.push(command.text);
+    this.queue.push(command);
+    return { accepted: true as const };
+  }
+
+  /** The page scrapes its whole thread and reports it. */
+  async ingest() {
+    clock += 1000;
+    const reply = await handleMessage(
+      this.ctx,
+      {
+        type: 'ingest',
+        platform: this.platform,
+        batchId: nextId(),
+        health: { state: 'ok' },
+        conversations: [],
+        thread: { conversation: { nativeId: this.chat, title: this.chat, isGroup: false }, messages: this.thread },
+      },
+      this.tab,
+    );
+    expect(reply).toMatchObject({ ok: true });
+    await this.e2ee.settled();
+  }
+
+  async ask(message: Record<string, unknown>) {
+    const reply = await handleMessage(this.ctx, message, popup);
+    await this.e2ee.settled();
+    return reply;
+  }
+
+  /**
+   * The messenger carries what the page posted: an outgoing bubble here, an incoming one at the
+   * peer (unless `drop` says it is lost on the way). Parts go in `order` (default: as posted).
+   */
+  async deliver(opts: { drop?: boolean; reverse?: boolean } = {}) {
+    const commands = opts.reverse ? this.queue.slice().reverse() : this.queue.slice();
+    this.queue = [];
+    for (const c of commands) {
+      const nativeId = nextId();
+      this.thread.push(snapshot(nativeId, c.text, true, this.name));
+      if (!opts.drop) this.peer.thread.push(snapshot(nextId(), c.text, false, this.name));
+      await handleMessage(this.ctx, { type: 'send-result', platform: this.platform, outboxId: c.outboxId, ok: true, messageNativeId: nativeId }, this.tab);
+    }
+    await this.ingest();
+    await this.peer.ingest();
+  }
+
+  async views(): Promise<PlainView[]> {
+    const messages = await this.db.messages.where('conversationId').equals(this.conversationId).sortBy('order');
+    const { byMessage } = await readPlaintexts(this.db, [this.conversationId]);
+    return messages.map((m) => byMessage.get(m.id)).filter((v): v is PlainView => !!v);
+  }
+
+  async texts(): Promise<string[]> {
+    return (await this.views()).filter((v) => v.kind === 'message' && v.state === 'ok').map((v) => `${v.direction}:${v.text}`);
+  }
+
+  state() {
+    return readE2eeState(this.db, this.conversationId);
+  }
+}
+
+function snapshot(nativeId: string, text: string, isSelf: boolean, author: string): MessageSnapshot {
+  return {
+    nativeId,
+    sender: { name: isSelf ? 'You' : author, isSelf },
+    text,
+    sentAt: clock,
+    timePrecision: 'minute',
+    status: isSelf ? 'sent' : 'received',
+    attachments: [],
+    quote: null,
+    system: false,
+    truncated: false,
+  };
+}
+
+async function pair(platform: Platform = 'whatsapp') {
+  const alice = new User('Alice', platform, 'Bob');
+  const bob = new User('Bob', platform, 'Alice');
+  alice.peer = bob;
+  bob.peer = alice;
+  // Each page reports the (empty) chat first, so the conversation is known to each store.
+  await alice.ingest();
+  await bob.ingest();
+  return { alice, bob };
+}
+
+/** Alice invites, Bob accepts: a session on both sides. */
+async function connect(platform: Platform = 'whatsapp') {
+  const { alice, bob } = await pair(platform);
+  expect(await alice.ask({ type: 'e2ee-start', outboxId: nextId(), conversationId: alice.conversationId })).toEqual({ ok: true });
+  await alice.deliver();
+  expect((await bob.state())?.incomingInvite).toBeTruthy();
+  expect(await bob.ask({ type: 'e2ee-accept', outboxId: nextId(), conversationId: bob.conversationId })).toEqual({ ok: true });
+  await bob.deliver();
+  return { alice, bob };
+}
+
+async function say(user: User, text: string) {
+  return user.ask({ type: 'e2ee-send', outboxId: nextId(), conversationId: user.conversationId, text });
+}
+
+describe('an encrypted conversation between two users of the extension', () => {
+  test('invite, accept, the same safety number, messages both ways; pages see only armor', async () => {
+    const { alice, bob } = await connect();
+    const a = await alice.state();
+    const b = await bob.state();
+    expect(a?.status).toBe('active');
+    expect(b?.status).toBe('active');
+    expect(a?.safetyNumber).toMatch(/^\d{60}$/);
+    expect(a?.safetyNumber).toBe(b?.safetyNumber);
+    expect(b?.incomingInvite).toBeNull();
+
+    expect(await say(alice, 'Halo Bob, kopi jam 3?')).toEqual({ ok: true });
+    await alice.deliver();
+    expect(await say(bob, 'Boleh! See you at 3')).toEqual({ ok: true });
+    await bob.deliver();
+    expect(await say(alice, 'Great')).toEqual({ ok: true });
+    await alice.deliver();
+
+    // Each side reads the peer's messages and its own (from the cache: a sender cannot decrypt them).
+    expect(await alice.texts()).toEqual(['out:Halo Bob, kopi jam 3?', 'in:Boleh! See you at 3', 'out:Great']);
+    expect(await bob.texts()).toEqual(['in:Halo Bob, kopi jam 3?', 'out:Boleh! See you at 3', 'in:Great']);
+    // The invite and the handshake are shown as such, not as messages.
+    expect((await bob.views()).map((v) => v.kind)).toEqual(['invite', 'handshake', 'message', 'message', 'message']);
+
+    // Nothing but armored parts reached either page.
+    for (const text of [...alice.posted, ...bob.posted]) {
+      expect(text).toMatch(/^UIE1[1-9A-HJ-NP-Za-km-z]+0$/);
+      expect(findArmored(text).parts).toHaveLength(1);
+    }
+    // Stored messages are marked encrypted and the ciphertext is not searchable.
+    const stored = await bob.db.messages.where('conversationId').equals(bob.conversationId).toArray();
+    expect(stored.every((m) => m.encrypted === true)).toBe(true);
+    expect(await bob.db.searchTerms.count()).toBe(0);
+    expect(await searchMessages(bob.db, 'kopi')).toEqual([]);
+  });
+
+  test('secrets are sealed at rest under a non-extractable key', async () => {
+    const { alice } = await connect();
+    await say(alice, 'rahasia sekali');
+    await alice.deliver();
+    const key = (await alice.db.e2eeDevice.get('sealing-key'))?.key;
+    expect(key?.extractable).toBe(false);
+    const dump = JSON.stringify(
+      [await alice.db.e2eePlain.toArray(), await alice.db.e2eeSessions.toArray(), await alice.db.e2eeDevice.toArray()],
+      (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : v),
+    );
+    expect(dump).not.toContain('rahasia');
+    expect(dump).not.toContain('rootKey');
+    expect(dump).not.toContain('identitySecretKey');
+  });
+
+  test("a lost handshake: Bob's next message still sets up Alice's session", async () => {
+    const { alice, bob } = await pair();
+    await alice.ask({ type: 'e2ee-start', outboxId: nextId(), conversationId: alice.conversationId });
+    await alice.deliver();
+    await bob.ask({ type: 'e2ee-accept', outboxId: nextId(), conversationId: bob.conversationId });
+    await bob.deliver({ drop: true }); // the init never reaches Alice
+    expect((await alice.state())?.status).toBe('invited');
+    await say(bob, 'did you get my key?');
+    await bob.deliver();
+    expect((await alice.state())?.status).toBe('active');
+    expect(await alice.texts()).toEqual(['in:did you get my key?']);
+    await say(alice, 'yes');
+    await alice.deliver();
+    expect(await bob.texts()).toEqual(['out:did you get my key?', 'in:yes']);
+  });
+
+  test('re-scrapes decrypt once; the same ciphertext under a new id shows the cached text', async () => {
+    const { alice, bob } = await connect();
+    await say(alice, 'sekali saja');
+    await alice.deliver();
+    const before = await bob.db.e2eePlain.toArray();
+    for (let i = 0; i < 3; i++) await bob.ingest();
+    expect(await bob.db.e2eePlain.toArray()).toEqual(before);
+    // The page re-renders the bubble with a different native id (a recycled node): a replay for the
+    // ratchet, but known by its content.
+    const last = bob.thread.at(-1)!;
+    bob.thread.push({ ...last, nativeId: nextId() });
+    await bob.ingest();
+    expect(await bob.texts()).toEqual(['in:sekali saja', 'in:sekali saja']);
+  });
+
+  test('Instagram: a long message goes as parts of at most 900 characters, in any order', async () => {
+    const { alice, bob } = await connect('instagram');
+    const long = 'Panjang sekali. '.repeat(100).trim(); // 1,599 characters
+    const before = alice.posted.length;
+    await say(alice, long);
+    const sent = alice.posted.slice(before);
+    expect(sent.length).toBe(3);
+    for (const p of sent) {
+      expect(p.length).toBeLessThanOrEqual(PLATFORM_PART_LIMITS.instagram);
+      expect(findArmored(p).parts[0]).toMatchObject({ total: 3 });
+    }
+    await alice.deliver({ reverse: true });
+    expect(await bob.texts()).toEqual([`in:${long}`]);
+    expect(await alice.texts()).toEqual([`out:${long}`]);
+    const bobViews = await bob.views();
+    expect(bobViews.filter((v) => v.state === 'part')).toHaveLength(sent.length - 1);
+    // And back.
+    await say(bob, 'diterima');
+    await bob.deliver();
+    expect((await alice.texts()).at(-1)).toBe('in:diterima');
+  });
+
+  test('Instagram: while a part is missing the message waits, and never shows partial text', async () => {
+    const { alice, bob } = await connect('instagram');
+    await say(alice, 'x'.repeat(1200));
+    // Deliver the first part only.
+    const page = alice as unknown as { queue: SendCommand[] };
+    const rest = page.queue.splice(1);
+    expect(rest.length).toBeGreaterThan(0);
+    await alice.deliver();
+    expect(await bob.texts()).toEqual([]);
+    expect((await bob.views()).at(-1)).toMatchObject({ state: 'pending', partsSeen: 1, text: null });
+    page.queue = rest;
+    await alice.deliver();
+    expect(await bob.texts()).toEqual([`in:${'x'.repeat(1200)}`]);
+  });
+
+  test('an edited or tampered ciphertext is "modified", never garbage', async () => {
+    const { alice, bob } = await connect();
+    await say(alice, 'original');
+    await alice.deliver();
+    expect(await bob.texts()).toEqual(['in:original']);
+    // The platform edits the delivered bubble.
+    const last = bob.thread.at(-1)!;
+    const t = last.text;
+    const i = Math.floor(t.length / 2);
+    last.text = t.slice(0, i) + (t[i] === 'a' ? 'b' : 'a') + t.slice(i + 1);
+    await bob.ingest();
+    expect((await bob.views()).at(-1)).toMatchObject({ state: 'modified', text: null });
+
+    // A ciphertext tampered with before it was ever read.
+    await say(alice, 'second');
+    const queue = (alice as unknown as { queue: SendCommand[] }).queue;
+    const c = queue[0]!;
+    const j = c.text.length - 10;
+    queue[0] = { ...c, text: c.text.slice(0, j) + (c.text[j] === 'z' ? 'y' : 'z') + c.text.slice(j + 1) };
+    await alice.deliver();
+    expect((await bob.views()).at(-1)).toMatchObject({ state: 'modified', text: null });
+    expect(await bob.texts()).toEqual([]);
+    // The session survives: the next message reads fine (the skipped key covers the lost one).
+    await say(alice, 'third');
+    await alice.deliver();
+    expect(await bob.texts()).toEqual(['in:third']);
+  });
+
+  test('a key change warns, and blocks sending to a verified contact until accepted', async () => {
+    const { alice, bob } = await connect();
+    const number = (await bob.state())!.safetyNumber!;
+    expect(await bob.ask({ type: 'e2ee-verify', conversationId: bob.conversationId, safetyNumber: '1'.repeat(60) })).toMatchObject({ ok: false });
+    expect(await bob.ask({ type: 'e2ee-verify', conversationId: bob.conversationId, safetyNumber: number })).toEqual({ ok: true });
+    expect((await bob.state())?.verified).toBe(true);
+
+    // Alice reinstalls: a new device identity, same chat.
+    const alice2 = new User('Alice', 'whatsapp', 'Bob');
+    alice2.peer = bob;
+    bob.peer = alice2;
+    alice2.thread.push(...alice.thread);
+    await alice2.ingest();
+    await alice2.ask({ type: 'e2ee-start', outboxId: nextId(), conversationId: alice2.conversationId });
+    await alice2.deliver();
+    expect((await bob.state())?.incomingInvite?.keyChanged).toBe(true);
+    await bob.ask({ type: 'e2ee-accept', outboxId: nextId(), conversationId: bob.conversationId });
+    await bob.deliver();
+    const changed = await bob.state();
+    expect(changed?.keyChanged).toBe(true);
+    expect(changed?.safetyNumber).not.toBe(number);
+    expect(await say(bob, 'are you really Alice?')).toEqual({ ok: false, error: 'key changed' });
+
+    expect(await bob.ask({ type: 'e2ee-accept-key-change', conversationId: bob.conversationId })).toEqual({ ok: true });
+    expect(await bob.state()).toMatchObject({ keyChanged: false, verified: false });
+    expect(await say(bob, 'are you really Alice?')).toEqual({ ok: true });
+    await bob.deliver();
+    expect((await alice2.texts()).at(-1)).toBe('in:are you really Alice?');
+  });
+
+  test('sending needs a session; the encrypt switch is stored; page messages are schema-checked', async () => {
+    const { alice, bob } = await pair();
+    expect(await say(alice, 'hi')).toEqual({ ok: false, error: 'no encrypted session' });
+    expect(await alice.ask({ type: 'e2ee-start', outboxId: nextId(), conversationId: 'whatsapp:nobody' })).toMatchObject({ ok: false });
+    expect(await alice.ask({ type: 'e2ee-send', outboxId: nextId(), conversationId: alice.conversationId })).toMatchObject({ ok: false });
+    await alice.ask({ type: 'e2ee-start', outboxId: nextId(), conversationId: alice.conversationId });
+    await alice.deliver();
+    await bob.ask({ type: 'e2ee-accept', outboxId: nextId(), conversationId: bob.conversationId });
+    await bob.deliver();
+    expect((await alice.state())?.encrypt).toBe(true);
+    expect(await alice.ask({ type: 'e2ee-set-encrypt', conversationId: alice.conversationId, on: false })).toEqual({ ok: true });
+    expect((await alice.state())?.encrypt).toBe(false);
+  });
+
+  test('a retried send re-posts the same ciphertext, never a new encryption', async () => {
+    const { alice } = await connect();
+    const outboxId = nextId();
+    await alice.ask({ type: 'e2ee-send', outboxId, conversationId: alice.conversationId, text: 'once' });
+    const first = alice.posted.at(-1);
+    // The same request again (e.g. the popup retried after a timeout) changes nothing.
+    await alice.ask({ type: 'e2ee-send', outboxId, conversationId: alice.conversationId, text: 'once' });
+    expect(alice.posted.at(-1)).toBe(first);
+    await handleMessage(alice.ctx, { type: 'send-result', platform: 'whatsapp', outboxId, ok: false, reason: 'no-echo' }, {
+      id: EXT, url: ORIGIN.whatsapp, tab: { id: 7 } as Runtime.MessageSender['tab'], frameId: 0,
+    });
+    await alice.ask({ type: 'retry-send', outboxId });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(alice.posted.at(-1)).toBe(first);
+    expect((await alice.db.outbox.get(outboxId))?.text).toBe(first);
+  });
+});
