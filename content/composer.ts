@@ -3,6 +3,7 @@
 // Recipe (field guide): focus, select everything with a Selection range, execCommand('insertText');
 // if the editor did not take it, a paste event carrying text/plain. Lexical commits a tick later,
 // so we confirm by reading the editor back, and never insert blindly twice.
+import { sleep } from './dom';
 
 /** The composer's text as its own rendering shows it (paragraphs joined by newlines). */
 export function composerText(el: HTMLElement): string {
@@ -31,7 +32,6 @@ function selectAll(el: HTMLElement): void {
   sel?.addRange(range);
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 async function waitForText(el: HTMLElement, want: string, timeoutMs: number): Promise<boolean> {
   const until = Date.now() + timeoutMs;

@@ -6,6 +6,7 @@ import type { SendCommand, SendResult } from '../lib/protocol';
 import { sameMessageText } from '../lib/text';
 import type { PlatformAdapter } from './adapter';
 import { composerText, insertIntoComposer } from './composer';
+import { sleep } from './dom';
 
 export interface SendOptions {
   /** How long to wait for the echo bubble. */
@@ -14,7 +15,6 @@ export interface SendOptions {
   outgoingSeen?: Map<string, { text: string; firstSeen: number }>;
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 function outgoingRows(adapter: PlatformAdapter, doc: Document) {
   const conv = adapter.openConversation(doc);

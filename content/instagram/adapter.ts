@@ -6,9 +6,10 @@
 // computed flex alignment, else the presence of a sender heading/avatar (incoming only).
 import type { ConversationTarget, HealthReport, PlatformAdapter } from '../adapter';
 import { LIMITS, type Attachment, type MessageSnapshot, type ThreadSnapshot } from '../../lib/model';
-import { isBold, openThreadByUrl, submitByEnterThenButton, visibleText } from './page-actions';
+import { isBold, openThreadByUrl, submitByEnterThenButton, visibleText } from '../meta-actions';
 import { LABELS, NOT_PROFILES, PROFILE_PATH, SEL, THREAD_PATH, DIRECT_PATH, threadListSelector } from './selectors';
-import { pageLang, parseDateBreak, parseRelativeTime } from './time-labels';
+import { pageLang, parseDateBreak, parseRelativeTime } from '../meta-time';
+import { cap, clean } from '../dom';
 
 type OpenConversation = ThreadSnapshot['conversation'];
 
@@ -29,13 +30,6 @@ export function threadIdOfHref(href: string | null): string | null {
   return m ? m[1]! : null;
 }
 
-function cap(s: string, max: number): string {
-  return s.length > max ? s.slice(0, max) : s;
-}
-
-function clean(s: string): string {
-  return s.replace(/\s+/g, ' ').trim();
-}
 
 function isInMessages(el: Element): boolean {
   return el.closest(SEL.rowOrBreak) !== null;

@@ -6,20 +6,14 @@
 // and the PIN input of encrypted history. Message ids are derived: see message-id.ts.
 import type { ConversationTarget, HealthReport, PlatformAdapter } from '../adapter';
 import { LIMITS, type Attachment, type MessageSnapshot, type ThreadSnapshot } from '../../lib/model';
-import { isBold, isVisuallyHidden, openThreadByUrl, submitByEnterThenButton, visibleText } from '../instagram/page-actions';
-import { pageLang, parseDateBreak, parseRelativeTime } from '../instagram/time-labels';
+import { isBold, isVisuallyHidden, openThreadByUrl, submitByEnterThenButton, visibleText } from '../meta-actions';
+import { pageLang, parseDateBreak, parseRelativeTime } from '../meta-time';
+import { cap, clean } from '../dom';
 import { derivedMessageId, type RowIdentity } from './message-id';
 import { HOSTS, LABELS, MESSAGES_PATH, SEL, THREAD_PATH } from './selectors';
 
 type OpenConversation = ThreadSnapshot['conversation'];
 
-function cap(s: string, max: number): string {
-  return s.length > max ? s.slice(0, max) : s;
-}
-
-function clean(s: string): string {
-  return s.replace(/\s+/g, ' ').trim();
-}
 
 /** The thread id in a link or path (both `/t/` and `/e2ee/t/`), or null. */
 export function threadIdOfHref(href: string | null): string | null {

@@ -5,26 +5,15 @@
 // would merge (rare; documented in the README).
 import type { HealthReport, PlatformAdapter } from '../adapter';
 import { LIMITS, type Attachment, type ConversationSnapshot, type MessageSnapshot, type MessageStatus, type Quote, type ThreadSnapshot } from '../../lib/model';
+import { cap, sleep, waitUntil } from '../dom';
 import { parseDataId } from './ids';
 import { IN_CLASS, isLabel, LABEL, OUT_CLASS, SEL, UNREAD_LABEL } from './selectors';
 import { parseListTime, parsePrePlainText } from './time';
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-async function waitUntil(check: () => boolean, timeoutMs: number): Promise<boolean> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    if (check()) return true;
-    if (Date.now() >= until) return false;
-    await sleep(50);
-  }
-}
 
 export function chatKey(title: string): string {
   return title.normalize('NFC').replace(/\s+/g, ' ').trim().slice(0, LIMITS.nativeIdChars);
 }
 
-const cap = (s: string, n: number) => (s.length > n ? s.slice(0, n) : s);
 
 /** Text as the user sees it: emoji images by their alt, line breaks as newlines. */
 export function readText(root: Node, skip?: (el: Element) => boolean): string {

@@ -3,7 +3,7 @@
 // variants (scrambled classes, Indonesian), bad states, navigation and sending through the composer.
 import { afterEach, describe, expect, test } from 'vitest';
 import { instagramAdapter as ig } from '../../content/instagram/adapter';
-import { parseDateBreak, parseRelativeTime } from '../../content/instagram/time-labels';
+import { parseDateBreak, parseRelativeTime } from '../../content/meta-time';
 import { insertIntoComposer } from '../../content/composer';
 import { renderInstagram, type FixtureControl, type InstagramFixtureOptions } from '../fixtures/instagram/instagram-app.js';
 

@@ -1,19 +1,8 @@
 // Actions shared by the two Meta adapters (Instagram Direct and Messenger): both route threads by
 // URL on the client, both accept a synthetic Enter in their Lexical composer with a labelled Send
 // button as the fallback. Used only on the user's explicit Send.
-import { composerText } from '../composer';
-
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/** Poll `check` until it holds or `timeoutMs` passes. */
-export async function waitUntil(check: () => boolean, timeoutMs: number, stepMs = 25): Promise<boolean> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    if (check()) return true;
-    if (Date.now() >= until) return false;
-    await sleep(stepMs);
-  }
-}
+import { composerText } from './composer';
+import { sleep, waitUntil } from './dom';
 
 /**
  * Open a thread the way the app itself does: click its rendered link (the app's router handles it),
