@@ -9,9 +9,11 @@ import { pickLanguage, strings, type Language } from './i18n';
 import { Inbox } from './Inbox';
 import { isTypingTarget } from './keys';
 import { useLive } from './live';
+import { OptionsButton } from './OptionsButton';
 import { SidePanelButton } from './SidePanelButton';
 import { StorageAlert } from './StorageAlert';
 import { Thread } from './Thread';
+import { useSettings } from './useSettings';
 
 /** `?open=<conversationId>` (e.g. from a notification) opens that thread first. */
 function initialOpenId(): string | null {
@@ -23,7 +25,9 @@ function initialOpenId(): string | null {
 }
 
 export function App(props: { db: InboxDb; layout: 'popup' | 'panel'; language?: Language }) {
-  const lang = props.language ?? pickLanguage(null, navigator.languages ?? [navigator.language]);
+  // The language chosen in Options, else the browser's.
+  const chosen = useSettings()?.uiLanguage ?? 'auto';
+  const lang = props.language ?? pickLanguage(chosen === 'auto' ? null : chosen, navigator.languages ?? [navigator.language]);
   const s = strings(lang);
   const [openId, setOpenId] = useState<string | null>(initialOpenId);
   const [focusMessageId, setFocusMessageId] = useState<string | null>(null);
@@ -86,6 +90,7 @@ export function App(props: { db: InboxDb; layout: 'popup' | 'panel'; language?: 
             {props.layout === 'popup' && (
               <div class="toolbar">
                 <SidePanelButton />
+                <OptionsButton />
               </div>
             )}
             <Inbox db={props.db} onOpen={onOpen} onOpenHit={onOpenHit} selectedId={openId} focusSearch={focusSearch} />

@@ -1,6 +1,7 @@
 // The background's user-facing services and the options page in a real browser: notifications for
 // a new message (never for history), the toolbar badge, and the options page (settings, export →
 // delete all → import).
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page, Worker } from 'playwright-core';
 import { launch, type Harness } from './harness';
@@ -38,6 +39,149 @@ describe('notifications', () => {
     expect(id).toMatch(/^whatsapp:/);
     await sleep(1_500);
     expect(await notificationIds(sw)).toEqual([id]);
+  });
+});
+
+/** Unread per the platforms' rules, computed from the store itself (WhatsApp counts, others 1). */
+async function unreadFromStore(p: Page): Promise<number> {
+  return p.evaluate(
+    () =>
+      new Promise<number>((resolve, reject) => {
+        const open = indexedDB.open('unified-inbox');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const req = open.result.transaction('conversations').objectStore('conversations').getAll();
+          req.onerror = () => reject(req.error);
+          req.onsuccess = () => {
+            let total = 0;
+            for (const c of req.result as any[]) {
+              if (!c.unread || c.muted || c.archived) continue;
+              total += c.platform === 'whatsapp' ? Math.max(1, c.unreadCount ?? 1) : 1;
+            }
+            open.result.close();
+            resolve(total);
+          };
+        };
+      }),
+  );
+}
+
+async function exportJson(p: Page): Promise<{ file: string; data: any }> {
+  const [download] = await Promise.all([p.waitForEvent('download'), p.getByRole('button', { name: 'Export data' }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^unified-inbox-export-\d{4}-\d{2}-\d{2}\.json$/);
+  const file = (await download.path())!;
+  const data = JSON.parse(readFileSync(file, 'utf8'));
+  await p.getByRole('status').filter({ hasText: `Saved ${download.suggestedFilename()}.` }).waitFor();
+  return { file, data };
+}
+
+describe('options page', () => {
+  let options: Page;
+
+  test('the popup opens the options page', async () => {
+    const popup = await h.openPopup();
+    const [page] = await Promise.all([h.context.waitForEvent('page'), popup.getByRole('button', { name: 'Settings' }).click()]);
+    await page.waitForLoadState();
+    expect(page.url()).toBe(`chrome-extension://${h.extensionId}/options.html`);
+    await page.getByRole('heading', { level: 1, name: 'Unified Inbox settings' }).waitFor();
+    await popup.close();
+    options = page;
+  });
+
+  test('the toolbar badge equals the sum of unread across the three platforms', async () => {
+    const ig = await h.openSite('https://www.instagram.com/direct/inbox/');
+    const ms = await h.openSite('https://www.facebook.com/messages/t/100070031122846/');
+    const sw = await h.serviceWorker();
+    // Every platform contributes.
+    const unreadPlatforms = () => options.evaluate(
+      () =>
+        new Promise<string[]>((resolve) => {
+          const open = indexedDB.open('unified-inbox');
+          open.onsuccess = () => {
+            const req = open.result.transaction('conversations').objectStore('conversations').getAll();
+            req.onsuccess = () => {
+              resolve([...new Set((req.result as any[]).filter((c) => c.unread).map((c) => c.platform as string))].sort());
+              open.result.close();
+            };
+          };
+        }),
+    );
+    await expect.poll(unreadPlatforms, { timeout: 20_000 }).toEqual(['instagram', 'messenger', 'whatsapp']);
+    await expect.poll(async () => (await badge(sw)) === String(await unreadFromStore(options)), { timeout: 10_000 }).toBe(true);
+    await ig.close();
+    await ms.close();
+  });
+
+  test('switches and language are saved and applied', async () => {
+    const sw = await h.serviceWorker();
+    const stored = () => sw.evaluate(async () => (await (globalThis as any).chrome.storage.local.get('settings')).settings);
+    const notifyWa = options.getByRole('checkbox', { name: 'Notify for WhatsApp' });
+    expect(await notifyWa.isChecked()).toBe(true);
+    await notifyWa.uncheck();
+    await expect.poll(async () => (await stored())?.platforms?.whatsapp?.notify).toBe(false);
+    await notifyWa.check();
+    await options.getByRole('checkbox', { name: 'Show notifications for new messages' }).uncheck();
+    await expect.poll(async () => (await stored())?.notifications).toBe(false);
+    // With the master switch off, the per-platform switches cannot be used.
+    expect(await notifyWa.isDisabled()).toBe(true);
+    await options.getByRole('checkbox', { name: 'Show notifications for new messages' }).check();
+    await expect.poll(async () => (await stored())?.notifications).toBe(true);
+
+    await options.getByRole('combobox', { name: 'Interface language' }).selectOption('id');
+    await options.getByRole('heading', { level: 1, name: 'Pengaturan Kotak Masuk Terpadu' }).waitFor();
+    await options.getByRole('button', { name: 'Ekspor data' }).waitFor();
+    await options.getByRole('combobox', { name: 'Bahasa antarmuka' }).selectOption('auto');
+    await options.getByRole('heading', { level: 1, name: 'Unified Inbox settings' }).waitFor();
+    expect(await stored()).toMatchObject({ uiLanguage: 'auto', notifications: true, platforms: { whatsapp: { enabled: true, notify: true } } });
+  });
+
+  test('export → delete all (confirmed) → import gives back the same data', async () => {
+    // No page may add to the store while we compare.
+    await wa.close();
+    await sleep(1_000);
+    const before = await exportJson(options);
+    expect(before.data.format).toBe('unified-inbox-export');
+    expect(before.data.conversations.length).toBeGreaterThan(10);
+    expect(before.data.messages.length).toBeGreaterThan(10);
+
+    // Deleting asks first; Cancel keeps everything.
+    await options.getByRole('button', { name: 'Delete all data' }).click();
+    const dialog = options.getByRole('alertdialog', { name: 'Delete all data?' });
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+    expect(await unreadFromStore(options)).toBeGreaterThan(0);
+
+    await options.getByRole('button', { name: 'Delete all data' }).click();
+    await dialog.getByRole('button', { name: 'Delete everything' }).click();
+    await options.getByRole('status').filter({ hasText: 'All data deleted.' }).waitFor();
+    const emptied = await exportJson(options);
+    expect([emptied.data.conversations.length, emptied.data.messages.length, emptied.data.people.length]).toEqual([0, 0, 0]);
+    const sw = await h.serviceWorker();
+    await expect.poll(() => badge(sw)).toBe('');
+
+    await options.getByLabel('Import data').setInputFiles(before.file);
+    const n = before.data.conversations.length;
+    const m = before.data.messages.length;
+    await options.getByRole('status').filter({ hasText: `${n} conversations, ${m} messages imported.` }).waitFor();
+    const after = await exportJson(options);
+    const { exportedAt: _a, ...was } = before.data;
+    const { exportedAt: _b, ...now } = after.data;
+    expect(now).toEqual(was);
+
+    // Importing the same file again merges: nothing is duplicated.
+    await options.getByLabel('Import data').setInputFiles(before.file);
+    await options.getByRole('status').filter({ hasText: 'imported' }).waitFor();
+    const again = await exportJson(options);
+    expect(again.data.messages.length).toBe(m);
+    expect(again.data.conversations.length).toBe(n);
+    // The badge follows the restored store.
+    await expect.poll(async () => (await badge(sw)) === String(await unreadFromStore(options) || ''), { timeout: 10_000 }).toBe(true);
+  });
+
+  test('a file that is not an export is refused with a reason', async () => {
+    await options.getByLabel('Import data').setInputFiles({ name: 'x.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"other"}') });
+    await options.getByRole('alert').filter({ hasText: 'Import failed:' }).waitFor();
   });
 });
 
