@@ -87,12 +87,11 @@ export function App(props: { db: InboxDb; layout: 'popup' | 'panel'; language?: 
         <StorageAlert db={props.db} />
         {listShown && (
           <div class="list-pane">
-            {props.layout === 'popup' && (
-              <div class="toolbar">
-                <SidePanelButton />
-                <OptionsButton />
-              </div>
-            )}
+            <div class="toolbar">
+              <h1 class="app-title">{s.appName}</h1>
+              {props.layout === 'popup' && <SidePanelButton />}
+              <OptionsButton closeAfter={props.layout === 'popup'} />
+            </div>
             <Inbox db={props.db} onOpen={onOpen} onOpenHit={onOpenHit} selectedId={openId} focusSearch={focusSearch} />
             <p class="keys-help">{s.keyboardHelp}</p>
           </div>

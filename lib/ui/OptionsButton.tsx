@@ -2,16 +2,16 @@
 import { browser } from 'wxt/browser';
 import { useUi } from './context';
 
-export function OptionsButton() {
+/** `closeAfter`: the toolbar popup gets out of the way once the options page is open. */
+export function OptionsButton(props: { closeAfter?: boolean }) {
   const { s } = useUi();
   const open = () => {
     browser.runtime
       .openOptionsPage()
-      // The toolbar popup gets out of the way; the inbox opened as a tab (no tab of its own is
-      // reported only for popups and panels) stays.
-      .then(() => browser.tabs.getCurrent())
+      // Only the real popup closes: the same page opened as a tab has a tab of its own and stays.
+      .then(() => (props.closeAfter ? browser.tabs.getCurrent() : null))
       .then((tab) => {
-        if (!tab) window.close();
+        if (props.closeAfter && !tab) window.close();
       })
       .catch((e: unknown) => console.error('[unified-inbox] options did not open', e));
   };
