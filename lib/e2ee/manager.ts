@@ -8,7 +8,7 @@
 // - A new ratchet state is committed in the same transaction that queues the ciphertext in the
 //   outbox, so it is saved before any page sees the ciphertext; a retry re-posts the same text.
 // - Only armored ciphertext goes to content scripts (through the normal outbox / SendCommand).
-import { ARMOR_MARKER, type ArmoredPart, findArmored, joinParts, normalizeArmorText } from '../crypto/armor';
+import { type ArmoredPart, findArmored, joinParts, normalizeArmorText } from '../crypto/armor';
 import type { SeenEphemerals } from '../crypto/handshake';
 import {
   createIdentity,
@@ -34,6 +34,7 @@ import type { MergeResult } from '../merge';
 import { conversationId as toConversationId, type Conversation, type Message, messageId as toMessageId, type OutboxEntry } from '../model';
 import type { E2eePageMessage, Ingest } from '../protocol';
 import { dispatch, type TabPort } from '../background/outbox';
+import { armorIdOf, mayHoldArmor } from './detect';
 import { openJson, openText, SEAL_CONTEXT, type SealingKeyProvider, sealJson, sealText, storedSealingKey } from './seal';
 import type { E2eeConversation, E2eePlain, PlainKind, PlainState, Sealed } from './types';
 
@@ -43,6 +44,7 @@ export type E2eeReply = { ok: true } | { ok: false; error: string };
 const MAX_SESSIONS = 5;
 const MAX_HANDLED_INVITES = 50;
 /** What stands for an encrypted message outside the extension's own views (e.g. notifications). */
+export { armorIdOf, mayHoldArmor };
 export const ENCRYPTED_PLACEHOLDER = '🔒';
 
 export interface E2eeDeps {
@@ -52,17 +54,8 @@ export interface E2eeDeps {
   log?: (...args: unknown[]) => void;
 }
 
-/** Whether a text may carry armor (cheap test before the full parse). */
-export function mayHoldArmor(text: string): boolean {
-  return text.length >= ARMOR_MARKER.length && normalizeArmorText(text).includes(ARMOR_MARKER);
-}
-
 function textHash(text: string): string {
   return toHex(sha256Digest(utf8(normalizeArmorText(text))));
-}
-
-export function armorIdOf(text: string): string | null {
-  return findArmored(text).parts[0]?.messageId ?? null;
 }
 
 export function emptyConversationState(conversationId: string, now: number): E2eeConversation {

@@ -2,6 +2,7 @@
 // that narrows the list and finds messages through the store's index; keyboard navigation.
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { InboxDb } from '../db';
+import { mayHoldArmor } from '../e2ee/detect';
 import { PLATFORM_LABEL, PLATFORMS, type AdapterHealth, type Conversation } from '../model';
 import { searchMessages, type SearchHit } from '../search';
 import { useUi } from './context';
@@ -225,7 +226,7 @@ function ConversationRow(props: { c: Conversation; selected: boolean; active: bo
         {listTime(c.lastMessageAt, lang, s.yesterday)}
       </time>
       <span class="preview" dir="auto">
-        {c.preview}
+        {mayHoldArmor(c.preview) ? s.e2ee.preview : c.preview}
       </span>
       {c.unread &&
         (c.unreadCount ? (

@@ -2,7 +2,7 @@
 // through the platform's own composer.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { InboxDb } from '../db';
-import { PLATFORM_LABEL, PLATFORM_TEXT_LIMIT, type Conversation, type Message, type OutboxEntry, type Person } from '../model';
+import { LIMITS, PLATFORM_LABEL, PLATFORM_TEXT_LIMIT, type Conversation, type Message, type OutboxEntry, type Person } from '../model';
 import { conversationsOf, defaultReplyConversation, personTimeline } from '../people';
 import { retrySend, sendReply } from './api';
 import { useUi } from './context';
@@ -10,6 +10,10 @@ import { count, messageTime } from './format';
 import { useLive } from './live';
 import { LinkPanel, PersonBar } from './People';
 import { outboxOf, thread } from './queries';
+import { mayHoldArmor } from '../e2ee/detect';
+import type { PlainIndex } from '../e2ee/view';
+import { e2eeSend } from './e2ee/api';
+import { EncryptedBody, encryptedMessage, encryptedOutbox, EncryptionPanel, EncryptSwitch, useE2eeState, usePlaintexts } from './e2ee/Encryption';
 
 export function Thread(props: { db: InboxDb; conversation: Conversation; onBack?: () => void; focusMessageId?: string | null }) {
   const { s } = useUi();
@@ -37,6 +41,7 @@ export function Thread(props: { db: InboxDb; conversation: Conversation; onBack?
     null as Message[] | null,
   );
   const outbox = useLive(() => outboxOf(db, targets.map((t) => t.id)), [db, targetKey], [] as OutboxEntry[]);
+  const plains = usePlaintexts(db, targets.map((t) => t.id));
   const logRef = useRef<HTMLDivElement>(null);
   const [linking, setLinking] = useState(false);
   const name = person?.name ?? c.title;
@@ -83,6 +88,7 @@ export function Thread(props: { db: InboxDb; conversation: Conversation; onBack?
       </header>
       {person && linked.length > 0 && <PersonBar person={person} linked={linked} />}
       {linking && <LinkPanel db={db} conversation={c} linkedIds={linked.map((x) => x.id)} onClose={() => setLinking(false)} />}
+      {!merged && !c.isGroup && <EncryptionPanel db={db} conversation={c} name={name} />}
       <div
         class="log"
         role="log"
@@ -102,10 +108,10 @@ export function Thread(props: { db: InboxDb; conversation: Conversation; onBack?
         )}
         {messages && list.length === 0 && inFlight.length === 0 && <p class="empty">{s.emptyThread}</p>}
         {list.map((m) => (
-          <MessageView key={m.id} m={m} showPlatform={merged} highlight={m.id === focusId} />
+          <MessageView key={m.id} m={m} showPlatform={merged} highlight={m.id === focusId} plains={plains} />
         ))}
         {inFlight.map((e) => (
-          <OutboxView key={e.id} e={e} showPlatform={merged} />
+          <OutboxView key={e.id} e={e} showPlatform={merged} plains={plains} />
         ))}
       </div>
       <Composer db={db} targets={targets} current={c} />
@@ -113,8 +119,11 @@ export function Thread(props: { db: InboxDb; conversation: Conversation; onBack?
   );
 }
 
-function MessageView({ m, showPlatform, highlight }: { m: Message; showPlatform: boolean; highlight: boolean }) {
+function MessageView({ m, showPlatform, highlight, plains }: { m: Message; showPlatform: boolean; highlight: boolean; plains: PlainIndex }) {
   const { s, lang } = useUi();
+  // Encrypted: the plaintext comes from the background's cache; the page's ciphertext is never shown.
+  const encrypted = m.system ? null : encryptedMessage(m, plains);
+  if (encrypted?.hidden) return null;
   if (m.system) {
     return (
       <p class="system" dir="auto">
@@ -136,7 +145,7 @@ function MessageView({ m, showPlatform, highlight }: { m: Message; showPlatform:
       </span>
       {m.quote && (
         <blockquote class="quote" dir="auto">
-          <span class="sender">{m.quote.sender}</span> {m.quote.text}
+          <span class="sender">{m.quote.sender}</span> {mayHoldArmor(m.quote.text) ? s.e2ee.preview : m.quote.text}
         </blockquote>
       )}
       {m.attachments.map((a, i) => (
@@ -145,10 +154,14 @@ function MessageView({ m, showPlatform, highlight }: { m: Message; showPlatform:
           {a.label && a.label !== s.attachment[a.kind] ? `: ${a.label}` : ''}
         </p>
       ))}
-      {m.text && (
-        <p class="text" dir="auto">
-          {m.text}
-        </p>
+      {encrypted ? (
+        <EncryptedBody view={encrypted.view} />
+      ) : (
+        m.text && (
+          <p class="text" dir="auto">
+            {m.text}
+          </p>
+        )
       )}
       {m.truncated && <p class="note">{s.truncated}</p>}
       <footer>
@@ -159,16 +172,22 @@ function MessageView({ m, showPlatform, highlight }: { m: Message; showPlatform:
   );
 }
 
-function OutboxView({ e, showPlatform }: { e: OutboxEntry; showPlatform: boolean }) {
+function OutboxView({ e, showPlatform, plains }: { e: OutboxEntry; showPlatform: boolean; plains: PlainIndex }) {
   const { s } = useUi();
+  const encrypted = encryptedOutbox(e, plains);
+  if (encrypted?.hidden) return null;
   const label = e.state === 'failed' ? s.failed : e.state === 'sent' ? s.sent : s.pending;
   return (
     <article class={`msg out outbox-${e.state}`}>
       {showPlatform && <span class={`platform platform-${e.platform}`}>{PLATFORM_LABEL[e.platform]} </span>}
       <span class="sender">{s.you}</span>
-      <p class="text" dir="auto">
-        {e.text}
-      </p>
+      {encrypted ? (
+        <EncryptedBody view={encrypted.view} />
+      ) : (
+        <p class="text" dir="auto">
+          {e.text}
+        </p>
+      )}
       <footer>
         <span class="status">{label}</span>
         {e.state === 'failed' && (
@@ -196,13 +215,26 @@ function Composer(props: { db: InboxDb; targets: Conversation[]; current: Conver
   const lastUsed = useLive(() => defaultReplyConversation(props.db, props.targets), [props.db, targetKey], null as string | null);
   const conversation =
     props.targets.find((t) => t.id === picked) ?? props.targets.find((t) => t.id === lastUsed) ?? props.current;
-  const limit = PLATFORM_TEXT_LIMIT[conversation.platform];
+  const e2ee = useE2eeState(props.db, conversation.id);
+  const encryptOn = e2ee?.status === 'active' && e2ee.encrypt;
+  // A verified contact whose key changed: nothing is encrypted to the new key until accepted.
+  const blocked = encryptOn && e2ee.keyChanged && e2ee.verified;
+  // Encrypted text is split into parts that fit the platform, so only our own cap applies.
+  const limit = encryptOn ? LIMITS.outgoingChars : PLATFORM_TEXT_LIMIT[conversation.platform];
   const tooLong = text.length > limit;
   const send = async () => {
     const t = text;
-    if (!t.trim() || tooLong) return;
+    if (!t.trim() || tooLong || blocked) return;
     setText('');
     setError('');
+    if (encryptOn) {
+      const r = await e2eeSend(conversation.id, t);
+      if (!r.ok) {
+        setText(t);
+        setError(s.e2ee.failed(r.error));
+      }
+      return;
+    }
     if (!(await sendReply(conversation.id, t))) {
       setText(t);
       setError(s.sendFailedNoReach);
@@ -244,7 +276,8 @@ function Composer(props: { db: InboxDb; targets: Conversation[]; current: Conver
           }
         }}
       />
-      <button type="submit" disabled={!text.trim() || tooLong}>
+      {e2ee?.status === 'active' && <EncryptSwitch state={e2ee} />}
+      <button type="submit" disabled={!text.trim() || tooLong || blocked}>
         {s.send}
       </button>
       <p id="composer-help" class="help">
@@ -253,6 +286,7 @@ function Composer(props: { db: InboxDb; targets: Conversation[]; current: Conver
         ) : text.length > limit * 0.8 ? (
           s.characters(count(text.length, lang), count(limit, lang))
         ) : null}
+        {blocked && <span role="alert">{s.e2ee.keyChangedBlocked}</span>}
         {error && <span role="alert">{error}</span>}
       </p>
     </form>

@@ -6,159 +6,9 @@ import 'fake-indexeddb/auto';
 import { describe, expect, test } from 'vitest';
 import type { Runtime } from 'webextension-polyfill';
 import { findArmored, PLATFORM_PART_LIMITS } from '../../lib/crypto/armor';
-import { handleMessage, type BackgroundContext } from '../../lib/background/handlers';
-import type { TabPort } from '../../lib/background/outbox';
-import { openDb, type InboxDb } from '../../lib/db';
-import { E2eeManager } from '../../lib/e2ee/manager';
-import { readE2eeState, readPlaintexts, type PlainView } from '../../lib/e2ee/view';
-import type { MessageSnapshot, Platform } from '../../lib/model';
-import type { SendCommand } from '../../lib/protocol';
+import { handleMessage } from '../../lib/background/handlers';
 import { searchMessages } from '../../lib/search';
-
-const EXT = 'abcdefghijklmnopabcdefghijklmnop';
-const BASE = `chrome-extension://${EXT}/`;
-const popup: Runtime.MessageSender = { id: EXT, url: `${BASE}popup.html` };
-const ORIGIN: Record<Platform, string> = {
-  whatsapp: 'https://web.whatsapp.com/',
-  instagram: 'https://www.instagram.com/direct/t/1/',
-  messenger: 'https://www.facebook.com/messages/t/1/',
-};
-
-let dbCount = 0;
-let clock = Date.UTC(2026, 10, 25, 9, 0);
-let idCount = 0;
-const nextId = () => `id-${++idCount}`;
-
-class User implements TabPort {
-  readonly db: InboxDb;
-  readonly e2ee: E2eeManager;
-  readonly ctx: BackgroundContext;
-  /** What the messenger page shows in this user's copy of the chat. */
-  readonly thread: MessageSnapshot[] = [];
-  /** Every text the extension asked this user's page to post. */
-  readonly posted: string[] = [];
-  private queue: SendCommand[] = [];
-  peer!: User;
-
-  constructor(
-    readonly name: string,
-    readonly platform: Platform,
-    readonly chat: string,
-  ) {
-    this.db = openDb(`e2ee-${dbCount++}`);
-    this.e2ee = new E2eeManager({ db: this.db, tabs: this });
-    this.ctx = { db: this.db, tabs: this, extensionId: EXT, extensionBaseUrl: BASE, log: () => {}, now: () => clock, e2ee: this.e2ee };
-  }
-
-  get conversationId() {
-    return `${this.platform}:${this.chat}`;
-  }
-  private get tab(): Runtime.MessageSender {
-    return { id: EXT, url: ORIGIN[this.platform], tab: { id: 7 } as Runtime.MessageSender['tab'], frameId: 0 };
-  }
-
-  async findTabs() {
-    return [7];
-  }
-  async sendToTab(_tab: number, command: SendCommand) {
-    this.posted.push(command.text);
-    this.queue.push(command);
-    return { accepted: true as const };
-  }
-
-  /** The page scrapes its whole thread and reports it. */
-  async ingest() {
-    clock += 1000;
-    const reply = await handleMessage(
-      this.ctx,
-      {
-        type: 'ingest',
-        platform: this.platform,
-        batchId: nextId(),
-        health: { state: 'ok' },
-        conversations: [],
-        thread: { conversation: { nativeId: this.chat, title: this.chat, isGroup: false }, messages: this.thread },
-      },
-      this.tab,
-    );
-    expect(reply).toMatchObject({ ok: true });
-    await this.e2ee.settled();
-  }
-
-  async ask(message: Record<string, unknown>) {
-    const reply = await handleMessage(this.ctx, message, popup);
-    await this.e2ee.settled();
-    return reply;
-  }
-
-  /**
-   * The messenger carries what the page posted: an outgoing bubble here, an incoming one at the
-   * peer (unless `drop` says it is lost on the way). Parts go in `order` (default: as posted).
-   */
-  async deliver(opts: { drop?: boolean; reverse?: boolean } = {}) {
-    const commands = opts.reverse ? this.queue.slice().reverse() : this.queue.slice();
-    this.queue = [];
-    for (const c of commands) {
-      const nativeId = nextId();
-      this.thread.push(snapshot(nativeId, c.text, true, this.name));
-      if (!opts.drop) this.peer.thread.push(snapshot(nextId(), c.text, false, this.name));
-      await handleMessage(this.ctx, { type: 'send-result', platform: this.platform, outboxId: c.outboxId, ok: true, messageNativeId: nativeId }, this.tab);
-    }
-    await this.ingest();
-    await this.peer.ingest();
-  }
-
-  async views(): Promise<PlainView[]> {
-    const messages = await this.db.messages.where('conversationId').equals(this.conversationId).sortBy('order');
-    const { byMessage } = await readPlaintexts(this.db, [this.conversationId]);
-    return messages.map((m) => byMessage.get(m.id)).filter((v): v is PlainView => !!v);
-  }
-
-  async texts(): Promise<string[]> {
-    return (await this.views()).filter((v) => v.kind === 'message' && v.state === 'ok').map((v) => `${v.direction}:${v.text}`);
-  }
-
-  state() {
-    return readE2eeState(this.db, this.conversationId);
-  }
-}
-
-function snapshot(nativeId: string, text: string, isSelf: boolean, author: string): MessageSnapshot {
-  return {
-    nativeId,
-    sender: { name: isSelf ? 'You' : author, isSelf },
-    text,
-    sentAt: clock,
-    timePrecision: 'minute',
-    status: isSelf ? 'sent' : 'received',
-    attachments: [],
-    quote: null,
-    system: false,
-    truncated: false,
-  };
-}
-
-async function pair(platform: Platform = 'whatsapp') {
-  const alice = new User('Alice', platform, 'Bob');
-  const bob = new User('Bob', platform, 'Alice');
-  alice.peer = bob;
-  bob.peer = alice;
-  // Each page reports the (empty) chat first, so the conversation is known to each store.
-  await alice.ingest();
-  await bob.ingest();
-  return { alice, bob };
-}
-
-/** Alice invites, Bob accepts: a session on both sides. */
-async function connect(platform: Platform = 'whatsapp') {
-  const { alice, bob } = await pair(platform);
-  expect(await alice.ask({ type: 'e2ee-start', outboxId: nextId(), conversationId: alice.conversationId })).toEqual({ ok: true });
-  await alice.deliver();
-  expect((await bob.state())?.incomingInvite).toBeTruthy();
-  expect(await bob.ask({ type: 'e2ee-accept', outboxId: nextId(), conversationId: bob.conversationId })).toEqual({ ok: true });
-  await bob.deliver();
-  return { alice, bob };
-}
+import { connect, EXT, nextId, ORIGIN, pair, User } from './e2ee-sim';
 
 async function say(user: User, text: string) {
   return user.ask({ type: 'e2ee-send', outboxId: nextId(), conversationId: user.conversationId, text });
@@ -272,7 +122,7 @@ describe('an encrypted conversation between two users of the extension', () => {
     const { alice, bob } = await connect('instagram');
     await say(alice, 'x'.repeat(1200));
     // Deliver the first part only.
-    const page = alice as unknown as { queue: SendCommand[] };
+    const page = alice;
     const rest = page.queue.splice(1);
     expect(rest.length).toBeGreaterThan(0);
     await alice.deliver();
@@ -298,7 +148,7 @@ describe('an encrypted conversation between two users of the extension', () => {
 
     // A ciphertext tampered with before it was ever read.
     await say(alice, 'second');
-    const queue = (alice as unknown as { queue: SendCommand[] }).queue;
+    const queue = alice.queue;
     const c = queue[0]!;
     const j = c.text.length - 10;
     queue[0] = { ...c, text: c.text.slice(0, j) + (c.text[j] === 'z' ? 'y' : 'z') + c.text.slice(j + 1) };

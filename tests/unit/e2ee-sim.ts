@@ -1,0 +1,159 @@
+// A simulated messenger between two users of the extension (two stores, two background managers):
+// whatever one user's page posts appears in their own thread as an outgoing bubble and in the
+// other's as an incoming one. Everything goes through the real message handler and outbox.
+import { expect } from 'vitest';
+import type { Runtime } from 'webextension-polyfill';
+import { handleMessage, type BackgroundContext } from '../../lib/background/handlers';
+import type { TabPort } from '../../lib/background/outbox';
+import { openDb, type InboxDb } from '../../lib/db';
+import { E2eeManager } from '../../lib/e2ee/manager';
+import { readE2eeState, readPlaintexts, type PlainView } from '../../lib/e2ee/view';
+import type { MessageSnapshot, Platform } from '../../lib/model';
+import type { SendCommand } from '../../lib/protocol';
+
+export const EXT = 'abcdefghijklmnopabcdefghijklmnop';
+const BASE = `chrome-extension://${EXT}/`;
+export const popup: Runtime.MessageSender = { id: EXT, url: `${BASE}popup.html` };
+export const ORIGIN: Record<Platform, string> = {
+  whatsapp: 'https://web.whatsapp.com/',
+  instagram: 'https://www.instagram.com/direct/t/1/',
+  messenger: 'https://www.facebook.com/messages/t/1/',
+};
+
+let dbCount = 0;
+const run = Math.random().toString(36).slice(2, 8);
+let clock = Date.UTC(2026, 10, 25, 9, 0);
+let idCount = 0;
+export const nextId = () => `id-${++idCount}`;
+
+export class User implements TabPort {
+  readonly db: InboxDb;
+  readonly e2ee: E2eeManager;
+  readonly ctx: BackgroundContext;
+  /** What the messenger page shows in this user's copy of the chat. */
+  readonly thread: MessageSnapshot[] = [];
+  /** Every text the extension asked this user's page to post. */
+  readonly posted: string[] = [];
+  queue: SendCommand[] = [];
+  peer!: User;
+
+  constructor(
+    readonly name: string,
+    readonly platform: Platform,
+    readonly chat: string,
+  ) {
+    this.db = openDb(`e2ee-${run}-${dbCount++}`);
+    this.e2ee = new E2eeManager({ db: this.db, tabs: this });
+    this.ctx = { db: this.db, tabs: this, extensionId: EXT, extensionBaseUrl: BASE, log: () => {}, now: () => clock, e2ee: this.e2ee };
+  }
+
+  get conversationId() {
+    return `${this.platform}:${this.chat}`;
+  }
+  private get tab(): Runtime.MessageSender {
+    return { id: EXT, url: ORIGIN[this.platform], tab: { id: 7 } as Runtime.MessageSender['tab'], frameId: 0 };
+  }
+
+  async findTabs() {
+    return [7];
+  }
+  async sendToTab(_tab: number, command: SendCommand) {
+    this.posted.push(command.text);
+    this.queue.push(command);
+    return { accepted: true as const };
+  }
+
+  /** The page scrapes its whole thread and reports it. */
+  async ingest() {
+    clock += 1000;
+    const reply = await handleMessage(
+      this.ctx,
+      {
+        type: 'ingest',
+        platform: this.platform,
+        batchId: nextId(),
+        health: { state: 'ok' },
+        conversations: [],
+        thread: { conversation: { nativeId: this.chat, title: this.chat, isGroup: false }, messages: this.thread },
+      },
+      this.tab,
+    );
+    expect(reply).toMatchObject({ ok: true });
+    await this.e2ee.settled();
+  }
+
+  async ask(message: Record<string, unknown>) {
+    const reply = await handleMessage(this.ctx, message, popup);
+    await this.e2ee.settled();
+    return reply;
+  }
+
+  /**
+   * The messenger carries what the page posted: an outgoing bubble here, an incoming one at the
+   * peer (unless `drop` says it is lost on the way). Parts go in `order` (default: as posted).
+   */
+  async deliver(opts: { drop?: boolean; reverse?: boolean } = {}) {
+    const commands = opts.reverse ? this.queue.slice().reverse() : this.queue.slice();
+    this.queue = [];
+    for (const c of commands) {
+      const nativeId = nextId();
+      this.thread.push(snapshot(nativeId, c.text, true, this.name));
+      if (!opts.drop) this.peer.thread.push(snapshot(nextId(), c.text, false, this.name));
+      await handleMessage(this.ctx, { type: 'send-result', platform: this.platform, outboxId: c.outboxId, ok: true, messageNativeId: nativeId }, this.tab);
+    }
+    await this.ingest();
+    await this.peer.ingest();
+  }
+
+  async views(): Promise<PlainView[]> {
+    const messages = await this.db.messages.where('conversationId').equals(this.conversationId).sortBy('order');
+    const { byMessage } = await readPlaintexts(this.db, [this.conversationId]);
+    return messages.map((m) => byMessage.get(m.id)).filter((v): v is PlainView => !!v);
+  }
+
+  async texts(): Promise<string[]> {
+    return (await this.views()).filter((v) => v.kind === 'message' && v.state === 'ok').map((v) => `${v.direction}:${v.text}`);
+  }
+
+  state() {
+    return readE2eeState(this.db, this.conversationId);
+  }
+}
+
+function snapshot(nativeId: string, text: string, isSelf: boolean, author: string): MessageSnapshot {
+  return {
+    nativeId,
+    sender: { name: isSelf ? 'You' : author, isSelf },
+    text,
+    sentAt: clock,
+    timePrecision: 'minute',
+    status: isSelf ? 'sent' : 'received',
+    attachments: [],
+    quote: null,
+    system: false,
+    truncated: false,
+  };
+}
+
+export async function pair(platform: Platform = 'whatsapp') {
+  const alice = new User('Alice', platform, 'Bob');
+  const bob = new User('Bob', platform, 'Alice');
+  alice.peer = bob;
+  bob.peer = alice;
+  // Each page reports the (empty) chat first, so the conversation is known to each store.
+  await alice.ingest();
+  await bob.ingest();
+  return { alice, bob };
+}
+
+/** Alice invites, Bob accepts: a session on both sides. */
+export async function connect(platform: Platform = 'whatsapp') {
+  const { alice, bob } = await pair(platform);
+  expect(await alice.ask({ type: 'e2ee-start', outboxId: nextId(), conversationId: alice.conversationId })).toEqual({ ok: true });
+  await alice.deliver();
+  expect((await bob.state())?.incomingInvite).toBeTruthy();
+  expect(await bob.ask({ type: 'e2ee-accept', outboxId: nextId(), conversationId: bob.conversationId })).toEqual({ ok: true });
+  await bob.deliver();
+  return { alice, bob };
+}
+
