@@ -13,6 +13,7 @@ const FAMILY = '6281937405518826'; // e2ee group, unread
 const MARK = '100009912873344';
 const KEVIN = '100035590012276';
 const BUDI = '100070031122846'; // oldest: virtualised away
+const RIZKY = '100081456620913'; // a picture message
 
 function mount(opts: MessengerFixtureOptions = {}, path = '/messages/'): FixtureControl {
   document.body.replaceChildren();
@@ -191,6 +192,18 @@ describe('Messenger: open thread', () => {
         before.map((m) => [m.nativeId, m.sender.isSelf, m.text]),
       );
     }
+  });
+
+  test('a picture message is an image attachment with no text, its caption-less row still gets an id', () => {
+    mount({}, `/messages/t/${RIZKY}/`);
+    const { conv, messages } = thread();
+    expect(conv).toEqual({ nativeId: RIZKY, title: 'Rizky Ramadhan', isGroup: false });
+    expect(messages).toHaveLength(3);
+    const photo = messages[1]!;
+    expect(photo).toMatchObject({ text: '', sender: { name: 'Rizky Ramadhan', isSelf: false } });
+    expect(photo.attachments).toEqual([{ kind: 'image', label: 'Photo' }]);
+    expect(messages[2]!.text).toBe('Bagus banget! Kirim yang lain juga dong 😍');
+    expect(new Set(messages.map((m) => m.nativeId)).size).toBe(3);
   });
 
   test('markup-looking text stays text', () => {
