@@ -8,12 +8,14 @@ export const MESSENGER_HOSTS = [
   'https://www.messenger.com/*',
 ];
 
+// Firefox 140 (ESR) is the first to know data_collection_permissions; Firefox for Android 142.
 const GECKO = {
   id: 'unified-inbox@example.org',
-  strict_min_version: '128.0',
+  strict_min_version: '140.0',
   // Nothing is collected: everything stays on the user's machine.
   data_collection_permissions: { required: ['none'] },
 };
+const GECKO_ANDROID = { strict_min_version: '142.0' };
 
 export default defineConfig({
   // A separate output directory for parallel working builds (default: .output).
@@ -30,7 +32,7 @@ export default defineConfig({
     content_security_policy: {
       extension_pages: "script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
     },
-    ...(browser === 'firefox' ? { browser_specific_settings: { gecko: GECKO } } : {}),
+    ...(browser === 'firefox' ? { browser_specific_settings: { gecko: GECKO, gecko_android: GECKO_ANDROID } } : {}),
   }),
   hooks: {
     // Content scripts talk to the extension through the browser's own promise-based API (`browser`
