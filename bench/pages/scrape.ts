@@ -1,0 +1,211 @@
+// Scrape benchmark, injected into the WhatsApp fixture page (served by bench/run.ts at a bench
+// origin the shipped content scripts do not match, with cross-origin isolation for 5 µs timers).
+// It runs the real content runtime (content/runtime.ts) with the real WhatsApp adapter over a
+// thread of N rendered messages built by cloning the fixture's own message markup.
+import { startContentRuntime, type RuntimeHandle, type Transport } from '../../content/runtime';
+import { whatsappAdapter } from '../../content/whatsapp/adapter';
+import type { PlatformAdapter } from '../../content/adapter';
+import type { FromContent } from '../../lib/protocol';
+import { rng, sentence, synthConversations, synthMessages } from '../data';
+
+const EMOJI_RE = /(\p{Extended_Pictographic}(?:\u200d\p{Extended_Pictographic}|\ufe0f)*)/u;
+const BLANK_GIF = 'data:image/gif;base64,R0lGODlhAQABAAAAACw=';
+
+function container(): Element {
+  const c = document.querySelector('#main [role="application"]');
+  if (!c) throw new Error('fixture thread not rendered');
+  return c;
+}
+
+/** A plain text message row of the fixture (no quote, no media) to clone. */
+function template(incoming: boolean): Element {
+  const rows = Array.from(document.querySelectorAll('#main [role="row"]'));
+  const row = rows.find(
+    (r) => r.querySelector(incoming ? '.message-in' : '.message-out') && r.querySelector('span.selectable-text') && !r.querySelector('[role="button"]'),
+  );
+  if (!row) throw new Error('no plain message row in the fixture to clone');
+  return row;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+function prePlain(at: number, from: string): string {
+  const d = new Date(at);
+  const h = d.getHours() % 12 || 12;
+  return `[${h}:${pad(d.getMinutes())} ${d.getHours() < 12 ? 'AM' : 'PM'}, ${d.getMonth() + 1}/${d.getDate()}/${d.getFullYear()}] ${from}: `;
+}
+
+let seq = 0;
+/** One message row in the fixture's markup: data-id, pre-plain-text, text with emoji as <img alt>. */
+function makeRow(text: string, self: boolean, from: string, at: number): Element {
+  const row = template(!self).cloneNode(true) as Element;
+  const id = (++seq).toString(16).toUpperCase().padStart(8, '0');
+  row.querySelector('[data-id]')!.setAttribute('data-id', `${self}_6281234567890@c.us_3EB0${id}BENCH`);
+  row.querySelector('[data-pre-plain-text]')?.setAttribute('data-pre-plain-text', prePlain(at, from));
+  const inner = row.querySelector('span.selectable-text > span') ?? row.querySelector('span.selectable-text')!;
+  const parts: Node[] = [];
+  for (const part of text.split(EMOJI_RE)) {
+    if (!part) continue;
+    if (EMOJI_RE.test(part)) {
+      const img = document.createElement('img');
+      img.setAttribute('alt', part);
+      img.setAttribute('src', BLANK_GIF);
+      parts.push(img);
+    } else parts.push(document.createTextNode(part));
+  }
+  inner.replaceChildren(...parts);
+  return row;
+}
+
+/** Render `n` synthetic messages into the open thread (after the fixture's own rows). */
+function setup(n: number, seed: number): { rows: number } {
+  const conv = synthConversations(1, seed)[0]!;
+  const msgs = synthMessages(conv, n, seed);
+  const title = document.querySelector('#main header span[dir="auto"]')?.getAttribute('title') ?? 'Contact';
+  const rows = msgs.map((m) => makeRow(m.text || 'Photo', m.sender.isSelf, m.sender.isSelf ? 'Rani' : title, m.sentAt ?? Date.now()));
+  container().append(...rows);
+  return { rows: document.querySelectorAll('#main [role="row"]').length };
+}
+
+/** Baseline: a bare walk of the thread, querySelectorAll + textContent of every row. */
+function baseline(reps: number): number[] {
+  const times: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const t0 = performance.now();
+    let chars = 0;
+    for (const row of document.querySelectorAll('#main [role="row"]')) chars += (row.textContent ?? '').length;
+    times.push(performance.now() - t0);
+    if (chars === 0) throw new Error('empty thread');
+  }
+  return times;
+}
+
+interface Probe {
+  runtime: RuntimeHandle;
+  /** Resolves with the duration of the read that produced the next ingest (ms). */
+  nextRead(): Promise<{ readMs: number; observerMs: number; messages: number; sentAt: number }>;
+}
+
+/**
+ * The runtime with the real adapter, two hooks for the clock (read() starts by asking
+ * isActiveUrl and ends by handing the batch to the transport) and no debounce, so one flush
+ * follows each mutation. isActiveUrl says yes for the bench origin.
+ */
+function probe(): Probe {
+  let readStart = 0;
+  let observerMs = 0;
+  let waiter: ((v: { readMs: number; observerMs: number; messages: number; sentAt: number }) => void) | null = null;
+  const adapter: PlatformAdapter = {
+    ...whatsappAdapter,
+    isActiveUrl: () => {
+      readStart = performance.now();
+      return true;
+    },
+    rowOf: (node) => {
+      const t0 = performance.now();
+      const hit = whatsappAdapter.rowOf(node);
+      observerMs += performance.now() - t0;
+      return hit;
+    },
+  };
+  let pending = 0;
+  const transport: Transport = {
+    send(message: FromContent) {
+      if (message.type === 'ingest' && message.thread) {
+        const end = performance.now();
+        // A long thread is split into several batches by the same read: report the read once.
+        if (pending++ === 0) {
+          queueMicrotask(() => {
+            const w = waiter;
+            waiter = null;
+            pending = 0;
+            w?.({ readMs: end - readStart, observerMs, messages: message.thread?.messages.length ?? 0, sentAt: end });
+            observerMs = 0;
+          });
+        }
+      }
+      return Promise.resolve({ ok: true });
+    },
+    onCommand() {},
+  };
+  const first = new Promise<{ readMs: number; observerMs: number; messages: number; sentAt: number }>((r) => (waiter = r));
+  const runtime = startContentRuntime(adapter, document, transport, { debounceMs: 0, maxWaitMs: 0, log: () => {} });
+  let primed: Promise<unknown> | null = first;
+  return {
+    runtime,
+    nextRead() {
+      if (primed) {
+        const p = primed;
+        primed = null;
+        return p as Promise<{ readMs: number; observerMs: number; messages: number; sentAt: number }>;
+      }
+      return new Promise((r) => (waiter = r));
+    },
+  };
+}
+
+/** Full scan: a fresh runtime's first read of the whole thread (every row parsed). */
+async function fullScan(reps: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const p = probe();
+    const read = await p.nextRead();
+    times.push(read.readMs);
+    await p.runtime.idle();
+    p.runtime.stop();
+  }
+  return times;
+}
+
+/** Incremental: one new incoming message appended to the rendered thread, per repetition. */
+async function incremental(reps: number, seed: number): Promise<{ readMs: number[]; observerMs: number[]; endToEndMs: number[]; batchMessages: number[] }> {
+  const p = probe();
+  await p.nextRead();
+  await p.runtime.idle();
+  const title = document.querySelector('#main header span[dir="auto"]')?.getAttribute('title') ?? 'Contact';
+  const r = rng(seed);
+  const out = { readMs: [] as number[], observerMs: [] as number[], endToEndMs: [] as number[], batchMessages: [] as number[] };
+  for (let i = 0; i < reps; i++) {
+    const row = makeRow(sentence(r, i % 2 === 0), false, title, Date.now());
+    const next = p.nextRead();
+    const t0 = performance.now();
+    container().append(row);
+    const read = await next;
+    out.readMs.push(read.readMs);
+    out.observerMs.push(read.observerMs);
+    out.endToEndMs.push(read.sentAt - t0);
+    out.batchMessages.push(read.messages);
+    await p.runtime.idle();
+  }
+  p.runtime.stop();
+  return out;
+}
+
+/** The parts of one incremental read, timed alone (for the notes). */
+function parts(reps: number): Record<string, number[]> {
+  const conv = whatsappAdapter.openConversation(document)!;
+  const rows = whatsappAdapter.messageRows(document);
+  const snaps = rows.map((row) => whatsappAdapter.parseMessageRow(row, conv)).filter((s) => s !== null);
+  const out: Record<string, number[]> = { messageRows: [], signatures: [], parseOneRow: [], chatList: [], health: [] };
+  for (let r = 0; r < reps; r++) {
+    let t0 = performance.now();
+    whatsappAdapter.messageRows(document);
+    out.messageRows!.push(performance.now() - t0);
+    t0 = performance.now();
+    for (const s of snaps) JSON.stringify(s);
+    out.signatures!.push(performance.now() - t0);
+    t0 = performance.now();
+    whatsappAdapter.parseMessageRow(rows[rows.length - 1]!, conv);
+    out.parseOneRow!.push(performance.now() - t0);
+    t0 = performance.now();
+    whatsappAdapter.chatRows(document);
+    out.chatList!.push(performance.now() - t0);
+    t0 = performance.now();
+    whatsappAdapter.health(document);
+    out.health!.push(performance.now() - t0);
+  }
+  return out;
+}
+
+const api = { setup, baseline, fullScan, incremental, parts, isolated: () => self.crossOriginIsolated };
+export type ScrapeBench = typeof api;
+(window as unknown as { __scrape: ScrapeBench }).__scrape = api;

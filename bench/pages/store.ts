@@ -1,0 +1,216 @@
+// Bench page served at the extension origin (chrome-extension://<id>/bench/store.html), so the
+// store code below is the product's own (lib/db.ts, lib/merge.ts, lib/search.ts on Dexie) writing
+// the same IndexedDB the background and popup use. The Node driver (bench/run.ts) calls
+// window.__bench through Playwright; every function returns plain numbers.
+import Dexie from 'dexie';
+import { getDb, openDb } from '../../lib/db';
+import { mergeIngest } from '../../lib/merge';
+import type { Message } from '../../lib/model';
+import type { Ingest } from '../../lib/protocol';
+import { fold, searchMessages, termsOf, tokenize, type SearchTerm } from '../../lib/search';
+import { recordsOf, synthIngests, synthQueries, type DataSize } from '../data';
+
+const NOW = Date.UTC(2026, 10, 25, 10);
+
+// Generated data is cached per size: generation is not what is measured.
+const cache = new Map<string, { batches: Ingest[]; records: ReturnType<typeof recordsOf> }>();
+function data(size: DataSize, seed: number): { batches: Ingest[]; records: ReturnType<typeof recordsOf> } {
+  const key = `${size.conversations}/${size.messages}/${seed}`;
+  let d = cache.get(key);
+  if (!d) {
+    cache.clear(); // one size at a time: 1M messages do not fit twice
+    const batches = synthIngests(size, seed);
+    d = { batches, records: recordsOf(batches, NOW) };
+    cache.set(key, d);
+  }
+  return d;
+}
+
+let runSeq = 0;
+
+/** Every batch through the real merge path (one mergeIngest per batch, as the background does). */
+async function ingestMerge(size: DataSize, seed: number): Promise<{ ms: number; messages: number; batches: number; stored: number; termRows: number }> {
+  const { batches } = data(size, seed);
+  const name = `bench-merge-${Date.now()}-${runSeq++}`;
+  const db = openDb(name);
+  await db.open();
+  const t0 = performance.now();
+  for (const b of batches) await mergeIngest(db, b, NOW);
+  const ms = performance.now() - t0;
+  const stored = await db.messages.count();
+  const termRows = await db.searchTerms.count();
+  db.close();
+  await Dexie.delete(name);
+  return { ms, messages: batches.reduce((n, b) => n + (b.thread?.messages.length ?? 0), 0), batches: batches.length, stored, termRows };
+}
+
+function req<T>(r: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });
+}
+
+/** A bare IndexedDB database with the product's stores and indexes (lib/db.ts v2), no Dexie. */
+async function openRaw(name: string): Promise<IDBDatabase> {
+  const open = indexedDB.open(name, 1);
+  open.onupgradeneeded = () => {
+    const db = open.result;
+    const c = db.createObjectStore('conversations', { keyPath: 'id' });
+    for (const i of ['platform', 'lastMessageAt', 'personId', 'updatedAt']) c.createIndex(i, i);
+    const m = db.createObjectStore('messages', { keyPath: 'id' });
+    m.createIndex('conversationId', 'conversationId');
+    m.createIndex('[conversationId+order]', ['conversationId', 'order']);
+    m.createIndex('firstSeenAt', 'firstSeenAt');
+    const t = db.createObjectStore('searchTerms', { keyPath: ['term', 'messageId'] });
+    t.createIndex('term', 'term');
+    t.createIndex('messageId', 'messageId');
+  };
+  return req(open);
+}
+
+/**
+ * Baseline: the same conversation and message records put in one readwrite transaction.
+ * withTerms also writes the search-index rows (computed before the clock starts), which the merge
+ * writes too: the difference between the two is the index's share of the cost.
+ */
+async function ingestRaw(size: DataSize, seed: number, withTerms: boolean): Promise<{ ms: number; rows: number }> {
+  const { records } = data(size, seed);
+  const terms: SearchTerm[] = withTerms ? records.messages.flatMap(termsOf) : [];
+  const name = `bench-raw-${Date.now()}-${runSeq++}`;
+  const db = await openRaw(name);
+  const t0 = performance.now();
+  const tx = db.transaction(['conversations', 'messages', 'searchTerms'], 'readwrite', { durability: 'default' });
+  const convs = tx.objectStore('conversations');
+  const msgs = tx.objectStore('messages');
+  const st = tx.objectStore('searchTerms');
+  for (const c of records.conversations) convs.put(c);
+  for (const m of records.messages) msgs.put(m);
+  for (const t of terms) st.put(t);
+  await new Promise<void>((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = tx.onabort = () => reject(tx.error);
+  });
+  const ms = performance.now() - t0;
+  db.close();
+  await req(indexedDB.deleteDatabase(name));
+  return { ms, rows: records.conversations.length + records.messages.length + terms.length };
+}
+
+/** In-memory cost of tokenising every message for the index (part of the merge path). */
+function tokenizeCost(size: DataSize, seed: number): { ms: number; termRows: number } {
+  const { records } = data(size, seed);
+  const t0 = performance.now();
+  let n = 0;
+  for (const m of records.messages) n += termsOf(m).length;
+  return { ms: performance.now() - t0, termRows: n };
+}
+
+/** Fill the real store (the one the popup reads) directly, records and index rows, in chunks. */
+async function fillStore(size: DataSize, seed: number): Promise<{ ms: number; conversations: number; messages: number; termRows: number }> {
+  const db = getDb();
+  await db.open();
+  await Promise.all([db.conversations.clear(), db.messages.clear(), db.searchTerms.clear()]);
+  const t0 = performance.now();
+  const { records } = data(size, seed);
+  let termRows = 0;
+  await db.conversations.bulkPut(records.conversations);
+  for (let i = 0; i < records.messages.length; i += 5_000) {
+    const chunk = records.messages.slice(i, i + 5_000);
+    const terms = chunk.flatMap(termsOf);
+    termRows += terms.length;
+    await db.transaction('rw', [db.messages, db.searchTerms], async () => {
+      await db.messages.bulkPut(chunk);
+      await db.searchTerms.bulkPut(terms);
+    });
+  }
+  cache.clear();
+  return { ms: performance.now() - t0, conversations: records.conversations.length, messages: records.messages.length, termRows };
+}
+
+/** lib/search.ts against the filled store: one time per query, plus how many hits it returned. */
+async function searchStore(count: number, seed: number): Promise<{ times: number[]; hits: number[]; queries: string[] }> {
+  const db = getDb();
+  const queries = synthQueries(count, seed);
+  await searchMessages(db, 'warmup');
+  const times: number[] = [];
+  const hits: number[] = [];
+  for (const q of queries) {
+    const t0 = performance.now();
+    const r = await searchMessages(db, q);
+    times.push(performance.now() - t0);
+    hits.push(r.length);
+  }
+  return { times, hits, queries };
+}
+
+/** Where each query word starts a word of the folded text (the index's semantics, by scanning). */
+function matchesAll(folded: string, words: readonly string[]): boolean {
+  for (const w of words) {
+    let at = folded.indexOf(w);
+    while (at > 0 && /[\p{L}\p{N}]/u.test(folded[at - 1]!)) at = folded.indexOf(w, at + 1);
+    if (at < 0) return false;
+  }
+  return true;
+}
+
+/**
+ * Baseline: the same messages held in memory (texts folded once, before the clock), each query a
+ * full scan plus the same newest-first top 50.
+ */
+async function searchLinear(count: number, seed: number): Promise<{ times: number[]; hits: number[]; loadMs: number; messages: number }> {
+  const db = getDb();
+  const t0 = performance.now();
+  const all = await db.messages.toArray();
+  const folded = all.map((m: Message) => fold([m.text, ...m.attachments.map((a) => a.label), m.quote?.text ?? ''].join(' ')));
+  const loadMs = performance.now() - t0;
+  const times: number[] = [];
+  const hits: number[] = [];
+  for (const q of synthQueries(count, seed)) {
+    const s = performance.now();
+    const words = tokenize(q, 8);
+    const found: Message[] = [];
+    for (let i = 0; i < folded.length; i++) if (matchesAll(folded[i]!, words)) found.push(all[i]!);
+    found.sort((a, b) => (b.sentAt ?? b.firstSeenAt) - (a.sentAt ?? a.firstSeenAt));
+    const top = found.slice(0, 50);
+    times.push(performance.now() - s);
+    hits.push(top.length);
+  }
+  return { times, hits, loadMs, messages: all.length };
+}
+
+/** The parts of one search, timed separately, for the notes (which part costs what). */
+async function searchParts(count: number, seed: number): Promise<{ keysMs: number[]; getMs: number[]; keys: number[] }> {
+  const db = getDb();
+  const keysMs: number[] = [];
+  const getMs: number[] = [];
+  const keys: number[] = [];
+  for (const q of synthQueries(count, seed)) {
+    const words = tokenize(q, 8).sort((a, b) => b.length - a.length);
+    if (!words[0]) continue;
+    const t0 = performance.now();
+    const k = await db.searchTerms.where('term').startsWith(words[0]).limit(20_000).primaryKeys();
+    const t1 = performance.now();
+    const ids = [...new Set(k.map((x) => x[1]))];
+    await db.messages.bulkGet(ids);
+    const t2 = performance.now();
+    keysMs.push(t1 - t0);
+    getMs.push(t2 - t1);
+    keys.push(k.length);
+  }
+  return { keysMs, getMs, keys };
+}
+
+async function messageById(id: string): Promise<boolean> {
+  return !!(await getDb().messages.get(id));
+}
+
+async function clearStore(): Promise<void> {
+  const db = getDb();
+  await Promise.all([db.conversations.clear(), db.messages.clear(), db.searchTerms.clear(), db.health.clear()]);
+}
+
+const api = { ingestMerge, ingestRaw, tokenizeCost, fillStore, searchStore, searchLinear, searchParts, messageById, clearStore };
+export type StoreBench = typeof api;
+(window as unknown as { __bench: StoreBench }).__bench = api;
+document.body.dataset.ready = 'true';
