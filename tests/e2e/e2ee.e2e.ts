@@ -1,0 +1,202 @@
+// Issue 4 in real browsers: two profiles (Alice's and Bob's Chromium, each with the extension)
+// talk through one simulated messenger per platform. Each side opens the platform's fixture page;
+// whatever Alice's page posts (its echo log) is injected into Bob's page as an incoming message in
+// the same chat, and the other way round. Alice starts encryption, Bob accepts in his popup, both
+// see the same safety number, and messages both ways show as plaintext in the popups. The pages'
+// own logs (snoop: every keydown/beforeinput/input/paste they saw; echo: everything posted) and
+// their whole DOM prove that no plaintext ever reached them.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { findArmored, PLATFORM_PART_LIMITS } from '../../lib/crypto/armor';
+import { launch, type Harness } from './harness';
+
+let alice: Harness;
+let bob: Harness;
+
+beforeAll(async () => {
+  // One after the other: two Chromiums starting at once are slow on two cores.
+  alice = await launch();
+  bob = await launch();
+}, 90_000);
+afterAll(async () => {
+  await alice?.close();
+  await bob?.close();
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Forwards every text `from` posts from now on into `to`'s chat `target`. Returns a stop function. */
+async function relay(from: Page, to: Page, target: string): Promise<() => void> {
+  const echoes = () => from.evaluate(() => (window as any).__fixture.echoLog.map((e: { text: string }) => e.text) as string[]);
+  let forwarded = (await echoes()).length;
+  let stopped = false;
+  void (async () => {
+    while (!stopped) {
+      const log = await echoes().catch(() => [] as string[]);
+      for (; forwarded < log.length && !stopped; forwarded++) {
+        await to.evaluate(([t, s]) => (window as any).__fixture.addIncoming(t, s), [target, log[forwarded]!]).catch(() => {});
+      }
+      await sleep(150);
+    }
+  })();
+  return () => {
+    stopped = true;
+  };
+}
+
+async function openThread(h: Harness, title: string, platform: string): Promise<Page> {
+  const p = await h.openPopup();
+  const row = p.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: new RegExp(title) }).filter({ hasText: platform });
+  await expect.poll(() => row.count(), { timeout: 20_000 }).toBeGreaterThan(0);
+  await row.first().click();
+  await p.getByRole('log', { name: new RegExp(title) }).waitFor();
+  return p;
+}
+
+async function sendFromPopup(p: Page, text: string) {
+  expect(await p.getByRole('switch', { name: 'Encrypt' }).getAttribute('aria-checked')).toBe('true');
+  await p.getByRole('textbox', { name: 'Message' }).fill(text);
+  await p.getByRole('button', { name: 'Send' }).click();
+}
+
+async function expectInLog(p: Page, title: string, text: string, timeout = 30_000) {
+  const log = p.getByRole('log', { name: new RegExp(title) });
+  const hit = log.getByRole('article').filter({ hasText: text.length > 60 ? text.slice(0, 60) : text });
+  await expect.poll(() => hit.count(), { timeout }).toBeGreaterThan(0);
+  const shown = (await hit.first().locator('p.text').textContent()) ?? '';
+  expect(shown).toBe(text);
+  expect(await hit.first().textContent()).toContain('Encrypted');
+}
+
+/** What the messenger page could see: its snoop and echo logs and its whole DOM. */
+async function pageView(page: Page): Promise<{ snoop: string[]; echo: string[]; dom: string }> {
+  const logs = await page.evaluate(() => {
+    const f = (window as any).__fixture;
+    return { snoop: [...f.snoop] as string[], echo: f.echoLog.map((e: { text: string }) => e.text) as string[] };
+  });
+  return { ...logs, dom: await page.content() };
+}
+
+async function expectNoPlaintext(page: Page, secrets: string[]): Promise<string[]> {
+  const seen = await pageView(page);
+  // Not vacuous: the page did see our armored posts.
+  expect(seen.echo.some((t) => t.startsWith('UIE1'))).toBe(true);
+  expect(seen.snoop.some((t) => t.includes('UIE1'))).toBe(true);
+  const everything = [...seen.snoop, ...seen.echo, seen.dom].join('\n');
+  for (const s of secrets) {
+    expect(everything).not.toContain(s);
+    // Every secret carries unique marker words: not even one of them may show up.
+    for (const word of s.match(/Qz[a-z0-9]+/g) ?? []) expect(everything).not.toContain(word);
+  }
+  return seen.echo;
+}
+
+/** A unique word that occurs nowhere else (fixtures, UI, armor alphabet has no 'z'+'Q' pair by chance). */
+let markerCount = 0;
+const marker = () => `Qz${Date.now().toString(36)}n${markerCount++}`;
+
+/**
+ * The whole flow on one platform: both pages open on the same chat, relayed to each other.
+ * Returns the secrets exchanged so the snoop check can look for them.
+ */
+async function encryptedConversation(opts: {
+  platform: string;
+  url: string;
+  title: string;
+  /** How the fixture names the chat for addIncoming (title or thread id). */
+  target: string;
+  messages: { from: 'alice' | 'bob'; text: string }[];
+}) {
+  const aPage = await alice.openSite(opts.url);
+  const bPage = await bob.openSite(opts.url);
+  const stopAB = await relay(aPage, bPage, opts.target);
+  const stopBA = await relay(bPage, aPage, opts.target);
+  try {
+    const aPop = await openThread(alice, opts.title, opts.platform);
+    const bPop = await openThread(bob, opts.title, opts.platform);
+
+    await aPop.getByRole('button', { name: 'Start encryption' }).click();
+    await bPop.getByText(/wants to start an encrypted conversation/).waitFor({ timeout: 30_000 });
+    await bPop.getByRole('button', { name: 'Accept' }).click();
+
+    // Both extensions show the same 60-digit safety number.
+    const number = (p: Page) => p.locator('[data-safety-number]').getAttribute('data-safety-number', { timeout: 30_000 });
+    const [na, nb] = await Promise.all([number(aPop), number(bPop)]);
+    expect(na).toMatch(/^\d{60}$/);
+    expect(na).toBe(nb);
+
+    for (const m of opts.messages) {
+      const [from, to] = m.from === 'alice' ? [aPop, bPop] : [bPop, aPop];
+      await sendFromPopup(from, m.text);
+      await expectInLog(to, opts.title, m.text);
+      await expectInLog(from, opts.title, m.text);
+    }
+    await aPop.close();
+    await bPop.close();
+    const secrets = opts.messages.map((m) => m.text);
+    const posted = await expectNoPlaintext(aPage, secrets);
+    await expectNoPlaintext(bPage, secrets);
+    return posted;
+  } finally {
+    stopAB();
+    stopBA();
+    await aPage.close();
+    await bPage.close();
+  }
+}
+
+describe('end-to-end encryption between two profiles', () => {
+  test('WhatsApp', async () => {
+    await encryptedConversation({
+      platform: 'WhatsApp',
+      url: 'https://web.whatsapp.com/',
+      title: 'Budi Santoso',
+      target: 'Budi Santoso',
+      messages: [
+        { from: 'alice', text: `Rahasia pertama ${marker()}: kopi jam tiga di Menteng` },
+        { from: 'bob', text: `Siap ${marker()}, sampai ketemu nanti sore` },
+        { from: 'alice', text: `Bawakan dokumennya ${marker()} ya` },
+      ],
+    });
+  }, 120_000);
+
+  test('Instagram, including a message over 1,000 characters', async () => {
+    const thread = '17843120958812407';
+    const long = Array.from({ length: 60 }, (_, i) => (i % 10 === 0 ? marker() : `kalimat${i} panjang sekali`)).join(' ');
+    expect(long.length).toBeGreaterThan(1_000);
+    const posted = await encryptedConversation({
+      platform: 'Instagram',
+      url: `https://www.instagram.com/direct/t/${thread}/`,
+      title: 'Sari Wulandari',
+      target: thread,
+      messages: [
+        { from: 'alice', text: long },
+        { from: 'bob', text: `Sudah kubaca semuanya ${marker()}, terima kasih` },
+      ],
+    });
+    // The long message went as several posts, each within Instagram's limit.
+    const parts = posted.map((t) => findArmored(t).parts[0]).filter((p) => p && p.total > 1);
+    expect(parts.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(parts.map((p) => p!.index)).size).toBe(parts[0]!.total);
+    for (const t of posted) expect(t.length).toBeLessThanOrEqual(PLATFORM_PART_LIMITS.instagram);
+  }, 120_000);
+
+  test('Messenger', async () => {
+    const thread = '100009912873344';
+    await encryptedConversation({
+      platform: 'Messenger',
+      url: `https://www.facebook.com/messages/t/${thread}/`,
+      title: 'Mark Thompson',
+      target: thread,
+      messages: [
+        { from: 'alice', text: `Presentasinya kukirim malam ini ${marker()}` },
+        { from: 'bob', text: `Mantap ${marker()}, ditunggu kabarnya` },
+      ],
+    });
+  }, 120_000);
+
+  test('no request left either machine', () => {
+    expect(alice.blocked).toEqual([]);
+    expect(bob.blocked).toEqual([]);
+  });
+});
