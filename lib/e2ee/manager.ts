@@ -269,6 +269,10 @@ export class E2eeManager {
       const m = merged.newIncoming[i]!;
       if (mayHoldArmor(m.text)) merged.newIncoming[i] = { ...m, encrypted: true, text: ENCRYPTED_PLACEHOLDER };
     }
+    for (let i = 0; i < merged.unreadIncreased.length; i++) {
+      const c = merged.unreadIncreased[i]!;
+      if (mayHoldArmor(c.preview)) merged.unreadIncreased[i] = { ...c, preview: ENCRYPTED_PLACEHOLDER };
+    }
     const thread = batch.thread;
     if (!thread || batch.health.state !== 'ok' || thread.conversation.isGroup) return Promise.resolve();
     if (!thread.messages.some((m) => mayHoldArmor(m.text))) return Promise.resolve();

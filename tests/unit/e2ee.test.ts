@@ -222,3 +222,28 @@ describe('an encrypted conversation between two users of the extension', () => {
     expect((await alice.db.outbox.get(outboxId))?.text).toBe(first);
   });
 });
+
+describe('what the ingest path passes on to listeners (notifications)', () => {
+  test('encrypted news carries a placeholder, never its ciphertext', async () => {
+    const { alice, bob } = await connect();
+    const heard: string[] = [];
+    bob.ctx.onMerged = (result) => {
+      for (const m of result.newIncoming) heard.push(m.text);
+      for (const c of result.unreadIncreased) heard.push(c.preview);
+    };
+    await say(alice, 'kabar rahasia');
+    await alice.deliver();
+    expect(heard).toEqual(['🔒']);
+    // A list row whose preview is armored (the chat not open) loses it too.
+    const armored = alice.posted.at(-1)!;
+    await handleMessage(
+      bob.ctx,
+      {
+        type: 'ingest', platform: 'whatsapp', batchId: nextId(), health: { state: 'ok' }, thread: null,
+        conversations: [{ nativeId: 'Alice', title: 'Alice', isGroup: false, unread: true, unreadCount: 3, muted: false, archived: false, pinned: false, preview: armored, lastMessageAt: null, listRank: 0 }],
+      },
+      { id: EXT, url: ORIGIN.whatsapp, tab: { id: 7 } as Runtime.MessageSender['tab'], frameId: 0 },
+    );
+    expect(heard).toEqual(['🔒', '🔒']);
+  });
+});
