@@ -223,7 +223,12 @@ export function startContentRuntime(
     const now = Date.now();
     t.messages.forEach((m, i) => {
       if (m.sender.isSelf && !outgoingSeen.has(m.nativeId)) {
-        outgoingSeen.set(m.nativeId, { text: m.text, firstSeen: now });
+        // A bubble already there when the page (re)loaded, or loaded from history, is not new: its
+        // own time bounds when it appeared, so an older reply with the same text is never taken
+        // for the echo of a post still to be made.
+        const span = m.timePrecision === 'minute' ? 60_000 : m.timePrecision === 'day' ? 86_400_000 : null;
+        const firstSeen = m.sentAt !== null && span !== null ? Math.min(now, m.sentAt + span) : now;
+        outgoingSeen.set(m.nativeId, { text: m.text, firstSeen });
         if (outgoingSeen.size > 500) outgoingSeen.delete(outgoingSeen.keys().next().value!);
       }
       const sig = JSON.stringify(m);
@@ -305,6 +310,7 @@ export function startContentRuntime(
 
   // ---- sending ----
   const sends = new Map<string, Promise<SendResult>>();
+  const failedSends = new Set<string>();
   let sendChain: Promise<unknown> = Promise.resolve();
   transport.onCommand(async (raw) => {
     const cmd: SendCommand | null = readSendCommand(raw);
@@ -313,19 +319,32 @@ export function startContentRuntime(
       return { accepted: false, reason: 'invalid' };
     }
     const known = sends.get(cmd.outboxId);
-    if (known) {
-      // The same reply asked again (worker restarted): report the verdict again, never post twice.
+    if (known && !failedSends.has(cmd.outboxId)) {
+      // The same reply asked again while posting or after it was posted (worker restarted): report
+      // the verdict again, never post twice.
       void known.then((result) => enqueue(result));
       return { accepted: true };
     }
+    // Asked again after this page reported a failure: the user pressed Retry (the background asks
+    // nothing else of a failed reply), so this is a new attempt; it checks for an echo first.
+    failedSends.delete(cmd.outboxId);
     if (adapter.health(doc).state !== 'ok') return { accepted: false, reason: 'not-ready' };
-    const run = sendChain.then(() => performSend(adapter, doc, cmd, { echoTimeoutMs: opts.echoTimeoutMs, outgoingSeen }));
+    const run = sendChain.then(() => {
+      // A re-dispatch right after a (re)load can arrive before the page was first read: read it now,
+      // so the echo check sees every outgoing bubble the page shows and never posts a second time.
+      if (cmd.checkEchoFirst && timer) {
+        clearTimeout(timer);
+        flush();
+      }
+      return performSend(adapter, doc, cmd, { echoTimeoutMs: opts.echoTimeoutMs, outgoingSeen });
+    });
     const result = run.catch(
       (e): SendResult => ({ type: 'send-result', platform: adapter.platform, outboxId: cmd.outboxId, ok: false, reason: 'composer-rejected', detail: String(e).slice(0, 500) }),
     );
     sends.set(cmd.outboxId, result);
     sendChain = result;
     void result.then((r) => {
+      if (!r.ok) failedSends.add(cmd.outboxId);
       enqueue(r);
       schedule(); // report the echo bubble promptly too
     });

@@ -236,3 +236,155 @@ describe('nothing lost, nothing duplicated, order kept, under faults', () => {
     );
   }
 });
+
+// ---- exactly-once sending ----
+
+const CONV = 'whatsapp:Budi Santoso';
+
+/** A reply as the popup sends it (the same runtime message), from an extension page. */
+async function requestSend(text: string): Promise<string> {
+  const outboxId = `fault-${Math.random().toString(36).slice(2)}`;
+  const reply = await reader.evaluate(
+    ([id, cid, t]) => (globalThis as any).chrome.runtime.sendMessage({ type: 'send-request', outboxId: id, conversationId: cid, text: t }),
+    [outboxId, CONV, text] as const,
+  );
+  expect(reply).toMatchObject({ ok: true });
+  return outboxId;
+}
+
+async function requestRetry(outboxId: string) {
+  expect(await reader.evaluate((id) => (globalThis as any).chrome.runtime.sendMessage({ type: 'retry-send', outboxId: id }), outboxId)).toMatchObject({ ok: true });
+}
+
+async function outboxEntry(id: string, until: (e: StoredOutbox | undefined) => boolean, timeoutMs = 25_000) {
+  const deadline = Date.now() + timeoutMs;
+  let e: StoredOutbox | undefined;
+  for (;;) {
+    e = (await storedOutbox()).find((x) => x.id === id);
+    if (until(e) || Date.now() > deadline) return e;
+    await reader.waitForTimeout(150);
+  }
+}
+const settled = (e: StoredOutbox | undefined) => e?.state === 'sent' || e?.state === 'failed';
+
+/** How many times the page accepted this text for sending (the fixture's durable echo log). */
+const posts = async (page: Page, text: string) =>
+  (await page.evaluate(() => (window as any).__fixture.echoLog as { text: string }[])).filter((e) => e.text === text).length;
+
+async function waitPosted(page: Page, text: string, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while ((await posts(page, text)) === 0 && Date.now() < deadline) await page.waitForTimeout(50);
+}
+
+/** The thread's stored outgoing messages with this text (the echo, recorded once). */
+async function storedEchoes(text: string) {
+  return (await storedMessages(CONV)).filter((m) => m.sender.isSelf && m.text === text);
+}
+
+describe('exactly-once sending under faults (echo log of the page)', () => {
+  const tag = `S${SEED}`;
+
+  beforeAll(async () => {
+    await openWhatsApp(wa);
+    await fx(wa, 'openChat', 'Budi Santoso');
+  });
+
+  test('worker stopped right after the request, and again mid-post: posted once, then Sent', async () => {
+    const text = `${tag} worker stopped mid-post`;
+    await wa.evaluate(() => ((window as any).__fixture.echoDelayMs = 1500));
+    const id = await requestSend(text);
+    await h.stopServiceWorker(); // the dispatch may or may not have reached the tab
+    await waitPosted(wa, text, 70_000);
+    await h.stopServiceWorker(); // posted, echo not shown yet: the verdict arrives at a new worker
+    const e = await outboxEntry(id, (x) => x?.state === 'sent', 70_000);
+    expect(e?.state).toBe('sent');
+    expect(await posts(wa, text)).toBe(1);
+    await expect.poll(async () => (await storedEchoes(text)).length, { timeout: 10_000 }).toBe(1);
+  }, 150_000);
+
+  test('tab reloaded mid-post (posted, echo not yet shown): not posted again, Sent', async () => {
+    const text = `${tag} tab reloaded mid-post`;
+    await wa.evaluate(() => ((window as any).__fixture.echoDelayMs = 2000));
+    const id = await requestSend(text);
+    await waitPosted(wa, text);
+    expect(await posts(wa, text)).toBe(1);
+    await openWhatsApp(wa); // reload: the echo shows from the app's history
+    const e = await outboxEntry(id, (x) => x?.state === 'sent', 70_000);
+    expect(e?.state).toBe('sent');
+    await wa.waitForTimeout(1_000);
+    expect(await posts(wa, text)).toBe(1);
+    await expect.poll(async () => (await storedEchoes(text)).length, { timeout: 10_000 }).toBe(1);
+  }, 120_000);
+
+  test('tab closed mid-post: reported (failed, or sent once the echo is seen); Retry with the tab back never posts again', async () => {
+    const text = `${tag} tab closed mid-post`;
+    await wa.evaluate(() => ((window as any).__fixture.echoDelayMs = 2000));
+    const id = await requestSend(text);
+    await waitPosted(wa, text);
+    await wa.close();
+    const e = await outboxEntry(id, settled);
+    expect(e?.state, 'the user is told').toBe('failed');
+    expect(e?.detail).toBeTruthy();
+    wa = await openWhatsApp();
+    await fx(wa, 'openChat', 'Budi Santoso');
+    await expect.poll(async () => (await storedEchoes(text)).length, { timeout: 15_000 }).toBe(1);
+    await requestRetry(id);
+    const after = await outboxEntry(id, (x) => x?.state === 'sent');
+    expect(after?.state).toBe('sent');
+    await wa.waitForTimeout(1_000);
+    expect(await posts(wa, text)).toBe(1);
+  }, 120_000);
+
+  test('a draft the user typed is never clobbered: refused with the reason, then sent once after the draft is gone', async () => {
+    const text = `${tag} while a draft is there`;
+    const draft = 'draf pribadi, jangan dikirim';
+    await wa.evaluate(() => ((window as any).__fixture.echoDelayMs = 300));
+    const box = wa.locator('#main footer [contenteditable="true"]');
+    await box.click();
+    await wa.keyboard.type(draft);
+    const id = await requestSend(text);
+    const e = await outboxEntry(id, settled);
+    expect(e).toMatchObject({ state: 'failed', reason: 'draft-present' });
+    expect(e?.detail).toMatch(/draft/i);
+    expect((await box.textContent())?.trim()).toBe(draft);
+    expect(await posts(wa, text)).toBe(0);
+    expect(await posts(wa, draft)).toBe(0);
+    // The popup tells the user, with Retry.
+    const p = await h.openPopup();
+    await p.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: /Budi Santoso/ }).first().click();
+    await expect.poll(() => p.getByText(/unsent draft/).count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    // The user clears the draft and presses Retry.
+    await box.click();
+    await wa.keyboard.press('Control+A');
+    await wa.keyboard.press('Backspace');
+    expect((await box.textContent())?.trim()).toBe('');
+    await expect.poll(() => p.getByRole('button', { name: 'Retry' }).count()).toBeGreaterThan(0);
+    await requestRetry(id);
+    const retried = await outboxEntry(id, (x) => x?.state === 'sent');
+    expect(retried, JSON.stringify(retried)).toMatchObject({ state: 'sent' });
+    expect(await posts(wa, text)).toBe(1);
+    await p.close();
+  }, 90_000);
+
+  test('an echo that never arrives: failed after the timeout; Retry posts it and it turns Sent', async () => {
+    const text = `${tag} echo never arrives`;
+    await wa.evaluate(() => {
+      (window as any).__fixture.dropEchoes = true;
+      (window as any).__fixture.echoDelayMs = 300;
+    });
+    const id = await requestSend(text);
+    const e = await outboxEntry(id, settled, 40_000);
+    expect(e).toMatchObject({ state: 'failed', reason: 'no-echo' });
+    expect(await posts(wa, text)).toBe(1);
+    await wa.evaluate(() => ((window as any).__fixture.dropEchoes = false));
+    await requestRetry(id);
+    expect(await outboxEntry(id, (x) => x?.state === 'sent')).toMatchObject({ state: 'sent' });
+    // One failed attempt the user was told about, one retry the user asked for; nothing more.
+    expect(await posts(wa, text)).toBe(2);
+    await expect.poll(async () => (await storedEchoes(text)).length, { timeout: 10_000 }).toBe(1);
+  }, 90_000);
+
+  test('no request left the machine', () => {
+    expect(h.blocked).toEqual([]);
+  });
+});
