@@ -136,16 +136,22 @@ interface ContextInfo {
 }
 
 /**
- * Whether an inbox page is in front of the user. Chrome (MV3): `runtime.getContexts`: an open
- * popup or side panel counts, an inbox tab counts when it is the active tab of its window.
- * Firefox: `extension.getViews` from the background page, counting views whose document is
- * visible. Where neither exists we cannot tell, and notify.
+ * Whether an inbox page is in front of the user. `runtime.getContexts` (Chrome MV3, recent
+ * Firefox): an open popup or side panel/sidebar counts, an inbox tab counts when it is the active
+ * tab of its window. Otherwise `extension.getViews` from a background page, counting views whose
+ * document is visible. Where neither works we cannot tell, and notify.
  */
 export async function isInboxVisible(): Promise<boolean> {
   const base = browser.runtime.getURL('/');
   const runtime = browser.runtime as unknown as { getContexts?: (filter: object) => Promise<ContextInfo[]> };
-  if (typeof runtime.getContexts === 'function') {
-    const contexts = await runtime.getContexts({ contextTypes: ['POPUP', 'SIDE_PANEL', 'TAB'] });
+  let contexts: ContextInfo[] | null = null;
+  try {
+    // No type filter: browsers differ in which context type names they accept.
+    if (typeof runtime.getContexts === 'function') contexts = await runtime.getContexts({});
+  } catch {
+    contexts = null;
+  }
+  if (contexts) {
     for (const c of contexts) {
       if (!isInboxUrl(c.documentUrl, base)) continue;
       if (c.contextType !== 'TAB') return true;

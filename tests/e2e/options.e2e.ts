@@ -40,6 +40,54 @@ describe('notifications', () => {
     await sleep(1_500);
     expect(await notificationIds(sw)).toEqual([id]);
   });
+
+  test('none while an inbox page is in front or for a muted chat; a chat not open in the page notifies from its list row', async () => {
+    const sw = await h.serviceWorker();
+    // Start from a clean slate (Chrome also drops shown notifications after a few seconds).
+    await sw.evaluate(async () => {
+      const n = (globalThis as any).chrome.notifications;
+      for (const id of Object.keys(await n.getAll())) await n.clear(id);
+    });
+    const panel = await h.openPopup('sidepanel.html'); // now the active tab
+    const quiet = `Kuncinya di bawah pot ${Date.now()}`;
+    await wa.evaluate(([t, s]) => (window as any).__fixture.addIncoming(t, s), ['Keluarga Besar', quiet]);
+    // Merged (the panel shows it) but not announced: the user is looking at the inbox.
+    const rows = panel.getByRole('list', { name: 'Conversations' }).getByRole('listitem');
+    await rows.filter({ hasText: quiet }).waitFor({ timeout: 20_000 });
+    await sleep(1_000);
+    expect(await notificationIds(sw)).toEqual([]);
+    await panel.close();
+    await wa.bringToFront();
+
+    // A muted chat: merged, never announced.
+    const muted = `Rapat jam 3 ${Date.now()}`;
+    await wa.evaluate(([t, s]) => (window as any).__fixture.addIncoming(t, s), ['Kantor – Tim Produk', muted]);
+    const check = await h.openPopup('options.html'); // an extension page that is not the inbox
+    await check.getByRole('heading', { level: 1 }).waitFor();
+    const previews = () =>
+      check.evaluate(
+        () =>
+          new Promise<string[]>((resolve) => {
+            const open = indexedDB.open('unified-inbox');
+            open.onsuccess = () => {
+              const req = open.result.transaction('conversations').objectStore('conversations').getAll();
+              req.onsuccess = () => {
+                resolve((req.result as any[]).map((c) => c.preview as string));
+                open.result.close();
+              };
+            };
+          }),
+      );
+    await expect.poll(async () => (await previews()).some((p) => p.includes(muted)), { timeout: 20_000 }).toBe(true);
+    await check.close();
+    await sleep(500);
+    expect(await notificationIds(sw)).toEqual([]);
+
+    await wa.bringToFront();
+    await wa.evaluate(([t, s]) => (window as any).__fixture.addIncoming(t, s), ['Pak Hendra (Kos)', `Sudah, Pak ${Date.now()}`]);
+    await expect.poll(() => notificationIds(sw), { timeout: 20_000 }).toHaveLength(1);
+    expect((await notificationIds(sw))[0]).toMatch(/^whatsapp:/);
+  });
 });
 
 /** Unread per the platforms' rules, computed from the store itself (WhatsApp counts, others 1). */

@@ -6,6 +6,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import {
   conversationUrl,
   isInboxUrl,
+  isInboxVisible,
   isWarmupBatch,
   MAX_NOTIFICATIONS_PER_BATCH,
   NOTIFY_INTERVAL_MS,
@@ -254,5 +255,52 @@ describe('helpers', () => {
     expect(isInboxUrl('chrome-extension://abc/options.html', base)).toBe(false);
     expect(isInboxUrl('chrome-extension://other/popup.html', base)).toBe(false);
     expect(isInboxUrl(undefined, base)).toBe(false);
+  });
+});
+
+describe('isInboxVisible', () => {
+  const base = 'chrome-extension://test-extension-id/';
+  const withContexts = (impl: () => Promise<unknown[]>) => {
+    (fakeBrowser.runtime as unknown as { getContexts?: unknown }).getContexts = impl;
+  };
+  beforeEach(() => {
+    fakeBrowser.reset();
+    delete (fakeBrowser.runtime as unknown as { getContexts?: unknown }).getContexts;
+  });
+
+  test('an open popup or side panel counts; an inbox tab only while it is the active tab', async () => {
+    withContexts(async () => [{ contextType: 'POPUP', documentUrl: `${base}popup.html` }]);
+    expect(await isInboxVisible()).toBe(true);
+    withContexts(async () => [{ contextType: 'SIDE_PANEL', documentUrl: `${base}sidepanel.html` }]);
+    expect(await isInboxVisible()).toBe(true);
+
+    const inbox = await fakeBrowser.tabs.create({ url: `${base}popup.html?open=x`, active: true });
+    withContexts(async () => [
+      { contextType: 'BACKGROUND', documentUrl: `${base}background.html` },
+      { contextType: 'TAB', documentUrl: `${base}popup.html?open=x`, tabId: inbox.id },
+    ]);
+    expect(await isInboxVisible()).toBe(true);
+    await fakeBrowser.tabs.create({ url: 'https://web.whatsapp.com/', active: true });
+    expect(await isInboxVisible()).toBe(false);
+    // The options page is not the inbox.
+    withContexts(async () => [{ contextType: 'POPUP', documentUrl: `${base}options.html` }]);
+    expect(await isInboxVisible()).toBe(false);
+  });
+
+  test('a browser refusing the query falls back to the open views', async () => {
+    withContexts(async () => {
+      throw new Error('Invalid enumeration value');
+    });
+    const view = (href: string, visibilityState: string) => ({ location: { href }, document: { visibilityState } });
+    const ext = fakeBrowser.extension as unknown as { getViews: () => unknown[] };
+    const original = ext.getViews;
+    try {
+      ext.getViews = () => [view(`${base}background.html`, 'visible'), view(`${base}sidepanel.html`, 'hidden')];
+      expect(await isInboxVisible()).toBe(false);
+      ext.getViews = () => [view(`${base}sidepanel.html`, 'visible')];
+      expect(await isInboxVisible()).toBe(true);
+    } finally {
+      ext.getViews = original;
+    }
   });
 });
