@@ -21,3 +21,21 @@ if (!existsSync(path)) {
     process.exit(1);
   }
 }
+
+// The demo shows emoji typed as text (not all apps draw them as images): a colour emoji font makes
+// its screenshots read right. Only asked for by the demo, only installed when we are root.
+if (process.argv.includes('--emoji-font') && !existsSync('/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf')) {
+  if (process.getuid?.() === 0) {
+    console.log("Installing Debian's fonts-noto-color-emoji for the demo's emoji (apt-get)…");
+    try {
+      execSync('apt-get install -y -qq fonts-noto-color-emoji || (apt-get update -qq && apt-get install -y -qq fonts-noto-color-emoji)', {
+        stdio: 'inherit',
+        env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+      });
+    } catch {
+      console.log('(no emoji font: emoji typed as text will show as boxes)');
+    }
+  } else {
+    console.log('Tip: `sudo apt-get install -y fonts-noto-color-emoji` shows the emoji in the demo.');
+  }
+}
