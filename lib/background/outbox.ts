@@ -185,7 +185,11 @@ export async function resumePending(
     if (opts.platform && e.platform !== opts.platform) continue;
     if (e.state === 'posting') {
       const stale = now - (e.attemptStartedAt ?? 0) >= STALE_POSTING_MS * e.attempts;
-      if (!stale && e.tabId !== opts.tabGone) continue;
+      // No tab has taken this attempt (a worker stopped between writing "posting" and a tab's
+      // answer): re-dispatch now rather than after the stale delay; a tab that did take it answers
+      // a repeat with its own verdict, and the echo is checked first.
+      const handedOver = e.tabId !== undefined;
+      if (!stale && handedOver && e.tabId !== opts.tabGone) continue;
     } else if (opts.tabGone !== undefined) continue;
     await dispatch(db, e.id, tabs, now);
   }
