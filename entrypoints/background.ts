@@ -7,6 +7,7 @@ import { startBadge } from '../lib/background/badge';
 import { handleMessage, type BackgroundContext } from '../lib/background/handlers';
 import { startNotifications } from '../lib/background/notifications';
 import { resumePending, type TabPort } from '../lib/background/outbox';
+import { KeyRing, sessionStorageKeyStore } from '../lib/e2ee/keyring';
 import { E2eeManager } from '../lib/e2ee/manager';
 import type { Platform } from '../lib/model';
 import { PLATFORM_TAB_PATTERNS, type SendCommandReply } from '../lib/protocol';
@@ -37,7 +38,9 @@ export default defineBackground({
       log: (...args) => console.warn('[unified-inbox]', ...args),
     };
     // The one owner of encryption state; keys are sealed under a non-extractable key in IndexedDB.
-    ctx.e2ee = new E2eeManager({ db: ctx.db, tabs, log: ctx.log });
+    // With a passphrase lock, the unlocked key lives in storage.session (memory, extension contexts only).
+    const keyRing = new KeyRing(ctx.db, sessionStorageKeyStore(browser.storage.session));
+    ctx.e2ee = new E2eeManager({ db: ctx.db, tabs, log: ctx.log, keyRing });
 
     // Registered synchronously at start so a message (or a notification click) that woke the
     // worker is not missed.

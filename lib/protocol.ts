@@ -173,6 +173,14 @@ export const E2eeSetEncryptSchema = v.strictObject({ type: v.literal('e2ee-set-e
 /** Dismiss an incoming invite without accepting it. */
 export const E2eeDeclineSchema = v.strictObject({ type: v.literal('e2ee-decline'), conversationId: id });
 
+/** Protect the encryption keys with a passphrase (or change it; the lock must be open). */
+export const E2eeSetPassphraseSchema = v.strictObject({
+  type: v.literal('e2ee-set-passphrase'),
+  passphrase: v.pipe(v.string(), v.minLength(8), v.maxLength(1024)),
+});
+export const E2eeUnlockSchema = v.strictObject({ type: v.literal('e2ee-unlock'), passphrase: v.pipe(v.string(), v.minLength(1), v.maxLength(1024)) });
+export const E2eeLockSchema = v.strictObject({ type: v.literal('e2ee-lock') });
+
 export const E2eePageSchemas = [
   E2eeStartSchema,
   E2eeAcceptSchema,
@@ -181,6 +189,9 @@ export const E2eePageSchemas = [
   E2eeAcceptKeyChangeSchema,
   E2eeSetEncryptSchema,
   E2eeDeclineSchema,
+  E2eeSetPassphraseSchema,
+  E2eeUnlockSchema,
+  E2eeLockSchema,
 ] as const;
 
 export const FromExtensionPageSchema = v.variant('type', [

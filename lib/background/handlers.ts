@@ -109,10 +109,14 @@ export async function handleMessage(ctx: BackgroundContext, message: unknown, se
     case 'e2ee-accept-key-change':
     case 'e2ee-set-encrypt':
     case 'e2ee-decline':
+    case 'e2ee-set-passphrase':
+    case 'e2ee-unlock':
+    case 'e2ee-lock':
       if (!ctx.e2ee) return { ok: false, error: 'encryption unavailable' };
       return ctx.e2ee.handlePage(msg, now);
     case 'delete-all-data':
       await deleteAllData(ctx.db);
+      await ctx.e2ee?.reset();
       return { ok: true };
   }
 }

@@ -35,8 +35,9 @@ import { conversationId as toConversationId, type Conversation, type Message, me
 import type { E2eePageMessage, Ingest } from '../protocol';
 import { dispatch, type TabPort } from '../background/outbox';
 import { armorIdOf, mayHoldArmor } from './detect';
-import { openJson, openText, SEAL_CONTEXT, type SealingKeyProvider, sealJson, sealText, storedSealingKey } from './seal';
-import type { E2eeConversation, E2eePlain, PlainKind, PlainState, Sealed } from './types';
+import { KeyRing, LockedError, MIN_PASSPHRASE_CHARS, memoryKeyStore } from './keyring';
+import { openJson, openText, SEAL_CONTEXT, sealJson, sealText } from './seal';
+import type { E2eeConversation, E2eeDeviceRecord, E2eePlain, PlainKind, PlainState, Sealed } from './types';
 
 export type E2eeReply = { ok: true } | { ok: false; error: string };
 
@@ -50,7 +51,8 @@ export const ENCRYPTED_PLACEHOLDER = '🔒';
 export interface E2eeDeps {
   db: InboxDb;
   tabs: TabPort;
-  sealingKey?: SealingKeyProvider;
+  /** Where the sealing key comes from (default: stored key; the lock keeps its unlocked key in memory). */
+  keyRing?: KeyRing;
   log?: (...args: unknown[]) => void;
 }
 
@@ -98,7 +100,7 @@ interface Changes {
 export class E2eeManager {
   private readonly db: InboxDb;
   private readonly tabs: TabPort;
-  private readonly sealingKey: SealingKeyProvider;
+  readonly keys: KeyRing;
   private readonly log: (...args: unknown[]) => void;
   private queue: Promise<unknown> = Promise.resolve();
   private deviceCache: { device: DeviceIdentity; seen: SeenEphemerals } | null = null;
@@ -107,7 +109,7 @@ export class E2eeManager {
   constructor(deps: E2eeDeps) {
     this.db = deps.db;
     this.tabs = deps.tabs;
-    this.sealingKey = deps.sealingKey ?? storedSealingKey(deps.db);
+    this.keys = deps.keyRing ?? new KeyRing(deps.db, memoryKeyStore());
     this.log = deps.log ?? (() => {});
   }
 
@@ -127,7 +129,16 @@ export class E2eeManager {
   // ---------------------------------------------------------------- page messages
 
   handlePage(msg: E2eePageMessage, now: number): Promise<E2eeReply> {
-    return this.serial(async () => {
+    return this.serial(() =>
+      this.page(msg, now).catch((e: unknown) => {
+        if (e instanceof LockedError) return { ok: false as const, error: 'locked' };
+        throw e;
+      }),
+    );
+  }
+
+  private async page(msg: E2eePageMessage, now: number): Promise<E2eeReply> {
+    {
       switch (msg.type) {
         case 'e2ee-start':
           return this.start(msg.conversationId, msg.outboxId, now);
@@ -164,8 +175,81 @@ export class E2eeManager {
             row.incomingInvite = null;
             return null;
           });
+        case 'e2ee-set-passphrase':
+          return this.setPassphrase(msg.passphrase);
+        case 'e2ee-unlock':
+          if (!(await this.keys.unlock(msg.passphrase))) return { ok: false, error: 'wrong passphrase' };
+          await this.processDeferred(now);
+          return { ok: true };
+        case 'e2ee-lock':
+          await this.keys.lock();
+          this.deviceCache = null; // no secret stays in memory while locked
+          return { ok: true };
       }
+    }
+  }
+
+  /** After everything was deleted: forget what is cached in memory. */
+  async reset(): Promise<void> {
+    await this.serial(async () => {
+      this.deviceCache = null;
+      this.keys.forget();
     });
+  }
+
+  /**
+   * Starts or changes the passphrase lock: every sealed value is opened with the current key and
+   * sealed again under the new one, and written together with the lock record in one transaction.
+   */
+  private async setPassphrase(passphrase: string): Promise<E2eeReply> {
+    if (passphrase.length < MIN_PASSPHRASE_CHARS) return { ok: false, error: 'passphrase too short' };
+    const oldKey = await this.keys.key(); // LockedError when locked: unlock first
+    const { key, raw, record } = await this.keys.prepareLock(passphrase);
+    const db = this.db;
+    const reseal = async (sealed: Sealed, context: string): Promise<Sealed> => {
+      const bytes = await openText(oldKey, sealed, context);
+      if (bytes === null) throw new Error('e2ee: a sealed value does not open');
+      return sealText(key, bytes, context);
+    };
+    const device = await db.e2eeDevice.toArray();
+    const sessions = await db.e2eeSessions.toArray();
+    const plain = (await db.e2eePlain.toArray()).filter((r) => r.sealed);
+    const nextDevice: E2eeDeviceRecord[] = [];
+    for (const r of device) {
+      if (r.id === 'identity' && r.sealed) nextDevice.push({ ...r, sealed: await reseal(r.sealed, SEAL_CONTEXT.identity) });
+      if (r.id === 'seen' && r.sealed) nextDevice.push({ ...r, sealed: await reseal(r.sealed, SEAL_CONTEXT.seen) });
+    }
+    const nextSessions: E2eeConversation[] = [];
+    for (const r of sessions) {
+      if (r.sessions) nextSessions.push({ ...r, sessions: await reseal(r.sessions, SEAL_CONTEXT.sessions(r.conversationId)) });
+    }
+    const nextPlain: E2eePlain[] = [];
+    for (const r of plain) nextPlain.push({ ...r, sealed: await reseal(r.sealed!, SEAL_CONTEXT.plain(r.id)) });
+    // The unlocked key is in place before the lock record appears, so no reader sees "locked".
+    await this.keys.adopt(raw);
+    await db.transaction('rw', [db.e2eeDevice, db.e2eeSessions, db.e2eePlain], async () => {
+      await db.e2eeDevice.bulkPut(nextDevice);
+      await db.e2eeSessions.bulkPut(nextSessions);
+      await db.e2eePlain.bulkPut(nextPlain);
+      await db.e2eeDevice.delete('sealing-key');
+      await db.e2eeDevice.put(record);
+    });
+    this.keys.forget();
+    return { ok: true };
+  }
+
+  /** Armored messages seen while locked: read them now. */
+  private async processDeferred(now: number): Promise<void> {
+    const rows = await this.db.e2eePlain.filter((r) => r.reason === 'locked').toArray();
+    const messages = (await this.db.messages.bulkGet(rows.map((r) => r.id))).filter((m): m is Message => !!m);
+    messages.sort((a, b) => a.conversationId.localeCompare(b.conversationId) || a.order - b.order);
+    for (const m of messages) {
+      try {
+        await this.processMessage(m, now);
+      } catch (e) {
+        this.log('e2ee: could not process a message', e instanceof Error ? e.message : String(e));
+      }
+    }
   }
 
   private async start(conversationId: string, outboxId: string, now: number): Promise<E2eeReply> {
@@ -281,6 +365,10 @@ export class E2eeManager {
       const ids = thread.messages.map((m) => toMessageId(convId, m.nativeId));
       const stored = (await this.db.messages.bulkGet(ids)).filter((m): m is Message => !!m && !m.system && mayHoldArmor(m.text));
       stored.sort((a, b) => a.order - b.order);
+      if ((await this.keys.state()) === 'locked') {
+        await this.deferWhileLocked(stored, now);
+        return;
+      }
       for (const m of stored) {
         try {
           await this.processMessage(m, now);
@@ -291,10 +379,36 @@ export class E2eeManager {
     });
   }
 
+  /** Locked: note the armored messages (nothing secret needed) so unlocking reads them. */
+  private async deferWhileLocked(messages: Message[], now: number): Promise<void> {
+    const existing = await this.db.e2eePlain.bulkGet(messages.map((m) => m.id));
+    const rows: E2eePlain[] = [];
+    messages.forEach((m, i) => {
+      if (existing[i]) return;
+      const part = findArmored(m.text).parts[0];
+      rows.push({
+        id: m.id,
+        conversationId: m.conversationId,
+        armorId: part?.messageId ?? '',
+        kind: 'message',
+        state: 'pending',
+        direction: m.sender.isSelf ? 'out' : 'in',
+        sealed: null,
+        textHash: textHash(m.text),
+        partIndex: part?.index ?? 0,
+        partTotal: part?.total ?? 1,
+        reason: 'locked',
+        updatedAt: now,
+      });
+    });
+    await this.commit({ plain: rows, encryptedMessageIds: messages.map((m) => m.id), outbox: [] });
+  }
+
   private async processMessage(m: Message, now: number): Promise<void> {
     const hash = textHash(m.text);
     const existing = await this.db.e2eePlain.get(m.id);
-    if (existing && existing.textHash === hash) return; // decrypt once: a re-scrape uses the cache
+    // Decrypt once: a re-scrape uses the cache (rows noted while locked are still to be read).
+    if (existing && existing.textHash === hash && existing.reason !== 'locked') return;
     const base = { id: m.id, conversationId: m.conversationId, textHash: hash, updatedAt: now };
     if (existing && existing.state !== 'pending') {
       // The text changed after we had read it: the platform (or someone) edited the ciphertext.
@@ -336,7 +450,7 @@ export class E2eeManager {
       // A further part of a multi-part message carries no text of its own: its first part shows it.
       const isMain = row.partIndex === 0;
       const plaintext =
-        isMain && known.sealed ? await openText(await this.sealingKey(), known.sealed, SEAL_CONTEXT.plain(known.id)) : null;
+        isMain && known.sealed ? await openText(await this.keys.key(), known.sealed, SEAL_CONTEXT.plain(known.id)) : null;
       const state: PlainState = !isMain && known.state === 'ok' ? 'part' : known.state;
       const verdict: Verdict = { kind: known.kind, state, direction: known.direction, plaintext, reason: known.reason };
       await this.commitGroup([{ row, parts }], verdict, m.conversationId, now, {});
@@ -353,7 +467,13 @@ export class E2eeManager {
       for (let i = 0; i < siblings.length; i++) {
         const sm = siblingMessages[i];
         if (!sm) continue;
-        group.push({ row: siblings[i]!, parts: findArmored(sm.text).parts.filter((p) => p.messageId === armorId) });
+        const siblingParts = findArmored(sm.text).parts.filter((p) => p.messageId === armorId);
+        if (siblingParts.length === 0) continue;
+        group.push({
+          // Its own text decides where it stands and what it hashes to.
+          row: { ...siblings[i]!, textHash: textHash(sm.text), partIndex: Math.min(...siblingParts.map((p) => p.index)), partTotal: first.total },
+          parts: siblingParts,
+        });
       }
       const all = group.flatMap((g) => g.parts);
       const indices = new Set(all.map((p) => p.index));
@@ -474,7 +594,7 @@ export class E2eeManager {
     extra: Pick<Changes, 'conversation' | 'device' | 'seen'>,
     rememberContent = false,
   ): Promise<void> {
-    const key = await this.sealingKey();
+    const key = await this.keys.key();
     const main = group[0]!.row;
     const rows: E2eePlain[] = [];
     for (const [i, g] of group.entries()) {
@@ -505,7 +625,7 @@ export class E2eeManager {
 
   private async armorRow(conversationId: string, armorId: string, verdict: Verdict, now: number): Promise<E2eePlain> {
     const id = `armor:${armorId}`;
-    const sealed = verdict.plaintext !== null ? await sealText(await this.sealingKey(), verdict.plaintext, SEAL_CONTEXT.plain(id)) : null;
+    const sealed = verdict.plaintext !== null ? await sealText(await this.keys.key(), verdict.plaintext, SEAL_CONTEXT.plain(id)) : null;
     return {
       id,
       conversationId,
@@ -523,9 +643,9 @@ export class E2eeManager {
 
   private async commit(changes: Changes): Promise<void> {
     const db = this.db;
-    const key = await this.sealingKey();
-    const device = changes.device ? await sealJson(key, serializeIdentity(changes.device), SEAL_CONTEXT.identity) : null;
-    const seen = changes.seen ? await sealJson(key, changes.seen, SEAL_CONTEXT.seen) : null;
+    const key = changes.device || changes.seen ? await this.keys.key() : null;
+    const device = key && changes.device ? await sealJson(key, serializeIdentity(changes.device), SEAL_CONTEXT.identity) : null;
+    const seen = key && changes.seen ? await sealJson(key, changes.seen, SEAL_CONTEXT.seen) : null;
     await db.transaction('rw', [db.e2eeSessions, db.e2eePlain, db.e2eeDevice, db.outbox, db.messages, db.searchTerms], async () => {
       if (changes.conversation) await db.e2eeSessions.put(changes.conversation);
       if (device && changes.device) {
@@ -548,7 +668,7 @@ export class E2eeManager {
   /** This device's identity and replay record, created on first use. */
   private async device(now: number): Promise<{ device: DeviceIdentity; seen: SeenEphemerals }> {
     if (this.deviceCache) return this.deviceCache;
-    const key = await this.sealingKey();
+    const key = await this.keys.key();
     const idRow = await this.db.e2eeDevice.get('identity');
     const seenRow = await this.db.e2eeDevice.get('seen');
     let device: DeviceIdentity | null = null;
@@ -574,13 +694,13 @@ export class E2eeManager {
 
   private async sessionsOf(row: E2eeConversation): Promise<Session[]> {
     if (!row.sessions) return [];
-    const value = await openJson(await this.sealingKey(), row.sessions, SEAL_CONTEXT.sessions(row.conversationId));
+    const value = await openJson(await this.keys.key(), row.sessions, SEAL_CONTEXT.sessions(row.conversationId));
     if (!Array.isArray(value)) throw new Error('e2ee: stored sessions cannot be opened');
     return value.map(parseSession).filter((s): s is Session => s !== null);
   }
 
   private async sealSessions(conversationId: string, sessions: Session[]): Promise<Sealed> {
-    return sealJson(await this.sealingKey(), sessions.slice(0, MAX_SESSIONS), SEAL_CONTEXT.sessions(conversationId));
+    return sealJson(await this.keys.key(), sessions.slice(0, MAX_SESSIONS), SEAL_CONTEXT.sessions(conversationId));
   }
 
   private async chat(conversationId: string): Promise<Conversation | { error: string }> {

@@ -5,41 +5,13 @@
 import type { InboxDb } from '../db';
 import type { Sealed } from './types';
 
-/** Supplies the sealing key (tests may inject their own). */
-export type SealingKeyProvider = () => Promise<CryptoKey>;
-
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-async function newSealingKey(): Promise<CryptoKey> {
-  return crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
-}
-
-/** The stored sealing key, or null when none was created yet (read-only: for extension pages). */
+/** The stored (passphrase-less) sealing key, or null (read-only: for extension pages). */
 export async function loadSealingKey(db: InboxDb): Promise<CryptoKey | null> {
   const row = await db.e2eeDevice.get('sealing-key');
   return row?.key ?? null;
-}
-
-/** The background's provider: the stored key, created (non-extractable) on first use. */
-export function storedSealingKey(db: InboxDb, now: () => number = Date.now): SealingKeyProvider {
-  let cached: Promise<CryptoKey> | null = null;
-  return () => {
-    cached ??= (async () => {
-      const existing = await loadSealingKey(db);
-      if (existing) return existing;
-      const key = await newSealingKey();
-      // Another context may have raced us: the first key written wins, and we use that one.
-      await db.transaction('rw', db.e2eeDevice, async () => {
-        if (!(await db.e2eeDevice.get('sealing-key'))) await db.e2eeDevice.put({ id: 'sealing-key', key, updatedAt: now() });
-      });
-      return (await loadSealingKey(db))!;
-    })().catch((e) => {
-      cached = null;
-      throw e;
-    });
-    return cached;
-  };
 }
 
 /** `context` binds the sealed value to where it is stored, so rows cannot be swapped. */

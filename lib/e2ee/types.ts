@@ -12,14 +12,19 @@ export interface Sealed {
  * hold the sealed device identity and the sealed record of handshake ephemerals already used.
  */
 export interface E2eeDeviceRecord {
-  id: 'sealing-key' | 'identity' | 'seen';
+  id: 'sealing-key' | 'identity' | 'seen' | 'lock';
   /** `sealing-key` only: the non-extractable AES-GCM key. */
   key?: CryptoKey;
   /** `identity` / `seen`: the sealed JSON. */
   sealed?: Sealed;
   /** `identity` only: our public identity key (base64), public. */
   identityKey?: string;
-  updatedAt: number;
+  updatedAt?: number;
+  /** `lock` only (keyring.ts): scrypt salt and parameters, the wrapped data key, last change. */
+  salt?: Uint8Array;
+  scrypt?: { N: number; r: number; p: number };
+  wrapped?: Sealed;
+  changedAt?: number;
 }
 
 /** A peer's invite seen in the conversation, waiting for the user to accept it. */

@@ -2,6 +2,7 @@
 // cached, opened with the sealing key. Pages never decrypt messages or touch crypto state; the
 // content scripts cannot reach any of this (their storage is the messenger page's, not ours).
 import type { InboxDb } from '../db';
+import { lockRecordOf, type LockState } from './keyring';
 import { openText, SEAL_CONTEXT } from './seal';
 import type { E2eeConversation, E2eePlain, PlainKind, PlainState } from './types';
 
@@ -29,15 +30,19 @@ export interface PlainIndex {
  * The cached plaintexts of some conversations. Every store read happens before the first
  * decryption, so a liveQuery around it sees all of its reads.
  */
-export async function readPlaintexts(db: InboxDb, conversationIds: readonly string[]): Promise<PlainIndex> {
+export async function readPlaintexts(
+  db: InboxDb,
+  conversationIds: readonly string[],
+  unlockedKey?: UnlockedKeyLoader,
+): Promise<PlainIndex> {
   const rows = conversationIds.length ? await db.e2eePlain.where('conversationId').anyOf([...conversationIds]).toArray() : [];
-  const keyRow = rows.length ? await db.e2eeDevice.get('sealing-key') : undefined;
+  const key = rows.some((r) => r.sealed) ? await pageSealingKey(db, unlockedKey) : null;
   const byMessage = new Map<string, PlainView>();
   const byArmor = new Map<string, PlainView>();
   const seen = new Map<string, number>();
   for (const r of rows) if (r.state === 'pending') seen.set(r.armorId, (seen.get(r.armorId) ?? 0) + 1);
   for (const r of rows) {
-    const view = await toView(r, keyRow?.key ?? null, seen.get(r.armorId) ?? 0);
+    const view = await toView(r, key, seen.get(r.armorId) ?? 0);
     if (r.id.startsWith('armor:')) byArmor.set(r.armorId, view);
     else byMessage.set(r.id, view);
   }
@@ -57,6 +62,28 @@ async function toView(r: E2eePlain, key: CryptoKey | null, partsSeen: number): P
   };
   if (r.reason) view.reason = r.reason;
   return view;
+}
+
+/** Reads the unlocked data key of a passphrase lock (browser.storage.session in the extension). */
+export type UnlockedKeyLoader = () => Promise<Uint8Array | null>;
+
+/**
+ * The sealing key as a page can get it: the stored key, or with a passphrase lock the unlocked data
+ * key (null while locked). The store is read first, so a liveQuery sees lock/unlock changes.
+ */
+export async function pageSealingKey(db: InboxDb, unlockedKey?: UnlockedKeyLoader): Promise<CryptoKey | null> {
+  const stored = await db.e2eeDevice.get('sealing-key');
+  const lock = lockRecordOf(await db.e2eeDevice.get('lock'));
+  if (stored?.key && !lock) return stored.key;
+  if (!lock || !unlockedKey) return null;
+  const raw = await unlockedKey();
+  return raw ? crypto.subtle.importKey('raw', raw as BufferSource, { name: 'AES-GCM' }, false, ['decrypt']) : null;
+}
+
+export async function readLockState(db: InboxDb, unlockedKey?: UnlockedKeyLoader): Promise<LockState> {
+  const lock = lockRecordOf(await db.e2eeDevice.get('lock'));
+  if (!lock) return 'none';
+  return unlockedKey && (await unlockedKey()) ? 'unlocked' : 'locked';
 }
 
 export function readE2eeState(db: InboxDb, conversationId: string): Promise<E2eeConversation | null> {

@@ -6,6 +6,7 @@ import type { Runtime } from 'webextension-polyfill';
 import { handleMessage, type BackgroundContext } from '../../lib/background/handlers';
 import type { TabPort } from '../../lib/background/outbox';
 import { openDb, type InboxDb } from '../../lib/db';
+import { KeyRing, memoryKeyStore, type UnlockedKeyStore } from '../../lib/e2ee/keyring';
 import { E2eeManager } from '../../lib/e2ee/manager';
 import { readE2eeState, readPlaintexts, type PlainView } from '../../lib/e2ee/view';
 import type { MessageSnapshot, Platform } from '../../lib/model';
@@ -28,8 +29,10 @@ export const nextId = () => `id-${++idCount}`;
 
 export class User implements TabPort {
   readonly db: InboxDb;
-  readonly e2ee: E2eeManager;
+  e2ee: E2eeManager;
   readonly ctx: BackgroundContext;
+  /** Stands for browser.storage.session: where an unlocked passphrase key lives. */
+  unlocked: UnlockedKeyStore = memoryKeyStore();
   /** What the messenger page shows in this user's copy of the chat. */
   readonly thread: MessageSnapshot[] = [];
   /** Every text the extension asked this user's page to post. */
@@ -43,8 +46,21 @@ export class User implements TabPort {
     readonly chat: string,
   ) {
     this.db = openDb(`e2ee-${run}-${dbCount++}`);
-    this.e2ee = new E2eeManager({ db: this.db, tabs: this });
+    this.e2ee = this.newManager();
     this.ctx = { db: this.db, tabs: this, extensionId: EXT, extensionBaseUrl: BASE, log: () => {}, now: () => clock, e2ee: this.e2ee };
+  }
+
+  /** A fresh background (as after the service worker was stopped): nothing but the store survives. */
+  newManager(): E2eeManager {
+    // Cheap scrypt in tests; the extension uses DEFAULT_SCRYPT.
+    const keyRing = new KeyRing(this.db, this.unlocked, { N: 2 ** 10, r: 8, p: 1 });
+    return new E2eeManager({ db: this.db, tabs: this, keyRing });
+  }
+
+  restartWorker(opts: { browserRestart?: boolean } = {}) {
+    if (opts.browserRestart) this.unlocked = memoryKeyStore();
+    this.e2ee = this.newManager();
+    this.ctx.e2ee = this.e2ee;
   }
 
   get conversationId() {
@@ -107,7 +123,7 @@ export class User implements TabPort {
 
   async views(): Promise<PlainView[]> {
     const messages = await this.db.messages.where('conversationId').equals(this.conversationId).sortBy('order');
-    const { byMessage } = await readPlaintexts(this.db, [this.conversationId]);
+    const { byMessage } = await readPlaintexts(this.db, [this.conversationId], () => this.unlocked.get());
     return messages.map((m) => byMessage.get(m.id)).filter((v): v is PlainView => !!v);
   }
 

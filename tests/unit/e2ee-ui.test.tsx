@@ -6,6 +6,7 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-li
 import { afterEach, beforeEach, expect, test, vi } from 'vitest';
 import { browser } from 'wxt/browser';
 import { handleMessage } from '../../lib/background/handlers';
+import { sessionStorageKeyStore } from '../../lib/e2ee/keyring';
 import { App } from '../../lib/ui/App';
 import { nextId, pair, popup, User } from './e2ee-sim';
 
@@ -21,9 +22,10 @@ beforeEach(async () => {
     return reply;
   }) as typeof browser.runtime.sendMessage);
 });
-afterEach(() => {
+afterEach(async () => {
   cleanup();
   vi.restoreAllMocks();
+  await browser.storage.session.clear();
 });
 
 async function openChat() {
@@ -119,4 +121,38 @@ test('Indonesian labels', async () => {
   render(<App db={bob.db} layout="popup" language="id" />);
   fireEvent.click(await screen.findByRole('button', { name: /Alice/ }));
   expect(await screen.findByRole('button', { name: 'Mulai enkripsi' })).toBeTruthy();
+});
+
+test('passphrase lock: set it, lock, a wrong passphrase is refused, unlocking shows the plaintext again', async () => {
+  // Bob's background keeps the unlocked key where his pages look for it.
+  bob.unlocked = sessionStorageKeyStore(browser.storage.session);
+  bob.restartWorker();
+  await alice.ask({ type: 'e2ee-start', outboxId: nextId(), conversationId: alice.conversationId });
+  await alice.deliver();
+  await bob.ask({ type: 'e2ee-accept', outboxId: nextId(), conversationId: bob.conversationId });
+  await bob.deliver();
+  await alice.ask({ type: 'e2ee-send', outboxId: nextId(), conversationId: alice.conversationId, text: 'rahasia kecil' });
+  await alice.deliver();
+  const log = await openChat();
+  await waitFor(() => expect(within(log).getByText('rahasia kecil')).toBeTruthy());
+
+  fireEvent.click(screen.getByText('Passphrase lock'));
+  const field = screen.getByLabelText('New passphrase');
+  fireEvent.input(field, { target: { value: 'pendek' } });
+  expect((screen.getByRole('button', { name: 'Set passphrase' }) as HTMLButtonElement).disabled).toBe(true);
+  fireEvent.input(field, { target: { value: 'gula aren manis' } });
+  fireEvent.click(screen.getByRole('button', { name: 'Set passphrase' }));
+  expect(await screen.findByText('Passphrase set.')).toBeTruthy();
+  expect(within(log).getByText('rahasia kecil')).toBeTruthy();
+
+  fireEvent.click(await screen.findByRole('button', { name: 'Lock now' }));
+  const pass = await screen.findByLabelText('Passphrase');
+  await waitFor(() => expect(within(log).queryByText('rahasia kecil')).toBeNull());
+  fireEvent.input(pass, { target: { value: 'bukan ini' } });
+  fireEvent.click(screen.getByRole('button', { name: 'Unlock' }));
+  expect((await screen.findByRole('alert')).textContent).toBe('Wrong passphrase.');
+  fireEvent.input(screen.getByLabelText('Passphrase'), { target: { value: 'gula aren manis' } });
+  fireEvent.click(screen.getByRole('button', { name: 'Unlock' }));
+  await waitFor(() => expect(within(log).getByText('rahasia kecil')).toBeTruthy());
+  expect(screen.queryByRole('button', { name: 'Unlock' })).toBeNull();
 });

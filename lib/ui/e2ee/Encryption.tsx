@@ -2,15 +2,28 @@
 // warning, the composer's Encrypt switch, and encrypted messages shown from the plaintext cache
 // (never their ciphertext). Plaintext is rendered only here, in the extension's own page, as text.
 import { useState } from 'preact/hooks';
+import { browser } from 'wxt/browser';
 import type { InboxDb } from '../../db';
 import { findArmored } from '../../crypto/armor';
 import { mayHoldArmor } from '../../e2ee/detect';
 import type { E2eeConversation } from '../../e2ee/types';
-import { groupSafetyNumber, type PlainIndex, type PlainView, readE2eeState, readPlaintexts } from '../../e2ee/view';
+import { type LockState, MIN_PASSPHRASE_CHARS, sessionStorageKeyStore } from '../../e2ee/keyring';
+import { groupSafetyNumber, type PlainIndex, type PlainView, readE2eeState, readLockState, readPlaintexts } from '../../e2ee/view';
 import type { Conversation, Message, OutboxEntry } from '../../model';
 import { useUi } from '../context';
 import { useLive } from '../live';
-import { e2eeAccept, e2eeAcceptKeyChange, e2eeDecline, type E2eeResult, e2eeSetEncrypt, e2eeStart, e2eeVerify } from './api';
+import {
+  e2eeAccept,
+  e2eeAcceptKeyChange,
+  e2eeDecline,
+  e2eeLock,
+  type E2eeResult,
+  e2eeSetEncrypt,
+  e2eeSetPassphrase,
+  e2eeStart,
+  e2eeUnlock,
+  e2eeVerify,
+} from './api';
 
 const EMPTY: PlainIndex = { byMessage: new Map(), byArmor: new Map() };
 
@@ -18,9 +31,18 @@ export function useE2eeState(db: InboxDb, conversationId: string): E2eeConversat
   return useLive(() => readE2eeState(db, conversationId), [db, conversationId], null as E2eeConversation | null);
 }
 
+/** With a passphrase lock, the unlocked key is in the browser's session storage (extension contexts only). */
+function unlockedKey(): Promise<Uint8Array | null> {
+  return sessionStorageKeyStore(browser.storage.session).get().catch(() => null);
+}
+
 export function usePlaintexts(db: InboxDb, conversationIds: readonly string[]): PlainIndex {
   const key = conversationIds.join('\n');
-  return useLive(() => readPlaintexts(db, conversationIds), [db, key], EMPTY);
+  return useLive(() => readPlaintexts(db, conversationIds, unlockedKey), [db, key], EMPTY);
+}
+
+export function useLockState(db: InboxDb): LockState | null {
+  return useLive(() => readLockState(db, unlockedKey), [db], null as LockState | null);
 }
 
 /** How to show a stored message: null = an ordinary message; hidden = a further part of another. */
@@ -82,8 +104,16 @@ export function EncryptionPanel(props: { db: InboxDb; conversation: Conversation
     await report(work, setError, t.failed);
     setBusy(false);
   };
+  const lock = useLockState(props.db);
   const invite = state?.incomingInvite ?? null;
   const active = state?.status === 'active';
+  if (lock === 'locked') {
+    return (
+      <section class="e2ee" aria-label={t.active}>
+        <UnlockForm />
+      </section>
+    );
+  }
   return (
     <section class="e2ee" aria-label={t.active}>
       {invite && (
@@ -117,6 +147,7 @@ export function EncryptionPanel(props: { db: InboxDb; conversation: Conversation
         </div>
       )}
       {active && state.safetyNumber && <SafetyNumber state={state} name={props.name} busy={busy} run={run} />}
+      {active && lock && <LockSettings lock={lock} />}
       {error && (
         <p class="e2ee-error" role="alert">
           {error}
@@ -167,5 +198,86 @@ export function EncryptSwitch(props: { state: E2eeConversation }) {
     >
       {s.e2ee.encrypt}
     </button>
+  );
+}
+
+function UnlockForm() {
+  const { s } = useUi();
+  const t = s.e2ee;
+  const [passphrase, setPassphrase] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  return (
+    <form
+      class="e2ee-lock-form"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setBusy(true);
+        const r = await e2eeUnlock(passphrase);
+        setBusy(false);
+        if (r.ok) setPassphrase('');
+        setError(r.ok ? '' : r.error === 'wrong passphrase' ? t.wrongPassphrase : t.failed(r.error));
+      }}
+    >
+      <p role="status">{t.locked}</p>
+      <label>
+        {t.passphrase}{' '}
+        <input type="password" autocomplete="current-password" value={passphrase} onInput={(e) => setPassphrase((e.target as HTMLInputElement).value)} />
+      </label>{' '}
+      <button type="submit" disabled={busy || passphrase === ''}>
+        {t.unlock}
+      </button>
+      {error && <p role="alert">{error}</p>}
+    </form>
+  );
+}
+
+function LockSettings({ lock }: { lock: LockState }) {
+  const { s } = useUi();
+  const t = s.e2ee;
+  const [passphrase, setPassphrase] = useState('');
+  const [message, setMessage] = useState('');
+  const [busy, setBusy] = useState(false);
+  const short = passphrase.length < MIN_PASSPHRASE_CHARS;
+  return (
+    <details class="e2ee-lock-settings">
+      <summary>{t.lockSection}</summary>
+      <p class="help">{t.lockHelp}</p>
+      <form
+        onSubmit={async (e) => {
+          e.preventDefault();
+          if (short) return;
+          setBusy(true);
+          const r = await e2eeSetPassphrase(passphrase);
+          setBusy(false);
+          if (r.ok) setPassphrase('');
+          setMessage(r.ok ? t.passphraseSet : t.failed(r.error));
+        }}
+      >
+        <label>
+          {lock === 'none' ? t.newPassphrase : t.changePassphrase}{' '}
+          <input
+            type="password"
+            autocomplete="new-password"
+            minLength={MIN_PASSPHRASE_CHARS}
+            value={passphrase}
+            aria-describedby="e2ee-passphrase-help"
+            onInput={(e) => setPassphrase((e.target as HTMLInputElement).value)}
+          />
+        </label>{' '}
+        <button type="submit" disabled={busy || short}>
+          {t.setPassphrase}
+        </button>
+        <p id="e2ee-passphrase-help" class="help">
+          {t.passphraseRule(MIN_PASSPHRASE_CHARS)}
+        </p>
+      </form>
+      {lock === 'unlocked' && (
+        <button type="button" onClick={() => void e2eeLock()}>
+          {t.lockNow}
+        </button>
+      )}
+      {message && <p role="status">{message}</p>}
+    </details>
   );
 }

@@ -24,3 +24,6 @@ export const e2eeSend = (conversationId: string, text: string) =>
 export const e2eeVerify = (conversationId: string, safetyNumber: string) => ask({ type: 'e2ee-verify', conversationId, safetyNumber });
 export const e2eeAcceptKeyChange = (conversationId: string) => ask({ type: 'e2ee-accept-key-change', conversationId });
 export const e2eeSetEncrypt = (conversationId: string, on: boolean) => ask({ type: 'e2ee-set-encrypt', conversationId, on });
+export const e2eeSetPassphrase = (passphrase: string) => ask({ type: 'e2ee-set-passphrase', passphrase });
+export const e2eeUnlock = (passphrase: string) => ask({ type: 'e2ee-unlock', passphrase });
+export const e2eeLock = () => ask({ type: 'e2ee-lock' });
