@@ -353,8 +353,12 @@ function placeRun(run: MessageSnapshot[], lo: number | null, hi: number | null):
 /** An outgoing bubble whose text matches a reply we are posting confirms that reply. */
 async function matchOutbox(db: InboxDb, convId: string, added: Message[], now: number): Promise<string[]> {
   const entries = await db.outbox.where('conversationId').equals(convId).toArray();
+  // A failed reply whose attempt reached a tab may still have been posted (no echo in time, or the
+  // tab went away mid-post): its echo appearing later settles it.
+  const mayHavePosted = (e: OutboxEntry) =>
+    e.state === 'failed' && e.attemptStartedAt !== undefined && (e.reason === 'no-echo' || e.reason === 'interrupted' || e.reason === 'no-tab');
   const open = entries
-    .filter((e) => e.state === 'posting' || e.state === 'queued' || (e.state === 'failed' && e.reason === 'no-echo'))
+    .filter((e) => e.state === 'posting' || e.state === 'queued' || mayHavePosted(e))
     .sort((a, b) => a.createdAt - b.createdAt);
   const confirmed: string[] = [];
   for (const m of added) {

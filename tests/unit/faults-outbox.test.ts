@@ -86,3 +86,32 @@ describe('outbox resumed after the worker stopped', () => {
     expect(await db.outbox.get('o1')).toMatchObject({ state: 'posting' });
   });
 });
+
+describe('a failed reply whose echo shows up later', () => {
+  const echoBatch = (text: string) => ({
+    type: 'ingest' as const,
+    platform: 'whatsapp' as const,
+    batchId: 'b',
+    health: { state: 'ok' as const },
+    conversations: [],
+    thread: {
+      conversation: { nativeId: 'Budi', title: 'Budi', isGroup: false },
+      messages: [
+        { nativeId: 'ECHO', sender: { name: 'You', isSelf: true }, text, sentAt: null, timePrecision: 'none' as const, status: 'sent' as const, attachments: [], quote: null, system: false, truncated: false },
+      ],
+    },
+  });
+
+  test.each([
+    ['the tab closed mid-post (no tab left)', { reason: 'no-tab' as const, attemptStartedAt: T0 }, 'sent'],
+    ['interrupted', { reason: 'interrupted' as const, attemptStartedAt: T0 }, 'sent'],
+    ['no echo in time', { reason: 'no-echo' as const, attemptStartedAt: T0 }, 'sent'],
+    ['never handed to a tab (no tab at all)', { reason: 'no-tab' as const }, 'failed'],
+    ['refused for a draft (never posted)', { reason: 'draft-present' as const, attemptStartedAt: T0 }, 'failed'],
+  ])('%s → %s', async (_name, over, want) => {
+    const { mergeIngest } = await import('../../lib/merge');
+    await db.outbox.put(entry({ state: 'failed', attempts: 1, ...over }));
+    await mergeIngest(db, echoBatch('halo'), T0 + 5_000);
+    expect((await db.outbox.get('o1'))!.state).toBe(want);
+  });
+});
