@@ -195,6 +195,34 @@ describe('end-to-end encryption between two profiles', () => {
     });
   }, 120_000);
 
+  test('passphrase lock in the real browser: set, lock, unlock; a restarted worker stays unlocked', async () => {
+    const p = await openThread(bob, 'Mark Thompson', 'Messenger');
+    const log = p.getByRole('log', { name: /Mark Thompson/ });
+    const shown = log.getByRole('article').filter({ hasText: 'Presentasinya kukirim malam ini' });
+    await expect.poll(() => shown.count(), { timeout: 10_000 }).toBe(1);
+    await p.getByText('Passphrase lock').click();
+    await p.getByLabel('New passphrase').fill('teh manis hangat');
+    await p.getByRole('button', { name: 'Set passphrase' }).click();
+    await p.getByRole('button', { name: 'Lock now' }).click({ timeout: 15_000 });
+    await p.getByLabel('Passphrase', { exact: true }).waitFor();
+    await expect.poll(() => shown.count()).toBe(0);
+    await p.getByLabel('Passphrase', { exact: true }).fill('teh manis hangat');
+    await p.getByRole('button', { name: 'Unlock' }).click();
+    await expect.poll(() => shown.count(), { timeout: 15_000 }).toBe(1);
+    // The worker restarts; the unlocked key survives in session storage.
+    await bob.stopServiceWorker();
+    await p.reload();
+    const again = await openThread(bob, 'Mark Thompson', 'Messenger');
+    await expect
+      .poll(() => again.getByRole('log', { name: /Mark Thompson/ }).getByRole('article').filter({ hasText: 'Presentasinya kukirim malam ini' }).count(), {
+        timeout: 15_000,
+      })
+      .toBe(1);
+    expect(await again.getByRole('button', { name: 'Unlock' }).count()).toBe(0);
+    await again.close();
+    await p.close();
+  }, 60_000);
+
   test('no request left either machine', () => {
     expect(alice.blocked).toEqual([]);
     expect(bob.blocked).toEqual([]);
