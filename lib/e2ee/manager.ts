@@ -365,11 +365,18 @@ export class E2eeManager {
       const ids = thread.messages.map((m) => toMessageId(convId, m.nativeId));
       const stored = (await this.db.messages.bulkGet(ids)).filter((m): m is Message => !!m && !m.system && mayHoldArmor(m.text));
       stored.sort((a, b) => a.order - b.order);
+      // Most of a re-scraped thread was read before: skip those in one read (decrypt once).
+      const cached = await this.db.e2eePlain.bulkGet(stored.map((m) => m.id));
+      const fresh = stored.filter((m, i) => {
+        const c = cached[i];
+        return !c || c.reason === 'locked' || c.textHash !== textHash(m.text);
+      });
+      if (fresh.length === 0) return;
       if ((await this.keys.state()) === 'locked') {
-        await this.deferWhileLocked(stored, now);
+        await this.deferWhileLocked(fresh, now);
         return;
       }
-      for (const m of stored) {
+      for (const m of fresh) {
         try {
           await this.processMessage(m, now);
         } catch (e) {
