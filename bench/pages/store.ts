@@ -107,7 +107,7 @@ function tokenizeCost(size: DataSize, seed: number): { ms: number; termRows: num
 }
 
 /** Fill the real store (the one the popup reads) directly, records and index rows, in chunks. */
-async function fillStore(size: DataSize, seed: number): Promise<{ ms: number; conversations: number; messages: number; termRows: number }> {
+async function fillStore(size: DataSize, seed: number, withTerms: boolean): Promise<{ ms: number; conversations: number; messages: number; termRows: number }> {
   const db = getDb();
   await db.open();
   await Promise.all([db.conversations.clear(), db.messages.clear(), db.searchTerms.clear()]);
@@ -117,11 +117,11 @@ async function fillStore(size: DataSize, seed: number): Promise<{ ms: number; co
   await db.conversations.bulkPut(records.conversations);
   for (let i = 0; i < records.messages.length; i += 5_000) {
     const chunk = records.messages.slice(i, i + 5_000);
-    const terms = chunk.flatMap(termsOf);
+    const terms = withTerms ? chunk.flatMap(termsOf) : [];
     termRows += terms.length;
     await db.transaction('rw', [db.messages, db.searchTerms], async () => {
       await db.messages.bulkPut(chunk);
-      await db.searchTerms.bulkPut(terms);
+      if (terms.length) await db.searchTerms.bulkPut(terms);
     });
   }
   cache.clear();
@@ -210,7 +210,103 @@ async function clearStore(): Promise<void> {
   await Promise.all([db.conversations.clear(), db.messages.clear(), db.searchTerms.clear(), db.health.clear()]);
 }
 
-const api = { ingestMerge, ingestRaw, tokenizeCost, fillStore, searchStore, searchLinear, searchParts, messageById, clearStore };
+/**
+ * Where the merge's time goes: the store's Table and Collection methods are wrapped (in this
+ * page only) to add up the wall time of each IndexedDB operation by table; the merge runs them
+ * one after another, so the sums split the batch time. Also returns per-batch times.
+ */
+async function ingestProfile(size: DataSize, seed: number, maxBatches: number): Promise<{ totalMs: number; batches: number; messages: number; perBatchMs: number[]; ops: Record<string, { ms: number; calls: number }> }> {
+  const { batches } = data(size, seed);
+  const name = `bench-profile-${Date.now()}-${runSeq++}`;
+  const db = openDb(name);
+  await db.open();
+  const ops: Record<string, { ms: number; calls: number }> = {};
+  const restore: (() => void)[] = [];
+  const wrap = (proto: Record<string, unknown>, method: string, label: (self: unknown) => string) => {
+    const orig = proto[method] as (...a: unknown[]) => unknown;
+    proto[method] = function (this: unknown, ...a: unknown[]) {
+      const t0 = performance.now();
+      const r = orig.apply(this, a) as { then?: (f: (x: unknown) => unknown) => unknown };
+      if (!r || typeof r.then !== 'function') return r;
+      return r.then((x: unknown) => {
+        const k = `${label(this)}.${method}`;
+        const o = (ops[k] ??= { ms: 0, calls: 0 });
+        o.ms += performance.now() - t0;
+        o.calls++;
+        return x;
+      });
+    };
+    restore.push(() => (proto[method] = orig));
+  };
+  const tableProto = Object.getPrototypeOf(db.messages) as Record<string, unknown>;
+  const collProto = Object.getPrototypeOf(db.messages.toCollection()) as Record<string, unknown>;
+  const tname = (t: unknown) => (t as { name?: string }).name ?? '?';
+  const cname = (c: unknown) => (c as { _ctx?: { table?: { name?: string } } })._ctx?.table?.name ?? '?';
+  for (const m of ['get', 'put', 'bulkGet', 'bulkPut']) wrap(tableProto, m, tname);
+  for (const m of ['first', 'last', 'toArray', 'delete', 'primaryKeys']) wrap(collProto, m, cname);
+  const perBatchMs: number[] = [];
+  const used = batches.slice(0, maxBatches);
+  const t0 = performance.now();
+  try {
+    for (const b of used) {
+      const s = performance.now();
+      await mergeIngest(db, b, NOW);
+      perBatchMs.push(performance.now() - s);
+    }
+  } finally {
+    restore.forEach((r) => r());
+  }
+  const totalMs = performance.now() - t0;
+  db.close();
+  await Dexie.delete(name);
+  return { totalMs, batches: used.length, messages: used.reduce((n, b) => n + (b.thread?.messages.length ?? 0), 0), perBatchMs, ops };
+}
+
+/**
+ * The index rows of the first `maxBatches` batches written three ways: Dexie bulkPut per batch
+ * (as the merge does, each in its own transaction), Dexie bulkPut all at once, and raw IndexedDB
+ * put in one transaction. Separates IndexedDB's cost per row from per-call overhead.
+ */
+async function termsWrite(size: DataSize, seed: number, maxBatches: number): Promise<{ rows: number; dexiePerBatchMs: number; dexieOnceMs: number; rawOnceMs: number }> {
+  const { batches, records } = data(size, seed);
+  const ids = new Set(batches.slice(0, maxBatches).flatMap((b) => b.thread?.messages.map((m) => m.nativeId) ?? []));
+  const msgs = records.messages.filter((m) => ids.has(m.nativeId));
+  const perBatch: SearchTerm[][] = [];
+  for (let i = 0; i < msgs.length; i += 100) perBatch.push(msgs.slice(i, i + 100).flatMap(termsOf));
+  const all = perBatch.flat();
+  const run = async (fn: (db: ReturnType<typeof openDb>) => Promise<void>) => {
+    const name = `bench-terms-${Date.now()}-${runSeq++}`;
+    const db = openDb(name);
+    await db.open();
+    const t0 = performance.now();
+    await fn(db);
+    const ms = performance.now() - t0;
+    db.close();
+    await Dexie.delete(name);
+    return ms;
+  };
+  const dexiePerBatchMs = await run(async (db) => {
+    for (const rows of perBatch) await db.transaction('rw', db.searchTerms, () => db.searchTerms.bulkPut(rows));
+  });
+  const dexieOnceMs = await run(async (db) => {
+    await db.searchTerms.bulkPut(all);
+  });
+  const name = `bench-terms-raw-${Date.now()}-${runSeq++}`;
+  const raw = await openRaw(name);
+  const t0 = performance.now();
+  const tx = raw.transaction('searchTerms', 'readwrite');
+  for (const t of all) tx.objectStore('searchTerms').put(t);
+  await new Promise<void>((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = tx.onabort = () => reject(tx.error);
+  });
+  const rawOnceMs = performance.now() - t0;
+  raw.close();
+  await req(indexedDB.deleteDatabase(name));
+  return { rows: all.length, dexiePerBatchMs, dexieOnceMs, rawOnceMs };
+}
+
+const api = { termsWrite, ingestProfile, ingestMerge, ingestRaw, tokenizeCost, fillStore, searchStore, searchLinear, searchParts, messageById, clearStore };
 export type StoreBench = typeof api;
 (window as unknown as { __bench: StoreBench }).__bench = api;
 document.body.dataset.ready = 'true';
