@@ -14,6 +14,7 @@ import {
   createIdentity,
   type DeviceIdentity,
   parseIdentity,
+  prekeyNeedsRotation,
   rotateSignedPrekey,
   serializeIdentity,
 } from '../crypto/identity';
@@ -674,7 +675,7 @@ export class E2eeManager {
 
   /** This device's identity and replay record, created on first use. */
   private async device(now: number): Promise<{ device: DeviceIdentity; seen: SeenEphemerals }> {
-    if (this.deviceCache) return this.deviceCache;
+    if (this.deviceCache && !prekeyNeedsRotation(this.deviceCache.device, now)) return this.deviceCache;
     const key = await this.keys.key();
     const idRow = await this.db.e2eeDevice.get('identity');
     const seenRow = await this.db.e2eeDevice.get('seen');
@@ -688,6 +689,11 @@ export class E2eeManager {
     if (seenRow?.sealed) seen = ((await openJson(key, seenRow.sealed, SEAL_CONTEXT.seen)) as SeenEphemerals | null) ?? {};
     if (!device) {
       device = createIdentity(now);
+      this.deviceCache = { device, seen };
+      await this.commit({ device, plain: [], encryptedMessageIds: [], outbox: [] });
+    } else if (prekeyNeedsRotation(device, now)) {
+      // At least weekly, even without new sessions (bounds what a stolen prekey exposes).
+      device = rotateSignedPrekey(device, now);
       this.deviceCache = { device, seen };
       await this.commit({ device, plain: [], encryptedMessageIds: [], outbox: [] });
     }

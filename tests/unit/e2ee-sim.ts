@@ -24,6 +24,10 @@ export const ORIGIN: Record<Platform, string> = {
 let dbCount = 0;
 const run = Math.random().toString(36).slice(2, 8);
 let clock = Date.UTC(2026, 10, 25, 9, 0);
+/** Moves the simulated time on (both users share the clock). */
+export function advance(ms: number) {
+  clock += ms;
+}
 let idCount = 0;
 export const nextId = () => `id-${++idCount}`;
 

@@ -8,7 +8,8 @@ import type { Runtime } from 'webextension-polyfill';
 import { findArmored, PLATFORM_PART_LIMITS } from '../../lib/crypto/armor';
 import { handleMessage } from '../../lib/background/handlers';
 import { searchMessages } from '../../lib/search';
-import { connect, EXT, nextId, ORIGIN, pair, User } from './e2ee-sim';
+import { readEnvelope } from '../../lib/crypto/session';
+import { advance, connect, EXT, nextId, ORIGIN, pair, User } from './e2ee-sim';
 
 async function say(user: User, text: string) {
   return user.ask({ type: 'e2ee-send', outboxId: nextId(), conversationId: user.conversationId, text });
@@ -245,5 +246,31 @@ describe('what the ingest path passes on to listeners (notifications)', () => {
       { id: EXT, url: ORIGIN.whatsapp, tab: { id: 7 } as Runtime.MessageSender['tab'], frameId: 0 },
     );
     expect(heard).toEqual(['🔒', '🔒']);
+  });
+});
+
+describe('signed prekey rotation', () => {
+  test('rotated after a week; an invite made before still works', async () => {
+    const { alice, bob } = await pair();
+    await alice.ask({ type: 'e2ee-start', outboxId: nextId(), conversationId: alice.conversationId });
+    const firstInvite = alice.posted.at(-1)!;
+    await alice.deliver();
+    advance(8 * 24 * 3600_000);
+    alice.restartWorker();
+    await alice.ask({ type: 'e2ee-start', outboxId: nextId(), conversationId: alice.conversationId });
+    const secondInvite = alice.posted.at(-1)!;
+    const prekeyOf = (text: string) => {
+      const read = readEnvelope(text);
+      if (!read.ok || read.envelope.type !== 'invite') throw new Error('not an invite');
+      return read.envelope.invite.prekeyId;
+    };
+    expect(prekeyOf(secondInvite)).not.toBe(prekeyOf(firstInvite));
+    // Bob answers the first (older) invite only: Alice still opens it with the previous prekey.
+    const bobThread = bob.thread.slice();
+    expect(bobThread.at(-1)?.text).toBe(firstInvite);
+    await bob.ask({ type: 'e2ee-accept', outboxId: nextId(), conversationId: bob.conversationId });
+    await bob.deliver();
+    expect((await alice.state())?.status).toBe('active');
+    expect((await alice.state())?.safetyNumber).toBe((await bob.state())?.safetyNumber);
   });
 });
