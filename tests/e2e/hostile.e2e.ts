@@ -1,0 +1,142 @@
+// A hostile page script on a messenger origin (the page's own main world) trying to reach the
+// extension: it has no chrome.runtime to our extension, window.postMessage / DOM events shaped like
+// our protocol are ignored, our files are not web-accessible, and our pages cannot be framed
+// (no invisible click-through).
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { launch, type Harness } from './harness';
+
+let h: Harness;
+let wa: Page;
+let reader: Page;
+
+beforeAll(async () => {
+  h = await launch();
+  wa = await h.openSite('https://web.whatsapp.com/');
+  await wa.waitForSelector('#pane-side [role="grid"]');
+  reader = await h.openPopup();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+async function storeSnapshot() {
+  return reader.evaluate(
+    () =>
+      new Promise<{ conversations: string[]; messages: string[]; outbox: number }>((resolve, reject) => {
+        const open = indexedDB.open('unified-inbox');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const tx = db.transaction(['conversations', 'messages', 'outbox']);
+          const c = tx.objectStore('conversations').getAll();
+          const m = tx.objectStore('messages').getAll();
+          const o = tx.objectStore('outbox').count();
+          tx.oncomplete = () => {
+            db.close();
+            resolve({
+              conversations: (c.result as { title: string }[]).map((x) => x.title),
+              messages: (m.result as { text: string }[]).map((x) => x.text),
+              outbox: o.result,
+            });
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+  );
+}
+
+describe('a hostile page script cannot reach the extension', () => {
+  test('the main world has no runtime channel to the extension', async () => {
+    await expect.poll(async () => (await storeSnapshot()).conversations.length, { timeout: 15_000 }).toBeGreaterThan(3);
+    const result = await wa.evaluate(async (id) => {
+      const c = (window as any).chrome;
+      const out: string[] = [];
+      out.push(`runtime:${typeof c?.runtime?.sendMessage}`);
+      try {
+        await c.runtime.sendMessage(id, { type: 'send-request', outboxId: 'x', conversationId: 'whatsapp:Budi Santoso', text: 'forged' });
+        out.push('sent');
+      } catch (e) {
+        out.push('refused');
+      }
+      try {
+        c.runtime.connect(id);
+        out.push('connected');
+      } catch {
+        out.push('refused');
+      }
+      return out;
+    }, h.extensionId);
+    expect(result).toEqual(['runtime:undefined', 'refused', 'refused']);
+  });
+
+  test('window.postMessage and DOM events shaped like our messages are ignored', async () => {
+    const before = await storeSnapshot();
+    await wa.evaluate(() => {
+      const forged = {
+        type: 'ingest',
+        platform: 'whatsapp',
+        batchId: 'forged-1',
+        health: { state: 'ok' },
+        conversations: [{ nativeId: 'FORGED', title: 'FORGED CHAT', isGroup: false, unread: true, unreadCount: 99, muted: false, archived: false, pinned: true, preview: 'FORGED', lastMessageAt: Date.now(), listRank: 0 }],
+        thread: null,
+      };
+      const send = { type: 'send', outboxId: 'forged-send', conversationNativeId: 'Budi Santoso', conversationTitle: 'Budi Santoso', text: 'FORGED SEND', attemptStartedAt: Date.now(), checkEchoFirst: false };
+      const hostile = [forged, send, { type: 'send-request', outboxId: 'o', conversationId: 'whatsapp:Budi Santoso', text: 'FORGED REQUEST' }, { type: 'delete-all-data' }];
+      for (const m of hostile) {
+        window.postMessage(m, '*');
+        window.postMessage(JSON.stringify(m), '*');
+        document.dispatchEvent(new CustomEvent('unified-inbox', { detail: m }));
+        window.dispatchEvent(new MessageEvent('message', { data: m, origin: 'chrome-extension://x' }));
+      }
+    });
+    await wa.waitForTimeout(2_000);
+    const after = await storeSnapshot();
+    expect(after.conversations).not.toContain('FORGED CHAT');
+    expect(after.messages.some((t) => t.startsWith('FORGED'))).toBe(false);
+    expect(after.outbox).toBe(before.outbox);
+    expect(after.conversations.length).toBeGreaterThanOrEqual(before.conversations.length); // nothing deleted
+    const echoes = await wa.evaluate(() => (window as any).__fixture.echoLog.map((e: { text: string }) => e.text));
+    expect(echoes).not.toContain('FORGED SEND');
+  });
+
+  test("the extension's files are not web-accessible to the page", async () => {
+    const results = await wa.evaluate(async (id) => {
+      const out: string[] = [];
+      for (const path of ['manifest.json', 'popup.html', 'background.js']) {
+        try {
+          const r = await fetch(`chrome-extension://${id}/${path}`);
+          out.push(`${path}:${r.status}`);
+        } catch {
+          out.push(`${path}:blocked`);
+        }
+      }
+      return out;
+    }, h.extensionId);
+    expect(results).toEqual(['manifest.json:blocked', 'popup.html:blocked', 'background.js:blocked']);
+  });
+
+  test('our pages cannot be framed by the page (no invisible click-through)', async () => {
+    await wa.evaluate((id) => {
+      const f = document.createElement('iframe');
+      f.src = `chrome-extension://${id}/popup.html`;
+      f.style.cssText = 'opacity:0;position:fixed;inset:0;width:400px;height:600px';
+      f.id = 'hostile-frame';
+      document.body.append(f);
+    }, h.extensionId);
+    await wa.waitForTimeout(1_500);
+    const frame = wa.frames().find((f) => f.parentFrame() === wa.mainFrame());
+    // Either no frame navigated to our page, or it shows nothing of ours.
+    const ours = frame && frame.url().startsWith(`chrome-extension://${h.extensionId}/`);
+    if (ours) {
+      const lists = await frame!.locator('[role="list"]').count().catch(() => 0);
+      expect(lists).toBe(0);
+    } else {
+      expect(frame?.url() ?? '').not.toContain(h.extensionId);
+    }
+  });
+
+  test('no request left the machine', () => {
+    expect(h.blocked).toEqual([]);
+  });
+});
