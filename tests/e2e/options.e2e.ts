@@ -39,6 +39,10 @@ describe('notifications', () => {
     expect(id).toMatch(/^whatsapp:/);
     await sleep(1_500);
     expect(await notificationIds(sw)).toEqual([id]);
+    // A click opens the inbox at popup.html?open=<notification id>: that shows Budi's thread.
+    const opened = await h.openPopup(`popup.html?open=${encodeURIComponent(id!)}`);
+    await opened.getByRole('log', { name: `Conversation with ${BUDI}` }).waitFor();
+    await opened.close();
   });
 
   test('none while an inbox page is in front or for a muted chat; a chat not open in the page notifies from its list row', async () => {
