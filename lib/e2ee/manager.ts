@@ -8,7 +8,7 @@
 // - A new ratchet state is committed in the same transaction that queues the ciphertext in the
 //   outbox, so it is saved before any page sees the ciphertext; a retry re-posts the same text.
 // - Only armored ciphertext goes to content scripts (through the normal outbox / SendCommand).
-import { type ArmoredPart, findArmored, joinParts, normalizeArmorText } from '../crypto/armor';
+import { type ArmoredPart, findArmored, joinParts, normalizeArmorText, PLATFORM_PART_LIMITS } from '../crypto/armor';
 import type { SeenEphemerals } from '../crypto/handshake';
 import {
   createIdentity,
@@ -32,7 +32,14 @@ import {
 } from '../crypto/session';
 import type { InboxDb } from '../db';
 import type { MergeResult } from '../merge';
-import { conversationId as toConversationId, type Conversation, type Message, messageId as toMessageId, type OutboxEntry } from '../model';
+import {
+  conversationId as toConversationId,
+  type Conversation,
+  type Message,
+  messageId as toMessageId,
+  type OutboxEntry,
+  type Platform,
+} from '../model';
 import type { E2eePageMessage, Ingest } from '../protocol';
 import { dispatch, type TabPort } from '../background/outbox';
 import { armorIdOf, mayHoldArmor } from './detect';
@@ -41,6 +48,17 @@ import { openJson, openText, SEAL_CONTEXT, sealJson, sealText } from './seal';
 import type { E2eeConversation, E2eeDeviceRecord, E2eePlain, PlainKind, PlainState, Sealed } from './types';
 
 export type E2eeReply = { ok: true } | { ok: false; error: string };
+
+/**
+ * Characters per posted part. WhatsApp cuts long bubbles behind "Read more" (about 700 characters)
+ * and the scraper reads only what is shown, so its parts stay below that; Instagram's hard limit is
+ * 1,000 (parts of 900); Messenger shows long texts whole.
+ */
+export const POST_PART_LIMITS: Record<Platform, number> = {
+  whatsapp: 640,
+  instagram: PLATFORM_PART_LIMITS.instagram,
+  messenger: PLATFORM_PART_LIMITS.messenger,
+};
 
 /** Sessions kept per conversation (current first): older ones still read late messages. */
 const MAX_SESSIONS = 5;
@@ -258,7 +276,7 @@ export class E2eeManager {
     const conv = await this.chat(conversationId);
     if ('error' in conv) return { ok: false, error: conv.error };
     const { device } = await this.device(now);
-    const invite = createInvite(device, conv.platform);
+    const invite = createInvite(device, POST_PART_LIMITS[conv.platform]);
     const armorId = armorIdOf(invite.armoredParts[0]!)!;
     const row = await this.conversationState(conversationId, now);
     if (row.status === 'none') row.status = 'invited';
@@ -285,7 +303,7 @@ export class E2eeManager {
     const { device } = await this.device(now);
     const envelope = fromBase64(invite.envelope);
     if (!envelope) return { ok: false, error: 'malformed' };
-    const accepted = acceptInvite(device, envelope, { platform: conv.platform, now });
+    const accepted = acceptInvite(device, envelope, { platform: POST_PART_LIMITS[conv.platform], now });
     if (!accepted.ok) return { ok: false, error: accepted.error };
     const sessions = await this.sessionsOf(row);
     this.adoptSession(row, accepted.session);
@@ -315,7 +333,7 @@ export class E2eeManager {
     const sessions = await this.sessionsOf(row);
     const current = sessions[0];
     if (!current) return { ok: false, error: 'no encrypted session' };
-    const out = encrypt(current, text, conv.platform);
+    const out = encrypt(current, text, POST_PART_LIMITS[conv.platform]);
     if (!out.ok) return { ok: false, error: out.error };
     row.sessions = await this.sealSessions(conversationId, [out.session, ...sessions.slice(1)]);
     row.updatedAt = now;

@@ -274,3 +274,34 @@ describe('signed prekey rotation', () => {
     expect((await alice.state())?.safetyNumber).toBe((await bob.state())?.safetyNumber);
   });
 });
+
+describe('WhatsApp parts', () => {
+  test('a long message goes as parts short enough never to be cut behind "Read more"', async () => {
+    const { alice, bob } = await connect('whatsapp');
+    const long = 'Pesan panjang untuk WhatsApp. '.repeat(60).trim();
+    const before = alice.posted.length;
+    await say(alice, long);
+    const sent = alice.posted.slice(before);
+    expect(sent.length).toBeGreaterThan(1);
+    for (const p of sent) expect(p.length).toBeLessThanOrEqual(640);
+    await alice.deliver();
+    expect(await bob.texts()).toEqual([`in:${long}`]);
+  });
+
+  test('a bubble the page shows cut off waits (never "modified") until its full text is read', async () => {
+    const { alice, bob } = await connect('whatsapp');
+    await say(alice, 'utuh');
+    const page = alice;
+    const cmd = page.queue[0]!;
+    // Bob's page first shows the bubble cut (as behind "Read more"), then in full.
+    page.queue = [];
+    page.thread.push({ ...bob.thread[0]!, nativeId: nextId(), sender: { name: 'You', isSelf: true }, text: cmd.text, status: 'sent' });
+    const nativeId = nextId();
+    bob.thread.push({ ...bob.thread[0]!, nativeId, sender: { name: 'Alice', isSelf: false }, text: cmd.text.slice(0, 60), truncated: true, status: 'received' });
+    await bob.ingest();
+    expect((await bob.views()).at(-1)).toMatchObject({ state: 'pending', text: null });
+    bob.thread[bob.thread.length - 1] = { ...bob.thread.at(-1)!, text: cmd.text, truncated: false };
+    await bob.ingest();
+    expect(await bob.texts()).toEqual(['in:utuh']);
+  });
+});
