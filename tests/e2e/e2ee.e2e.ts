@@ -156,6 +156,8 @@ describe('end-to-end encryption between two profiles', () => {
         { from: 'alice', text: `Rahasia pertama ${marker()}: kopi jam tiga di Menteng` },
         { from: 'bob', text: `Siap ${marker()}, sampai ketemu nanti sore` },
         { from: 'alice', text: `Bawakan dokumennya ${marker()} ya` },
+        // Longer than WhatsApp shows before "Read more": goes as several short parts.
+        { from: 'bob', text: Array.from({ length: 40 }, (_, i) => (i % 10 === 0 ? marker() : `baris${i} cukup panjang`)).join(' ') },
       ],
     });
   }, 120_000);
