@@ -115,6 +115,7 @@ const en = {
   notificationGroupTitle: (sender: string, group: string, platform: string) => `${sender} in ${group} (${platform})`,
   notificationNewMessage: 'New message',
   e2ee: {
+    section: 'Encryption',
     startEncryption: 'Start encryption',
     startHelp: 'Both of you need this extension. Only scrambled text goes through the messenger.',
     invited: 'Invitation sent. Waiting for the contact to accept in their extension.',
@@ -271,6 +272,7 @@ const id: Strings = {
   notificationGroupTitle: (sender: string, group: string, platform: string) => `${sender} di ${group} (${platform})`,
   notificationNewMessage: 'Pesan baru',
   e2ee: {
+    section: 'Enkripsi',
     startEncryption: 'Mulai enkripsi',
     startHelp: 'Kalian berdua perlu ekstensi ini. Hanya teks acak yang lewat messenger.',
     invited: 'Undangan terkirim. Menunggu kontak menerimanya di ekstensinya.',

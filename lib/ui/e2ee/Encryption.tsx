@@ -109,13 +109,13 @@ export function EncryptionPanel(props: { db: InboxDb; conversation: Conversation
   const active = state?.status === 'active';
   if (lock === 'locked') {
     return (
-      <section class="e2ee" aria-label={t.active}>
+      <section class="e2ee" aria-label={t.section}>
         <UnlockForm />
       </section>
     );
   }
   return (
-    <section class="e2ee" aria-label={t.active}>
+    <section class="e2ee" aria-label={t.section}>
       {invite && (
         <div class="e2ee-invite" role="group" aria-label={t.invitation}>
           <p>{t.wantsToEncrypt(props.name)}</p>
