@@ -305,3 +305,26 @@ describe('WhatsApp parts', () => {
     expect(await bob.texts()).toEqual(['in:utuh']);
   });
 });
+
+describe('who may ask for encryption operations', () => {
+  test('a messenger page cannot; malformed requests are refused by schema', async () => {
+    const { alice } = await connect();
+    const tab = { id: EXT, url: ORIGIN.whatsapp, tab: { id: 7 } as Runtime.MessageSender['tab'], frameId: 0 };
+    const posted = alice.posted.length;
+    for (const type of ['e2ee-send', 'e2ee-start', 'e2ee-accept', 'e2ee-verify', 'e2ee-accept-key-change', 'e2ee-unlock', 'e2ee-lock']) {
+      const reply = await handleMessage(alice.ctx, { type, outboxId: nextId(), conversationId: alice.conversationId, text: 'x', platform: 'whatsapp' }, tab);
+      expect(reply).toMatchObject({ ok: false });
+    }
+    expect(alice.posted.length).toBe(posted);
+    const bad = [
+      { type: 'e2ee-send', outboxId: nextId(), conversationId: alice.conversationId, text: '' },
+      { type: 'e2ee-send', outboxId: nextId(), conversationId: alice.conversationId, text: 'x'.repeat(8_001) },
+      { type: 'e2ee-send', outboxId: nextId(), conversationId: alice.conversationId, text: 'hi', extra: 1 },
+      { type: 'e2ee-verify', conversationId: alice.conversationId, safetyNumber: '12345' },
+      { type: 'e2ee-set-passphrase', passphrase: 'short' },
+      { type: 'e2ee-set-encrypt', conversationId: alice.conversationId, on: 'yes' },
+    ];
+    for (const m of bad) expect(await alice.ask(m)).toMatchObject({ ok: false });
+    expect(alice.posted.length).toBe(posted);
+  });
+});
