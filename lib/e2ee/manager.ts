@@ -157,54 +157,52 @@ export class E2eeManager {
   }
 
   private async page(msg: E2eePageMessage, now: number): Promise<E2eeReply> {
-    {
-      switch (msg.type) {
-        case 'e2ee-start':
-          return this.start(msg.conversationId, msg.outboxId, now);
-        case 'e2ee-accept':
-          return this.accept(msg.conversationId, msg.outboxId, now);
-        case 'e2ee-send':
-          return this.send(msg.conversationId, msg.outboxId, msg.text, now);
-        case 'e2ee-verify':
-          return this.updateTrust(msg.conversationId, now, (row) => {
-            if (!row.safetyNumber || row.safetyNumber !== msg.safetyNumber) return 'safety number changed';
-            row.verified = true;
-            row.trustedPeerKey = row.peerIdentityKey;
-            row.keyChanged = false;
-            return null;
-          });
-        case 'e2ee-accept-key-change':
-          return this.updateTrust(msg.conversationId, now, (row) => {
-            if (!row.keyChanged || !row.peerIdentityKey) return 'no key change';
-            row.trustedPeerKey = row.peerIdentityKey;
-            row.keyChanged = false;
-            row.verified = false; // the new key is trusted on first use again, until compared
-            return null;
-          });
-        case 'e2ee-set-encrypt':
-          return this.updateTrust(msg.conversationId, now, (row) => {
-            if (row.status !== 'active') return 'no encrypted session';
-            row.encrypt = msg.on;
-            return null;
-          });
-        case 'e2ee-decline':
-          return this.updateTrust(msg.conversationId, now, (row) => {
-            if (!row.incomingInvite) return 'no invite';
-            row.handledInvites = remember(row.handledInvites, row.incomingInvite.armorId);
-            row.incomingInvite = null;
-            return null;
-          });
-        case 'e2ee-set-passphrase':
-          return this.setPassphrase(msg.passphrase);
-        case 'e2ee-unlock':
-          if (!(await this.keys.unlock(msg.passphrase))) return { ok: false, error: 'wrong passphrase' };
-          await this.processDeferred(now);
-          return { ok: true };
-        case 'e2ee-lock':
-          await this.keys.lock();
-          this.deviceCache = null; // no secret stays in memory while locked
-          return { ok: true };
-      }
+    switch (msg.type) {
+      case 'e2ee-start':
+        return this.start(msg.conversationId, msg.outboxId, now);
+      case 'e2ee-accept':
+        return this.accept(msg.conversationId, msg.outboxId, now);
+      case 'e2ee-send':
+        return this.send(msg.conversationId, msg.outboxId, msg.text, now);
+      case 'e2ee-verify':
+        return this.updateTrust(msg.conversationId, now, (row) => {
+          if (!row.safetyNumber || row.safetyNumber !== msg.safetyNumber) return 'safety number changed';
+          row.verified = true;
+          row.trustedPeerKey = row.peerIdentityKey;
+          row.keyChanged = false;
+          return null;
+        });
+      case 'e2ee-accept-key-change':
+        return this.updateTrust(msg.conversationId, now, (row) => {
+          if (!row.keyChanged || !row.peerIdentityKey) return 'no key change';
+          row.trustedPeerKey = row.peerIdentityKey;
+          row.keyChanged = false;
+          row.verified = false; // the new key is trusted on first use again, until compared
+          return null;
+        });
+      case 'e2ee-set-encrypt':
+        return this.updateTrust(msg.conversationId, now, (row) => {
+          if (row.status !== 'active') return 'no encrypted session';
+          row.encrypt = msg.on;
+          return null;
+        });
+      case 'e2ee-decline':
+        return this.updateTrust(msg.conversationId, now, (row) => {
+          if (!row.incomingInvite) return 'no invite';
+          row.handledInvites = remember(row.handledInvites, row.incomingInvite.armorId);
+          row.incomingInvite = null;
+          return null;
+        });
+      case 'e2ee-set-passphrase':
+        return this.setPassphrase(msg.passphrase);
+      case 'e2ee-unlock':
+        if (!(await this.keys.unlock(msg.passphrase))) return { ok: false, error: 'wrong passphrase' };
+        await this.processDeferred(now);
+        return { ok: true };
+      case 'e2ee-lock':
+        await this.keys.lock();
+        this.deviceCache = null; // no secret stays in memory while locked
+        return { ok: true };
     }
   }
 
