@@ -258,13 +258,13 @@ async function benchIngest(page: Page): Promise<void> {
 /** Where one merge's time goes (per IndexedDB operation), on the first batches of the 1× data. */
 async function profileIngest(page: Page): Promise<void> {
   const size = { conversations: 1_000, messages: 100_000 };
-  log('ingest profile: first 20 batches of the 1× data, per IndexedDB operation');
-  const p = await call(page, 'ingestProfile', size, SEED, 20);
+  log('ingest profile: first 10 batches of the 1× data, per IndexedDB operation');
+  const p = await call(page, 'ingestProfile', size, SEED, 10);
   const ops = Object.entries(p.ops).sort((a, b) => b[1].ms - a[1].ms);
   details.ingestProfile = { ...p, perBatch: summarize(p.perBatchMs), perBatchMs: undefined, ops: Object.fromEntries(ops) };
   log(`  ${p.batches} batches, ${p.messages} msgs in ${round(p.totalMs)} ms; per batch median ${round(summarize(p.perBatchMs).median)} ms`);
   for (const [k, v] of ops.slice(0, 12)) log(`  ${k}: ${round(v.ms)} ms in ${v.calls} calls (${round((100 * v.ms) / p.totalMs, 1)}%)`);
-  const t = await call(page, 'termsWrite', size, SEED, 10);
+  const t = await call(page, 'termsWrite', size, SEED, 5);
   (details.ingestProfile as Record<string, unknown>).termsWrite = t;
   log(`  the same ${t.rows} index rows: Dexie bulkPut per batch ${round(t.dexiePerBatchMs)} ms, Dexie bulkPut once ${round(t.dexieOnceMs)} ms, raw IDB one tx ${round(t.rawOnceMs)} ms`);
 }
@@ -305,7 +305,7 @@ async function pageLoadTimes(h: H, path: string, reps: number): Promise<{ times:
     const t = await page.evaluate(() => (window as unknown as { __paintedAt: number }).__paintedAt);
     rowsShown = await page.locator('ul[aria-label] > li[aria-posinset]').count();
     layout = await page.evaluate(() => {
-      const ul = document.querySelector('ul[aria-label]');
+      const ul = document.querySelector('li[aria-posinset]')?.parentElement;
       if (!ul) return null;
       const chain: string[] = [];
       for (let el: Element | null = ul; el; el = el.parentElement) chain.push(`${el.tagName.toLowerCase()}${el.className ? '.' + String(el.className).split(' ').join('.') : ''} ${el.clientHeight}px`);
