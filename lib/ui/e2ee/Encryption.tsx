@@ -69,6 +69,8 @@ export function EncryptedBody({ view }: { view: PlainView | null }) {
   if (view.kind === 'handshake' && view.state === 'ok') return <p class="note e2ee-note">{t.sessionStarted}</p>;
   switch (view.state) {
     case 'ok':
+      // Read before, but the cache cannot be opened right now (the passphrase lock is closed).
+      if (view.text === null) return <p class="note e2ee-note">{t.pendingRead}</p>;
       return (
         <>
           <span class="e2ee-lock">{t.encryptedLabel}</span>
