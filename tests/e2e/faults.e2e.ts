@@ -1,22 +1,22 @@
 // Fault harness in the real browser: nothing lost, nothing duplicated, nothing posted twice.
-// On the WhatsApp fixture (history persisted like the real app's, so a reload shows it again), a
-// few hundred messages stream into two threads while, at seeded random moments, the service worker
-// is stopped, the tab is reloaded, a second tab of the same platform opens and closes, the open
-// thread is switched, and the lists are scrolled (the chat list recycles its rows). Afterwards the
-// store (IndexedDB `unified-inbox`, read raw from an extension page) is compared with the page's
-// ground truth: 0 lost, 0 duplicated, order preserved by the stored `order`.
-// Then exactly-once sending under faults, checked against the page's own echo log.
+// On each platform's fixture page (history persisted like the real apps', so a reload shows it
+// again), a few hundred messages stream into two threads while, at seeded random moments, the
+// service worker is stopped, the tab is reloaded, a second tab of the same platform opens and
+// closes, the open thread is switched, and the lists are scrolled (the chat lists recycle their
+// rows; threads load older messages on scroll-up). Afterwards the store (IndexedDB
+// `unified-inbox`, read raw from an extension page) is compared with the page's ground truth:
+// 0 lost, 0 duplicated, order preserved by the stored `order`.
+// Then exactly-once sending under faults (WhatsApp), checked against the page's own echo log.
 //
-// Seeded: FAULT_SEED (default 20261125), FAULT_ROUNDS (default 1), FAULT_MESSAGES (default 600).
-// `npm run faults` runs it longer with a random seed (printed, so a failure can be replayed).
+// Seeded: FAULT_SEED (default 20261125), FAULT_ROUNDS (default 1), FAULT_MESSAGES (per platform;
+// default 400 WhatsApp, 250 Instagram and Messenger). `npm run faults` runs it longer with a random
+// seed (printed, so a failure can be replayed).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launch, type Harness } from './harness';
 
 const SEED = Number(process.env.FAULT_SEED ?? 20261125);
 const ROUNDS = Number(process.env.FAULT_ROUNDS ?? 1);
-const MESSAGES = Number(process.env.FAULT_MESSAGES ?? 600);
-const LONG = ROUNDS > 1 || MESSAGES > 1000;
 
 /** mulberry32: small, fast, good enough to pick fault moments reproducibly. */
 function rng(seed: number) {
@@ -31,7 +31,46 @@ function rng(seed: number) {
 }
 
 const WA = 'https://web.whatsapp.com/?persist=1';
-const THREADS = ['Budi Santoso', 'Sarah Johnson'];
+
+/** A platform's fixture page, and the two threads messages stream into. */
+interface Target {
+  platform: 'whatsapp' | 'instagram' | 'messenger';
+  url: string;
+  /** The fixture's thread keys (WhatsApp: titles; Instagram/Messenger: thread ids) → stored conversation ids. */
+  threads: { key: string; conversationId: string }[];
+  /** Default messages per round (FAULT_MESSAGES overrides). */
+  messages: number;
+}
+
+const TARGETS: Target[] = [
+  {
+    platform: 'whatsapp',
+    url: WA,
+    threads: [
+      { key: 'Budi Santoso', conversationId: 'whatsapp:Budi Santoso' },
+      { key: 'Sarah Johnson', conversationId: 'whatsapp:Sarah Johnson' },
+    ],
+    messages: 400,
+  },
+  {
+    platform: 'instagram',
+    url: 'https://www.instagram.com/direct/t/17842064415169224/?persist=1',
+    threads: [
+      { key: '17842064415169224', conversationId: 'instagram:17842064415169224' },
+      { key: '17843120958812407', conversationId: 'instagram:17843120958812407' },
+    ],
+    messages: 250,
+  },
+  {
+    platform: 'messenger',
+    url: 'https://www.facebook.com/messages/t/100009912873344/?persist=1',
+    threads: [
+      { key: '100009912873344', conversationId: 'messenger:100009912873344' },
+      { key: '100004873215509', conversationId: 'messenger:100004873215509' },
+    ],
+    messages: 250,
+  },
+];
 
 /** A roll that selects each fault in the loop below. */
 const FAULT_ROLL: Record<string, number> = { stop: 0.05, reload: 0.15, secondTab: 0.23, switch: 0.3, scrollList: 0.45, scrollThread: 0.55 };
@@ -98,154 +137,155 @@ async function storedOutbox(): Promise<StoredOutbox[]> {
   );
 }
 
-async function openWhatsApp(page?: Page): Promise<Page> {
+/** Load (or reload) a fixture page and wait until its open thread has rendered. */
+async function openFixture(url: string, page?: Page): Promise<Page> {
   const p = page ?? (await h.context.newPage());
-  await p.goto(WA);
-  await p.waitForSelector('#pane-side [role="grid"]');
+  await p.goto(url);
+  await p.waitForFunction(() => ((window as any).__fixture?.threadInfo?.().total ?? 0) > 0);
   return p;
 }
+const openWhatsApp = (page?: Page) => openFixture(WA, page);
 
 const fx = <T>(page: Page, fn: string, ...args: unknown[]) =>
   page.evaluate(([f, a]) => (window as any).__fixture[f as string](...(a as unknown[])), [fn, args] as const) as Promise<T>;
 
 /** Scroll the open thread to its top until the page has rendered all of its history. */
-async function loadWholeThread(page: Page, title: string) {
-  await fx(page, 'openChat', title);
-  for (let i = 0; i < 1000; i++) {
+async function loadWholeThread(page: Page, key: string) {
+  await fx(page, 'openThread', key);
+  for (let i = 0; i < 2000; i++) {
     const info = await fx<{ rendered: number; total: number }>(page, 'threadInfo');
     if (info.rendered >= info.total) break;
     await fx(page, 'scrollThread', 'top');
   }
 }
 
-/** The streamed messages of a thread as the store holds them, in stored order. */
-async function streamedInStore(title: string, prefix: string) {
-  const all = await storedMessages(`whatsapp:${title}`);
-  return all
-    .filter((m) => m.text.startsWith(prefix))
-    .sort((a, b) => a.order - b.order)
-    .map((m) => m.text);
-}
-
 beforeAll(async () => {
   h = await launch();
   reader = await h.openPopup();
-  wa = await openWhatsApp();
 }, 60_000);
 afterAll(async () => {
   await h?.close();
 });
 
-describe('nothing lost, nothing duplicated, order kept, under faults', () => {
+describe.each(TARGETS)('$platform: nothing lost, nothing duplicated, order kept, under faults', (target) => {
+  const messages = Number(process.env.FAULT_MESSAGES ?? target.messages);
+  const long = ROUNDS > 1 || messages > 1000;
   for (let round = 0; round < ROUNDS; round++) {
     const seed = SEED + round;
     test(
-      `seed ${seed}: ${MESSAGES} messages streamed while the worker stops, the tab reloads, a second tab opens, threads switch`,
+      `seed ${seed}: ${messages} messages streamed while the worker stops, the tab reloads, a second tab opens, threads switch`,
       async () => {
         const random = rng(seed);
         const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
-        const prefix = `F${seed}-`;
-        log(`seed=${seed} messages=${MESSAGES} (replay: FAULT_SEED=${seed} FAULT_MESSAGES=${MESSAGES})`);
+        const keys = target.threads.map((t) => t.key);
+        const prefix = `F${seed}${target.platform[0]}${round}-`;
+        log(`${target.platform} seed=${seed} messages=${messages} (replay: FAULT_SEED=${seed} FAULT_MESSAGES=${messages})`);
+        const page = await openFixture(target.url);
         const faults: Record<string, number> = { stop: 0, reload: 0, secondTab: 0, switch: 0, scrollList: 0, scrollThread: 0 };
         let second: Page | null = null;
         let sent = 0;
         let bursts = 0;
         const started = Date.now();
 
-        while (sent < MESSAGES) {
+        while (sent < messages) {
           // A burst into one of the two threads (the open one more often, so it streams while read).
-          const open = (await fx<{ title: string }>(wa, 'threadInfo')).title;
-          const title = random() < 0.75 ? open : pick(THREADS);
-          const n = Math.min(MESSAGES - sent, 1 + Math.floor(random() * 20));
-          const texts = Array.from({ length: n }, (_, k) => `${prefix}${String(sent + k).padStart(5, '0')} ${title.split(' ')[0]}`);
-          await fx(wa, 'addIncomingMany', title, texts);
+          const open = (await fx<{ key: string }>(page, 'threadInfo')).key;
+          const key = random() < 0.75 && keys.includes(open) ? open : pick(keys);
+          const n = Math.min(messages - sent, 1 + Math.floor(random() * 20));
+          const texts = Array.from({ length: n }, (_, k) => `${prefix}${String(sent + k).padStart(5, '0')} ${key.slice(0, 6)}`);
+          await fx(page, 'addIncomingMany', key, texts);
           sent += n;
 
-          // Every kind of fault at least once per run: a kind not seen yet is forced every 8th burst.
+          // Every kind of fault at least once per run: a kind not seen yet is forced every 3rd burst.
           const missing = Object.keys(faults).filter((k) => faults[k] === 0);
-          const forced = ++bursts % 8 === 0 && missing.length ? FAULT_ROLL[pick(missing)]! : null;
+          const forced = ++bursts % 3 === 0 && missing.length ? FAULT_ROLL[pick(missing)]! : null;
           const roll = forced ?? random();
           if (roll < 0.12) {
             faults.stop!++;
             await h.stopServiceWorker();
           } else if (roll < 0.2) {
             faults.reload!++;
-            await openWhatsApp(wa);
+            await openFixture(target.url, page);
           } else if (roll < 0.26) {
             if (second) {
               await second.close();
               second = null;
             } else {
               faults.secondTab!++;
-              second = await openWhatsApp();
-              await wa.bringToFront();
+              second = await openFixture(target.url);
+              await page.bringToFront();
             }
           } else if (roll < 0.4) {
             faults.switch!++;
-            await fx(wa, 'openChat', pick(THREADS.filter((t) => t !== open)));
+            await fx(page, 'openThread', pick(keys.filter((k) => k !== open)));
           } else if (roll < 0.52) {
             faults.scrollList!++;
-            await fx(wa, 'scrollList', random());
+            await fx(page, 'scrollList', random());
           } else if (roll < 0.6) {
             faults.scrollThread!++;
-            await fx(wa, 'scrollThread', 'top');
+            await fx(page, 'scrollThread', 'top');
           }
           // Mostly mid-batch: the runtime debounces 100 ms and flushes at least every 500 ms.
-          await wa.waitForTimeout(Math.floor(random() * 250));
+          await page.waitForTimeout(Math.floor(random() * 250));
         }
         if (second) await second.close();
-        log(`streamed ${sent} in ${bursts} bursts, ${Date.now() - started} ms; faults ${JSON.stringify(faults)}`);
+        log(`${target.platform}: streamed ${sent} in ${bursts} bursts, ${Date.now() - started} ms; faults ${JSON.stringify(faults)}`);
         expect(Object.values(faults).every((n) => n > 0)).toBe(true);
 
         // The user reads each thread to its start (what any page shows, the store must have).
         const truth: Record<string, string[]> = {};
-        for (const title of THREADS) {
-          await loadWholeThread(wa, title);
-          const page = await fx<{ text: string; dataId: string }[]>(wa, 'truth', title);
-          // The fixture itself must be sound: one data-id per message, as in the real app.
-          expect(new Set(page.map((m) => m.dataId)).size, `distinct data-ids in the ${title} page`).toBe(page.length);
-          truth[title] = page.map((m) => m.text).filter((t) => t.startsWith(prefix));
+        for (const key of keys) {
+          await loadWholeThread(page, key);
+          const shown = await fx<{ text: string; id?: string; dataId?: string }[]>(page, 'truth', key);
+          // The fixture itself must be sound: one id per message, as in the real apps.
+          const ids = shown.map((m) => m.dataId ?? m.id).filter((x) => x !== undefined);
+          expect(new Set(ids).size, `distinct ids in the ${key} page`).toBe(ids.length);
+          truth[key] = shown.map((m) => m.text).filter((t) => t.startsWith(prefix));
         }
-        expect(truth[THREADS[0]!]!.length + truth[THREADS[1]!]!.length).toBe(MESSAGES);
+        expect(keys.reduce((n, k) => n + truth[k]!.length, 0)).toBe(messages);
 
-        for (const title of THREADS) {
-          const want = truth[title]!;
+        for (const { key, conversationId } of target.threads) {
+          const want = truth[key]!;
+          const inStore = async () =>
+            (await storedMessages(conversationId))
+              .filter((m) => m.text.startsWith(prefix))
+              .sort((a, b) => a.order - b.order)
+              .map((m) => m.text);
           let got: string[] = [];
           const until = Date.now() + 20_000;
           while (Date.now() < until) {
-            got = await streamedInStore(title, prefix);
+            got = await inStore();
             if (got.length >= want.length) break;
-            await wa.waitForTimeout(250);
+            await page.waitForTimeout(250);
           }
           const wanted = new Set(want);
           const lost = want.filter((t) => !got.includes(t));
           const duplicated = got.filter((t, i) => got.indexOf(t) !== i);
           const foreign = got.filter((t) => !wanted.has(t));
-          log(`${title}: truth ${want.length}, stored ${got.length}, lost ${lost.length}, duplicated ${duplicated.length}`);
+          log(`${target.platform} ${key}: truth ${want.length}, stored ${got.length}, lost ${lost.length}, duplicated ${duplicated.length}`);
           if (lost.length) {
             // Where did they go? (another conversation, another id)
-            const everywhere = (await Promise.all(THREADS.map((t) => storedMessages(`whatsapp:${t}`)))).flat();
-            const page = await fx<{ text: string; dataId: string }[]>(wa, 'truth', title);
+            const everywhere = (await Promise.all(target.threads.map((t) => storedMessages(t.conversationId)))).flat();
             for (const t of lost.slice(0, 5)) {
-              log('lost', t, 'page dataId', page.find((m) => m.text === t)?.dataId, 'stored as', JSON.stringify(everywhere.filter((m) => m.text === t)));
               const i = want.indexOf(t);
-              log('  neighbours in the page', want.slice(Math.max(0, i - 2), i + 3));
+              log('lost', t, 'stored as', JSON.stringify(everywhere.filter((m) => m.text === t)), 'neighbours', want.slice(Math.max(0, i - 2), i + 3));
             }
           }
-          expect(lost, `lost in ${title}`).toEqual([]);
-          expect(duplicated, `duplicated in ${title}`).toEqual([]);
+          expect(lost, `lost in ${key}`).toEqual([]);
+          expect(duplicated, `duplicated in ${key}`).toEqual([]);
           expect(foreign).toEqual([]);
-          expect(got, `order in ${title}`).toEqual(want);
+          expect(got, `order in ${key}`).toEqual(want);
         }
         // Every stored message (seeded history included) has one record per native id and
         // distinct orders.
-        for (const title of THREADS) {
-          const all = await storedMessages(`whatsapp:${title}`);
+        for (const { conversationId } of target.threads) {
+          const all = await storedMessages(conversationId);
           expect(new Set(all.map((m) => m.nativeId)).size).toBe(all.length);
           expect(new Set(all.map((m) => m.order)).size).toBe(all.length);
         }
+        await page.close();
       },
-      LONG ? 600_000 : 90_000,
+      long ? 900_000 : 120_000,
     );
   }
 });
@@ -298,7 +338,7 @@ describe('exactly-once sending under faults (echo log of the page)', () => {
   const tag = `S${SEED}`;
 
   beforeAll(async () => {
-    await openWhatsApp(wa);
+    wa = await openWhatsApp();
     await fx(wa, 'openChat', 'Budi Santoso');
   });
 
