@@ -5,6 +5,7 @@
 // see the same safety number, and messages both ways show as plaintext in the popups. The pages'
 // own logs (snoop: every keydown/beforeinput/input/paste they saw; echo: everything posted) and
 // their whole DOM prove that no plaintext ever reached them.
+import AxeBuilder from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { findArmored, PLATFORM_PART_LIMITS } from '../../lib/crypto/armor';
@@ -202,7 +203,14 @@ describe('end-to-end encryption between two profiles', () => {
     const log = p.getByRole('log', { name: /Mark Thompson/ });
     const shown = log.getByRole('article').filter({ hasText: 'Presentasinya kukirim malam ini' });
     await expect.poll(() => shown.count(), { timeout: 10_000 }).toBe(1);
+    // The encryption controls (safety number open, lock settings open) pass axe.
+    await p.getByText('Encrypted conversation', { exact: false }).first().click();
     await p.getByText('Passphrase lock').click();
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await p.emulateMedia({ colorScheme });
+      const axe = await new AxeBuilder({ page: p }).analyze();
+      expect(axe.violations.map((v) => `${colorScheme} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+    }
     await p.getByLabel('New passphrase').fill('teh manis hangat');
     await p.getByRole('button', { name: 'Set passphrase' }).click();
     await p.getByRole('button', { name: 'Lock now' }).click({ timeout: 15_000 });
