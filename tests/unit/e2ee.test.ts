@@ -328,3 +328,25 @@ describe('who may ask for encryption operations', () => {
     expect(alice.posted.length).toBe(posted);
   });
 });
+
+describe('the worker may be stopped at any moment', () => {
+  test('restarted managers on both sides carry on from the store alone', async () => {
+    const { alice, bob } = await pair();
+    await alice.ask({ type: 'e2ee-start', outboxId: nextId(), conversationId: alice.conversationId });
+    alice.restartWorker();
+    await alice.deliver();
+    bob.restartWorker();
+    await bob.ask({ type: 'e2ee-accept', outboxId: nextId(), conversationId: bob.conversationId });
+    bob.restartWorker();
+    await bob.deliver();
+    alice.restartWorker();
+    await say(alice, 'masih jalan');
+    alice.restartWorker();
+    await alice.deliver();
+    bob.restartWorker();
+    await say(bob, 'tetap aman');
+    await bob.deliver();
+    expect(await alice.texts()).toEqual(['out:masih jalan', 'in:tetap aman']);
+    expect(await bob.texts()).toEqual(['in:masih jalan', 'out:tetap aman']);
+  });
+});
