@@ -9,7 +9,7 @@
 // surrounding text to it. The checksum rejects corrupted parts early (the AEAD tag remains the real
 // integrity check of the reassembled envelope). Nothing here throws on page text.
 import { base58xmr } from '@scure/base';
-import { concatBytes, constantTimeEqual, sha256Digest, toHex } from './primitives';
+import { concatBytes, constantTimeEqual, sha256Digest, toHex } from './bytes';
 
 export const ARMOR_MARKER = 'UIE1';
 export const ARMOR_TERMINATOR = '0';

@@ -7,7 +7,9 @@ import { ed25519, x25519 } from '@noble/curves/ed25519.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256, sha512 } from '@noble/hashes/sha2.js';
-import { base64, hex } from '@scure/base';
+
+// Byte helpers live in ./bytes (no curves or ciphers), so extension pages can use them cheaply.
+export { concatBytes, constantTimeEqual, fromBase64, fromHex, fromUtf8, sha256Digest, toBase64, toHex, utf8 } from './bytes';
 
 export const KEY_BYTES = 32;
 export const XNONCE_BYTES = 24;
@@ -21,61 +23,6 @@ export interface KeyPair {
 
 export function randomBytes(length: number): Uint8Array {
   return nobleRandomBytes(length);
-}
-
-export function concatBytes(...parts: Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const p of parts) length += p.length;
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
-}
-
-/** Constant-time for equal lengths; lengths themselves are not secret here. */
-export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= (a[i] as number) ^ (b[i] as number);
-  return diff === 0;
-}
-
-const encoder = new TextEncoder();
-export function utf8(text: string): Uint8Array {
-  return encoder.encode(text);
-}
-const strictDecoder = new TextDecoder('utf-8', { fatal: true });
-/** Returns null for invalid UTF-8 instead of inserting replacement characters. */
-export function fromUtf8(bytes: Uint8Array): string | null {
-  try {
-    return strictDecoder.decode(bytes);
-  } catch {
-    return null;
-  }
-}
-
-export function toBase64(bytes: Uint8Array): string {
-  return base64.encode(bytes);
-}
-/** Strict base64 decode; null when malformed or (if given) of the wrong length. */
-export function fromBase64(text: unknown, expectedLength?: number): Uint8Array | null {
-  if (typeof text !== 'string') return null;
-  try {
-    const bytes = base64.decode(text);
-    if (expectedLength !== undefined && bytes.length !== expectedLength) return null;
-    return bytes;
-  } catch {
-    return null;
-  }
-}
-export function toHex(bytes: Uint8Array): string {
-  return hex.encode(bytes);
-}
-export function fromHex(text: string): Uint8Array {
-  return hex.decode(text);
 }
 
 // ---- AEAD: XChaCha20-Poly1305 (24-byte nonce, so random nonces are safe too) ----
@@ -166,8 +113,5 @@ export function hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array {
   return hmac(sha256, key, data);
 }
 
-export function sha256Digest(data: Uint8Array): Uint8Array {
-  return sha256(data);
-}
 
 export { sha512 };

@@ -2,7 +2,7 @@
 // cached, opened with the sealing key. Pages never decrypt messages or touch crypto state; the
 // content scripts cannot reach any of this (their storage is the messenger page's, not ours).
 import type { InboxDb } from '../db';
-import { lockRecordOf, type LockState } from './keyring';
+import { lockRecordOf, type LockState } from './lock';
 import { openText, SEAL_CONTEXT } from './seal';
 import type { E2eeConversation, E2eePlain, PlainKind, PlainState } from './types';
 

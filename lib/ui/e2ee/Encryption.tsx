@@ -7,7 +7,7 @@ import type { InboxDb } from '../../db';
 import { findArmored } from '../../crypto/armor';
 import { mayHoldArmor } from '../../e2ee/detect';
 import type { E2eeConversation } from '../../e2ee/types';
-import { type LockState, MIN_PASSPHRASE_CHARS, sessionStorageKeyStore } from '../../e2ee/keyring';
+import { type LockState, MIN_PASSPHRASE_CHARS, sessionStorageKeyStore } from '../../e2ee/lock';
 import { groupSafetyNumber, type PlainIndex, type PlainView, readE2eeState, readLockState, readPlaintexts } from '../../e2ee/view';
 import type { Conversation, Message, OutboxEntry } from '../../model';
 import { useUi } from '../context';
