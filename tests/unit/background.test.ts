@@ -6,6 +6,7 @@ import { dispatch, resumePending, STALE_POSTING_MS, type TabPort } from '../../l
 import { classifySender } from '../../lib/background/senders';
 import { openDb, type InboxDb } from '../../lib/db';
 import type { SendCommand, SendCommandReply } from '../../lib/protocol';
+import { storedConversation } from './factories';
 
 const EXT = 'abcdefghijklmnopabcdefghijklmnop';
 const BASE = `chrome-extension://${EXT}/`;
@@ -35,23 +36,7 @@ beforeEach(async () => {
   tabs = new Tabs();
   logs.length = 0;
   ctx = { db, tabs, extensionId: EXT, extensionBaseUrl: BASE, log: (...a) => logs.push(a), now: () => 1_000_000 };
-  await db.conversations.put({
-    id: 'whatsapp:Budi',
-    platform: 'whatsapp',
-    nativeId: 'Budi',
-    title: 'Budi',
-    isGroup: false,
-    unread: false,
-    unreadCount: null,
-    muted: false,
-    archived: false,
-    pinned: false,
-    preview: '',
-    lastMessageAt: null,
-    listRank: 0,
-    firstSeenAt: 0,
-    updatedAt: 0,
-  });
+  await db.conversations.put(storedConversation('whatsapp', 'Budi'));
 });
 
 const settle = () => new Promise((r) => setTimeout(r, 20));

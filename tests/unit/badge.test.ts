@@ -5,28 +5,9 @@ import { badgeText, browserBadge, startBadge, unreadTotal, type BadgePort } from
 import { openDb, type InboxDb } from '../../lib/db';
 import type { Conversation, Platform } from '../../lib/model';
 import { DEFAULT_SETTINGS, normaliseSettings, setSettings } from '../../lib/settings';
+import { storedConversation } from './factories';
 
-function conv(platform: Platform, nativeId: string, over: Partial<Conversation> = {}): Conversation {
-  return {
-    id: `${platform}:${nativeId}`,
-    platform,
-    nativeId,
-    title: nativeId,
-    isGroup: false,
-    unread: false,
-    unreadCount: null,
-    muted: false,
-    archived: false,
-    pinned: false,
-    preview: '',
-    lastMessageAt: null,
-    listRank: 0,
-    personId: null,
-    firstSeenAt: 0,
-    updatedAt: 0,
-    ...over,
-  };
-}
+const conv = storedConversation;
 const unread = (platform: Platform, nativeId: string, count: number | null = null, over: Partial<Conversation> = {}) => ({
   ...conv(platform, nativeId),
   unread: true,

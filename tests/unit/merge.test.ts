@@ -4,6 +4,7 @@ import { openDb, type InboxDb } from '../../lib/db';
 import { mergeIngest } from '../../lib/merge';
 import type { ConversationSnapshot, MessageSnapshot } from '../../lib/model';
 import type { Ingest } from '../../lib/protocol';
+import { snapshotChat, snapshotMessage } from './factories';
 
 let db: InboxDb;
 let n = 0;
@@ -15,38 +16,9 @@ beforeEach(async () => {
 const T0 = Date.UTC(2026, 10, 20, 9, 0);
 const min = (k: number) => T0 + k * 60_000;
 
-function msg(id: string, over: Partial<MessageSnapshot> = {}): MessageSnapshot {
-  return {
-    nativeId: id,
-    sender: { name: 'Budi', isSelf: false },
-    text: `text of ${id}`,
-    sentAt: null,
-    timePrecision: 'none',
-    status: 'received',
-    attachments: [],
-    quote: null,
-    system: false,
-    truncated: false,
-    ...over,
-  };
-}
+const msg = snapshotMessage;
 
-function chat(id: string, over: Partial<ConversationSnapshot> = {}): ConversationSnapshot {
-  return {
-    nativeId: id,
-    title: id,
-    isGroup: false,
-    unread: false,
-    unreadCount: null,
-    muted: false,
-    archived: false,
-    pinned: false,
-    preview: '',
-    lastMessageAt: null,
-    listRank: 0,
-    ...over,
-  };
-}
+const chat = snapshotChat;
 
 let batchNo = 0;
 function batch(messages: MessageSnapshot[], conversations: ConversationSnapshot[] = [], state: Ingest['health']['state'] = 'ok'): Ingest {

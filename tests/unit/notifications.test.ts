@@ -18,39 +18,11 @@ import { mergeIngest } from '../../lib/merge';
 import type { ConversationSnapshot, MessageSnapshot, Platform } from '../../lib/model';
 import type { Ingest } from '../../lib/protocol';
 import { setSettings } from '../../lib/settings';
+import { snapshotChat, snapshotMessage } from './factories';
 
-function msg(id: string, over: Partial<MessageSnapshot> = {}): MessageSnapshot {
-  return {
-    nativeId: id,
-    sender: { name: 'Budi', isSelf: false },
-    text: `text of ${id}`,
-    sentAt: null,
-    timePrecision: 'none',
-    status: 'received',
-    attachments: [],
-    quote: null,
-    system: false,
-    truncated: false,
-    ...over,
-  };
-}
+const msg = snapshotMessage;
 
-function chat(id: string, over: Partial<ConversationSnapshot> = {}): ConversationSnapshot {
-  return {
-    nativeId: id,
-    title: id,
-    isGroup: false,
-    unread: false,
-    unreadCount: null,
-    muted: false,
-    archived: false,
-    pinned: false,
-    preview: '',
-    lastMessageAt: null,
-    listRank: 0,
-    ...over,
-  };
-}
+const chat = snapshotChat;
 
 let db: InboxDb;
 let n = 0;

@@ -12,6 +12,7 @@ import {
   suggestLinks,
   unlinkConversation,
 } from '../../lib/people';
+import { storedConversation } from './factories';
 
 let db: InboxDb;
 let n = 0;
@@ -25,25 +26,7 @@ beforeEach(async () => {
 const T0 = Date.UTC(2026, 10, 20, 9, 0);
 
 function conv(platform: Platform, nativeId: string, title: string, over: Partial<Conversation> = {}): Conversation {
-  return {
-    id: `${platform}:${nativeId}`,
-    platform,
-    nativeId,
-    title,
-    isGroup: false,
-    unread: false,
-    unreadCount: null,
-    muted: false,
-    archived: false,
-    pinned: false,
-    preview: '',
-    lastMessageAt: null,
-    listRank: 0,
-    personId: null,
-    firstSeenAt: T0,
-    updatedAt: T0,
-    ...over,
-  };
+  return storedConversation(platform, nativeId, { title, firstSeenAt: T0, updatedAt: T0, ...over });
 }
 
 function message(c: Conversation, nativeId: string, order: number, sentAt: number | null): Message {

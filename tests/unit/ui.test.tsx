@@ -7,31 +7,22 @@ import type { Conversation, Message, Platform } from '../../lib/model';
 import { indexMessages } from '../../lib/search';
 import { App } from '../../lib/ui/App';
 import { ROW_HEIGHT } from '../../lib/ui/Inbox';
+import { storedConversation } from './factories';
 
 let db: InboxDb;
 let n = 0;
 const T0 = Date.UTC(2026, 10, 20, 9, 0);
 
 function conv(platform: Platform, nativeId: string, title: string, minutesAgo: number, over: Partial<Conversation> = {}): Conversation {
-  return {
-    id: `${platform}:${nativeId}`,
-    platform,
-    nativeId,
+  return storedConversation(platform, nativeId, {
     title,
-    isGroup: false,
-    unread: false,
-    unreadCount: null,
-    muted: false,
-    archived: false,
-    pinned: false,
     preview: `preview ${title}`,
     lastMessageAt: T0 - minutesAgo * 60_000,
     listRank: null,
-    personId: null,
     firstSeenAt: T0,
     updatedAt: T0,
     ...over,
-  };
+  });
 }
 
 function message(c: Conversation, nativeId: string, order: number, text: string, sentAt: number | null = T0 + order): Message {
