@@ -228,7 +228,7 @@ describe.each(TARGETS)('$name adapter under a mutated page', (t) => {
         for (const m of mutations) apply(m);
         expectSane(extract(t.adapter));
       }),
-      { numRuns: 60 },
+      { numRuns: 35 },
     );
   });
 
@@ -243,7 +243,7 @@ describe.each(TARGETS)('$name adapter under a mutated page', (t) => {
         expect(x.health.reason?.trim()).toBeTruthy();
         expectSane(x);
       }),
-      { numRuns: 15 },
+      { numRuns: 10 },
     );
   });
 
@@ -256,7 +256,7 @@ describe.each(TARGETS)('$name adapter under a mutated page', (t) => {
         expectSane(x);
         if (x.health.state !== 'ok') expect(x.health.reason ?? x.health.state).toBeTruthy();
       }),
-      { numRuns: 25 },
+      { numRuns: 15 },
     );
   });
 
@@ -272,7 +272,7 @@ describe.each(TARGETS)('$name adapter under a mutated page', (t) => {
           if (batch.thread) expect(batch.thread.conversation.title.trim(), 'thread title').not.toBe('');
         }
       }),
-      { numRuns: 25 },
+      { numRuns: 15 },
     );
   });
 
