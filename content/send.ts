@@ -15,6 +15,15 @@ export interface SendOptions {
   outgoingSeen?: Map<string, { text: string; firstSeen: number }>;
 }
 
+/**
+ * Whether a bubble may have been posted at or after `since`: its time label is coarse (a minute, a
+ * day), so it counts while the label's span reaches that moment; a bubble without a time never does.
+ */
+function postedSince(m: { sentAt: number | null; timePrecision: 'minute' | 'day' | 'none' }, since: number): boolean {
+  if (m.sentAt === null || m.timePrecision === 'none') return false;
+  const span = m.timePrecision === 'day' ? 86_400_000 : 60_000;
+  return m.sentAt + span > since - 1_000;
+}
 
 function outgoingRows(adapter: PlatformAdapter, doc: Document) {
   const conv = adapter.openConversation(doc);
@@ -50,6 +59,13 @@ export async function performSend(
   if (!open || open.nativeId !== cmd.conversationNativeId) {
     const ok = await adapter.navigateTo(doc, { nativeId: cmd.conversationNativeId, title: cmd.conversationTitle });
     if (!ok) return failed('chat-not-found');
+  }
+
+  // The earlier attempt may have posted into this chat while another one was open when the page
+  // came back (a reload opens whatever chat it likes): look in the chat itself too.
+  if (cmd.checkEchoFirst) {
+    const earlier = outgoingRows(adapter, doc).find((m) => postedSince(m, cmd.attemptStartedAt) && sameMessageText(m.text, cmd.text));
+    if (earlier) return { ...base, ok: true, messageNativeId: earlier.nativeId, conversationNativeId: cmd.conversationNativeId };
   }
 
   const composer = adapter.composer(doc);

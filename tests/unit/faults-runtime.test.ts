@@ -116,6 +116,24 @@ describe('content runtime: sending under faults', () => {
     expect(posts(fx, text)).toBe(1);
   });
 
+  test('a reply posted before a reload that opened another chat is found in its own chat, never posted twice', async () => {
+    const fx = mount();
+    const first = start();
+    await first.handle.idle();
+    const attemptStartedAt = Date.now() - 50;
+    const text = 'terkirim lalu halaman dimuat ulang';
+    await first.command(cmd({ text, attemptStartedAt }));
+    expect(await first.verdict('o1')).toMatchObject({ ok: true });
+    // The page comes back with another chat open; the fresh runtime never saw Budi's thread.
+    first.handle.stop();
+    fx.openChat('Sarah Johnson');
+    const second = start();
+    await second.handle.idle();
+    await second.command(cmd({ text, attemptStartedAt, checkEchoFirst: true }));
+    expect(await second.verdict('o1')).toMatchObject({ ok: true });
+    expect(posts(fx, text)).toBe(1);
+  });
+
   test('an older reply with the same text is not taken for the echo: the reply is posted', async () => {
     const fx = mount();
     const rt = start(); // a fresh page showing an old outgoing bubble with this text (minutes ago)
