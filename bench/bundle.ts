@@ -1,7 +1,8 @@
 // Bundle sizes read from the built extension: each content script as shipped (minified), and the
 // popup / side panel as the chunks their HTML loads (script, modulepreload and every static import
 // reached from them), gzipped one by one. A re-bundle of each content entry with esbuild's
-// metafile attributes the bytes to packages (approximate: esbuild, not WXT's Rollup).
+// metafile attributes the bytes to packages (approximate: esbuild, not WXT's Rollup, and without
+// WXT's content-script wrapper).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -61,7 +62,7 @@ export function bundleSizes(extDir: string): { contentScripts: EntrySize[]; page
   return { contentScripts, pages };
 }
 
-/** Minified bytes per package / project folder in one content script entry (esbuild re-bundle). */
+/** Minified bytes per package / project file in one entry (esbuild re-bundle; CSS left out). */
 export async function contentBreakdown(root: string, entry: string): Promise<{ total: number; byOrigin: Record<string, number> }> {
   const r = await build({
     entryPoints: [join(root, entry)],
@@ -72,10 +73,14 @@ export async function contentBreakdown(root: string, entry: string): Promise<{ t
     format: 'iife',
     platform: 'browser',
     target: 'es2022',
-    alias: { 'wxt/browser': '@wxt-dev/webextension-polyfill/browser' },
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    loader: { '.css': 'empty' },
+    // As in the WXT build (the @wxt-dev/webextension-polyfill module): extension pages get the polyfill.
+    alias: entry.includes('.content.') ? {} : { 'wxt/browser': '@wxt-dev/webextension-polyfill/browser' },
     logLevel: 'silent',
   });
-  const out = Object.values(r.metafile.outputs)[0]!;
+  const out = Object.values(r.metafile!.outputs)[0]!;
   const byOrigin: Record<string, number> = {};
   for (const [input, info] of Object.entries(out.inputs)) {
     const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);

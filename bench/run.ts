@@ -13,6 +13,7 @@ import type { Page } from 'playwright-core';
 import { bundleSizes, contentBreakdown } from './bundle';
 import { runCrypto } from './crypto';
 import { summarize, type Summary } from './pages/stats';
+import { table, type Row } from './report';
 import type { ScrapeBench } from './pages/scrape';
 import type { StoreBench } from './pages/store';
 import type { DataSize } from './data';
@@ -25,6 +26,9 @@ const QUICK = args.has('--quick');
 /** --only=a,b runs only those sections: bundle, crypto, sw, profile, ingest, search, popup, scrape. */
 const ONLY = new Set(process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',') ?? []);
 const want = (section: string) => ONLY.size === 0 || ONLY.has(section);
+/** --scales=1× runs only those scale rows of ingest and search (e.g. with --full). */
+const SCALES = new Set(process.argv.find((a) => a.startsWith('--scales='))?.slice(9).split(',') ?? []);
+const wantScale = (scale: string) => SCALES.size === 0 || SCALES.has(scale);
 const SEED = 20261125;
 const started = Date.now();
 
@@ -33,20 +37,6 @@ const round = (x: number, d = 2) => (Number.isFinite(x) ? Number(x.toFixed(d)) :
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // ---------------------------------------------------------------- results
-
-interface Row {
-  figure: string;
-  scale: string;
-  data: string;
-  unit: string;
-  value: Summary;
-  baseline?: { name: string; value: Summary };
-  /** value / baseline (medians), or baseline / value for throughputs: >1 means slower than baseline. */
-  ratio?: number;
-  target?: string;
-  pass?: boolean;
-  note?: string;
-}
 
 const rows: Row[] = [];
 const details: Record<string, unknown> = {};
@@ -124,10 +114,10 @@ async function benchBundle(): Promise<void> {
     });
   }
   const breakdown: Record<string, unknown> = {};
-  for (const e of ['entrypoints/whatsapp.content.ts', 'entrypoints/instagram.content.ts', 'entrypoints/messenger.content.ts']) {
+  for (const e of ['entrypoints/whatsapp.content.ts', 'entrypoints/instagram.content.ts', 'entrypoints/messenger.content.ts', 'entrypoints/popup/main.tsx']) {
     breakdown[e] = await contentBreakdown(ROOT, e);
   }
-  details.contentScriptBreakdown = breakdown;
+  details.entryBreakdown = breakdown;
 }
 
 async function benchCrypto(): Promise<void> {
@@ -194,6 +184,7 @@ async function benchIngest(page: Page): Promise<void> {
   const perScale: Record<string, unknown> = {};
   let msPerMessage = 0;
   for (const { scale, size, reps: fullReps } of INGEST_SIZES) {
+    if (!wantScale(scale)) continue;
     const reps = QUICK ? 1 : fullReps;
     log(`ingest ${scale}: ${size.messages} messages in ${size.conversations} conversations × ${reps}`);
     const merge: number[] = [];
@@ -426,6 +417,7 @@ async function benchSearch(page: Page): Promise<void> {
   const perScale: Record<string, unknown> = {};
   for (const { scale, size } of sizes) {
     if (QUICK && scale !== '0.01×') continue;
+    if (!wantScale(scale)) continue;
     log(`filling the store: ${size.conversations} conversations, ${size.messages} messages with their index rows`);
     const fill = await call(page, 'fillStore', size, SEED + 1, true);
     log(`  filled in ${round(fill.ms / 1000, 1)} s (${fill.termRows.toLocaleString('en')} index rows)`);
@@ -657,24 +649,6 @@ function machine(chromium: string): Record<string, unknown> {
   };
 }
 
-const fmt = (x: number, unit: string) => (unit === 'msg/s' ? Math.round(x).toLocaleString('en') : unit === 'KB' || unit === 'KB gz' ? x.toFixed(1) : x < 1 ? x.toFixed(3) : x.toFixed(1));
-
-export function table(list: readonly Row[]): string {
-  const head = ['Figure', 'Scale', 'Data', 'Median', 'p95', 'Baseline (median / p95)', 'Ratio', 'Target', 'Met'];
-  const lines = list.map((r) => [
-    r.figure,
-    r.scale,
-    r.data,
-    `${fmt(r.value.median, r.unit)} ${r.unit}`,
-    r.value.runs > 1 ? `${fmt(r.value.p95, r.unit)} ${r.unit}` : '—',
-    r.baseline ? `${r.baseline.name}: ${fmt(r.baseline.value.median, r.unit)} / ${fmt(r.baseline.value.p95, r.unit)}` : '—',
-    r.ratio === undefined ? '—' : `${r.ratio.toFixed(2)}×`,
-    r.target ?? '—',
-    r.pass === undefined ? '—' : r.pass ? 'yes' : 'NO',
-  ]);
-  return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...lines.map((l) => `| ${l.join(' | ')} |`)].join('\n');
-}
-
 async function main(): Promise<void> {
   buildExtension();
   const scrapeScript = await buildBenchPages();
@@ -705,7 +679,7 @@ async function main(): Promise<void> {
 
   const results = {
     generatedAt: new Date().toISOString(),
-    command: `npm run bench${QUICK ? ' -- --quick' : ''}`,
+    command: `npm run bench${process.argv.length > 2 ? ' -- ' + process.argv.slice(2).join(' ') : ''}`,
     seed: SEED,
     durationSeconds: round((Date.now() - started) / 1000, 0),
     machine: info,
@@ -718,10 +692,12 @@ async function main(): Promise<void> {
     skipped,
     details,
   };
-  writeFileSync(join(ROOT, QUICK ? 'bench/results.quick.json' : 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
+  // Only a complete default run may replace the committed results.
+  const file = QUICK || ONLY.size > 0 || SCALES.size > 0 ? 'bench/results.partial.json' : 'bench/results.json';
+  writeFileSync(join(ROOT, file), JSON.stringify(results, null, 2) + '\n');
   console.log('\n' + table(rows));
   for (const s of skipped) console.log(`skipped ${s.figure} ${s.scale}: ${s.why}`);
-  log(`done; wrote bench/${QUICK ? 'results.quick.json' : 'results.json'}`);
+  log(`done; wrote ${file}`);
 }
 
 main().catch((e) => {
