@@ -63,6 +63,14 @@ export const SUGGESTION_THRESHOLD = 0.65;
 export interface LinkSuggestion {
   conversation: Conversation;
   score: number;
+  /** Why: a similar name, or the same encryption identity key (the same person's extension). */
+  reason: 'name' | 'key';
+}
+
+/** The peer identity key an encrypted conversation trusts (or last saw), if any. */
+async function peerKeyOf(db: InboxDb, conversationId: string): Promise<string | null> {
+  const s = await db.e2eeSessions.get(conversationId);
+  return s?.trustedPeerKey ?? s?.peerIdentityKey ?? null;
 }
 
 /** Conversations on other platforms that look like the same person as `conversationId`. */
@@ -72,14 +80,26 @@ export async function suggestLinks(db: InboxDb, conversationId: string, max = 5)
   const person = conv.personId ? await db.people.get(conv.personId) : undefined;
   const names = [conv.title, person?.name].filter((n): n is string => !!n);
   const all = await db.conversations.toArray();
+  // The same identity key on two platforms is the strongest hint there is, whatever the names.
+  const key = await peerKeyOf(db, conv.id);
+  const sameKey = new Set<string>();
+  if (key) {
+    for (const e of await db.e2eeSessions.toArray()) {
+      if (e.conversationId !== conv.id && (e.trustedPeerKey ?? e.peerIdentityKey) === key) sameKey.add(e.conversationId);
+    }
+  }
   const out: LinkSuggestion[] = [];
   for (const c of all) {
     if (c.id === conv.id || c.isGroup || c.platform === conv.platform) continue;
     if (conv.personId && c.personId === conv.personId) continue;
+    if (sameKey.has(c.id)) {
+      out.push({ conversation: c, score: 1, reason: 'key' });
+      continue;
+    }
     const score = Math.max(...names.map((n) => nameSimilarity(n, c.title)));
-    if (score >= SUGGESTION_THRESHOLD) out.push({ conversation: c, score });
+    if (score >= SUGGESTION_THRESHOLD) out.push({ conversation: c, score, reason: 'name' });
   }
-  out.sort((a, b) => b.score - a.score || (b.conversation.lastMessageAt ?? 0) - (a.conversation.lastMessageAt ?? 0));
+  out.sort((a, b) => Number(b.reason === 'key') - Number(a.reason === 'key') || b.score - a.score || (b.conversation.lastMessageAt ?? 0) - (a.conversation.lastMessageAt ?? 0));
   return out.slice(0, max);
 }
 

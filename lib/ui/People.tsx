@@ -37,6 +37,7 @@ export function LinkPanel(props: { db: InboxDb; conversation: Conversation; link
   };
   const shownIds = new Set((suggestions ?? []).map((x) => x.conversation.id));
   const candidates = [...(suggestions ?? []).map((x) => x.conversation), ...found.filter((x) => !shownIds.has(x.id))];
+  const byKey = new Set((suggestions ?? []).filter((x) => x.reason === 'key').map((x) => x.conversation.id));
 
   return (
     <section class="link-panel" aria-label={s.linkSuggestions}>
@@ -56,6 +57,7 @@ export function LinkPanel(props: { db: InboxDb; conversation: Conversation; link
           <li key={x.id}>
             <span class={`platform platform-${x.platform}`}>{PLATFORM_LABEL[x.platform]}</span>{' '}
             <span dir="auto">{x.title}</span>{' '}
+            {byKey.has(x.id) && <span class="note">{s.sameEncryptionKey}</span>}{' '}
             <button type="button" aria-label={s.acceptLink(x.title, PLATFORM_LABEL[x.platform])} onClick={() => void accept(x)}>
               {s.accept}
             </button>

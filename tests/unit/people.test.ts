@@ -83,6 +83,24 @@ describe('suggestions', () => {
     await linkConversations(db, [wa.id, 'instagram:1'], { newId });
     expect((await suggestLinks(db, wa.id)).map((x) => x.conversation.id)).toEqual(['messenger:2']);
   });
+  test('the same encryption identity key on another platform is suggested first, whatever the names', async () => {
+    await db.conversations.bulkPut([
+      conv('whatsapp', '628111', 'Budi Santoso'),
+      conv('instagram', '9', 'bsx_99'),
+      conv('messenger', '2', 'Budi'),
+      conv('messenger', '7', 'Someone Else'),
+    ]);
+    const session = (conversationId: string, key: string | null) => ({
+      conversationId, status: 'active' as const, sessions: null, sessionId: null, peerIdentityKey: key, trustedPeerKey: key,
+      verified: false, keyChanged: false, safetyNumber: null, encrypt: true, incomingInvite: null, handledInvites: [], updatedAt: 0,
+    });
+    await db.e2eeSessions.bulkPut([session('whatsapp:628111', 'KEY-A'), session('instagram:9', 'KEY-A'), session('messenger:7', 'KEY-B')]);
+    const s = await suggestLinks(db, 'whatsapp:628111');
+    expect(s.map((x) => [x.conversation.id, x.reason])).toEqual([
+      ['instagram:9', 'key'],
+      ['messenger:2', 'name'],
+    ]);
+  });
   test('a group gets no suggestions', async () => {
     await db.conversations.bulkPut([conv('whatsapp', 'g', 'Trip', { isGroup: true }), conv('instagram', 'g2', 'Trip')]);
     expect(await suggestLinks(db, 'whatsapp:g')).toEqual([]);
