@@ -8,6 +8,7 @@ import { mergeIngest } from '../../lib/merge';
 import type { Message } from '../../lib/model';
 import type { Ingest } from '../../lib/protocol';
 import { fold, searchMessages, termsOf, tokenize, type SearchTerm } from '../../lib/search';
+import { inbox } from '../../lib/ui/queries';
 import { recordsOf, synthIngests, synthQueries, type DataSize } from '../data';
 
 const NOW = Date.UTC(2026, 10, 25, 10);
@@ -201,6 +202,19 @@ async function searchParts(count: number, seed: number): Promise<{ keysMs: numbe
   return { keysMs, getMs, keys };
 }
 
+/** The popup's list query alone (lib/ui/queries.ts inbox(): all conversations, filtered, sorted). */
+async function inboxQuery(reps: number): Promise<{ times: number[]; conversations: number }> {
+  const db = getDb();
+  let n = 0;
+  const times: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    n = (await inbox(db)).length;
+    times.push(performance.now() - t0);
+  }
+  return { times, conversations: n };
+}
+
 async function messageById(id: string): Promise<boolean> {
   return !!(await getDb().messages.get(id));
 }
@@ -306,7 +320,7 @@ async function termsWrite(size: DataSize, seed: number, maxBatches: number): Pro
   return { rows: all.length, dexiePerBatchMs, dexieOnceMs, rawOnceMs };
 }
 
-const api = { termsWrite, ingestProfile, ingestMerge, ingestRaw, tokenizeCost, fillStore, searchStore, searchLinear, searchParts, messageById, clearStore };
+const api = { inboxQuery, termsWrite, ingestProfile, ingestMerge, ingestRaw, tokenizeCost, fillStore, searchStore, searchLinear, searchParts, messageById, clearStore };
 export type StoreBench = typeof api;
 (window as unknown as { __bench: StoreBench }).__bench = api;
 document.body.dataset.ready = 'true';
