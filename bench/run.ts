@@ -19,7 +19,8 @@ import type { StoreBench } from './pages/store';
 import type { DataSize } from './data';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const OUT_DIR = '.output-bench';
+/** BENCH_OUT_DIR lets parallel runs use their own build (default .output-bench). */
+const OUT_DIR = process.env.BENCH_OUT_DIR ?? '.output-bench';
 const EXT = join(ROOT, OUT_DIR, 'chrome-mv3');
 const args = new Set(process.argv.slice(2));
 const QUICK = args.has('--quick');
@@ -695,7 +696,7 @@ async function main(): Promise<void> {
     details,
   };
   // Only a complete default run may replace the committed results.
-  const file = QUICK || ONLY.size > 0 || SCALES.size > 0 ? 'bench/results.partial.json' : 'bench/results.json';
+  const file = process.env.BENCH_RESULTS ?? (QUICK || ONLY.size > 0 || SCALES.size > 0 ? 'bench/results.partial.json' : 'bench/results.json');
   writeFileSync(join(ROOT, file), JSON.stringify(results, null, 2) + '\n');
   console.log('\n' + table(rows));
   for (const s of skipped) console.log(`skipped ${s.figure} ${s.scale}: ${s.why}`);
