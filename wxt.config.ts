@@ -1,4 +1,5 @@
 import { defineConfig } from 'wxt';
+import type { Plugin } from 'vite';
 
 // Origins we read and post into. Kept exactly to the messengers (least privilege).
 export const MESSENGER_HOSTS = [
@@ -16,6 +17,27 @@ const GECKO = {
   data_collection_permissions: { required: ['none'] },
 };
 const GECKO_ANDROID = { strict_min_version: '142.0' };
+
+/**
+ * Extension pages (popup, side panel, options) use the browser's own promise-based API too: every
+ * call they make (runtime.sendMessage, storage, tabs.getCurrent, openOptionsPage) returns a promise
+ * natively in Chrome MV3 and Firefox, so the polyfill's 9.9 KB is not loaded at first paint. The
+ * background keeps it: its runtime.onMessage listener answers by returning a promise, which only
+ * the polyfill makes work in Chrome. The pages share one build with the background, so the choice
+ * is made per importing file (the WXT module has already aliased wxt/browser to the polyfill).
+ */
+function nativeBrowserOutsideBackground(): Plugin {
+  const POLYFILL = '@wxt-dev/webextension-polyfill/browser';
+  const needsPolyfill = (importer: string) => /[\\/](entrypoints[\\/]background|lib[\\/]background[\\/])/.test(importer);
+  return {
+    name: 'unified-inbox:native-browser-outside-background',
+    enforce: 'pre',
+    async resolveId(source, importer, options) {
+      if (source !== POLYFILL || !importer || needsPolyfill(importer)) return null;
+      return this.resolve('@wxt-dev/browser', importer, { ...options, skipSelf: true });
+    },
+  };
+}
 
 export default defineConfig({
   // A separate output directory for parallel working builds (default: .output).
@@ -49,6 +71,7 @@ export default defineConfig({
     },
   },
   vite: () => ({
+    plugins: [nativeBrowserOutsideBackground()],
     esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
     resolve: { alias: { react: 'preact/compat', 'react-dom': 'preact/compat' } },
   }),

@@ -9,17 +9,16 @@
 // surrounding text to it. The checksum rejects corrupted parts early (the AEAD tag remains the real
 // integrity check of the reassembled envelope). Nothing here throws on page text.
 import { base58xmr } from '@scure/base';
+import { ARMOR_MARKER, normalizeArmorText } from './armor-text';
 import { concatBytes, constantTimeEqual, sha256Digest, toHex } from './bytes';
 
-export const ARMOR_MARKER = 'UIE1';
+export { ARMOR_MARKER, normalizeArmorText };
 export const ARMOR_TERMINATOR = '0';
 
 const MESSAGE_ID_BYTES = 8;
 const CHECK_BYTES = 4;
 const PART_OVERHEAD_BYTES = MESSAGE_ID_BYTES + 2 + CHECK_BYTES;
 const MAX_PARTS = 255;
-/** Longest page text we scan; anything longer is cut (a message bubble is far shorter). */
-const MAX_SCAN_CHARS = 400_000;
 /** Longest base58 run we try to decode as one part. */
 const MAX_PART_CHARS = 16_384;
 /** Characters base58xmr uses for a final block of 0..8 bytes. */
@@ -84,14 +83,6 @@ export function armorEnvelope(envelope: Uint8Array, limit: ArmorPlatform | numbe
     parts.push(part);
   }
   return parts;
-}
-
-// Characters that messengers insert or that copy/paste and wrapping introduce: always ignored.
-const IGNORABLE = /[\s\u00A0\u00AD\u034F\u180E\u200B-\u200F\u2028\u2029\u202F\u205F\u2060\u3000\uFEFF]/gu;
-
-/** NFKC-normalises and drops whitespace, NBSP, zero-width characters and soft hyphens. */
-export function normalizeArmorText(text: string): string {
-  return text.slice(0, MAX_SCAN_CHARS).normalize('NFKC').replace(IGNORABLE, '');
 }
 
 function decodePart(payload: string): ArmoredPart | null {

@@ -8,12 +8,16 @@ import { Ui } from './context';
 import { pickLanguage, strings, type Language } from './i18n';
 import { Inbox } from './Inbox';
 import { isTypingTarget } from './keys';
+import { lazy, whenIdle } from './lazy';
 import { useLive } from './live';
 import { OptionsButton } from './OptionsButton';
 import { SidePanelButton } from './SidePanelButton';
 import { StorageAlert } from './StorageAlert';
-import { Thread } from './Thread';
 import { useSettings } from './useSettings';
+
+// The thread view (messages, composer, people linking, encryption and its crypto packages) is a
+// chunk of its own: the popup opens on the list, and loads it when idle or when a thread opens.
+const ThreadView = lazy(() => import('./Thread').then((m) => m.Thread));
 
 /** `?open=<conversationId>` (e.g. from a notification) opens that thread first. */
 function initialOpenId(): string | null {
@@ -38,6 +42,7 @@ export function App(props: { db: InboxDb; layout: 'popup' | 'panel'; language?: 
     [props.db, openId],
     undefined as Conversation | null | undefined,
   );
+  useEffect(() => whenIdle(() => void ThreadView.preload().catch(() => {})), []);
   useEffect(() => {
     document.documentElement.lang = lang;
     document.title = s.appName;
@@ -102,12 +107,17 @@ export function App(props: { db: InboxDb; layout: 'popup' | 'panel'; language?: 
           </p>
         )}
         {open && (
-          <Thread
+          <ThreadView.Component
             key={open.id}
             db={props.db}
             conversation={open}
             focusMessageId={focusMessageId}
             onBack={onBack}
+            fallback={
+              <p class="empty" role="status">
+                {s.loading}
+              </p>
+            }
           />
         )}
       </main>

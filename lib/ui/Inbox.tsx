@@ -2,7 +2,7 @@
 // that narrows the list and finds messages through the store's index; keyboard navigation.
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { InboxDb } from '../db';
-import { mayHoldArmor } from '../e2ee/detect';
+import { mayHoldArmor } from '../crypto/armor-text';
 import { PLATFORM_LABEL, PLATFORMS, type AdapterHealth, type Conversation } from '../model';
 import { searchMessages, type SearchHit } from '../search';
 import { useUi } from './context';

@@ -10,7 +10,7 @@ import { count, messageTime } from './format';
 import { useLive } from './live';
 import { LinkPanel, PersonBar } from './People';
 import { outboxOf, thread } from './queries';
-import { mayHoldArmor } from '../e2ee/detect';
+import { mayHoldArmor } from '../crypto/armor-text';
 import type { PlainIndex } from '../e2ee/view';
 import { e2eeSend } from './e2ee/api';
 import { EncryptedBody, encryptedMessage, encryptedOutbox, EncryptionPanel, EncryptSwitch, useE2eeState, usePlaintexts } from './e2ee/Encryption';

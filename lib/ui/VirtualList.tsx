@@ -1,7 +1,12 @@
 // A windowed list: only the rows in view (plus a few either side) are in the DOM, so thousands of
-// conversations scroll smoothly. Rows have one fixed height; the rows not rendered are stood in
-// for by the list's padding. Each rendered item says its place in the whole list
-// (aria-posinset/aria-setsize), so assistive technology still reports "item 512 of 3,000".
+// conversations open and scroll smoothly. Rows have one fixed height. Each rendered item says its
+// place in the whole list (aria-posinset/aria-setsize), so assistive technology still reports
+// "item 512 of 3,000".
+//
+// Layout: a scroll container (the viewport) holds the `ul`, which is sized to the whole list; the
+// rows before the window are stood in for by the `ul`'s top padding. The viewport never carries
+// that padding itself: a box cannot be shorter than its own padding, so a scroller padded to the
+// list's height grows to it, reports that height as its size, and the "window" becomes every row.
 import type { ComponentChildren, Ref } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 
@@ -9,6 +14,7 @@ export interface VirtualListProps<T> {
   items: readonly T[];
   rowHeight: number;
   label: string;
+  /** Class of the scroll container (the viewport); the `ul` inside has class `rows`. */
   class?: string;
   keyOf: (item: T) => string;
   render: (item: T, index: number) => ComponentChildren;
@@ -18,35 +24,51 @@ export interface VirtualListProps<T> {
   listRef?: Ref<HTMLUListElement>;
 }
 
-/** Used before the list has been laid out (and where layout is not measured, e.g. tests). */
+/** Used where layout is not measured (no window height either, e.g. some tests). */
 const FALLBACK_VIEWPORT = 640;
+
+/**
+ * The height rows can be visible in: the viewport's own height, never more than the window's
+ * (before the stylesheet applies, or in a layout that lets the viewport grow with its content,
+ * its height is the whole list's, and rendering that many rows is exactly what must not happen).
+ */
+export function visibleHeight(el: HTMLElement | null): number {
+  const win = typeof window !== 'undefined' && window.innerHeight > 0 ? window.innerHeight : FALLBACK_VIEWPORT;
+  const own = el?.clientHeight ?? 0;
+  return own > 0 ? Math.min(own, win) : win;
+}
 
 export function VirtualList<T>(props: VirtualListProps<T>) {
   const { items, rowHeight } = props;
-  const overscan = props.overscan ?? 6;
-  const own = useRef<HTMLUListElement>(null);
+  const overscan = props.overscan ?? 4;
+  const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
-  const [viewport, setViewport] = useState(FALLBACK_VIEWPORT);
+  const [viewport, setViewport] = useState(() => visibleHeight(null));
 
+  // Re-measured whenever the viewport or the window changes size (popup opening, side panel
+  // dragged wider or taller, a search narrowing the list's box).
   useLayoutEffect(() => {
-    const el = own.current;
+    const el = scroller.current;
     if (!el) return;
-    const measure = () => setViewport(el.clientHeight || FALLBACK_VIEWPORT);
+    const measure = () => setViewport(visibleHeight(el));
     measure();
-    if (typeof ResizeObserver === 'undefined') return;
-    const ro = new ResizeObserver(measure);
-    ro.observe(el);
-    return () => ro.disconnect();
+    window.addEventListener('resize', measure);
+    const ro = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(measure);
+    ro?.observe(el);
+    return () => {
+      window.removeEventListener('resize', measure);
+      ro?.disconnect();
+    };
   }, []);
 
   // Bring the active row into view, moving as little as possible (before paint, so a keyboard
   // move never shows a frame without its row).
   useLayoutEffect(() => {
-    const el = own.current;
+    const el = scroller.current;
     const i = props.activeIndex;
     if (!el || i === undefined || i < 0) return;
     const top = i * rowHeight;
-    const view = el.clientHeight || viewport;
+    const view = visibleHeight(el);
     if (top < el.scrollTop) el.scrollTop = top;
     else if (top + rowHeight > el.scrollTop + view) el.scrollTop = top + rowHeight - view;
     setScrollTop(el.scrollTop);
@@ -54,41 +76,41 @@ export function VirtualList<T>(props: VirtualListProps<T>) {
 
   // A shorter list (a search narrowing it) must not leave us scrolled past its end.
   useEffect(() => {
-    const el = own.current;
+    const el = scroller.current;
     if (el && scrollTop > items.length * rowHeight) {
       el.scrollTop = 0;
       setScrollTop(0);
     }
   }, [items.length]);
 
-  const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
+  const first = Math.min(items.length, Math.max(0, Math.floor(scrollTop / rowHeight) - overscan));
   const last = Math.min(items.length, Math.ceil((scrollTop + viewport) / rowHeight) + overscan);
   const shown = items.slice(first, last);
 
   return (
-    <ul
-      ref={(el) => {
-        own.current = el;
-        const r = props.listRef;
-        if (typeof r === 'function') r(el);
-        else if (r) r.current = el;
-      }}
-      class={props.class}
-      aria-label={props.label}
-      style={{ paddingTop: `${first * rowHeight}px`, paddingBottom: `${(items.length - last) * rowHeight}px` }}
-      onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
-    >
-      {shown.map((item, k) => (
-        <li
-          key={props.keyOf(item)}
-          data-index={first + k}
-          aria-posinset={first + k + 1}
-          aria-setsize={items.length}
-          style={{ height: `${rowHeight}px` }}
-        >
-          {props.render(item, first + k)}
-        </li>
-      ))}
-    </ul>
+    <div ref={scroller} class={props.class} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
+      <ul
+        ref={(el) => {
+          const r = props.listRef;
+          if (typeof r === 'function') r(el);
+          else if (r) r.current = el;
+        }}
+        class="rows"
+        aria-label={props.label}
+        style={{ height: `${items.length * rowHeight}px`, paddingTop: `${first * rowHeight}px` }}
+      >
+        {shown.map((item, k) => (
+          <li
+            key={props.keyOf(item)}
+            data-index={first + k}
+            aria-posinset={first + k + 1}
+            aria-setsize={items.length}
+            style={{ height: `${rowHeight}px` }}
+          >
+            {props.render(item, first + k)}
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }

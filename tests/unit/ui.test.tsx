@@ -66,14 +66,17 @@ describe('inbox', () => {
     expect(items[0]!.getAttribute('aria-setsize')).toBe('3000');
     expect(items[0]!.getAttribute('aria-posinset')).toBe('1');
     expect(within(items[0]!).getByRole('button').textContent).toContain('Contact 0');
-    // Scrolling renders the rows further down, positioned by padding.
+    // Scrolling (the list's scroll container) renders the rows further down, after padding that
+    // stands in for the rows above.
     const ul = list();
-    ul.scrollTop = 2_000 * ROW_HEIGHT;
-    fireEvent.scroll(ul);
+    const scroller = ul.parentElement!;
+    scroller.scrollTop = 2_000 * ROW_HEIGHT;
+    fireEvent.scroll(scroller);
     await waitFor(() => expect(within(list()).getByText('Contact 2000')).toBeTruthy());
     const row = within(list()).getByText('Contact 2000').closest('li')!;
     expect(row.getAttribute('aria-posinset')).toBe('2001');
     expect(parseInt(ul.style.paddingTop, 10)).toBeGreaterThan(1_900 * ROW_HEIGHT);
+    expect(ul.style.height).toBe(`${3_000 * ROW_HEIGHT}px`); // the whole list's height, so the scrollbar is true
   });
 
   test('j/k and arrows move through conversations, Enter opens, Escape goes back, / focuses search', async () => {

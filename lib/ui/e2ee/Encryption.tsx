@@ -5,7 +5,7 @@ import { useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import type { InboxDb } from '../../db';
 import { findArmored } from '../../crypto/armor';
-import { mayHoldArmor } from '../../e2ee/detect';
+import { mayHoldArmor } from '../../crypto/armor-text';
 import type { E2eeConversation } from '../../e2ee/types';
 import { type LockState, MIN_PASSPHRASE_CHARS, sessionStorageKeyStore } from '../../e2ee/lock';
 import { groupSafetyNumber, type PlainIndex, type PlainView, readE2eeState, readLockState, readPlaintexts } from '../../e2ee/view';
