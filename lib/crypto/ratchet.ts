@@ -10,9 +10,12 @@
 // function returns a new state and leaves its input untouched, so a failed decryption (tampered,
 // replayed, forged) cannot corrupt the session. A message key is deleted once used, so a decrypted
 // (ratchet key, number) pair never decrypts twice.
+//
+// The DH parts (initInitiator, a decryption that turns the ratchet) are async: they run on
+// WebCrypto's native X25519 where available (./x25519). Callers must not run two operations on
+// one session at once (the background's manager queues them).
 import {
   concatBytes,
-  dh,
   fromBase64,
   hkdfSha256,
   hmacSha256,
@@ -20,9 +23,9 @@ import {
   seal,
   toBase64,
   utf8,
-  x25519KeyPair,
   x25519PublicKey,
 } from './primitives';
+import { chooseX25519 } from './x25519';
 
 export type Role = 'initiator' | 'responder';
 
@@ -123,11 +126,15 @@ function otherRole(role: Role): Role {
 }
 
 /** Initiator (Alice in the spec): knows the responder's signed prekey as its first ratchet key. */
-export function initInitiator(sharedSecret: Uint8Array, responderRatchetKey: Uint8Array, associatedData: Uint8Array): RatchetState {
-  const sending = x25519KeyPair();
-  const dhOut = dh(sending.secretKey, responderRatchetKey);
-  if (!dhOut) throw new Error('ratchet: invalid responder key');
-  const { rootKey, chainKey } = kdfRootKey(sharedSecret, dhOut);
+export async function initInitiator(
+  sharedSecret: Uint8Array,
+  responderRatchetKey: Uint8Array,
+  associatedData: Uint8Array,
+): Promise<RatchetState> {
+  const fresh = await (await chooseX25519()).freshDh(responderRatchetKey);
+  if (!fresh) throw new Error('ratchet: invalid responder key');
+  const sending = fresh.keyPair;
+  const { rootKey, chainKey } = kdfRootKey(sharedSecret, fresh.shared);
   return {
     v: 1,
     role: 'initiator',
@@ -216,7 +223,8 @@ function skipMessageKeys(draft: Draft, until: number, now: number): RatchetError
   return null;
 }
 
-function dhRatchetStep(draft: Draft, peerKey: Uint8Array): boolean {
+async function dhRatchetStep(draft: Draft, peerKey: Uint8Array): Promise<boolean> {
+  const current = { secretKey: b(draft.sendingSecretKey), publicKey: b(draft.sendingPublicKey) };
   if (draft.receivingKey !== null) {
     draft.retiredReceivingKeys = [...draft.retiredReceivingKeys, draft.receivingKey].slice(-MAX_RETIRED_KEYS);
   }
@@ -224,13 +232,13 @@ function dhRatchetStep(draft: Draft, peerKey: Uint8Array): boolean {
   draft.sendCount = 0;
   draft.receiveCount = 0;
   draft.receivingKey = toBase64(peerKey);
-  const received = dh(b(draft.sendingSecretKey), peerKey);
-  if (!received) return false;
+  // Both DHs are with the peer's new key and independent of each other: run them together.
+  const x25519 = await chooseX25519();
+  const [received, fresh] = await Promise.all([x25519.dh(current, peerKey), x25519.freshDh(peerKey)]);
+  if (!received || !fresh) return false;
   const recv = kdfRootKey(b(draft.rootKey), received);
-  const next = x25519KeyPair();
-  const sent = dh(next.secretKey, peerKey);
-  if (!sent) return false;
-  const send = kdfRootKey(recv.rootKey, sent);
+  const next = fresh.keyPair;
+  const send = kdfRootKey(recv.rootKey, fresh.shared);
   draft.receivingChainKey = toBase64(recv.chainKey);
   draft.sendingSecretKey = toBase64(next.secretKey);
   draft.sendingPublicKey = toBase64(next.publicKey);
@@ -250,7 +258,12 @@ export type DecryptResult = { ok: true; state: RatchetState; plaintext: Uint8Arr
  * Decrypts one message. On success returns a new state; on any failure the caller keeps its old
  * state (the input is never modified).
  */
-export function ratchetDecrypt(state: RatchetState, headerBytes: Uint8Array, ciphertext: Uint8Array, now: number): DecryptResult {
+export async function ratchetDecrypt(
+  state: RatchetState,
+  headerBytes: Uint8Array,
+  ciphertext: Uint8Array,
+  now: number,
+): Promise<DecryptResult> {
   const header = decodeHeader(headerBytes);
   if (!header) return { ok: false, error: 'malformed' };
   const dhText = toBase64(header.dh);
@@ -278,7 +291,7 @@ export function ratchetDecrypt(state: RatchetState, headerBytes: Uint8Array, cip
     if (n > MAX_SKIP) return { ok: false, error: 'too-far' };
     const skipError = skipMessageKeys(draft, pn, now);
     if (skipError) return { ok: false, error: skipError };
-    if (!dhRatchetStep(draft, header.dh)) return { ok: false, error: 'modified' };
+    if (!(await dhRatchetStep(draft, header.dh))) return { ok: false, error: 'modified' };
   }
   const skipError = skipMessageKeys(draft, n, now);
   if (skipError) return { ok: false, error: skipError };

@@ -1,6 +1,8 @@
 // High-level facade for the background (the single owner of crypto state). Pure: every call takes
 // state and returns new state; nothing here stores, logs or posts anything. Save the returned
 // session BEFORE handing its armored parts to a page, and re-post the same parts on retry.
+// acceptInvite, openInit and decrypt are async (X25519 may run on WebCrypto): never run two of
+// them, or one and encrypt, on the same session at once.
 import { type ArmorPlatform, armorEnvelope, findArmored, joinParts } from './armor';
 import { type Envelope, encodeEnvelope, type MessageBody, parseEnvelope } from './envelope';
 import {
@@ -169,11 +171,11 @@ function encryptInto(session: Session, plaintext: string, platform: ArmorPlatfor
  * Answers a peer's invite: verifies it, creates the session (we are the initiator) and returns the
  * init envelope to post, which carries `firstMessage` (empty by default: a key confirmation).
  */
-export function acceptInvite(
+export async function acceptInvite(
   device: DeviceIdentity,
   input: EnvelopeInput | Invite,
   options: { platform: ArmorPlatform | number; now: number; firstMessage?: string },
-): ({ ok: true; peerIdentityKey: Uint8Array } & Outgoing) | Failure {
+): Promise<({ ok: true; peerIdentityKey: Uint8Array } & Outgoing) | Failure> {
   let invite: Invite;
   if (typeof input === 'string' || input instanceof Uint8Array) {
     const read = readEnvelope(input);
@@ -192,7 +194,7 @@ export function acceptInvite(
     role: 'initiator',
     myIdentityKey: toBase64(device.identity.publicKey),
     peerIdentityKey: toBase64(invite.identityKey),
-    ratchet: initInitiator(result.sharedSecret, handshake.responderRatchetKey, result.associatedData),
+    ratchet: await initInitiator(result.sharedSecret, handshake.responderRatchetKey, result.associatedData),
     pendingInit: {
       initiatorIdentityKey: toBase64(init.initiatorIdentityKey),
       ephemeralKey: toBase64(init.ephemeralKey),
@@ -205,9 +207,13 @@ export function acceptInvite(
   return { ok: true, peerIdentityKey: invite.identityKey, ...out };
 }
 
-function decryptBody(session: Session, message: MessageBody, now: number): { ok: true; session: Session; plaintext: string } | Failure {
+async function decryptBody(
+  session: Session,
+  message: MessageBody,
+  now: number,
+): Promise<{ ok: true; session: Session; plaintext: string } | Failure> {
   if (!constantTimeEqual(message.sessionId, fromHex(session.sessionId))) return { ok: false, error: 'unknown-session' };
-  const result = ratchetDecrypt(session.ratchet, message.header, message.ciphertext, now);
+  const result = await ratchetDecrypt(session.ratchet, message.header, message.ciphertext, now);
   if (!result.ok) return result;
   const unpadded = unpad(result.plaintext);
   const text = unpadded && fromUtf8(unpadded);
@@ -225,12 +231,12 @@ function decryptBody(session: Session, message: MessageBody, now: number): { ok:
  * init whose ephemeral key was already used (replay). Returns the new session, the updated replay
  * record and the first message. Rotate the signed prekey afterwards (identity.rotateSignedPrekey).
  */
-export function openInit(
+export async function openInit(
   device: DeviceIdentity,
   seen: SeenEphemerals,
   input: EnvelopeInput,
   now: number,
-): { ok: true; session: Session; seen: SeenEphemerals; plaintext: string; peerIdentityKey: Uint8Array } | Failure {
+): Promise<{ ok: true; session: Session; seen: SeenEphemerals; plaintext: string; peerIdentityKey: Uint8Array } | Failure> {
   const read = readEnvelope(input);
   if (!read.ok) return read;
   if (read.envelope.type !== 'init-message') return { ok: false, error: 'not-a-message' };
@@ -249,7 +255,7 @@ export function openInit(
     createdAt: now,
   };
   // The session id is derived from the init, so a mismatch means the envelope was altered.
-  const opened = decryptBody(session, message, now);
+  const opened = await decryptBody(session, message, now);
   if (!opened.ok) return { ok: false, error: opened.error === 'unknown-session' ? 'modified' : opened.error };
   return {
     ok: true,
@@ -268,7 +274,11 @@ export function encrypt(session: Session, plaintext: string, platform: ArmorPlat
 }
 
 /** Decrypts one armored message (all its parts) or envelope bytes belonging to this session. */
-export function decrypt(session: Session, input: EnvelopeInput, now: number): { ok: true; session: Session; plaintext: string } | Failure {
+export async function decrypt(
+  session: Session,
+  input: EnvelopeInput,
+  now: number,
+): Promise<{ ok: true; session: Session; plaintext: string } | Failure> {
   const read = readEnvelope(input);
   if (!read.ok) return read;
   if (read.envelope.type === 'invite') return { ok: false, error: 'not-a-message' };

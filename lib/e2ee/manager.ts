@@ -301,7 +301,7 @@ export class E2eeManager {
     const { device } = await this.device(now);
     const envelope = fromBase64(invite.envelope);
     if (!envelope) return { ok: false, error: 'malformed' };
-    const accepted = acceptInvite(device, envelope, { platform: POST_PART_LIMITS[conv.platform], now });
+    const accepted = await acceptInvite(device, envelope, { platform: POST_PART_LIMITS[conv.platform], now });
     if (!accepted.ok) return { ok: false, error: accepted.error };
     const sessions = await this.sessionsOf(row);
     this.adoptSession(row, accepted.session);
@@ -554,7 +554,7 @@ export class E2eeManager {
     const index = sessions.findIndex((s) => s.sessionId === info.sessionId);
     const session = sessions[index];
     if (session) {
-      const opened = decrypt(session, bytes, now);
+      const opened = await decrypt(session, bytes, now);
       if (!opened.ok) {
         const state: PlainState = opened.error === 'modified' ? 'modified' : 'undecryptable';
         await this.commitGroup(group, { kind: 'message', state, direction, plaintext: null, reason: m.sender.isSelf ? 'own' : opened.error }, convId, now, {});
@@ -571,7 +571,7 @@ export class E2eeManager {
 
     if (info.type === 'init-message' && !m.sender.isSelf) {
       const { device, seen } = await this.device(now);
-      const opened = openInit(device, seen, bytes, now);
+      const opened = await openInit(device, seen, bytes, now);
       if (!opened.ok) {
         const state: PlainState = opened.error === 'modified' ? 'modified' : 'undecryptable';
         await this.commitGroup(group, { kind: 'message', state, direction, plaintext: null, reason: opened.error }, convId, now, {});

@@ -15,11 +15,11 @@ import {
 
 const NOW = 1_700_000_000_000;
 
-function pair(): { alice: RatchetState; bob: RatchetState } {
+async function pair(): Promise<{ alice: RatchetState; bob: RatchetState }> {
   const sk = randomBytes(32);
   const prekey = x25519KeyPair();
   const ad = randomBytes(64);
-  return { alice: initInitiator(sk, prekey.publicKey, ad), bob: initResponder(sk, prekey.secretKey, ad) };
+  return { alice: await initInitiator(sk, prekey.publicKey, ad), bob: initResponder(sk, prekey.secretKey, ad) };
 }
 
 interface Wire {
@@ -33,125 +33,125 @@ function send(state: RatchetState, text: string): { state: RatchetState; wire: W
   return { state: out.state, wire: { header: out.header, ciphertext: out.ciphertext, text } };
 }
 
-function decryptText(state: RatchetState, wire: Wire, now = NOW) {
-  const r = ratchetDecrypt(state, wire.header, wire.ciphertext, now);
+async function decryptText(state: RatchetState, wire: Wire, now = NOW) {
+  const r = await ratchetDecrypt(state, wire.header, wire.ciphertext, now);
   return r.ok ? { ok: true as const, state: r.state, text: new TextDecoder().decode(r.plaintext) } : r;
 }
 
 describe('Double Ratchet basics', () => {
-  it('exchanges messages both ways across several ratchet steps', () => {
-    let { alice, bob } = pair();
+  it('exchanges messages both ways across several ratchet steps', async () => {
+    let { alice, bob } = await pair();
     for (let round = 0; round < 4; round++) {
       for (let i = 0; i < 3; i++) {
         const s = send(alice, `a${round}.${i}`);
         alice = s.state;
-        const r = decryptText(bob, s.wire);
+        const r = await decryptText(bob, s.wire);
         expect(r.ok && r.text).toBe(`a${round}.${i}`);
         if (r.ok) bob = r.state;
       }
       const s = send(bob, `b${round}`);
       bob = s.state;
-      const r = decryptText(alice, s.wire);
+      const r = await decryptText(alice, s.wire);
       expect(r.ok && r.text).toBe(`b${round}`);
       if (r.ok) alice = r.state;
     }
   });
 
-  it('state survives a JSON round trip and validates', () => {
-    let { alice, bob } = pair();
+  it('state survives a JSON round trip and validates', async () => {
+    let { alice, bob } = await pair();
     const s = send(alice, 'hello');
     alice = JSON.parse(JSON.stringify(s.state));
-    const r = decryptText(JSON.parse(JSON.stringify(bob)), s.wire);
+    const r = await decryptText(JSON.parse(JSON.stringify(bob)), s.wire);
     expect(r.ok).toBe(true);
     if (r.ok) bob = JSON.parse(JSON.stringify(r.state));
     expect(isRatchetState(alice)).toBe(true);
     expect(isRatchetState(bob)).toBe(true);
     expect(isRatchetState({ ...bob, rootKey: 'nope' })).toBe(false);
     const reply = send(bob, 'hi');
-    expect(decryptText(alice, reply.wire).ok).toBe(true);
+    expect((await decryptText(alice, reply.wire)).ok).toBe(true);
   });
 
-  it('rejects replays, reflections, tampering, without changing the state', () => {
-    let { alice, bob } = pair();
+  it('rejects replays, reflections, tampering, without changing the state', async () => {
+    let { alice, bob } = await pair();
     const m0 = send(alice, 'zero');
     alice = m0.state;
-    const r0 = decryptText(bob, m0.wire);
+    const r0 = await decryptText(bob, m0.wire);
     expect(r0.ok).toBe(true);
     if (!r0.ok) return;
     bob = r0.state;
     const before = JSON.stringify(bob);
 
-    expect(decryptText(bob, m0.wire)).toEqual({ ok: false, error: 'replay' });
+    expect(await decryptText(bob, m0.wire)).toEqual({ ok: false, error: 'replay' });
     const tampered = m0.wire.ciphertext.slice();
     tampered[0]! ^= 1;
     const m1 = send(alice, 'one');
     alice = m1.state;
     const t1 = m1.wire.ciphertext.slice();
     t1[3]! ^= 0x80;
-    expect(decryptText(bob, { ...m1.wire, ciphertext: t1 })).toEqual({ ok: false, error: 'modified' });
+    expect(await decryptText(bob, { ...m1.wire, ciphertext: t1 })).toEqual({ ok: false, error: 'modified' });
     const h1 = m1.wire.header.slice();
     h1[39]! ^= 1; // message number changed → AAD differs
-    expect(decryptText(bob, { ...m1.wire, header: h1 }).ok).toBe(false);
+    expect((await decryptText(bob, { ...m1.wire, header: h1 })).ok).toBe(false);
     expect(JSON.stringify(bob)).toBe(before);
     // Reflection: Bob's own reply fed back to Bob.
     const reply = send(bob, 'reply');
-    expect(decryptText(reply.state, reply.wire)).toEqual({ ok: false, error: 'replay' });
+    expect(await decryptText(reply.state, reply.wire)).toEqual({ ok: false, error: 'replay' });
     // Alice's own message fed back to Alice.
-    expect(decryptText(alice, m1.wire).ok).toBe(false);
+    expect((await decryptText(alice, m1.wire)).ok).toBe(false);
     // The real message still decrypts afterwards.
-    const r1 = decryptText(bob, m1.wire);
+    const r1 = await decryptText(bob, m1.wire);
     expect(r1.ok && r1.text).toBe('one');
   });
 
-  it('decrypts out-of-order and late messages from an earlier chain exactly once', () => {
-    let { alice, bob } = pair();
+  it('decrypts out-of-order and late messages from an earlier chain exactly once', async () => {
+    let { alice, bob } = await pair();
     const a = [0, 1, 2].map(() => {
       const s = send(alice, 'x');
       alice = s.state;
       return s.wire;
     });
-    const r2 = decryptText(bob, a[2]!);
+    const r2 = await decryptText(bob, a[2]!);
     expect(r2.ok).toBe(true);
     if (r2.ok) bob = r2.state;
     const b0 = send(bob, 'reply');
     bob = b0.state;
-    const ra = decryptText(alice, b0.wire);
+    const ra = await decryptText(alice, b0.wire);
     if (ra.ok) alice = ra.state;
     const a3 = send(alice, 'new chain');
     alice = a3.state;
-    const r3 = decryptText(bob, a3.wire);
+    const r3 = await decryptText(bob, a3.wire);
     expect(r3.ok).toBe(true);
     if (r3.ok) bob = r3.state;
     // Late messages of Alice's first chain, still decryptable from skipped keys.
     for (const w of [a[0]!, a[1]!]) {
-      const r = decryptText(bob, w);
+      const r = await decryptText(bob, w);
       expect(r.ok).toBe(true);
       if (r.ok) bob = r.state;
-      expect(decryptText(bob, w)).toEqual({ ok: false, error: 'replay' });
+      expect(await decryptText(bob, w)).toEqual({ ok: false, error: 'replay' });
     }
     expect(bob.skipped).toHaveLength(0);
   });
 
-  it('bounds skipping: refuses a jump beyond MAX_SKIP, caps stored keys, expires them', () => {
-    let { alice, bob } = pair();
+  it('bounds skipping: refuses a jump beyond MAX_SKIP, caps stored keys, expires them', async () => {
+    let { alice, bob } = await pair();
     const first = send(alice, 'first');
     alice = first.state;
     let far = alice;
     for (let i = 0; i < MAX_SKIP + 1; i++) far = ratchetEncrypt(far, new Uint8Array(0)).state;
     const tooFar = send(far, 'too far');
-    expect(decryptText(bob, tooFar.wire)).toEqual({ ok: false, error: 'too-far' });
+    expect(await decryptText(bob, tooFar.wire)).toEqual({ ok: false, error: 'too-far' });
     // A jump of 1,500 is allowed, but only the newest 1,000 skipped keys are kept.
     let mid = alice;
     for (let i = 0; i < 1500; i++) mid = ratchetEncrypt(mid, new Uint8Array(0)).state;
     const m = send(mid, 'after gap');
-    const r = decryptText(bob, m.wire);
+    const r = await decryptText(bob, m.wire);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.state.skipped).toHaveLength(MAX_STORED_SKIPPED_KEYS);
     // The very first message's key was evicted (it was the oldest).
-    expect(decryptText(r.state, first.wire).ok).toBe(false);
+    expect((await decryptText(r.state, first.wire)).ok).toBe(false);
     // Keys expire.
-    const late = decryptText(r.state, first.wire, NOW + SKIPPED_KEY_TTL_MS + 1);
+    const late = await decryptText(r.state, first.wire, NOW + SKIPPED_KEY_TTL_MS + 1);
     expect(late.ok).toBe(false);
   });
 });
@@ -159,9 +159,9 @@ describe('Double Ratchet basics', () => {
 type Action = { kind: 'deliver' | 'duplicate' | 'drop' | 'tamper'; pick: number };
 
 describe('Double Ratchet property: lossy, reordered, duplicated, tampered channel', () => {
-  it('every untampered message decrypts exactly once; tampered ones are rejected; state never corrupts', () => {
-    fc.assert(
-      fc.property(
+  it('every untampered message decrypts exactly once; tampered ones are rejected; state never corrupts', async () => {
+    await fc.assert(
+      fc.asyncProperty(
         fc.array(
           fc.record({
             from: fc.constantFrom<'alice' | 'bob'>('alice', 'bob'),
@@ -176,14 +176,14 @@ describe('Double Ratchet property: lossy, reordered, duplicated, tampered channe
           }),
           { maxLength: 40 },
         ),
-        (bursts, actions) => {
-          let { alice, bob } = pair();
+        async (bursts, actions) => {
+          let { alice, bob } = await pair();
           let bobHasReceived = false;
           const inFlight: { to: 'alice' | 'bob'; wire: Wire; id: number }[] = [];
           const delivered = new Map<number, number>();
           let nextId = 0;
           let actionIndex = 0;
-          const deliver = (item: (typeof inFlight)[number], tamper: boolean) => {
+          const deliver = async (item: (typeof inFlight)[number], tamper: boolean) => {
             const target = item.to === 'alice' ? alice : bob;
             let wire = item.wire;
             if (tamper) {
@@ -192,7 +192,7 @@ describe('Double Ratchet property: lossy, reordered, duplicated, tampered channe
               wire = { ...wire, ciphertext: ct };
             }
             const before = JSON.stringify(target);
-            const r = decryptText(target, wire);
+            const r = await decryptText(target, wire);
             if (tamper) {
               expect(r.ok).toBe(false);
               expect(JSON.stringify(target)).toBe(before);
@@ -213,7 +213,7 @@ describe('Double Ratchet property: lossy, reordered, duplicated, tampered channe
               expect(JSON.stringify(target)).toBe(before);
             }
           };
-          const runActions = (n: number) => {
+          const runActions = async (n: number) => {
             for (let k = 0; k < n && actionIndex < actions.length && inFlight.length > 0; k++, actionIndex++) {
               const a = actions[actionIndex]!;
               const i = a.pick % inFlight.length;
@@ -221,9 +221,9 @@ describe('Double Ratchet property: lossy, reordered, duplicated, tampered channe
               if (a.kind === 'drop') inFlight.splice(i, 1);
               else if (a.kind === 'deliver') {
                 inFlight.splice(i, 1);
-                deliver(item, false);
-              } else if (a.kind === 'duplicate') deliver(item, false);
-              else deliver(item, true);
+                await deliver(item, false);
+              } else if (a.kind === 'duplicate') await deliver(item, false);
+              else await deliver(item, true);
             }
           };
           for (const burst of bursts) {
@@ -235,11 +235,11 @@ describe('Double Ratchet property: lossy, reordered, duplicated, tampered channe
               else bob = s.state;
               inFlight.push({ to: from === 'alice' ? 'bob' : 'alice', wire: s.wire, id: nextId++ });
             }
-            runActions(3);
+            await runActions(3);
           }
-          runActions(actions.length);
+          await runActions(actions.length);
           // Finally deliver everything still in flight, in reverse order: each decrypts once.
-          for (const item of inFlight.reverse()) deliver(item, false);
+          for (const item of inFlight.reverse()) await deliver(item, false);
           for (const count of delivered.values()) expect(count).toBe(1);
         },
       ),
@@ -249,12 +249,12 @@ describe('Double Ratchet property: lossy, reordered, duplicated, tampered channe
 });
 
 describe('Double Ratchet: key agreement', () => {
-  it('message keys depend on the shared secret (different secrets cannot decrypt)', () => {
+  it('message keys depend on the shared secret (different secrets cannot decrypt)', async () => {
     const prekey = x25519KeyPair();
     const ad = randomBytes(64);
-    const alice = initInitiator(randomBytes(32), prekey.publicKey, ad);
+    const alice = await initInitiator(randomBytes(32), prekey.publicKey, ad);
     const bob = initResponder(randomBytes(32), prekey.secretKey, ad);
     const s = send(alice, 'x');
-    expect(decryptText(bob, s.wire)).toEqual({ ok: false, error: 'modified' });
+    expect(await decryptText(bob, s.wire)).toEqual({ ok: false, error: 'modified' });
   });
 });
