@@ -17,3 +17,17 @@ export const cap = (s: string, max: number): string => (s.length > max ? s.slice
 
 /** Whitespace runs folded to one space, ends trimmed: labels as a person reads them. */
 export const clean = (s: string): string => s.replace(/\s+/g, ' ').trim();
+
+/**
+ * The rows of a list element in order: its children that match `row` (one step per row, where a
+ * descendant query would test every element of every row), or every matching descendant when
+ * some child wraps rows instead of being one.
+ */
+export function childRows(list: Element, row: string): Element[] {
+  const out: Element[] = [];
+  for (let el = list.firstElementChild; el; el = el.nextElementSibling) {
+    if (el.matches(row)) out.push(el);
+    else if (el.querySelector(row)) return Array.from(list.querySelectorAll(row));
+  }
+  return out;
+}

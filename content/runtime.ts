@@ -1,7 +1,9 @@
 // The shared content-script runtime: watches the page through the platform adapter, reports what
 // changed to the background in acknowledged batches, and carries out send commands.
 // Cost is proportional to what changed: mutation records are mapped to their rows, only those rows
-// are re-parsed, and only snapshots that differ from what was last delivered are sent.
+// are re-parsed and compared with what was last delivered, and the chat list is read again only
+// when something in it (or something unplaced) changed. Only the rendered thread's row list is
+// walked per read, which the merge needs to place new messages next to their DOM neighbours.
 import { LIMITS, type ConversationSnapshot, type MessageSnapshot, type ThreadSnapshot } from '../lib/model';
 import type {
   FromContent,
@@ -32,8 +34,11 @@ export interface RuntimeHandle {
   /** Resolves once everything observed so far has been acknowledged by the background. */
   idle(): Promise<void>;
   stop(): void;
-  /** Counters for tests and benchmarks. */
-  stats: { batches: number; rowsParsed: number; flushes: number };
+  /**
+   * Counters for tests and benchmarks: rows parsed, message snapshots compared with what was sent,
+   * and chat-list reads.
+   */
+  stats: { batches: number; rowsParsed: number; flushes: number; comparisons: number; chatReads: number };
 }
 
 const OBSERVED_ATTRIBUTES = [
@@ -58,15 +63,21 @@ export function startContentRuntime(
   const debounceMs = opts.debounceMs ?? 100;
   const maxWaitMs = opts.maxWaitMs ?? 500;
   const log = opts.log ?? ((...a: unknown[]) => console.debug('[unified-inbox]', ...a));
-  const stats = { batches: 0, rowsParsed: 0, flushes: 0 };
+  const stats = { batches: 0, rowsParsed: 0, flushes: 0, comparisons: 0, chatReads: 0 };
 
-  // Per-node parse caches; a node that mutates is marked dirty and re-parsed once.
-  const chatCache = new WeakMap<Element, Omit<ConversationSnapshot, 'listRank'> | null>();
-  const msgCache = new WeakMap<Element, MessageSnapshot | null>();
-  const dirty = new Set<Element>();
+  // Per-node parse caches; a node that mutates is marked dirty and re-parsed once. A node that is
+  // reused for another message (virtual lists recycle them) mutates, so it is re-parsed too.
+  let chatCache = new WeakMap<Element, Omit<ConversationSnapshot, 'listRank'> | null>();
+  let msgCache = new WeakMap<Element, MessageSnapshot | null>();
+  const dirtyChats = new Set<Element>();
+  const dirtyMsgs = new Set<Element>();
+  /** Whether the chat list may have changed beyond its dirty rows (rows added in a wrapper, removed). */
+  let chatsStale = true;
+  /** The conversation the cached message snapshots were parsed for (sender names depend on it). */
+  let parsedFor = '';
   // What the background has been sent (by native id), so unchanged rows are not re-sent.
   let sentChats = new Map<string, string>();
-  let sentMsgs = new Map<string, string>();
+  let sentMsgs = new Map<string, MessageSnapshot>();
   let sentHealth = '';
   let sentThreadId: string | null = null;
   let lastUrl = win.location.href;
@@ -82,6 +93,18 @@ export function startContentRuntime(
   let idleWaiters: (() => void)[] = [];
   let stopped = false;
 
+  /** Forget every parse and every delivery: the next read parses and sends the whole page. */
+  function resetAll(): void {
+    chatCache = new WeakMap();
+    msgCache = new WeakMap();
+    dirtyChats.clear();
+    dirtyMsgs.clear();
+    chatsStale = true;
+    sentChats = new Map();
+    sentMsgs = new Map();
+    sentThreadId = null;
+  }
+
   // ---- observing ----
   let timer: ReturnType<typeof setTimeout> | undefined;
   let firstPendingAt = 0;
@@ -96,23 +119,34 @@ export function startContentRuntime(
 
   const observer = new MutationObserver((records) => {
     for (const r of records) {
-      markRow(r.target);
-      r.addedNodes.forEach(markRow);
+      // A change inside a row: the row is dirty (and so are nodes it gained, being inside it).
+      if (markRow(r.target) || r.type !== 'childList') continue;
+      // A container outside any row gained or lost children: rows it gained are dirty; a wrapper
+      // that is not a row, or anything removed, may have changed the chat list's rows or order.
+      r.addedNodes.forEach((n) => {
+        if (!markRow(n) && n.nodeType === 1) chatsStale = true;
+      });
+      r.removedNodes.forEach((n) => {
+        if (n.nodeType === 1) chatsStale = true;
+      });
     }
     schedule();
   });
 
-  function markRow(node: Node): void {
+  function markRow(node: Node): boolean {
     const hit = adapter.rowOf(node);
-    if (hit) dirty.add(hit.row);
+    if (!hit) return false;
+    (hit.kind === 'chat' ? dirtyChats : dirtyMsgs).add(hit.row);
+    return true;
   }
 
   // ---- reading ----
   function readChats(): ConversationSnapshot[] {
     const out: ConversationSnapshot[] = [];
+    stats.chatReads++;
     adapter.chatRows(doc).forEach((row) => {
       let snap = chatCache.get(row);
-      if (snap === undefined || dirty.has(row)) {
+      if (snap === undefined || dirtyChats.has(row)) {
         snap = adapter.parseChatRow(row);
         chatCache.set(row, snap);
         stats.rowsParsed++;
@@ -125,26 +159,60 @@ export function startContentRuntime(
     return out.slice(0, LIMITS.conversationsPerBatch);
   }
 
-  function readThread(): { conversation: ThreadSnapshot['conversation']; messages: MessageSnapshot[] } | null {
+  /** The chat-list rows that differ from what was sent (rank included), or none when nothing there changed. */
+  function changedChats(): ConversationSnapshot[] {
+    if (!chatsStale && dirtyChats.size === 0) return [];
+    const chats = readChats().filter((c) => {
+      const sig = JSON.stringify(c);
+      if (sentChats.get(c.nativeId) === sig) return false;
+      sentChats.set(c.nativeId, sig);
+      return true;
+    });
+    chatsStale = false;
+    dirtyChats.clear();
+    return chats;
+  }
+
+  interface ThreadRead {
+    conversation: ThreadSnapshot['conversation'];
+    messages: MessageSnapshot[];
+    /** Indices into `messages` of the snapshots parsed in this read (new or changed rows), ascending. */
+    parsed: number[];
+  }
+
+  function readThread(): ThreadRead | null {
     const open = adapter.openConversation(doc);
-    if (!open) return null;
     // A thread whose title cannot be read (header changed) would become an untitled conversation:
-    // take the chat list's title, else hold the thread back until one is readable (its rows stay
-    // in the page and are sent then, since nothing was marked delivered).
-    const title = open.title.trim() ? open.title : listTitles.get(open.nativeId);
-    if (!title) return null;
+    // take the chat list's title, else hold the thread back until one is readable. Its changed rows
+    // lose their cached parse, so they are parsed, compared and sent then.
+    const title = open ? (open.title.trim() ? open.title : listTitles.get(open.nativeId)) : undefined;
+    if (!open || !title) {
+      dirtyMsgs.forEach((row) => msgCache.delete(row));
+      dirtyMsgs.clear();
+      return null;
+    }
     const conversation = { ...open, title };
+    const key = JSON.stringify(conversation);
+    if (key !== parsedFor) {
+      // Another conversation, or the same one now known as a group: snapshots carry its title and
+      // group-ness (sender names), so every row is parsed again.
+      msgCache = new WeakMap();
+      parsedFor = key;
+    }
     const messages: MessageSnapshot[] = [];
+    const parsed: number[] = [];
     for (const row of adapter.messageRows(doc)) {
       let snap = msgCache.get(row);
-      if (snap === undefined || dirty.has(row)) {
+      if (snap === undefined || dirtyMsgs.has(row)) {
         snap = adapter.parseMessageRow(row, conversation);
         msgCache.set(row, snap);
         stats.rowsParsed++;
+        if (snap) parsed.push(messages.length);
       }
       if (snap) messages.push(snap);
     }
-    return { conversation, messages };
+    dirtyMsgs.clear();
+    return { conversation, messages, parsed };
   }
 
   function flush(): void {
@@ -159,6 +227,7 @@ export function startContentRuntime(
     const url = win.location.href;
     const urlChanged = url !== lastUrl;
     lastUrl = url;
+    if (urlChanged) chatsStale = true;
 
     let health: HealthReport;
     try {
@@ -169,14 +238,16 @@ export function startContentRuntime(
     const healthKey = `${health.state}|${health.reason ?? ''}`;
 
     if (health.state !== 'ok') {
-      dirty.clear();
+      // What the page shows meanwhile is not read; back to ok, everything is parsed and sent again.
       if (healthKey !== sentHealth) {
         sentHealth = healthKey;
-        // Back to ok later means everything is re-sent.
-        sentChats = new Map();
-        sentMsgs = new Map();
-        sentThreadId = null;
+        resetAll();
         enqueue(ingest(health, [], null));
+      } else {
+        chatCache = new WeakMap();
+        msgCache = new WeakMap();
+        dirtyChats.clear();
+        dirtyMsgs.clear();
       }
       return;
     }
@@ -184,17 +255,18 @@ export function startContentRuntime(
     let chats: ConversationSnapshot[] = [];
     let thread: ThreadSnapshot | null = null;
     try {
-      chats = readChats().filter((c) => {
-        const sig = JSON.stringify(c);
-        if (sentChats.get(c.nativeId) === sig) return false;
-        sentChats.set(c.nativeId, sig);
-        return true;
-      });
+      chats = changedChats();
       thread = changedThread(urlChanged);
     } catch (e) {
       log('reading the page failed', e);
+      // Parsed rows may not have been compared with what was sent: parse them all again next time
+      // (deliveries are kept, so only real differences are sent).
+      chatCache = new WeakMap();
+      msgCache = new WeakMap();
+      dirtyChats.clear();
+      dirtyMsgs.clear();
+      chatsStale = true;
     }
-    dirty.clear();
 
     if (chats.length === 0 && !thread && healthKey === sentHealth) return;
     sentHealth = healthKey;
@@ -210,33 +282,46 @@ export function startContentRuntime(
     }
   }
 
+  /** Remember an outgoing bubble the first time it is parsed (see outgoingSeen). */
+  function noteOutgoing(m: MessageSnapshot, now: number): void {
+    if (!m.sender.isSelf || outgoingSeen.has(m.nativeId)) return;
+    // A bubble already there when the page (re)loaded, or loaded from history, is not new: its
+    // own time bounds when it appeared, so an older reply with the same text is never taken
+    // for the echo of a post still to be made.
+    const span = m.timePrecision === 'minute' ? 60_000 : m.timePrecision === 'day' ? 86_400_000 : null;
+    const firstSeen = m.sentAt !== null && span !== null ? Math.min(now, m.sentAt + span) : now;
+    outgoingSeen.set(m.nativeId, { text: m.text, firstSeen });
+    if (outgoingSeen.size > 500) outgoingSeen.delete(outgoingSeen.keys().next().value!);
+  }
+
   /**
    * The contiguous DOM run covering every changed message plus one unchanged neighbour on each
-   * side (the anchors that tell the store where new messages go).
+   * side (the anchors that tell the store where new messages go). Only rows parsed in this read
+   * can have changed (the others are the snapshots compared when they were parsed), so only they
+   * are compared with what was sent; a new thread, or a forced read, sends every row.
    */
   function changedThread(force: boolean): ThreadSnapshot | null {
     const t = readThread();
     if (!t) return null;
     const switched = t.conversation.nativeId !== sentThreadId;
+    const all = switched || force;
     let first = -1;
     let last = -1;
     const now = Date.now();
-    t.messages.forEach((m, i) => {
-      if (m.sender.isSelf && !outgoingSeen.has(m.nativeId)) {
-        // A bubble already there when the page (re)loaded, or loaded from history, is not new: its
-        // own time bounds when it appeared, so an older reply with the same text is never taken
-        // for the echo of a post still to be made.
-        const span = m.timePrecision === 'minute' ? 60_000 : m.timePrecision === 'day' ? 86_400_000 : null;
-        const firstSeen = m.sentAt !== null && span !== null ? Math.min(now, m.sentAt + span) : now;
-        outgoingSeen.set(m.nativeId, { text: m.text, firstSeen });
-        if (outgoingSeen.size > 500) outgoingSeen.delete(outgoingSeen.keys().next().value!);
+    const consider = (i: number) => {
+      const m = t.messages[i]!;
+      noteOutgoing(m, now);
+      if (!all) {
+        stats.comparisons++;
+        const sent = sentMsgs.get(m.nativeId);
+        if (sent && JSON.stringify(sent) === JSON.stringify(m)) return;
       }
-      const sig = JSON.stringify(m);
-      if (!switched && !force && sentMsgs.get(m.nativeId) === sig) return;
-      sentMsgs.set(m.nativeId, sig);
+      sentMsgs.set(m.nativeId, m);
       if (first < 0) first = i;
       last = i;
-    });
+    };
+    if (all) t.messages.forEach((_, i) => consider(i));
+    else t.parsed.forEach(consider);
     if (switched) sentThreadId = t.conversation.nativeId;
     if (first < 0) return switched ? { conversation: t.conversation, messages: [] } : null;
     const from = Math.max(0, first - 1);
@@ -263,9 +348,7 @@ export function startContentRuntime(
       // The background has been unreachable for a long while: drop the backlog and resend a full
       // picture once it answers (bounded memory, nothing lost: the page still shows it all).
       queue.splice(0, queue.length - 1);
-      sentChats = new Map();
-      sentMsgs = new Map();
-      sentThreadId = null;
+      resetAll();
       schedule();
     }
     void pump();

@@ -5,7 +5,7 @@
 // would merge (rare; documented in the README).
 import type { HealthReport, PlatformAdapter } from '../adapter';
 import { LIMITS, type Attachment, type ConversationSnapshot, type MessageSnapshot, type MessageStatus, type Quote, type ThreadSnapshot } from '../../lib/model';
-import { cap, sleep, waitUntil } from '../dom';
+import { cap, childRows, sleep, waitUntil } from '../dom';
 import { parseDataId } from './ids';
 import { IN_CLASS, isLabel, LABEL, OUT_CLASS, SEL, UNREAD_LABEL } from './selectors';
 import { parseListTime, parsePrePlainText } from './time';
@@ -131,8 +131,9 @@ export const whatsappAdapter: PlatformAdapter = {
   isActiveUrl: (url) => url.hostname === 'web.whatsapp.com',
 
   health(doc): HealthReport {
-    if (doc.querySelector(SEL.paneSide)) {
-      return doc.querySelector(SEL.chatGrid)
+    const pane = doc.querySelector(SEL.paneSide);
+    if (pane) {
+      return pane.querySelector(SEL.chatGrid)
         ? { state: 'ok' }
         : { state: 'layout-unknown', reason: 'the chat list (#pane-side) has no grid or list inside' };
     }
@@ -146,7 +147,8 @@ export const whatsappAdapter: PlatformAdapter = {
   },
 
   chatRows(doc) {
-    const rows = Array.from(doc.querySelectorAll(SEL.chatRow)).filter((r) => r.querySelector(SEL.chatTitle));
+    const pane = doc.querySelector(SEL.paneSide);
+    const rows = pane ? Array.from(pane.querySelectorAll(SEL.chatRow)).filter((r) => r.querySelector(SEL.chatTitle)) : [];
     // Virtualised rows are positioned by transform; their DOM order is not the visual order.
     const tops = new Map(rows.map((r) => [r, rowTop(r)]));
     if (rows.every((r) => !Number.isNaN(tops.get(r)))) rows.sort((a, b) => tops.get(a)! - tops.get(b)!);
@@ -191,18 +193,24 @@ export const whatsappAdapter: PlatformAdapter = {
   },
 
   openConversation(doc): ThreadSnapshot['conversation'] | null {
-    const titleEl = doc.querySelector(SEL.mainHeaderTitle);
+    const main = doc.querySelector(SEL.main);
+    const titleEl = main?.querySelector(SEL.mainHeaderTitle);
     const title = chatKey(titleEl?.getAttribute('title') ?? titleEl?.textContent ?? '');
     if (!title) return null;
     const header = titleEl!.closest('header');
     const memberLine = header ? Array.from(header.querySelectorAll('span[title]')).find((s) => s !== titleEl) : undefined;
-    const groupById = !!doc.querySelector('#main [data-id*="@g.us"]');
+    // Every message id of a chat carries the chat's jid: the first one tells a group.
+    const groupById = !!main!.querySelector(SEL.dataId)?.matches(SEL.groupMessageId);
     const isGroup = groupById || (!!memberLine && (memberLine.getAttribute('title') ?? '').includes(','));
     return { nativeId: title, title: cap(titleEl!.getAttribute('title') ?? title, LIMITS.titleChars), isGroup };
   },
 
   messageRows(doc) {
-    return Array.from(doc.querySelectorAll(SEL.messageRow));
+    const main = doc.querySelector(SEL.main);
+    if (!main) return [];
+    const list = main.querySelector(SEL.messageList);
+    const rows = list ? childRows(list, SEL.messageRow) : [];
+    return rows.length ? rows : Array.from(main.querySelectorAll(SEL.messageRow));
   },
 
   parseMessageRow(row, conversation): MessageSnapshot | null {
@@ -276,13 +284,13 @@ export const whatsappAdapter: PlatformAdapter = {
   },
 
   composer(doc) {
-    return doc.querySelector<HTMLElement>(SEL.composer);
+    return doc.querySelector(SEL.main)?.querySelector<HTMLElement>(SEL.composer) ?? null;
   },
 
   async submit(doc) {
     // The footer re-renders once the box holds text: look the button up again until it appears.
     const find = () => {
-      const footer = doc.querySelector('#main footer');
+      const footer = doc.querySelector(SEL.main)?.querySelector(SEL.footer);
       if (!footer) return null;
       const byLabel = Array.from(footer.querySelectorAll<HTMLElement>('button, [role="button"]')).find((b) =>
         isLabel(b.getAttribute('aria-label'), LABEL.send),

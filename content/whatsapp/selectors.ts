@@ -4,21 +4,28 @@
 // `message-in` / `message-out` pair, each with a structural fallback.
 
 export const SEL = {
+  // Rows are looked up inside their container (#pane-side, #main): a document-wide descendant
+  // selector is matched right to left, testing every row of the page for the ancestor.
   paneSide: '#pane-side',
-  chatGrid: '#pane-side [role="grid"], #pane-side [role="list"]',
-  chatRow: '#pane-side [role="row"], #pane-side [role="listitem"]',
+  chatGrid: '[role="grid"], [role="list"]',
+  chatRow: '[role="row"], [role="listitem"]',
   chatTitle: 'span[dir="auto"][title]',
   mutedIcon: '[data-icon="muted"]',
   pinnedIcon: '[data-icon="pinned"]',
   qrCanvas: 'canvas[aria-label]',
   main: '#main',
-  mainHeaderTitle: '#main header span[dir="auto"]',
-  messageRow: '#main [role="row"]',
+  mainHeaderTitle: 'header span[dir="auto"]',
+  messageRow: '[role="row"]',
+  /** The element whose children are the thread's rows. */
+  messageList: '[role="application"]',
   dataId: '[data-id]',
   prePlain: '[data-pre-plain-text]',
   selectableText: 'span.selectable-text',
   statusIcon: '[data-icon="msg-time"], [data-icon="msg-check"], [data-icon="msg-dblcheck"]',
-  composer: '#main footer div[contenteditable="true"][data-tab="10"], #main footer div[contenteditable="true"]',
+  composer: 'footer div[contenteditable="true"][data-tab="10"], footer div[contenteditable="true"]',
+  footer: 'footer',
+  /** Message ids of a group chat carry its @g.us jid. */
+  groupMessageId: '[data-id*="@g.us"]',
   sendIcon: '[data-icon="wds-ic-send-filled"], [data-icon="send"]',
   documentIcon: '[data-icon^="document"], [data-icon^="audio-file"]',
   audioIcon: '[data-icon="audio-play"], [data-icon="ptt-play"], [data-icon="ptt-status"]',

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 // The content runtime with a minimal adapter over a toy page: batching, change-only reporting,
 // cost proportional to change, acknowledged delivery with retries, and send-command dedupe.
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import type { PlatformAdapter } from '../../content/adapter';
 import { startContentRuntime, type RuntimeHandle, type Transport } from '../../content/runtime';
 import type { MessageSnapshot } from '../../lib/model';
@@ -137,6 +137,105 @@ describe('content runtime', () => {
     expect(last.conversations.map((c) => c.nativeId)).toEqual(['c500']);
     expect(last.thread!.messages.map((m) => m.nativeId)).toEqual(['m299', 'm300']);
     expect(rt.stats.rowsParsed - parsedAtStart).toBe(2);
+  });
+
+  test('an incremental read parses and compares only the changed rows, and skips an untouched chat list', async () => {
+    page(50, 1000);
+    const t = new FakeTransport();
+    rt = startContentRuntime(toy, document, t, opts);
+    await rt.idle();
+    const thread = document.getElementById('thread')!;
+    const settle = async () => {
+      await new Promise((r) => setTimeout(r, 30));
+      await rt!.idle();
+    };
+    const stringify = vi.spyOn(JSON, 'stringify');
+    const measure = async (change: () => void) => {
+      const before = { ...rt!.stats };
+      stringify.mockClear();
+      change();
+      await settle();
+      return {
+        parsed: rt!.stats.rowsParsed - before.rowsParsed,
+        compared: rt!.stats.comparisons - before.comparisons,
+        chatReads: rt!.stats.chatReads - before.chatReads,
+        // Snapshots serialised while reading: one per compared row and its sent copy, not one per row.
+        serialised: stringify.mock.calls.length,
+        batch: t.ingests().at(-1)!.thread?.messages.map((m) => m.nativeId),
+      };
+    };
+    try {
+      // One new message: its own parse and comparison, the thread's last row as its anchor.
+      const appended = await measure(() => thread.append(message('m1000', 'baru')));
+      expect(appended).toMatchObject({ parsed: 1, compared: 1, chatReads: 0, batch: ['m999', 'm1000'] });
+      expect(appended.serialised).toBeLessThanOrEqual(4);
+
+      // An edit in the middle: both neighbours as anchors.
+      const edited = await measure(() => (thread.children[500]!.textContent = 'diedit'));
+      expect(edited).toMatchObject({ parsed: 1, compared: 1, chatReads: 0, batch: ['m499', 'm500', 'm501'] });
+      expect(edited.serialised).toBeLessThanOrEqual(4);
+
+      // A node recycled for another message (virtual list): re-parsed and reported in its place.
+      const recycled = await measure(() => {
+        const node = thread.children[700]!;
+        node.setAttribute('data-msg', 'm700b');
+        node.textContent = 'pesan lain';
+      });
+      expect(recycled).toMatchObject({ parsed: 1, chatReads: 0, batch: ['m699', 'm700b', 'm701'] });
+
+      // A chat row changing is read with the chat list; the thread's rows are not parsed again.
+      const chat = await measure(() => (document.querySelector('[data-chat="c7"]')!.textContent = 'preview baru'));
+      expect(chat).toMatchObject({ parsed: 1, compared: 0, chatReads: 1 });
+      expect(t.ingests().at(-1)!.conversations.map((c) => c.nativeId)).toEqual(['c7']);
+
+      // A mutation that changes nothing the page shows sends nothing and compares nothing.
+      const sent = t.received.length;
+      const same = await measure(() => thread.children[10]!.setAttribute('title', 'x'));
+      expect(same).toMatchObject({ parsed: 1, compared: 1 });
+      expect(t.received.length).toBe(sent);
+    } finally {
+      stringify.mockRestore();
+    }
+  });
+
+  test('rows added inside a wrapper (not mapped to a row) are still read, and the chat list is re-read', async () => {
+    page(5, 3);
+    const t = new FakeTransport();
+    rt = startContentRuntime(toy, document, t, opts);
+    await rt.idle();
+    const before = rt.stats.chatReads;
+    // A wrapper around two rows lands in the body: the toy maps neither it nor (outside #thread) its rows.
+    const list = document.getElementById('thread')!;
+    const fragment = document.createDocumentFragment();
+    fragment.append(message('m3', 'satu'), message('m4', 'dua'));
+    list.append(fragment);
+    const wrapper = document.createElement('div');
+    document.body.append(wrapper);
+    await new Promise((r) => setTimeout(r, 30));
+    await rt.idle();
+    expect(rt.stats.chatReads).toBe(before + 1);
+    expect(t.ingests().at(-1)!.thread!.messages.map((m) => m.nativeId)).toEqual(['m2', 'm3', 'm4']);
+  });
+
+  test('the open conversation turning into a group re-parses its rows (sender names depend on it)', async () => {
+    page(2, 3);
+    const adapter: PlatformAdapter = {
+      ...toy,
+      openConversation: (doc) => {
+        const el = doc.getElementById('thread')!;
+        return { nativeId: 'c0', title: 'c0', isGroup: el.getAttribute('aria-label') === 'group' };
+      },
+      parseMessageRow: (row, conv) => ({ ...toy.parseMessageRow(row, conv)!, sender: { name: conv.isGroup ? '' : 'c0', isSelf: false } }),
+    };
+    const t = new FakeTransport();
+    rt = startContentRuntime(adapter, document, t, opts);
+    await rt.idle();
+    const parsed = rt.stats.rowsParsed;
+    document.getElementById('thread')!.setAttribute('aria-label', 'group');
+    await new Promise((r) => setTimeout(r, 30));
+    await rt.idle();
+    expect(rt.stats.rowsParsed - parsed).toBe(3);
+    expect(t.ingests().at(-1)!.thread!.messages.map((m) => m.sender.name)).toEqual(['', '', '']);
   });
 
   test('nothing changed, nothing sent', async () => {
