@@ -1,9 +1,12 @@
-// Crypto benchmark, run in Node 20 (vite-node) rather than the browser: lib/crypto is pure
-// TypeScript on @noble/*, so the engine is the same V8; libsodium-wrappers (WASM) and WebCrypto
-// (Node's, OpenSSL) are the baselines measured in the same process.
+// Crypto benchmark. The Node rows run in Node 20 (vite-node): lib/crypto is TypeScript on @noble/*
+// and WebCrypto, with libsodium-wrappers (WASM) and raw WebCrypto as baselines in the same process.
+// Node's WebCrypto is OpenSSL, the extension's is Chromium's (BoringSSL), so the same ratchet code
+// (pages/ratchet-work.ts) is also bundled into a plain Chromium page and timed there.
+import { build } from 'esbuild';
 import sodium from 'libsodium-wrappers';
+import { chromium } from 'playwright-core';
 import { dh, hkdfSha256, open, randomBytes, seal, utf8, x25519KeyPair } from '../lib/crypto/primitives';
-import { initInitiator, initResponder, ratchetDecrypt, ratchetEncrypt, type RatchetState } from '../lib/crypto/ratchet';
+import { ratchetTimings, type RatchetTimings } from './pages/ratchet-work';
 import { summarize, type Summary } from './pages/stats';
 
 const { subtle } = globalThis.crypto;
@@ -34,39 +37,22 @@ async function timeAsync(reps: number, fn: () => Promise<void>): Promise<number[
 
 export interface CryptoResults {
   encryptDecrypt1k: { product: Summary; libsodium: Summary; webcrypto: Summary; productSealOpen: Summary };
-  ratchetStep: { product: Summary; libsodium: Summary; webcrypto: Summary };
+  ratchetStep: { product: Summary; productNoble: Summary; backend: string; libsodium: Summary; webcrypto: Summary };
   parts: { x25519Dh: Summary; x25519KeyPair: Summary; hkdf: Summary };
+  /** The product's ratchet in headless Chromium (the extension's engine and WebCrypto). */
+  browser: (RatchetTimings & { crossOriginIsolated: boolean; userAgent: string }) | { error: string };
   reps: number;
 }
 
-/** A ratchet pair whose next Alice → Bob message needs no DH step (Bob already has the chain). */
-function pair(): { alice: RatchetState; bob: RatchetState } {
-  const shared = randomBytes(32);
-  const prekey = x25519KeyPair();
-  const ad = randomBytes(64);
-  let alice = initInitiator(shared, prekey.publicKey, ad);
-  let bob = initResponder(shared, prekey.secretKey, ad);
-  const first = ratchetEncrypt(alice, utf8('hello'));
-  alice = first.state;
-  const opened = ratchetDecrypt(bob, first.header, first.ciphertext, Date.now());
-  if (!opened.ok) throw new Error('ratchet setup failed');
-  bob = opened.state;
-  return { alice, bob };
-}
-
-export async function runCrypto(reps = 300): Promise<CryptoResults> {
+export async function runCrypto(reps = 300, chromiumPath?: string): Promise<CryptoResults> {
   await sodium.ready;
   const text = utf8('x'.repeat(1024));
+  const stepReps = Math.max(30, Math.floor(reps / 5));
 
-  // ---- encrypt + decrypt 1 KB ----
-  let { alice, bob } = pair();
-  const product = timeSync(reps, () => {
-    const enc = ratchetEncrypt(alice, text);
-    alice = enc.state;
-    const dec = ratchetDecrypt(bob, enc.header, enc.ciphertext, Date.now());
-    if (!dec.ok) throw new Error('decrypt failed');
-    bob = dec.state;
-  });
+  // ---- the product: encrypt + decrypt 1 KB, one DH ratchet step (chosen backend, and noble) ----
+  const product = await ratchetTimings(reps, stepReps);
+
+  // ---- baselines: encrypt + decrypt 1 KB ----
   const key = randomBytes(32);
   const productSealOpen = timeSync(reps, () => {
     const nonce = randomBytes(24);
@@ -86,26 +72,7 @@ export async function runCrypto(reps = 300): Promise<CryptoResults> {
     await subtle.decrypt({ name: 'AES-GCM', iv }, aes, ct);
   });
 
-  // ---- one DH ratchet step: the receiver of a reply turns the ratchet (2 DH + key pair + 2 KDF) ----
-  const stepReps = Math.max(30, Math.floor(reps / 5));
-  ({ alice, bob } = pair());
-  const stepTimes: number[] = [];
-  for (let i = 0; i < stepReps + 5; i++) {
-    // Bob replies, so Alice's decrypt performs a DH ratchet step; then Alice answers, and Bob's does.
-    const fromBob = ratchetEncrypt(bob, text);
-    bob = fromBob.state;
-    const t0 = performance.now();
-    const a = ratchetDecrypt(alice, fromBob.header, fromBob.ciphertext, Date.now());
-    const t1 = performance.now();
-    if (!a.ok) throw new Error('step failed');
-    alice = a.state;
-    const fromAlice = ratchetEncrypt(alice, text);
-    alice = fromAlice.state;
-    const b = ratchetDecrypt(bob, fromAlice.header, fromAlice.ciphertext, Date.now());
-    if (!b.ok) throw new Error('step failed');
-    bob = b.state;
-    if (i >= 5) stepTimes.push(t1 - t0);
-  }
+  // ---- baselines: one DH ratchet step's work ----
   const peer = sodium.crypto_box_keypair();
   const mine = sodium.crypto_box_keypair();
   const sodiumStep = timeSync(stepReps, () => {
@@ -117,22 +84,8 @@ export async function runCrypto(reps = 300): Promise<CryptoResults> {
     const d2 = sodium.crypto_scalarmult(next.privateKey, peer.publicKey);
     sodium.crypto_generichash(64, d2, key);
   });
-  const wcPeer = (await subtle.generateKey({ name: 'X25519' }, true, ['deriveBits'])) as CryptoKeyPair;
-  const wcMine = (await subtle.generateKey({ name: 'X25519' }, true, ['deriveBits'])) as CryptoKeyPair;
-  const salt = ab(key);
-  const hkdf = async (ikm: ArrayBuffer) => {
-    const k = await subtle.importKey('raw', ikm, 'HKDF', false, ['deriveBits']);
-    return subtle.deriveBits({ name: 'HKDF', hash: 'SHA-256', salt, info: new Uint8Array(8) }, k, 512);
-  };
-  const wcStep = await timeAsync(stepReps, async () => {
-    const d1 = await subtle.deriveBits({ name: 'X25519', public: wcPeer.publicKey }, wcMine.privateKey, 256);
-    await hkdf(d1);
-    const next = (await subtle.generateKey({ name: 'X25519' }, true, ['deriveBits'])) as CryptoKeyPair;
-    const d2 = await subtle.deriveBits({ name: 'X25519', public: wcPeer.publicKey }, next.privateKey, 256);
-    await hkdf(d2);
-  });
 
-  // ---- parts of the product's step ----
+  // ---- parts of the noble step ----
   const kp = x25519KeyPair();
   const other = x25519KeyPair();
   const x25519Dh = timeSync(stepReps, () => void dh(kp.secretKey, other.publicKey));
@@ -142,12 +95,65 @@ export async function runCrypto(reps = 300): Promise<CryptoResults> {
   return {
     reps,
     encryptDecrypt1k: {
-      product: summarize(product),
+      product: product.encryptDecrypt1k,
       libsodium: summarize(libsodium),
       webcrypto: summarize(webcrypto),
       productSealOpen: summarize(productSealOpen),
     },
-    ratchetStep: { product: summarize(stepTimes), libsodium: summarize(sodiumStep), webcrypto: summarize(wcStep) },
+    ratchetStep: {
+      product: product.step,
+      productNoble: product.stepNoble,
+      backend: product.backend,
+      libsodium: summarize(sodiumStep),
+      webcrypto: product.webCryptoSameWork,
+    },
     parts: { x25519Dh: summarize(x25519Dh), x25519KeyPair: summarize(x25519Kp), hkdf: summarize(hk) },
+    browser: chromiumPath ? await runInChromium(chromiumPath, reps, stepReps) : { error: 'no Chromium given' },
   };
+}
+
+/**
+ * The same ratchet code in a plain headless Chromium page (no extension: WebCrypto and V8 are the
+ * same in the service worker). The page is served cross-origin isolated so performance.now() has
+ * 5 µs resolution instead of 100 µs.
+ */
+async function runInChromium(executablePath: string, reps: number, stepReps: number): Promise<CryptoResults['browser']> {
+  const bundle = await build({
+    stdin: {
+      contents: "import { ratchetTimings } from './ratchet-work'; (globalThis as any).ratchetTimings = ratchetTimings;",
+      resolveDir: new URL('./pages', import.meta.url).pathname,
+      loader: 'ts',
+    },
+    bundle: true,
+    format: 'iife',
+    target: 'es2022',
+    write: false,
+    logLevel: 'warning',
+  });
+  const script = bundle.outputFiles[0]!.text;
+  const browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+  try {
+    const page = await browser.newPage();
+    const origin = 'https://crypto-bench.invalid';
+    await page.route(`${origin}/**`, (route) =>
+      route.fulfill({
+        contentType: 'text/html',
+        headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
+        body: '<!doctype html><title>crypto bench</title>',
+      }),
+    );
+    await page.goto(`${origin}/`);
+    await page.addScriptTag({ content: script });
+    return await page.evaluate(
+      async ([r, s]) => {
+        const run = (globalThis as unknown as { ratchetTimings: typeof ratchetTimings }).ratchetTimings;
+        return { ...(await run(r!, s!)), crossOriginIsolated: globalThis.crossOriginIsolated, userAgent: navigator.userAgent };
+      },
+      [reps, stepReps],
+    );
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e) };
+  } finally {
+    await browser.close();
+  }
 }
