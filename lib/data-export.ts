@@ -226,7 +226,7 @@ function laterStatus(old: MessageStatus, imported: MessageStatus): MessageStatus
 export async function importData(db: InboxDb, input: unknown, now = Date.now()): Promise<ImportSummary> {
   const file = parseExport(input);
   const summary: ImportSummary = { conversations: 0, messages: 0, people: 0 };
-  await db.transaction('rw', [db.conversations, db.messages, db.people, db.searchTerms], async () => {
+  await db.transaction('rw', [db.conversations, db.messages, db.people, db.searchDocs], async () => {
     // People first, so every personId a conversation takes names someone.
     const personOf = new Map<string, string>();
     for (const p of file.people) for (const cid of p.conversationIds) personOf.set(cid, p.id);
@@ -334,7 +334,9 @@ async function importMessages(db: InboxDb, messages: readonly ExportedMessage[],
       });
     });
     await db.messages.bulkPut(toPut);
-    await indexMessages(db, toPut);
+    // Known messages only change status here (same words, same time): only new ones are indexed.
+    const known = new Set(existing.flatMap((m) => (m ? [m.id] : [])));
+    await indexMessages(db, toPut.filter((m) => !known.has(m.id)));
     written += toPut.length;
   }
   return written;

@@ -2,7 +2,7 @@
 // writer; extension pages read it (same extension origin) reactively with liveQuery.
 import Dexie, { type EntityTable, type Table } from 'dexie';
 import type { AdapterHealth, Conversation, Message, OutboxEntry, Person, Platform } from './model';
-import { termsOf, type SearchTerm } from './search';
+import { docOf, termsOf, type DocKey, type SearchDoc, type SearchTerm } from './search';
 import type { E2eeConversation, E2eeDeviceRecord, E2eePlain } from './e2ee/types';
 
 export const DB_NAME = 'unified-inbox';
@@ -21,8 +21,8 @@ export type InboxDb = Dexie & {
   meta: EntityTable<MetaRecord, 'key'>;
   /** v2: people linked across platforms. */
   people: EntityTable<Person, 'id'>;
-  /** v2: the message search index, one row per (folded token, message). */
-  searchTerms: Table<SearchTerm, [string, string]>;
+  /** v4: the message search index, one record per message keyed newest first (lib/search.ts). */
+  searchDocs: Table<SearchDoc, DocKey>;
   /** v3: this device's encryption keys (sealed) and the sealing key (lib/e2ee). */
   e2eeDevice: EntityTable<E2eeDeviceRecord, 'id'>;
   /** v3: encryption state per conversation (sessions sealed). */
@@ -64,6 +64,24 @@ export function defineSchema(db: Dexie): void {
     e2eeSessions: 'conversationId',
     e2eePlain: 'id, conversationId, armorId',
   });
+  // v4 (issue 7): the search index becomes one record per message, keyed [−time, message id]
+  // with a multiEntry index on its words (v2 wrote a row with three B-tree entries per word and
+  // message, ~80 % of the merge's time, and could not be read newest first). Rebuilt from the
+  // stored messages; the v2 table goes.
+  db.version(4)
+    .stores({
+      searchTerms: null,
+      searchDocs: '[rank+messageId], *terms',
+    })
+    .upgrade(async (tx) => {
+      const messages = tx.table<Message, string>('messages');
+      const docs = tx.table<SearchDoc, DocKey>('searchDocs');
+      const ids = await messages.toCollection().primaryKeys();
+      for (let i = 0; i < ids.length; i += 500) {
+        const batch = await messages.bulkGet(ids.slice(i, i + 500));
+        await docs.bulkPut(batch.flatMap((m) => (m ? (docOf(m) ?? []) : [])));
+      }
+    });
 }
 
 export function openDb(name = DB_NAME): InboxDb {

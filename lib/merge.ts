@@ -58,7 +58,7 @@ export async function mergeIngest(db: InboxDb, batch: Ingest, now = Date.now()):
     newIncoming: [],
     unreadIncreased: [],
   };
-  await db.transaction('rw', [db.conversations, db.messages, db.outbox, db.health, db.searchTerms], async () => {
+  await db.transaction('rw', [db.conversations, db.messages, db.outbox, db.health, db.searchDocs], async () => {
     const prevHealth = await db.health.get(batch.platform);
     const health = { platform: batch.platform, state: batch.health.state, reason: batch.health.reason, checkedAt: now };
     if (!prevHealth || prevHealth.state !== health.state || prevHealth.reason !== health.reason) {
@@ -215,12 +215,14 @@ async function mergeThread(
   }
   if (toPut.length) await db.messages.bulkPut(toPut);
   // The search index changes in the same transaction, so it never disagrees with the messages.
+  // Its record is keyed by time and holds the words, so only those changes reindex; the stored
+  // versions say which old record to replace.
   const before = new Map(existing.filter((m): m is Message => !!m).map((m) => [m.id, m]));
   const reindex = toPut.filter((m) => {
     const o = before.get(m.id);
-    return !o || o.text !== m.text || o.attachments !== m.attachments || o.quote !== m.quote;
+    return !o || o.text !== m.text || o.attachments !== m.attachments || o.quote !== m.quote || o.sentAt !== m.sentAt;
   });
-  await indexMessages(db, reindex);
+  await indexMessages(db, reindex, before);
 
   if (newestBefore) {
     result.newIncoming.push(

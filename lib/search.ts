@@ -1,10 +1,22 @@
-// Offline message search. The index lives in IndexedDB (table `searchTerms`): one row per
-// (folded token, message id), so a prefix query is a range scan on the `term` index and nothing
-// is held in memory beyond one query's candidates. Folding (NFKD, marks stripped, lower case) makes
-// "kopi" find "Kopí" and "KOPI"; words of a query are ANDed, each matched as a prefix.
+// Offline message search. The index lives in IndexedDB (table `searchDocs`): one record per
+// indexed message whose primary key is [rank, message id] with rank = −time, and a multiEntry
+// index on its folded words. Reading one word's index entries therefore yields message keys
+// newest first, with their times, so a query reads only as deep as its top results need and loads
+// only the messages it shows. Folding (NFKD, marks stripped, lower case) makes "kopi" find "Kopí"
+// and "KOPI"; words of a query are ANDed, each matched as a prefix of a word.
 import type { InboxDb } from './db';
 import type { Conversation, Message } from './model';
 
+/** The index record of one message: its newest-first sort key and its distinct folded words. */
+export interface SearchDoc {
+  rank: number;
+  messageId: string;
+  terms: string[];
+}
+/** Primary key of a SearchDoc: [rank, messageId]; ascending order is newest first. */
+export type DocKey = [number, string];
+
+/** v2's index row (one per word and message), kept for that version's released upgrade only. */
 export interface SearchTerm {
   term: string;
   messageId: string;
@@ -13,8 +25,13 @@ export interface SearchTerm {
 /** Longer tokens are cut (a prefix still finds them); a message contributes at most this many. */
 export const MAX_TERM_CHARS = 32;
 export const MAX_TERMS_PER_MESSAGE = 2_000;
-/** How many index rows one query word may pull before we stop widening (a one-letter prefix). */
-const MAX_KEYS_PER_WORD = 20_000;
+/**
+ * A query word that starts more distinct indexed words than this (a one- or two-letter prefix in a
+ * large store) is not expanded into per-word lists; it is checked against the candidates' records.
+ */
+const MAX_TERMS_PER_WORD = 48;
+/** Index keys read per indexed word in a query's first round. */
+const FIRST_READ = 64;
 
 /** Case- and accent-insensitive form: "Kopí" → "kopi", "ŞEHİR" → "sehir". */
 export function fold(s: string): string {
@@ -41,18 +58,56 @@ function searchableText(m: Message): string {
   return parts.join(' ');
 }
 
+/** v2's rows for a message (the released v2 upgrade builds them; v4 drops that table). */
 export function termsOf(m: Message): SearchTerm[] {
   return tokenize(searchableText(m)).map((term) => ({ term, messageId: m.id }));
 }
 
+function timeOf(m: Pick<Message, 'sentAt' | 'firstSeenAt'>): number {
+  return m.sentAt ?? m.firstSeenAt;
+}
+
+export function rankOf(m: Pick<Message, 'sentAt' | 'firstSeenAt'>): number {
+  return -timeOf(m);
+}
+
 /**
- * (Re)index messages: their old rows go, their current words come in. Call it inside the same
- * transaction that writes the messages (the transaction must include `searchTerms`).
+ * The index record of a message, or null when it has nothing to find: no words, or encrypted (the
+ * ciphertext is meaningless and the plaintext stays sealed, never indexed).
  */
-export async function indexMessages(db: InboxDb, messages: readonly Message[]): Promise<void> {
-  if (messages.length === 0) return;
-  await db.searchTerms.where('messageId').anyOf(messages.map((m) => m.id)).delete();
-  await db.searchTerms.bulkPut(messages.flatMap(termsOf));
+export function docOf(m: Message): SearchDoc | null {
+  if (m.encrypted) return null;
+  const terms = tokenize(searchableText(m));
+  return terms.length ? { rank: rankOf(m), messageId: m.id, terms } : null;
+}
+
+/**
+ * (Re)index messages inside the transaction that writes them (it must include `searchDocs`).
+ * `previous` holds the stored versions of those that existed: a record keyed by an old time is
+ * removed by its key, so no secondary index on the message id is needed.
+ */
+export async function indexMessages(
+  db: InboxDb,
+  messages: readonly Message[],
+  previous: ReadonlyMap<string, Message> = new Map(),
+): Promise<void> {
+  const stale: DocKey[] = [];
+  const docs: SearchDoc[] = [];
+  for (const m of messages) {
+    const doc = docOf(m);
+    const old = previous.get(m.id);
+    if (old && (!doc || rankOf(old) !== doc.rank)) stale.push([rankOf(old), old.id]);
+    if (doc) docs.push(doc);
+  }
+  if (stale.length) await db.searchDocs.bulkDelete(stale);
+  if (docs.length) await db.searchDocs.bulkPut(docs);
+}
+
+/** Drop stored messages from the index (e.g. found to be encrypted), by their current times. */
+export async function unindexMessages(db: InboxDb, ids: readonly string[]): Promise<void> {
+  const stored = await db.messages.bulkGet([...ids]);
+  const keys = stored.filter((m): m is Message => !!m).map((m): DocKey => [rankOf(m), m.id]);
+  if (keys.length) await db.searchDocs.bulkDelete(keys);
 }
 
 export interface SearchHit {
@@ -67,38 +122,213 @@ export interface Snippet {
   mark: [number, number] | null;
 }
 
-/** Message ids whose words start with `prefix` (a folded word). */
-async function idsForWord(db: InboxDb, prefix: string): Promise<Set<string>> {
-  const keys = await db.searchTerms.where('term').startsWith(prefix).limit(MAX_KEYS_PER_WORD).primaryKeys();
-  return new Set(keys.map((k) => k[1]));
+/** What one query read, for the benchmarks' notes. */
+export interface SearchStats {
+  rounds: number;
+  keysRead: number;
+  docsRead: number;
+}
+
+/** The query's words, minus those another word implies ("kop" in "kop kopi"). */
+export function queryWords(query: string): string[] {
+  const words = tokenize(query, 8);
+  return words.filter((w) => !words.some((o) => o !== w && o.startsWith(w)));
 }
 
 /** Messages containing every word of the query (each as a word prefix), newest first. */
-export async function searchMessages(db: InboxDb, query: string, limit = 50): Promise<SearchHit[]> {
-  const words = tokenize(query, 8);
-  if (words.length === 0) return [];
-  // Longest word first: it is usually the most selective, so the intersection shrinks fastest.
-  words.sort((a, b) => b.length - a.length);
-  let ids = await idsForWord(db, words[0]!);
-  for (const w of words.slice(1)) {
-    if (ids.size === 0) break;
-    const found = await idsForWord(db, w);
-    ids = new Set([...ids].filter((x) => found.has(x)));
-  }
-  if (ids.size === 0) return [];
-  const messages = (await db.messages.bulkGet([...ids])).filter((m): m is Message => !!m);
-  messages.sort((a, b) => timeOf(b) - timeOf(a));
-  const top = messages.slice(0, limit);
-  const convs = await db.conversations.bulkGet([...new Set(top.map((m) => m.conversationId))]);
+export async function searchMessages(db: InboxDb, query: string, limit = 50, stats?: SearchStats): Promise<SearchHit[]> {
+  const words = queryWords(query);
+  if (words.length === 0 || limit <= 0) return [];
+  const s = stats ?? { rounds: 0, keysRead: 0, docsRead: 0 };
+  const keys = await newestMatches(db, words, limit, s);
+  if (keys.length === 0) return [];
+  const messages = (await db.messages.bulkGet(keys.map((k) => k[1]))).filter((m): m is Message => !!m);
+  const convs = await db.conversations.bulkGet([...new Set(messages.map((m) => m.conversationId))]);
   const byId = new Map(convs.filter((c): c is Conversation => !!c).map((c) => [c.id, c]));
-  return top.flatMap((message) => {
+  return messages.flatMap((message) => {
     const conversation = byId.get(message.conversationId);
     return conversation ? [{ message, conversation, snippet: snippetOf(searchableText(message), words) }] : [];
   });
 }
 
-function timeOf(m: Message): number {
-  return m.sentAt ?? m.firstSeenAt;
+const cmpKey = (a: DocKey, b: DocKey): number => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
+
+/** One indexed word's entries read so far: its newest `asked` keys (all of them if fewer came). */
+interface TermList {
+  term: string;
+  keys: DocKey[];
+  asked: number;
+}
+const truncated = (l: TermList) => l.keys.length >= l.asked;
+
+/** A query word expanded into the indexed words it starts, with what was read of each. */
+interface WordLists {
+  word: string;
+  lists: TermList[];
+  /** Keys read so far, and the last key up to which that set is complete (null: complete). */
+  seen: Set<string>;
+  bound: DocKey | null;
+  count: number;
+}
+
+function docMatches(doc: SearchDoc, words: readonly string[]): boolean {
+  return words.every((w) => doc.terms.some((t) => t.startsWith(w)));
+}
+
+/**
+ * The keys of the newest `limit` messages matching every word. Each indexed word a query word
+ * starts is read newest first, only as deep as needed: the first round reads FIRST_READ keys of
+ * each; the matches are exact down to the shallowest truncated list, and when they are too few the
+ * lists are read deeper, in proportion to what the first rounds found. A word whose candidates are
+ * all read (a rare word) drives, and the others are decided from what was read of them or, past
+ * that, from the candidates' index records.
+ */
+async function newestMatches(db: InboxDb, words: readonly string[], limit: number, s: SearchStats): Promise<DocKey[]> {
+  const expanded = await Promise.all(
+    words.map(async (word) => {
+      const terms = (await db.searchDocs.where('terms').startsWith(word).limit(MAX_TERMS_PER_WORD + 1).uniqueKeys()) as string[];
+      s.keysRead += terms.length;
+      return { word, terms };
+    }),
+  );
+  const broad = expanded.filter((e) => e.terms.length > MAX_TERMS_PER_WORD).map((e) => e.word);
+  const narrow: WordLists[] = expanded
+    .filter((e) => e.terms.length <= MAX_TERMS_PER_WORD)
+    .map((e) => ({ word: e.word, lists: e.terms.map((term) => ({ term, keys: [], asked: 0 })), seen: new Set(), bound: null, count: 0 }));
+  if (narrow.some((w) => w.lists.length === 0)) return []; // some word starts no indexed word
+  if (narrow.length === 0) return scanDocs(db, words, limit, s);
+
+  const target = new Map<TermList, number>(narrow.flatMap((w) => w.lists.map((l) => [l, FIRST_READ] as const)));
+  for (;;) {
+    s.rounds++;
+    await Promise.all(
+      [...target].map(async ([l, ask]) => {
+        l.keys = (await db.searchDocs.where('terms').equals(l.term).limit(ask).primaryKeys()) as DocKey[];
+        l.asked = ask;
+        s.keysRead += l.keys.length;
+      }),
+    );
+    for (const w of narrow) summarize(w);
+    // Drive with a fully read word if there is one (exact to the end), else with everything read
+    // down to the shallowest truncated list, where every word's set is exact.
+    const complete = narrow.filter((w) => w.bound === null).sort((a, b) => a.count - b.count)[0];
+    let region: DocKey | null = null;
+    if (!complete) for (const w of narrow) if (!region || cmpKey(w.bound!, region) < 0) region = w.bound;
+    const driver = complete ?? narrow.slice().sort((a, b) => a.count - b.count)[0]!;
+    const candidates = keysOf(driver).filter((k) => !region || cmpKey(k, region) <= 0);
+    const others = narrow.filter((w) => w !== driver);
+    // true/false when what was read of the other words decides; null: ask the index record.
+    const decide = (k: DocKey): boolean | null => {
+      let known = broad.length === 0;
+      for (const w of others) {
+        if (w.bound === null || cmpKey(k, w.bound) <= 0) {
+          if (!w.seen.has(k[1])) return false;
+        } else known = false;
+      }
+      return known ? true : null;
+    };
+    const found = await filterInOrder(db, candidates, decide, words, limit, s);
+    if (found.length >= limit || !region) return found.slice(0, limit);
+    target.clear();
+    planDeeper(narrow, region, found.length, limit, target);
+  }
+}
+
+function summarize(w: WordLists): void {
+  w.seen = new Set();
+  w.bound = null;
+  for (const l of w.lists) {
+    for (const k of l.keys) w.seen.add(k[1]);
+    const last = l.keys[l.keys.length - 1];
+    if (truncated(l) && last && (!w.bound || cmpKey(last, w.bound) < 0)) w.bound = last;
+  }
+  w.count = w.seen.size;
+}
+
+/** A word's keys read so far, newest first, each once (a message may hold several of its words). */
+function keysOf(w: WordLists): DocKey[] {
+  const byId = new Map<string, DocKey>();
+  for (const l of w.lists) for (const k of l.keys) byId.set(k[1], k);
+  return [...byId.values()].sort(cmpKey);
+}
+
+/**
+ * How deep to read next. The matches so far (`found` down to `region`) give a density; aim at a
+ * depth (in time) with ~1.5× the results needed, and ask each truncated list for the number of
+ * keys its own density predicts down to that depth.
+ */
+function planDeeper(narrow: WordLists[], region: DocKey, found: number, limit: number, target: Map<TermList, number>): void {
+  const lists = narrow.flatMap((w) => w.lists).filter((l) => l.keys.length > 0);
+  const newest = Math.min(...lists.map((l) => l.keys[0]![0]));
+  const factor = Math.min(16, Math.max(2, (1.5 * limit) / Math.max(found, 1)));
+  const depth = newest + Math.max(region[0] - newest, 1) * factor;
+  for (const l of lists) {
+    if (!truncated(l)) continue;
+    const last = l.keys[l.keys.length - 1]![0];
+    if (last >= depth) continue;
+    const predicted = Math.ceil((l.keys.length * (depth - newest)) / Math.max(last - newest, 1) * 1.2);
+    target.set(l, Math.max(l.asked * 2, predicted));
+  }
+}
+
+/**
+ * The first `limit` candidates (already newest first) that match: decided from what was read of
+ * the other words where possible, else from the candidate's index record, loaded in small chunks.
+ */
+async function filterInOrder(
+  db: InboxDb,
+  candidates: readonly DocKey[],
+  decide: (k: DocKey) => boolean | null,
+  words: readonly string[],
+  limit: number,
+  s: SearchStats,
+): Promise<DocKey[]> {
+  const out: DocKey[] = [];
+  let i = 0;
+  while (i < candidates.length && out.length < limit) {
+    const chunk: { k: DocKey; v: boolean | null }[] = [];
+    let open = 0;
+    while (i < candidates.length && out.length + open < limit + 16) {
+      const k = candidates[i++]!;
+      const v = decide(k);
+      if (v === false) continue;
+      chunk.push({ k, v });
+      open++;
+    }
+    const unknown = chunk.filter((c) => c.v === null).map((c) => c.k);
+    const ok = new Set<string>();
+    if (unknown.length) {
+      const docs = await db.searchDocs.bulkGet(unknown);
+      s.docsRead += unknown.length;
+      for (const d of docs) if (d && docMatches(d, words)) ok.add(d.messageId);
+    }
+    for (const c of chunk) if (c.v === true || ok.has(c.k[1])) out.push(c.k);
+  }
+  return out.slice(0, Math.max(limit, 0));
+}
+
+/**
+ * Every word is a very short prefix (it starts more indexed words than are worth expanding): such
+ * words match a large share of messages, so reading the records newest first finds the top
+ * results after a short way.
+ */
+async function scanDocs(db: InboxDb, words: readonly string[], limit: number, s: SearchStats): Promise<DocKey[]> {
+  const out: DocKey[] = [];
+  let after: DocKey | null = null;
+  let chunk = 200;
+  s.rounds++;
+  while (out.length < limit) {
+    const docs: SearchDoc[] = after
+      ? await db.searchDocs.where(':id').above(after).limit(chunk).toArray()
+      : await db.searchDocs.limit(chunk).toArray();
+    s.docsRead += docs.length;
+    for (const d of docs) if (docMatches(d, words)) out.push([d.rank, d.messageId]);
+    if (docs.length < chunk) break;
+    const last = docs[docs.length - 1]!;
+    after = [last.rank, last.messageId];
+    chunk = Math.min(chunk * 2, 4_000);
+  }
+  return out.slice(0, limit);
 }
 
 /**

@@ -41,6 +41,7 @@ import {
   type Platform,
 } from '../model';
 import type { E2eePageMessage, Ingest } from '../protocol';
+import { unindexMessages } from '../search';
 import { dispatch, type TabPort } from '../background/outbox';
 import { armorIdOf, mayHoldArmor } from './detect';
 import { KeyRing, LockedError, MIN_PASSPHRASE_CHARS, memoryKeyStore } from './keyring';
@@ -670,7 +671,7 @@ export class E2eeManager {
     const key = changes.device || changes.seen ? await this.keys.key() : null;
     const device = key && changes.device ? await sealJson(key, serializeIdentity(changes.device), SEAL_CONTEXT.identity) : null;
     const seen = key && changes.seen ? await sealJson(key, changes.seen, SEAL_CONTEXT.seen) : null;
-    await db.transaction('rw', [db.e2eeSessions, db.e2eePlain, db.e2eeDevice, db.outbox, db.messages, db.searchTerms], async () => {
+    await db.transaction('rw', [db.e2eeSessions, db.e2eePlain, db.e2eeDevice, db.outbox, db.messages, db.searchDocs], async () => {
       if (changes.conversation) await db.e2eeSessions.put(changes.conversation);
       if (device && changes.device) {
         await db.e2eeDevice.put({ id: 'identity', sealed: device, identityKey: toBase64(changes.device.identity.publicKey), updatedAt: Date.now() });
@@ -681,7 +682,7 @@ export class E2eeManager {
       if (changes.encryptedMessageIds.length) {
         // The ciphertext is meaningless to search and the plaintext is not indexed (it stays sealed).
         await db.messages.where('id').anyOf(changes.encryptedMessageIds).modify({ encrypted: true });
-        await db.searchTerms.where('messageId').anyOf(changes.encryptedMessageIds).delete();
+        await unindexMessages(db, changes.encryptedMessageIds);
       }
     });
     if (this.deviceCache && (changes.device || changes.seen)) {

@@ -1,5 +1,5 @@
-// A store written by schema v1 opens with the current schema with nothing lost, and its messages
-// become searchable (the v2 upgrade builds the index).
+// A store written by every released schema (v1, v2, v3) opens with the current one with nothing
+// lost, and its messages are searchable (v4 rebuilds the index from the stored messages).
 import 'fake-indexeddb/auto';
 import Dexie from 'dexie';
 import { expect, test } from 'vitest';
@@ -96,7 +96,7 @@ function openV2(name: string): Dexie {
   return db;
 }
 
-test('a v2 store opens as v3 (encryption tables added), all data intact', async () => {
+test('a v2 store opens as the current schema (encryption tables added, index rebuilt), all data intact', async () => {
   const name = 'migration-v2';
   const v2 = openV2(name);
   const messages = Array.from({ length: 20 }, (_, i) => message(i, `kabar ${i}`));
@@ -110,18 +110,62 @@ test('a v2 store opens as v3 (encryption tables added), all data intact', async 
 
   const db = openDb(name);
   await db.open();
-  expect(db.verno).toBe(3);
+  expect(db.verno).toBe(4);
   expect(await db.conversations.toArray()).toEqual([{ ...conv, personId: 'person:1' }]);
   expect(await db.messages.bulkGet(messages.map((m) => m.id))).toEqual(messages);
   expect(await db.people.toArray()).toEqual([{ id: 'person:1', name: 'Budi', createdAt: T0, updatedAt: T0 }]);
-  expect(await db.searchTerms.count()).toBe(20);
   expect((await db.outbox.get('o1'))?.state).toBe('sent');
   expect((await db.meta.get('k'))?.value).toBe(2);
-  expect((await searchMessages(db, 'kabar')).length).toBe(20);
-  // The new tables exist, empty, with their indexes.
+  // The v2 rows are gone; the index was rebuilt from the messages (every word, not just the rows').
+  expect(db.tables.map((t) => t.name)).not.toContain('searchTerms');
+  expect(await db.searchDocs.count()).toBe(20);
+  expect((await searchMessages(db, 'kabar')).map((h) => h.message.id)).toEqual(messages.map((m) => m.id).reverse());
+  expect((await searchMessages(db, 'kabar 7')).map((h) => h.message.id)).toEqual(['whatsapp:budi:m7']);
+  // The encryption tables exist, empty, with their indexes.
   expect(await db.e2eeDevice.count()).toBe(0);
   expect(await db.e2eeSessions.count()).toBe(0);
   expect(await db.e2eePlain.where('armorId').equals('x').count()).toBe(0);
   expect(await db.e2eePlain.where('conversationId').equals(conv.id).count()).toBe(0);
+  db.close();
+});
+
+/** Exactly the v3 schema as released (v2 plus the encryption tables). */
+function openV3(name: string): Dexie {
+  const db = openV2(name);
+  db.version(3).stores({ e2eeDevice: 'id', e2eeSessions: 'conversationId', e2eePlain: 'id, conversationId, armorId' });
+  return db;
+}
+
+test('a v3 store opens as the current schema: all data intact, the index rebuilt without encrypted messages', async () => {
+  const name = 'migration-v3';
+  const v3 = openV3(name);
+  const messages = Array.from({ length: 600 }, (_, i) => message(i, i % 100 === 0 ? `Sampai jumpa di bandara ${i}` : `pesan nomor ${i}`));
+  const sealed = { ...message(600, 'ciphertext bandara'), encrypted: true };
+  // v3 wrote sentAt-less messages too: they sort by when they were first seen.
+  const undated = { ...message(601, 'bandara tanpa waktu'), sentAt: null, firstSeenAt: T0 + 10_000 };
+  await v3.table('conversations').put(conv);
+  await v3.table('messages').bulkPut([...messages, sealed, undated]);
+  await v3.table('searchTerms').bulkPut(messages.map((m) => ({ term: 'pesan', messageId: m.id })));
+  await v3.table('e2eeDevice').put({ id: 'identity', sealed: null, identityKey: 'k', updatedAt: T0 });
+  await v3.table('e2eeSessions').put({ conversationId: conv.id, updatedAt: T0 });
+  await v3.table('e2eePlain').put({ id: sealed.id, conversationId: conv.id, armorId: 'a1', updatedAt: T0 });
+  await v3.table('outbox').put({ id: 'o1', conversationId: conv.id, platform: 'whatsapp', text: 'hi', state: 'queued', createdAt: T0, updatedAt: T0, attempts: 0 });
+  v3.close();
+
+  const db = openDb(name);
+  await db.open();
+  expect(db.verno).toBe(4);
+  expect(await db.conversations.toArray()).toEqual([conv]);
+  expect(await db.messages.count()).toBe(602);
+  expect(await db.messages.get(sealed.id)).toEqual(sealed);
+  expect(await db.e2eeDevice.get('identity')).toEqual({ id: 'identity', sealed: null, identityKey: 'k', updatedAt: T0 });
+  expect(await db.e2eeSessions.get(conv.id)).toEqual({ conversationId: conv.id, updatedAt: T0 });
+  expect((await db.e2eePlain.where('armorId').equals('a1').first())?.id).toBe(sealed.id);
+  expect((await db.outbox.get('o1'))?.state).toBe('queued');
+  expect(await db.searchDocs.count()).toBe(601); // every message but the encrypted one
+  const ids = (await searchMessages(db, 'bandara')).map((h) => h.message.id);
+  expect(ids).toEqual(['whatsapp:budi:m601', ...[500, 400, 300, 200, 100, 0].map((i) => `whatsapp:budi:m${i}`)]);
+  expect((await searchMessages(db, 'jump bandara 300')).map((h) => h.message.id)).toEqual(['whatsapp:budi:m300']);
+  expect((await searchMessages(db, 'nomor')).length).toBe(50);
   db.close();
 });

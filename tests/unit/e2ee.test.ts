@@ -47,7 +47,7 @@ describe('an encrypted conversation between two users of the extension', () => {
     // Stored messages are marked encrypted and the ciphertext is not searchable.
     const stored = await bob.db.messages.where('conversationId').equals(bob.conversationId).toArray();
     expect(stored.every((m) => m.encrypted === true)).toBe(true);
-    expect(await bob.db.searchTerms.count()).toBe(0);
+    expect(await bob.db.searchDocs.count()).toBe(0);
     expect(await searchMessages(bob.db, 'kopi')).toEqual([]);
   });
 

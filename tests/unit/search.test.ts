@@ -2,9 +2,10 @@ import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { openDb, type InboxDb } from '../../lib/db';
 import { mergeIngest } from '../../lib/merge';
-import type { MessageSnapshot, Platform } from '../../lib/model';
+import type { Message, MessageSnapshot, Platform } from '../../lib/model';
 import type { Ingest } from '../../lib/protocol';
-import { fold, searchMessages, snippetOf, tokenize } from '../../lib/search';
+import { fold, indexMessages, searchMessages, snippetOf, tokenize, type SearchStats } from '../../lib/search';
+import { rng } from '../../bench/data';
 
 let db: InboxDb;
 let n = 0;
@@ -96,15 +97,117 @@ describe('searching the index', () => {
     await ingest('whatsapp', 'Budi', [msg('2', 'Sampai ketemu lusa', 2)]);
     expect(await texts('jumpa')).toEqual([]);
     expect(await texts('lusa')).toEqual(['Sampai ketemu lusa']);
-    // One index row per distinct word of the current text.
-    const rows = await db.searchTerms.where('messageId').equals('whatsapp:Budi:2').count();
-    expect(rows).toBe(3);
+    // One index record per message, holding the distinct words of its current text.
+    const docs = await db.searchDocs.where('terms').anyOf(['sampai', 'jumpa', 'ketemu', 'lusa']).distinct().toArray();
+    expect(docs.map((d) => [d.messageId, d.terms])).toEqual([['whatsapp:Budi:2', ['sampai', 'ketemu', 'lusa']]]);
   });
 
-  test('the same batch twice leaves one row per word', async () => {
-    const before = await db.searchTerms.count();
+  test('the same batch twice leaves one record per message', async () => {
+    const before = await db.searchDocs.count();
+    expect(before).toBe(5);
     await ingest('messenger', 'Mama', [msg('x', 'Jangan lupa bawa jaket, hujan terus', 5)]);
-    expect(await db.searchTerms.count()).toBe(before);
+    expect(await db.searchDocs.count()).toBe(before);
+  });
+
+  test('a time learnt later moves the record: no stale entry under the old time', async () => {
+    await ingest('instagram', 'Rudi', [{ ...msg('t', 'Tiket kereta sudah dibeli', 0), sentAt: null }]);
+    expect((await searchMessages(db, 'tiket'))[0]!.message.sentAt).toBeNull();
+    await ingest('instagram', 'Rudi', [msg('t', 'Tiket kereta sudah dibeli', 9)]);
+    const docs = await db.searchDocs.where('terms').equals('tiket').toArray();
+    expect(docs.map((d) => d.rank)).toEqual([-(T0 + 9 * 60_000)]);
+    expect((await searchMessages(db, 'tiket')).map((h) => h.message.sentAt)).toEqual([T0 + 9 * 60_000]);
+  });
+
+  test('encrypted messages are not indexed', async () => {
+    const m = (await db.messages.get('whatsapp:Budi:1'))!;
+    await db.transaction('rw', db.messages, db.searchDocs, async () => {
+      await db.messages.put({ ...m, encrypted: true });
+      await indexMessages(db, [{ ...m, encrypted: true }], new Map([[m.id, m]]));
+    });
+    expect(await texts('kopi')).toEqual(['KOPI TUBRUK mantap']);
+  });
+});
+
+/** The index's semantics by brute force: every query word starts some word; newest first, then by id. */
+function reference(messages: readonly Message[], query: string, limit: number): string[] {
+  const words = tokenize(query, 8);
+  if (!words.length) return [];
+  return messages
+    .filter((m) => !m.encrypted)
+    .filter((m) => {
+      const terms = tokenize([m.text, ...m.attachments.map((a) => a.label), m.quote?.text ?? ''].join(' '));
+      return words.every((w) => terms.some((t) => t.startsWith(w)));
+    })
+    .sort((a, b) => (b.sentAt ?? b.firstSeenAt) - (a.sentAt ?? a.firstSeenAt) || (a.id < b.id ? -1 : 1))
+    .slice(0, limit)
+    .map((m) => m.id);
+}
+
+describe('at scale: the same results as a full scan, reading only what is shown', () => {
+  // Common words (a third of messages), rare ones, and many words sharing the prefix "x" (more
+  // than a query word is expanded into), over 3,000 messages in 30 chats, times out of id order.
+  const common = ['kopi', 'sama', 'sampai', 'besok', 'makan', 'kantor'];
+  const rare = ['sarapan', 'bandara', 'kopdar'];
+  const broad = Array.from({ length: 70 }, (_, i) => `x${i.toString(36)}q`);
+  let messages: Message[];
+  beforeEach(async () => {
+    const r = rng(7);
+    messages = [];
+    for (let i = 0; i < 3_000; i++) {
+      const words = [common[Math.floor(r() * 6)]!, common[Math.floor(r() * 6)]!, broad[Math.floor(r() * 70)]!];
+      if (r() < 0.004) words.push(rare[Math.floor(r() * 3)]!);
+      if (r() < 0.3) words.push(common[Math.floor(r() * 6)]!.toUpperCase());
+      const conv = `whatsapp:c${i % 30}`;
+      messages.push({
+        id: `${conv}:m${i}`,
+        conversationId: conv,
+        platform: 'whatsapp',
+        nativeId: `m${i}`,
+        sender: { name: 'Budi', isSelf: false },
+        text: words.join(' '),
+        sentAt: r() < 0.1 ? null : T0 + Math.floor(r() * 1_000) * 60_000, // many equal times
+        timePrecision: 'minute',
+        order: i,
+        status: 'received',
+        attachments: [],
+        quote: null,
+        system: false,
+        truncated: false,
+        firstSeenAt: T0 + Math.floor(r() * 1_000) * 60_000,
+        updatedAt: T0,
+      });
+    }
+    await db.conversations.bulkPut(
+      Array.from({ length: 30 }, (_, i) => ({
+        id: `whatsapp:c${i}`, platform: 'whatsapp' as const, nativeId: `c${i}`, title: `c${i}`, isGroup: false, unread: false,
+        unreadCount: null, muted: false, archived: false, pinned: false, preview: '', lastMessageAt: null, listRank: null,
+        personId: null, firstSeenAt: T0, updatedAt: T0,
+      })),
+    );
+    await db.transaction('rw', db.messages, db.searchDocs, async () => {
+      await db.messages.bulkPut(messages);
+      await indexMessages(db, messages);
+    });
+  });
+
+  const queries = ['kopi', 'sa', 'sam', 'kopi sama', 'KOPI besok makan', 'sarapan', 'kop', 'kopdar kopi', 'sarapan kantor', 'x', 'x1', 'x sama', 'bandara x', 'k s', 'zzz', 'kopi zzz', 'b'];
+  test.each(queries)('"%s"', async (q) => {
+    for (const limit of [50, 7]) {
+      const stats: SearchStats = { rounds: 0, keysRead: 0, docsRead: 0 };
+      const hits = await searchMessages(db, q, limit, stats);
+      expect(hits.map((h) => h.message.id)).toEqual(reference(messages, q, limit));
+      // Never a full read: the newest results of any query need a fraction of the store.
+      expect(stats.docsRead + stats.keysRead).toBeLessThan(messages.length * 1.5);
+    }
+  });
+
+  test('a common word reads about as many keys as it shows, and loads no candidate it does not show', async () => {
+    const stats: SearchStats = { rounds: 0, keysRead: 0, docsRead: 0 };
+    const hits = await searchMessages(db, 'kopi', 50, stats);
+    expect(hits).toHaveLength(50);
+    expect(stats.rounds).toBe(1);
+    expect(stats.docsRead).toBe(0);
+    expect(stats.keysRead).toBeLessThanOrEqual(1 + 64);
   });
 });
 
