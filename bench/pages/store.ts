@@ -7,7 +7,7 @@ import { getDb, openDb } from '../../lib/db';
 import { mergeIngest } from '../../lib/merge';
 import type { Message } from '../../lib/model';
 import type { Ingest } from '../../lib/protocol';
-import { fold, searchMessages, termsOf, tokenize, type SearchTerm } from '../../lib/search';
+import { docOf, fold, searchMessages, termsOf, tokenize, type SearchDoc, type SearchStats, type SearchTerm } from '../../lib/search';
 import { inbox } from '../../lib/ui/queries';
 import { recordsOf, synthIngests, synthQueries, type DataSize } from '../data';
 
@@ -30,7 +30,7 @@ function data(size: DataSize, seed: number): { batches: Ingest[]; records: Retur
 let runSeq = 0;
 
 /** Every batch through the real merge path (one mergeIngest per batch, as the background does). */
-async function ingestMerge(size: DataSize, seed: number): Promise<{ ms: number; messages: number; batches: number; stored: number; termRows: number }> {
+async function ingestMerge(size: DataSize, seed: number): Promise<{ ms: number; messages: number; batches: number; stored: number; docs: number }> {
   const { batches } = data(size, seed);
   const name = `bench-merge-${Date.now()}-${runSeq++}`;
   const db = openDb(name);
@@ -39,10 +39,10 @@ async function ingestMerge(size: DataSize, seed: number): Promise<{ ms: number; 
   for (const b of batches) await mergeIngest(db, b, NOW);
   const ms = performance.now() - t0;
   const stored = await db.messages.count();
-  const termRows = await db.searchTerms.count();
+  const docs = await db.searchDocs.count();
   db.close();
   await Dexie.delete(name);
-  return { ms, messages: batches.reduce((n, b) => n + (b.thread?.messages.length ?? 0), 0), batches: batches.length, stored, termRows };
+  return { ms, messages: batches.reduce((n, b) => n + (b.thread?.messages.length ?? 0), 0), batches: batches.length, stored, docs };
 }
 
 function req<T>(r: IDBRequest<T>): Promise<T> {
@@ -52,7 +52,11 @@ function req<T>(r: IDBRequest<T>): Promise<T> {
   });
 }
 
-/** A bare IndexedDB database with the product's stores and indexes (lib/db.ts v2), no Dexie. */
+/**
+ * A bare IndexedDB database with the product's stores and indexes (lib/db.ts v4: the search
+ * index is `searchDocs`, keyed [rank, messageId] with a multiEntry `terms` index), no Dexie. It
+ * also has v2's `searchTerms` store, for the baseline that writes the old design's rows.
+ */
 async function openRaw(name: string): Promise<IDBDatabase> {
   const open = indexedDB.open(name, 1);
   open.onupgradeneeded = () => {
@@ -63,6 +67,8 @@ async function openRaw(name: string): Promise<IDBDatabase> {
     m.createIndex('conversationId', 'conversationId');
     m.createIndex('[conversationId+order]', ['conversationId', 'order']);
     m.createIndex('firstSeenAt', 'firstSeenAt');
+    const d = db.createObjectStore('searchDocs', { keyPath: ['rank', 'messageId'] });
+    d.createIndex('terms', 'terms', { multiEntry: true });
     const t = db.createObjectStore('searchTerms', { keyPath: ['term', 'messageId'] });
     t.createIndex('term', 'term');
     t.createIndex('messageId', 'messageId');
@@ -72,21 +78,26 @@ async function openRaw(name: string): Promise<IDBDatabase> {
 
 /**
  * Baseline: the same conversation and message records put in one readwrite transaction.
- * withTerms also writes the search-index rows (computed before the clock starts), which the merge
- * writes too: the difference between the two is the index's share of the cost.
+ * index 'docs' also writes the search-index records the merge writes (lib/db.ts v4: one per
+ * message), computed before the clock starts: the same records, stores and indexes as the
+ * merge. 'none' writes no search index (the merge's messages alone); 'v2rows' writes v2's
+ * per-word rows instead (what the old design cost).
  */
-async function ingestRaw(size: DataSize, seed: number, withTerms: boolean): Promise<{ ms: number; rows: number }> {
+async function ingestRaw(size: DataSize, seed: number, index: 'none' | 'docs' | 'v2rows'): Promise<{ ms: number; rows: number }> {
   const { records } = data(size, seed);
-  const terms: SearchTerm[] = withTerms ? records.messages.flatMap(termsOf) : [];
+  const docs: SearchDoc[] = index === 'docs' ? records.messages.flatMap((m) => docOf(m) ?? []) : [];
+  const terms: SearchTerm[] = index === 'v2rows' ? records.messages.flatMap(termsOf) : [];
   const name = `bench-raw-${Date.now()}-${runSeq++}`;
   const db = await openRaw(name);
   const t0 = performance.now();
-  const tx = db.transaction(['conversations', 'messages', 'searchTerms'], 'readwrite', { durability: 'default' });
+  const tx = db.transaction(['conversations', 'messages', 'searchDocs', 'searchTerms'], 'readwrite', { durability: 'default' });
   const convs = tx.objectStore('conversations');
   const msgs = tx.objectStore('messages');
+  const sd = tx.objectStore('searchDocs');
   const st = tx.objectStore('searchTerms');
   for (const c of records.conversations) convs.put(c);
   for (const m of records.messages) msgs.put(m);
+  for (const d of docs) sd.put(d);
   for (const t of terms) st.put(t);
   await new Promise<void>((resolve, reject) => {
     tx.oncomplete = () => resolve();
@@ -95,54 +106,63 @@ async function ingestRaw(size: DataSize, seed: number, withTerms: boolean): Prom
   const ms = performance.now() - t0;
   db.close();
   await req(indexedDB.deleteDatabase(name));
-  return { ms, rows: records.conversations.length + records.messages.length + terms.length };
+  return { ms, rows: records.conversations.length + records.messages.length + docs.length + terms.length };
 }
 
 /** In-memory cost of tokenising every message for the index (part of the merge path). */
-function tokenizeCost(size: DataSize, seed: number): { ms: number; termRows: number } {
+function tokenizeCost(size: DataSize, seed: number): { ms: number; docs: number; indexEntries: number } {
   const { records } = data(size, seed);
   const t0 = performance.now();
-  let n = 0;
-  for (const m of records.messages) n += termsOf(m).length;
-  return { ms: performance.now() - t0, termRows: n };
+  let docs = 0;
+  let entries = 0;
+  for (const m of records.messages) {
+    const d = docOf(m);
+    if (d) (docs++, (entries += d.terms.length));
+  }
+  return { ms: performance.now() - t0, docs, indexEntries: entries };
 }
 
-/** Fill the real store (the one the popup reads) directly, records and index rows, in chunks. */
-async function fillStore(size: DataSize, seed: number, withTerms: boolean): Promise<{ ms: number; conversations: number; messages: number; termRows: number }> {
+/** Fill the real store (the one the popup reads) directly, records and index records, in chunks. */
+async function fillStore(size: DataSize, seed: number, withIndex: boolean): Promise<{ ms: number; conversations: number; messages: number; docs: number; indexEntries: number }> {
   const db = getDb();
   await db.open();
-  await Promise.all([db.conversations.clear(), db.messages.clear(), db.searchTerms.clear()]);
+  await Promise.all([db.conversations.clear(), db.messages.clear(), db.searchDocs.clear()]);
   const t0 = performance.now();
   const { records } = data(size, seed);
-  let termRows = 0;
+  let docCount = 0;
+  let indexEntries = 0;
   await db.conversations.bulkPut(records.conversations);
   for (let i = 0; i < records.messages.length; i += 5_000) {
     const chunk = records.messages.slice(i, i + 5_000);
-    const terms = withTerms ? chunk.flatMap(termsOf) : [];
-    termRows += terms.length;
-    await db.transaction('rw', [db.messages, db.searchTerms], async () => {
+    const docs = withIndex ? chunk.flatMap((m) => docOf(m) ?? []) : [];
+    docCount += docs.length;
+    for (const d of docs) indexEntries += d.terms.length;
+    await db.transaction('rw', [db.messages, db.searchDocs], async () => {
       await db.messages.bulkPut(chunk);
-      if (terms.length) await db.searchTerms.bulkPut(terms);
+      if (docs.length) await db.searchDocs.bulkPut(docs);
     });
   }
   cache.clear();
-  return { ms: performance.now() - t0, conversations: records.conversations.length, messages: records.messages.length, termRows };
+  return { ms: performance.now() - t0, conversations: records.conversations.length, messages: records.messages.length, docs: docCount, indexEntries };
 }
 
-/** lib/search.ts against the filled store: one time per query, plus how many hits it returned. */
-async function searchStore(count: number, seed: number): Promise<{ times: number[]; hits: number[]; queries: string[] }> {
+/** lib/search.ts against the filled store: one time per query, its hits, and what it read. */
+async function searchStore(count: number, seed: number): Promise<{ times: number[]; hits: number[]; queries: string[]; stats: SearchStats[] }> {
   const db = getDb();
   const queries = synthQueries(count, seed);
   await searchMessages(db, 'warmup');
   const times: number[] = [];
   const hits: number[] = [];
+  const stats: SearchStats[] = [];
   for (const q of queries) {
+    const st: SearchStats = { rounds: 0, keysRead: 0, docsRead: 0 };
     const t0 = performance.now();
-    const r = await searchMessages(db, q);
+    const r = await searchMessages(db, q, 50, st);
     times.push(performance.now() - t0);
     hits.push(r.length);
+    stats.push(st);
   }
-  return { times, hits, queries };
+  return { times, hits, queries, stats };
 }
 
 /** Where each query word starts a word of the folded text (the index's semantics, by scanning). */
@@ -172,6 +192,7 @@ async function searchLinear(count: number, seed: number): Promise<{ times: numbe
     const words = tokenize(q, 8);
     const found: Message[] = [];
     for (let i = 0; i < folded.length; i++) if (matchesAll(folded[i]!, words)) found.push(all[i]!);
+    // Newest first, ties by id (toArray's order), as the index orders them.
     found.sort((a, b) => (b.sentAt ?? b.firstSeenAt) - (a.sentAt ?? a.firstSeenAt));
     const top = found.slice(0, 50);
     times.push(performance.now() - s);
@@ -180,26 +201,24 @@ async function searchLinear(count: number, seed: number): Promise<{ times: numbe
   return { times, hits, loadMs, messages: all.length };
 }
 
-/** The parts of one search, timed separately, for the notes (which part costs what). */
-async function searchParts(count: number, seed: number): Promise<{ keysMs: number[]; getMs: number[]; keys: number[] }> {
+/** Whether the index's results are the scan's, message for message and in order (not timed). */
+async function searchAgrees(count: number, seed: number): Promise<{ equal: number; differ: string[] }> {
   const db = getDb();
-  const keysMs: number[] = [];
-  const getMs: number[] = [];
-  const keys: number[] = [];
+  const all = await db.messages.toArray();
+  const folded = all.map((m: Message) => fold([m.text, ...m.attachments.map((a) => a.label), m.quote?.text ?? ''].join(' ')));
+  let equal = 0;
+  const differ: string[] = [];
   for (const q of synthQueries(count, seed)) {
-    const words = tokenize(q, 8).sort((a, b) => b.length - a.length);
-    if (!words[0]) continue;
-    const t0 = performance.now();
-    const k = await db.searchTerms.where('term').startsWith(words[0]).limit(20_000).primaryKeys();
-    const t1 = performance.now();
-    const ids = [...new Set(k.map((x) => x[1]))];
-    await db.messages.bulkGet(ids);
-    const t2 = performance.now();
-    keysMs.push(t1 - t0);
-    getMs.push(t2 - t1);
-    keys.push(k.length);
+    const words = tokenize(q, 8);
+    const found: Message[] = [];
+    for (let i = 0; i < folded.length; i++) if (!all[i]!.encrypted && matchesAll(folded[i]!, words)) found.push(all[i]!);
+    found.sort((a, b) => (b.sentAt ?? b.firstSeenAt) - (a.sentAt ?? a.firstSeenAt));
+    const want = found.slice(0, 50).map((m) => m.id).join(',');
+    const got = (await searchMessages(db, q)).map((h) => h.message.id).join(',');
+    if (want === got) equal++;
+    else differ.push(q);
   }
-  return { keysMs, getMs, keys };
+  return { equal, differ };
 }
 
 /** The popup's list query alone (lib/ui/queries.ts inbox(): all conversations, filtered, sorted). */
@@ -221,7 +240,7 @@ async function messageById(id: string): Promise<boolean> {
 
 async function clearStore(): Promise<void> {
   const db = getDb();
-  await Promise.all([db.conversations.clear(), db.messages.clear(), db.searchTerms.clear(), db.health.clear()]);
+  await Promise.all([db.conversations.clear(), db.messages.clear(), db.searchDocs.clear(), db.health.clear()]);
 }
 
 /**
@@ -277,16 +296,16 @@ async function ingestProfile(size: DataSize, seed: number, maxBatches: number): 
 }
 
 /**
- * The index rows of the first `maxBatches` batches written three ways: Dexie bulkPut per batch
+ * The index records of the first `maxBatches` batches written three ways: Dexie bulkPut per batch
  * (as the merge does, each in its own transaction), Dexie bulkPut all at once, and raw IndexedDB
- * put in one transaction. Separates IndexedDB's cost per row from per-call overhead.
+ * put in one transaction. Separates IndexedDB's cost per record from per-call overhead.
  */
-async function termsWrite(size: DataSize, seed: number, maxBatches: number): Promise<{ rows: number; dexiePerBatchMs: number; dexieOnceMs: number; rawOnceMs: number }> {
+async function termsWrite(size: DataSize, seed: number, maxBatches: number): Promise<{ rows: number; indexEntries: number; dexiePerBatchMs: number; dexieOnceMs: number; rawOnceMs: number }> {
   const { batches, records } = data(size, seed);
   const ids = new Set(batches.slice(0, maxBatches).flatMap((b) => b.thread?.messages.map((m) => m.nativeId) ?? []));
   const msgs = records.messages.filter((m) => ids.has(m.nativeId));
-  const perBatch: SearchTerm[][] = [];
-  for (let i = 0; i < msgs.length; i += 100) perBatch.push(msgs.slice(i, i + 100).flatMap(termsOf));
+  const perBatch: SearchDoc[][] = [];
+  for (let i = 0; i < msgs.length; i += 100) perBatch.push(msgs.slice(i, i + 100).flatMap((m) => docOf(m) ?? []));
   const all = perBatch.flat();
   const run = async (fn: (db: ReturnType<typeof openDb>) => Promise<void>) => {
     const name = `bench-terms-${Date.now()}-${runSeq++}`;
@@ -300,16 +319,16 @@ async function termsWrite(size: DataSize, seed: number, maxBatches: number): Pro
     return ms;
   };
   const dexiePerBatchMs = await run(async (db) => {
-    for (const rows of perBatch) await db.transaction('rw', db.searchTerms, () => db.searchTerms.bulkPut(rows));
+    for (const rows of perBatch) await db.transaction('rw', db.searchDocs, () => db.searchDocs.bulkPut(rows));
   });
   const dexieOnceMs = await run(async (db) => {
-    await db.searchTerms.bulkPut(all);
+    await db.searchDocs.bulkPut(all);
   });
   const name = `bench-terms-raw-${Date.now()}-${runSeq++}`;
   const raw = await openRaw(name);
   const t0 = performance.now();
-  const tx = raw.transaction('searchTerms', 'readwrite');
-  for (const t of all) tx.objectStore('searchTerms').put(t);
+  const tx = raw.transaction('searchDocs', 'readwrite');
+  for (const d of all) tx.objectStore('searchDocs').put(d);
   await new Promise<void>((resolve, reject) => {
     tx.oncomplete = () => resolve();
     tx.onerror = tx.onabort = () => reject(tx.error);
@@ -317,10 +336,10 @@ async function termsWrite(size: DataSize, seed: number, maxBatches: number): Pro
   const rawOnceMs = performance.now() - t0;
   raw.close();
   await req(indexedDB.deleteDatabase(name));
-  return { rows: all.length, dexiePerBatchMs, dexieOnceMs, rawOnceMs };
+  return { rows: all.length, indexEntries: all.reduce((n, d) => n + d.terms.length, 0), dexiePerBatchMs, dexieOnceMs, rawOnceMs };
 }
 
-const api = { inboxQuery, termsWrite, ingestProfile, ingestMerge, ingestRaw, tokenizeCost, fillStore, searchStore, searchLinear, searchParts, messageById, clearStore };
+const api = { inboxQuery, termsWrite, ingestProfile, ingestMerge, ingestRaw, tokenizeCost, fillStore, searchStore, searchLinear, searchAgrees, messageById, clearStore };
 export type StoreBench = typeof api;
 (window as unknown as { __bench: StoreBench }).__bench = api;
 document.body.dataset.ready = 'true';
