@@ -7,6 +7,7 @@ import { linkConversations } from '../../lib/people';
 import type { Ingest } from '../../lib/protocol';
 import { searchMessages } from '../../lib/search';
 import type { MessageSnapshot } from '../../lib/model';
+import { indexAndRebuild } from './search-index';
 
 let db: InboxDb;
 let k = 0;
@@ -174,6 +175,11 @@ describe('delete and import', () => {
     const pendingFile = { ...file, messages: file.messages.map((m) => (m.id === 'whatsapp:budi:w2' ? { ...m, status: 'pending' as const } : m)) };
     expect((await importData(other, pendingFile, T0 + 3)).messages).toBe(0);
     expect((await other.messages.get('whatsapp:budi:w2'))!.status).toBe('read');
+    // The search index is what a rebuild from the merged messages would be.
+    const { stored, rebuilt } = await indexAndRebuild(other);
+    expect(stored).toEqual(rebuilt);
+    expect(stored.map((d) => d.messageId)).toContain('whatsapp:budi:w3');
+    expect(stored.map((d) => d.messageId)).not.toContain('whatsapp:budi:w2'); // imported encrypted: never indexed
   });
 
   test('a newer conversation in the import updates title and unread; an older one does not', async () => {

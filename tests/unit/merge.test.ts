@@ -5,6 +5,7 @@ import { mergeIngest } from '../../lib/merge';
 import type { ConversationSnapshot, MessageSnapshot } from '../../lib/model';
 import type { Ingest } from '../../lib/protocol';
 import { snapshotChat, snapshotMessage } from './factories';
+import { indexAndRebuild } from './search-index';
 
 let db: InboxDb;
 let n = 0;
@@ -97,6 +98,24 @@ describe('merge', () => {
     }
     expected.push('z');
     expect(await thread()).toEqual(expected);
+    // Renumbering rewrote the orders only: the search index still matches the messages.
+    const { stored, rebuilt } = await indexAndRebuild(db);
+    expect(stored).toEqual(rebuilt);
+    expect(stored).toHaveLength(expected.length);
+  });
+
+  test('the search index follows every change of a message: text, time learnt later, attachments, quote', async () => {
+    await mergeIngest(db, batch([msg('a', { text: 'Kopi dulu' }), msg('b', { text: 'nanti sore' })]), T0);
+    await mergeIngest(db, batch([msg('a', { text: 'Kopi dulu', sentAt: min(3), timePrecision: 'minute' }), msg('b', { text: 'nanti malam' })]), T0 + 1);
+    await mergeIngest(db, batch([msg('b', { text: 'nanti malam', attachments: [{ kind: 'image', label: 'Foto' }] })]), T0 + 2);
+    await mergeIngest(db, batch([msg('c', { text: 'oke', quote: { sender: 'Budi', text: 'nanti malam' } })]), T0 + 3);
+    const { stored, rebuilt } = await indexAndRebuild(db);
+    expect(stored).toEqual(rebuilt);
+    expect(stored.map((d) => [d.messageId, d.rank, d.terms])).toEqual([
+      ['whatsapp:Budi:a', -min(3), ['kopi', 'dulu']], // newest first: its time, learnt later, moved it
+      ['whatsapp:Budi:c', -(T0 + 3), ['oke', 'nanti', 'malam']],
+      ['whatsapp:Budi:b', -T0, ['nanti', 'malam', 'foto']],
+    ]);
   });
 
   test('status only moves forward; a re-render with an older icon does not downgrade', async () => {
