@@ -9,11 +9,14 @@ import { useUi } from './context';
 import { count, listTime } from './format';
 import { isTypingTarget } from './keys';
 import { useLive } from './live';
-import { fold, healthAll, inbox } from './queries';
+import { fold, healthAll, inbox, inboxHead } from './queries';
 import { VirtualList } from './VirtualList';
 
 /** Fixed row height of the conversation list (px); the CSS gives rows exactly this. */
 export const ROW_HEIGHT = 62;
+
+/** Rows painted from the quick first read: more than the tallest side panel shows. */
+export const HEAD_ROWS = 50;
 
 export interface InboxProps {
   db: InboxDb;
@@ -28,7 +31,24 @@ export function Inbox(props: InboxProps) {
   const { s } = useUi();
   const [query, setQuery] = useState('');
   const q = query.trim();
-  const conversations = useLive(() => inbox(props.db), [props.db], null as Conversation[] | null);
+  // First the newest rows through the index (a few ms at any inbox size), then the whole list,
+  // live. The whole read waits for the first, so it cannot delay the first paint.
+  const [head, setHead] = useState<{ db: InboxDb; rows: Conversation[] } | null>(null);
+  useEffect(() => {
+    let live = true;
+    const done = (rows: Conversation[]) => live && setHead({ db: props.db, rows });
+    inboxHead(props.db, HEAD_ROWS).then(done, (e: unknown) => {
+      console.error('[unified-inbox] first rows unreadable', e);
+      done([]);
+    });
+    return () => {
+      live = false;
+    };
+  }, [props.db]);
+  const headRead = head?.db === props.db;
+  const all = useLive(() => inbox(props.db), [props.db], null as Conversation[] | null, headRead);
+  const complete = all !== null;
+  const conversations = all ?? (headRead && head.rows.length ? head.rows : null);
   const health = useLive(() => healthAll(props.db), [props.db], [] as AdapterHealth[]);
   const hits = useLive(
     () => (q ? searchMessages(props.db, q) : Promise.resolve([] as SearchHit[])),
@@ -144,6 +164,7 @@ export function Inbox(props: InboxProps) {
         class={`conversations${q ? ' narrowed' : ''}`}
         label={s.conversations}
         items={shown}
+        complete={complete}
         rowHeight={ROW_HEIGHT}
         activeIndex={active}
         keyOf={(c) => c.id}

@@ -12,6 +12,11 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 
 export interface VirtualListProps<T> {
   items: readonly T[];
+  /**
+   * False while `items` is only the first part of the list (the rest still being read): the list
+   * is marked busy and each row's set size is -1, ARIA's "total not known yet".
+   */
+  complete?: boolean;
   rowHeight: number;
   label: string;
   /** Class of the scroll container (the viewport); the `ul` inside has class `rows`. */
@@ -40,6 +45,7 @@ export function visibleHeight(el: HTMLElement | null): number {
 
 export function VirtualList<T>(props: VirtualListProps<T>) {
   const { items, rowHeight } = props;
+  const complete = props.complete ?? true;
   const overscan = props.overscan ?? 4;
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
@@ -97,6 +103,7 @@ export function VirtualList<T>(props: VirtualListProps<T>) {
         }}
         class="rows"
         aria-label={props.label}
+        aria-busy={complete ? undefined : 'true'}
         style={{ height: `${items.length * rowHeight}px`, paddingTop: `${first * rowHeight}px` }}
       >
         {shown.map((item, k) => (
@@ -104,7 +111,7 @@ export function VirtualList<T>(props: VirtualListProps<T>) {
             key={props.keyOf(item)}
             data-index={first + k}
             aria-posinset={first + k + 1}
-            aria-setsize={items.length}
+            aria-setsize={complete ? items.length : -1}
             style={{ height: `${rowHeight}px` }}
           >
             {props.render(item, first + k)}

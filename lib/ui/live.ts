@@ -3,15 +3,17 @@
 import { liveQuery } from 'dexie';
 import { useEffect, useState } from 'preact/hooks';
 
-export function useLive<T>(query: () => Promise<T>, deps: unknown[], initial: T): T {
+/** `enabled: false` holds the query back (its value stays `initial`) until it turns true. */
+export function useLive<T>(query: () => Promise<T>, deps: unknown[], initial: T, enabled = true): T {
   const [value, setValue] = useState<T>(initial);
   useEffect(() => {
+    if (!enabled) return;
     const sub = liveQuery(query).subscribe({
       next: setValue,
       error: (e) => console.error('[unified-inbox] query failed', e),
     });
     return () => sub.unsubscribe();
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, deps);
+  }, [...deps, enabled]);
   return value;
 }

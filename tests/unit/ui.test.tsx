@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import 'fake-indexeddb/auto';
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { openDb, type InboxDb } from '../../lib/db';
 import type { Conversation, Message, Platform } from '../../lib/model';
@@ -53,6 +53,68 @@ beforeEach(async () => {
 afterEach(() => cleanup());
 
 const list = () => screen.getByRole('list', { name: 'Conversations' });
+const rowsInDom = () => list().querySelectorAll('li[aria-posinset]').length;
+
+/**
+ * happy-dom does no layout. This stands in for it: a box measures its content (an element with an
+ * inline height, its padding plus its children), except the list's scroll container once `bound`
+ * gives it a height, as the stylesheet does; `reflow` fires the ResizeObservers as the browser does
+ * after layout.
+ */
+function fakeLayout() {
+  let scrollerHeight: number | null = null;
+  const observers: { cb: ResizeObserverCallback; self: ResizeObserver; targets: Element[] }[] = [];
+  const contentHeight = (el: HTMLElement): number => {
+    const fixed = parseFloat(el.style.height);
+    if (!Number.isNaN(fixed)) return fixed;
+    const pad = (parseFloat(el.style.paddingTop) || 0) + (parseFloat(el.style.paddingBottom) || 0);
+    return pad + [...el.children].reduce((n, c) => n + contentHeight(c as HTMLElement), 0);
+  };
+  const isScroller = (el: HTMLElement) => el.firstElementChild?.getAttribute('aria-label') === 'Conversations';
+  const clientHeight = Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'clientHeight');
+  Object.defineProperty(HTMLElement.prototype, 'clientHeight', {
+    configurable: true,
+    get(this: HTMLElement) {
+      return scrollerHeight !== null && isScroller(this) ? scrollerHeight : contentHeight(this);
+    },
+  });
+  const original = globalThis.ResizeObserver;
+  globalThis.ResizeObserver = class {
+    constructor(cb: ResizeObserverCallback) {
+      observers.push({ cb, self: this as unknown as ResizeObserver, targets: [] });
+    }
+    observe(el: Element) {
+      observers.find((o) => o.self === (this as unknown as ResizeObserver))?.targets.push(el);
+    }
+    unobserve() {}
+    disconnect() {
+      const i = observers.findIndex((o) => o.self === (this as unknown as ResizeObserver));
+      if (i >= 0) observers.splice(i, 1);
+    }
+  } as unknown as typeof ResizeObserver;
+  const innerHeight = Object.getOwnPropertyDescriptor(window, 'innerHeight');
+  const reflow = () => {
+    for (const o of [...observers]) o.cb(o.targets.map((target) => ({ target }) as ResizeObserverEntry), o.self);
+  };
+  return {
+    reflow,
+    bound(px: number) {
+      scrollerHeight = px;
+      reflow();
+    },
+    windowHeight(px: number) {
+      Object.defineProperty(window, 'innerHeight', { configurable: true, value: px });
+      window.dispatchEvent(new Event('resize'));
+    },
+    restore() {
+      if (clientHeight) Object.defineProperty(HTMLElement.prototype, 'clientHeight', clientHeight);
+      else delete (HTMLElement.prototype as { clientHeight?: number }).clientHeight;
+      globalThis.ResizeObserver = original;
+      if (innerHeight) Object.defineProperty(window, 'innerHeight', innerHeight);
+      else delete (window as { innerHeight?: number }).innerHeight;
+    },
+  };
+}
 
 describe('inbox', () => {
   test('shows Loading… first, then a windowed list that still reports every row’s place', async () => {
@@ -60,7 +122,13 @@ describe('inbox', () => {
     await db.conversations.bulkPut(many);
     render(<App db={db} layout="panel" language="en" />);
     expect(screen.getByRole('status').textContent).toBe('Loading…');
+    // The first rows come from a quick read of the newest; the total is not known yet.
     await waitFor(() => expect(within(list()).getAllByRole('listitem').length).toBeGreaterThan(5));
+    if (list().getAttribute('aria-busy') === 'true') {
+      expect(within(list()).getAllByRole('listitem')[0]!.getAttribute('aria-setsize')).toBe('-1');
+    }
+    // Then the whole list, still windowed.
+    await waitFor(() => expect(list().getAttribute('aria-busy')).toBeNull());
     const items = within(list()).getAllByRole('listitem');
     expect(items.length).toBeLessThan(40); // windowed, not 3,000 rows
     expect(items[0]!.getAttribute('aria-setsize')).toBe('3000');
@@ -77,6 +145,61 @@ describe('inbox', () => {
     expect(row.getAttribute('aria-posinset')).toBe('2001');
     expect(parseInt(ul.style.paddingTop, 10)).toBeGreaterThan(1_900 * ROW_HEIGHT);
     expect(ul.style.height).toBe(`${3_000 * ROW_HEIGHT}px`); // the whole list's height, so the scrollbar is true
+  });
+
+  test('after layout only a window of rows is in the DOM, whatever the list box measures, re-measured on resize', async () => {
+    const layout = fakeLayout();
+    try {
+      await db.conversations.bulkPut(Array.from({ length: 5_000 }, (_, i) => conv('whatsapp', `c${i}`, `Contact ${i}`, i)));
+      render(<App db={db} layout="popup" language="en" />);
+      await waitFor(() => expect(within(list()).getAllByRole('listitem').length).toBeGreaterThan(5));
+      // Before the stylesheet bounds it, a box is as tall as its content: the whole list (310,000 px).
+      await act(() => layout.reflow());
+      expect(rowsInDom()).toBeLessThanOrEqual(Math.ceil(innerHeight / ROW_HEIGHT) + 10);
+      // Laid out: the scroller is 496 px high (as in the 580 px popup).
+      await act(() => layout.bound(496));
+      expect(rowsInDom()).toBeLessThanOrEqual(Math.ceil(496 / ROW_HEIGHT) + 10);
+      const few = rowsInDom();
+      // A taller side panel / window: more rows, still a window.
+      await act(() => {
+        layout.bound(1_200);
+        layout.windowHeight(1_300);
+      });
+      expect(rowsInDom()).toBeGreaterThan(few);
+      expect(rowsInDom()).toBeGreaterThanOrEqual(Math.ceil(1_200 / ROW_HEIGHT));
+      expect(rowsInDom()).toBeLessThanOrEqual(Math.ceil(1_200 / ROW_HEIGHT) + 10);
+    } finally {
+      layout.restore();
+    }
+  });
+
+  test('keyboard moves reach rows far down the list that were not rendered, and the DOM stays windowed', async () => {
+    const layout = fakeLayout();
+    try {
+      await db.conversations.bulkPut(Array.from({ length: 3_000 }, (_, i) => conv('whatsapp', `c${i}`, `Contact ${i}`, i)));
+      render(<App db={db} layout="popup" language="en" />);
+      await waitFor(() => expect(within(list()).getAllByRole('listitem').length).toBeGreaterThan(5));
+      await act(() => layout.bound(496));
+      await waitFor(() => expect(list().getAttribute('aria-busy')).toBeNull());
+      expect(within(list()).queryByText('Contact 150')).toBeNull();
+      fireEvent.keyDown(document.body, { key: 'j' });
+      for (let i = 1; i <= 150; i++) fireEvent.keyDown(document.activeElement!, { key: i % 2 ? 'j' : 'ArrowDown' });
+      await waitFor(() => expect(document.activeElement?.textContent).toContain('Contact 150'));
+      const row = document.activeElement!.closest('li')!;
+      expect(row.getAttribute('aria-posinset')).toBe('151');
+      expect(row.getAttribute('aria-setsize')).toBe('3000');
+      expect(rowsInDom()).toBeLessThanOrEqual(Math.ceil(496 / ROW_HEIGHT) + 10);
+      // The scroller followed: the active row is inside its visible part.
+      const scroller = list().parentElement!;
+      expect(150 * ROW_HEIGHT).toBeGreaterThanOrEqual(scroller.scrollTop);
+      expect(151 * ROW_HEIGHT).toBeLessThanOrEqual(scroller.scrollTop + 496);
+      for (let i = 0; i < 20; i++) fireEvent.keyDown(document.activeElement!, { key: i % 2 ? 'k' : 'ArrowUp' });
+      await waitFor(() => expect(document.activeElement?.textContent).toContain('Contact 130'));
+      fireEvent.click(document.activeElement!);
+      await screen.findByRole('log', { name: 'Conversation with Contact 130' });
+    } finally {
+      layout.restore();
+    }
   });
 
   test('j/k and arrows move through conversations, Enter opens, Escape goes back, / focuses search', async () => {
