@@ -17,6 +17,11 @@ export function chatKey(title: string): string {
 
 /** Text as the user sees it: emoji images by their alt, line breaks as newlines. */
 export function readText(root: Node, skip?: (el: Element) => boolean): string {
+  // Without emoji images or line breaks the text is the element's own textContent (native, fast).
+  const tag = (root as Element).tagName;
+  if (!skip && root.nodeType === 1 && tag !== 'IMG' && tag !== 'BR' && !(root as Element).querySelector(SEL.textMarkup)) {
+    return cap(root.textContent ?? '', LIMITS.textChars);
+  }
   let out = '';
   const walk = (node: Node) => {
     if (out.length > LIMITS.textChars) return;
@@ -61,8 +66,7 @@ function rowTop(row: Element): number {
   return t ? Number(t[1]) : Number.NaN;
 }
 
-function statusOf(bubble: Element): MessageStatus | null {
-  const icon = bubble.querySelector(SEL.statusIcon);
+function statusOf(icon: Element | undefined): MessageStatus | null {
   if (!icon) return null;
   switch (icon.getAttribute('data-icon')) {
     case 'msg-time':
@@ -78,8 +82,9 @@ function isQuoteBlock(el: Element): boolean {
   return isLabel(el.getAttribute('aria-label'), LABEL.quoted) || el.classList.contains('quoted-mention');
 }
 
-function quoteOf(holder: Element): Quote | null {
-  const block = Array.from(holder.querySelectorAll('[role="button"], [aria-label]')).find(isQuoteBlock);
+/** `labelled`: the bubble's `[role="button"], [aria-label]` elements, in document order. */
+function quoteOf(labelled: Element[]): Quote | null {
+  const block = labelled.find(isQuoteBlock);
   if (!block) return null;
   const spans = Array.from(block.querySelectorAll('span[dir="auto"], span.quoted-mention'));
   const sender = spans[0] ? readText(spans[0]).trim() : '';
@@ -87,20 +92,31 @@ function quoteOf(holder: Element): Quote | null {
   return { sender: cap(sender, LIMITS.titleChars), text: cap(text, LIMITS.previewChars) };
 }
 
-function attachmentsOf(holder: Element, caption: string): Attachment[] {
+/** The message's own text: the first selectable text that is not inside a button (a quote, "Read more"). */
+function messageTextOf(holder: Element): Element | null {
+  const first = holder.querySelector(SEL.selectableText);
+  if (!first || !first.closest(SEL.button)) return first;
+  return Array.from(holder.querySelectorAll(SEL.selectableText)).find((el) => !el.closest(SEL.button)) ?? null;
+}
+
+/** `icons`: the bubble's `[data-icon]` elements, in document order. */
+function attachmentsOf(holder: Element, icons: Element[], caption: string): Attachment[] {
   const out: Attachment[] = [];
-  const doc = holder.querySelector(SEL.documentIcon);
+  const doc = icons.find((i) => i.matches(SEL.documentIcon));
   if (doc) {
     const name = doc.parentElement?.querySelector('[title]')?.getAttribute('title') ?? '';
     out.push({ kind: 'document', label: cap(name || 'Document', LIMITS.titleChars) });
   }
-  if (holder.querySelector(SEL.audioIcon)) out.push({ kind: 'audio', label: 'Voice message' });
-  if (holder.querySelector(SEL.videoIcon)) out.push({ kind: 'video', label: cap(caption || 'Video', LIMITS.titleChars) });
+  if (icons.some((i) => i.matches(SEL.audioIcon))) out.push({ kind: 'audio', label: 'Voice message' });
+  if (icons.some((i) => i.matches(SEL.videoIcon))) out.push({ kind: 'video', label: cap(caption || 'Video', LIMITS.titleChars) });
+  if (out.length > 0) return out;
   // A picture: an image that is not an emoji inside the text, nor an avatar.
-  const picture = Array.from(holder.querySelectorAll('img')).find(
-    (img) => !img.closest(SEL.selectableText) && !img.closest('[data-pre-plain-text]') && (img.getAttribute('alt') ?? '') === '',
-  );
-  if (picture && out.length === 0) out.push({ kind: 'image', label: cap(caption || 'Photo', LIMITS.titleChars) });
+  for (const img of Array.from(holder.getElementsByTagName('img'))) {
+    if ((img.getAttribute('alt') ?? '') === '' && !img.closest(SEL.selectableText) && !img.closest(SEL.prePlain)) {
+      out.push({ kind: 'image', label: cap(caption || 'Photo', LIMITS.titleChars) });
+      break;
+    }
+  }
   return out;
 }
 
@@ -234,14 +250,17 @@ export const whatsappAdapter: PlatformAdapter = {
     }
     const id = parseDataId(holder.getAttribute('data-id'));
     if (!id) return null;
+    // A handful of scoped queries per bubble, each result serving every check that needs it.
     const pre = parsePrePlainText(holder.querySelector(SEL.prePlain)?.getAttribute('data-pre-plain-text'));
-    const textEl = Array.from(holder.querySelectorAll(SEL.selectableText)).find((el) => !el.closest('[role="button"]'));
+    const textEl = messageTextOf(holder);
     const text = textEl ? readText(textEl) : '';
-    const status = statusOf(holder);
+    const icons = Array.from(holder.querySelectorAll(SEL.anyIcon));
+    const status = statusOf(icons.find((i) => i.matches(SEL.statusIcon)));
     const isSelf =
       id.fromMe ??
       (holder.querySelector(`.${OUT_CLASS}`) ? true : holder.querySelector(`.${IN_CLASS}`) ? false : status !== null);
-    const truncated = Array.from(holder.querySelectorAll('[role="button"]')).some((b) => isLabel(b.textContent, LABEL.readMore));
+    const labelled = Array.from(holder.querySelectorAll(SEL.buttonOrLabelled));
+    const truncated = labelled.some((b) => b.matches(SEL.button) && isLabel(b.textContent, LABEL.readMore));
     const senderName = isSelf ? '' : (pre?.sender ?? (conversation.isGroup ? '' : conversation.title));
     return {
       nativeId: id.msgId,
@@ -250,8 +269,8 @@ export const whatsappAdapter: PlatformAdapter = {
       sentAt: pre?.at ?? null,
       timePrecision: pre ? 'minute' : 'none',
       status: isSelf ? (status ?? 'sent') : 'received',
-      attachments: attachmentsOf(holder, text),
-      quote: quoteOf(holder),
+      attachments: attachmentsOf(holder, icons, text),
+      quote: quoteOf(labelled),
       system: false,
       truncated,
     };

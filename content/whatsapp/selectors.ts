@@ -22,6 +22,12 @@ export const SEL = {
   prePlain: '[data-pre-plain-text]',
   selectableText: 'span.selectable-text',
   statusIcon: '[data-icon="msg-time"], [data-icon="msg-check"], [data-icon="msg-dblcheck"]',
+  /** Icons, buttons and labelled elements of a bubble are each queried once and sorted out after. */
+  anyIcon: '[data-icon]',
+  button: '[role="button"]',
+  buttonOrLabelled: '[role="button"], [aria-label]',
+  /** What makes text more than its textContent: emoji images (their alt) and line breaks. */
+  textMarkup: 'img, br',
   composer: 'footer div[contenteditable="true"][data-tab="10"], footer div[contenteditable="true"]',
   footer: 'footer',
   /** Message ids of a group chat carry its @g.us jid. */
@@ -30,7 +36,6 @@ export const SEL = {
   documentIcon: '[data-icon^="document"], [data-icon^="audio-file"]',
   audioIcon: '[data-icon="audio-play"], [data-icon="ptt-play"], [data-icon="ptt-status"]',
   videoIcon: '[data-icon="media-play"], [data-icon="video-pip"]',
-  stickerImg: 'img[alt=""][data-sticker], [data-icon="sticker"]',
 } as const;
 
 export const OUT_CLASS = 'message-out';
@@ -43,10 +48,8 @@ export const LABEL = {
   readMore: ['Read more', 'Baca selengkapnya'],
   useHere: ['Use here', 'Gunakan di sini'],
   read: ['Read', 'Dibaca'],
-  openPicture: ['Open picture', 'Buka gambar'],
   yesterday: ['Yesterday', 'Kemarin'],
   today: ['Today', 'Hari ini'],
-  photo: ['Photo', 'Foto'],
 } as const;
 
 /** "3 unread messages" / "3 pesan belum dibaca". */
