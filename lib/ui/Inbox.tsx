@@ -32,9 +32,10 @@ export function Inbox(props: InboxProps) {
   const [query, setQuery] = useState('');
   const q = query.trim();
   // First the newest rows through the index (a few ms at any inbox size), then the whole list,
-  // live. The whole read waits for the first, so it cannot delay the first paint.
+  // live. The whole read waits for the first, so it cannot delay the first paint. The first read
+  // starts in a layout effect, not a deferred one: a frame earlier.
   const [head, setHead] = useState<{ db: InboxDb; rows: Conversation[] } | null>(null);
-  useEffect(() => {
+  useLayoutEffect(() => {
     let live = true;
     const done = (rows: Conversation[]) => live && setHead({ db: props.db, rows });
     inboxHead(props.db, HEAD_ROWS).then(done, (e: unknown) => {
