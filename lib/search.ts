@@ -127,6 +127,10 @@ export interface SearchStats {
   rounds: number;
   keysRead: number;
   docsRead: number;
+  /** Milliseconds: expanding words into indexed words, reading their keys, loading what is shown. */
+  expandMs?: number;
+  listsMs?: number;
+  loadMs?: number;
 }
 
 /** The query's words, minus those another word implies ("kop" in "kop kopi"). */
@@ -142,9 +146,11 @@ export async function searchMessages(db: InboxDb, query: string, limit = 50, sta
   const s = stats ?? { rounds: 0, keysRead: 0, docsRead: 0 };
   const keys = await newestMatches(db, words, limit, s);
   if (keys.length === 0) return [];
+  const t0 = performance.now();
   const messages = (await db.messages.bulkGet(keys.map((k) => k[1]))).filter((m): m is Message => !!m);
   const convs = await db.conversations.bulkGet([...new Set(messages.map((m) => m.conversationId))]);
   const byId = new Map(convs.filter((c): c is Conversation => !!c).map((c) => [c.id, c]));
+  s.loadMs = performance.now() - t0;
   return messages.flatMap((message) => {
     const conversation = byId.get(message.conversationId);
     return conversation ? [{ message, conversation, snippet: snippetOf(searchableText(message), words) }] : [];
@@ -184,13 +190,17 @@ function docMatches(doc: SearchDoc, words: readonly string[]): boolean {
  * that, from the candidates' index records.
  */
 async function newestMatches(db: InboxDb, words: readonly string[], limit: number, s: SearchStats): Promise<DocKey[]> {
+  let t0 = performance.now();
+  if (!db.isOpen()) await db.open();
   const expanded = await Promise.all(
     words.map(async (word) => {
-      const terms = (await db.searchDocs.where('terms').startsWith(word).limit(MAX_TERMS_PER_WORD + 1).uniqueKeys()) as string[];
+      const terms = await termsStartingWith(db, word, MAX_TERMS_PER_WORD + 1);
       s.keysRead += terms.length;
       return { word, terms };
     }),
   );
+  s.expandMs = performance.now() - t0;
+  t0 = performance.now();
   const broad = expanded.filter((e) => e.terms.length > MAX_TERMS_PER_WORD).map((e) => e.word);
   const narrow: WordLists[] = expanded
     .filter((e) => e.terms.length <= MAX_TERMS_PER_WORD)
@@ -228,10 +238,34 @@ async function newestMatches(db: InboxDb, words: readonly string[], limit: numbe
       return known ? true : null;
     };
     const found = await filterInOrder(db, candidates, decide, words, limit, s);
-    if (found.length >= limit || !region) return found.slice(0, limit);
+    if (found.length >= limit || !region) {
+      s.listsMs = performance.now() - t0;
+      return found.slice(0, limit);
+    }
     target.clear();
     planDeeper(narrow, region, found.length, limit, target);
   }
+}
+
+/**
+ * The distinct indexed words that start with `prefix`, up to `max`. A key cursor that seeks past
+ * each word (continue(word + "\0")) costs one step per distinct word; Dexie's uniqueKeys() walks
+ * every duplicate entry in between (measured: ~0.2 s for "sa" over 25,000 messages).
+ */
+function termsStartingWith(db: InboxDb, prefix: string, max: number): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const tx = db.backendDB().transaction('searchDocs', 'readonly');
+    const req = tx.objectStore('searchDocs').index('terms').openKeyCursor(IDBKeyRange.bound(prefix, prefix + '\uffff', false, true));
+    const out: string[] = [];
+    req.onsuccess = () => {
+      const cursor = req.result;
+      if (!cursor || out.length >= max) return resolve(out);
+      const term = cursor.key as string;
+      out.push(term);
+      cursor.continue(term + '\0');
+    };
+    req.onerror = () => reject(req.error);
+  });
 }
 
 function summarize(w: WordLists): void {
@@ -254,19 +288,19 @@ function keysOf(w: WordLists): DocKey[] {
 
 /**
  * How deep to read next. The matches so far (`found` down to `region`) give a density; aim at a
- * depth (in time) with ~1.5× the results needed, and ask each truncated list for the number of
- * keys its own density predicts down to that depth.
+ * depth (in time) with ~1.3× the results needed (at most 8× deeper per round), and ask each
+ * truncated list for the number of keys its own density predicts down to that depth.
  */
 function planDeeper(narrow: WordLists[], region: DocKey, found: number, limit: number, target: Map<TermList, number>): void {
   const lists = narrow.flatMap((w) => w.lists).filter((l) => l.keys.length > 0);
   const newest = Math.min(...lists.map((l) => l.keys[0]![0]));
-  const factor = Math.min(16, Math.max(2, (1.5 * limit) / Math.max(found, 1)));
+  const factor = Math.min(8, Math.max(2, (1.3 * limit) / Math.max(found, 1)));
   const depth = newest + Math.max(region[0] - newest, 1) * factor;
   for (const l of lists) {
     if (!truncated(l)) continue;
     const last = l.keys[l.keys.length - 1]![0];
     if (last >= depth) continue;
-    const predicted = Math.ceil((l.keys.length * (depth - newest)) / Math.max(last - newest, 1) * 1.2);
+    const predicted = Math.ceil(((l.keys.length * (depth - newest)) / Math.max(last - newest, 1)) * 1.1);
     target.set(l, Math.max(l.asked * 2, predicted));
   }
 }
