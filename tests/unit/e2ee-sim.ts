@@ -111,8 +111,9 @@ export class User implements TabPort {
   /**
    * The messenger carries what the page posted: an outgoing bubble here, an incoming one at the
    * peer (unless `drop` says it is lost on the way). Parts go in `order` (default: as posted).
+   * `scrape: false` leaves the pages' reports to the test (both threads are only written).
    */
-  async deliver(opts: { drop?: boolean; reverse?: boolean } = {}) {
+  async deliver(opts: { drop?: boolean; reverse?: boolean; scrape?: boolean } = {}) {
     const commands = opts.reverse ? this.queue.slice().reverse() : this.queue.slice();
     this.queue = [];
     for (const c of commands) {
@@ -121,6 +122,7 @@ export class User implements TabPort {
       if (!opts.drop) this.peer.thread.push(snapshot(nextId(), c.text, false, this.name));
       await handleMessage(this.ctx, { type: 'send-result', platform: this.platform, outboxId: c.outboxId, ok: true, messageNativeId: nativeId }, this.tab);
     }
+    if (opts.scrape === false) return;
     await this.ingest();
     await this.peer.ingest();
   }
