@@ -157,16 +157,20 @@ async function fullScan(reps: number): Promise<number[]> {
 }
 
 /** Incremental: one new incoming message appended to the rendered thread, per repetition. */
-async function incremental(reps: number, seed: number): Promise<{ readMs: number[]; observerMs: number[]; endToEndMs: number[]; batchMessages: number[] }> {
+async function incremental(
+  reps: number,
+  seed: number,
+): Promise<{ readMs: number[]; observerMs: number[]; endToEndMs: number[]; batchMessages: number[]; rowsParsed: number[]; rowsCompared: number[] }> {
   const p = probe();
   await p.nextRead();
   await p.runtime.idle();
   const title = document.querySelector('#main header span[dir="auto"]')?.getAttribute('title') ?? 'Contact';
   const r = rng(seed);
-  const out = { readMs: [] as number[], observerMs: [] as number[], endToEndMs: [] as number[], batchMessages: [] as number[] };
+  const out = { readMs: [] as number[], observerMs: [] as number[], endToEndMs: [] as number[], batchMessages: [] as number[], rowsParsed: [] as number[], rowsCompared: [] as number[] };
   for (let i = 0; i < reps; i++) {
     const row = makeRow(sentence(r, i % 2 === 0), false, title, Date.now());
     const next = p.nextRead();
+    const before = { ...p.runtime.stats };
     const t0 = performance.now();
     container().append(row);
     const read = await next;
@@ -174,6 +178,9 @@ async function incremental(reps: number, seed: number): Promise<{ readMs: number
     out.observerMs.push(read.observerMs);
     out.endToEndMs.push(read.sentAt - t0);
     out.batchMessages.push(read.messages);
+    // What the read touched: rows parsed, snapshots compared with what was sent (per read, not per thread).
+    out.rowsParsed.push(p.runtime.stats.rowsParsed - before.rowsParsed);
+    out.rowsCompared.push(p.runtime.stats.comparisons - before.comparisons);
     await p.runtime.idle();
   }
   p.runtime.stop();
@@ -185,14 +192,19 @@ function parts(reps: number): Record<string, number[]> {
   const conv = whatsappAdapter.openConversation(document)!;
   const rows = whatsappAdapter.messageRows(document);
   const snaps = rows.map((row) => whatsappAdapter.parseMessageRow(row, conv)).filter((s) => s !== null);
-  const out: Record<string, number[]> = { messageRows: [], signatures: [], parseOneRow: [], chatList: [], health: [] };
+  const last = snaps[snaps.length - 1]!;
+  const out: Record<string, number[]> = { messageRows: [], signatures: [], compareOneRow: [], parseOneRow: [], chatList: [], health: [] };
   for (let r = 0; r < reps; r++) {
     let t0 = performance.now();
     whatsappAdapter.messageRows(document);
     out.messageRows!.push(performance.now() - t0);
     t0 = performance.now();
     for (const s of snaps) JSON.stringify(s);
+    // What the runtime did before it compared only the rows a read parsed (for comparison).
     out.signatures!.push(performance.now() - t0);
+    t0 = performance.now();
+    void (JSON.stringify(last) === JSON.stringify({ ...last }));
+    out.compareOneRow!.push(performance.now() - t0);
     t0 = performance.now();
     whatsappAdapter.parseMessageRow(rows[rows.length - 1]!, conv);
     out.parseOneRow!.push(performance.now() - t0);
