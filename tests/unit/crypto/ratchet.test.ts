@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { randomBytes, utf8, x25519KeyPair } from '../../../lib/crypto/primitives';
 import {
   initInitiator,
@@ -12,6 +12,7 @@ import {
   type RatchetState,
   SKIPPED_KEY_TTL_MS,
 } from '../../../lib/crypto/ratchet';
+import { nobleX25519, useX25519 } from '../../../lib/crypto/x25519';
 
 const NOW = 1_700_000_000_000;
 
@@ -158,7 +159,11 @@ describe('Double Ratchet basics', () => {
 
 type Action = { kind: 'deliver' | 'duplicate' | 'drop' | 'tamper'; pick: number };
 
-describe('Double Ratchet property: lossy, reordered, duplicated, tampered channel', () => {
+// Once with the X25519 the product chooses here (WebCrypto in Node 20), once with noble (the fallback).
+describe.each(['chosen', 'noble'] as const)('Double Ratchet property (%s X25519): lossy, reordered, duplicated, tampered channel', (backend) => {
+  beforeEach(() => useX25519(backend === 'noble' ? nobleX25519 : null));
+  afterEach(() => useX25519(null));
+
   it('every untampered message decrypts exactly once; tampered ones are rejected; state never corrupts', async () => {
     await fc.assert(
       fc.asyncProperty(
