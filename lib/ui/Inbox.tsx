@@ -6,6 +6,7 @@ import { mayHoldArmor } from '../crypto/armor-text';
 import { PLATFORM_LABEL, PLATFORMS, type AdapterHealth, type Conversation } from '../model';
 import { searchMessages, type SearchHit } from '../search';
 import { useUi } from './context';
+import { takeFirstRows } from './first-rows';
 import { count, listTime } from './format';
 import { isTypingTarget } from './keys';
 import { useLive } from './live';
@@ -32,13 +33,19 @@ export function Inbox(props: InboxProps) {
   const [query, setQuery] = useState('');
   const q = query.trim();
   // First the newest rows through the index (a few ms at any inbox size), then the whole list,
-  // live. The whole read waits for the first, so it cannot delay the first paint. The first read
-  // starts in a layout effect, not a deferred one: a frame earlier.
-  const [head, setHead] = useState<{ db: InboxDb; rows: Conversation[] } | null>(null);
+  // live. The whole read waits for the first, so it cannot delay the first paint. The page's early
+  // script has usually read them already, while this code was loading; if not, the read starts in
+  // a layout effect (a frame earlier than a deferred one).
+  const [early] = useState(takeFirstRows);
+  const [head, setHead] = useState<{ db: InboxDb; rows: Conversation[] } | null>(() =>
+    early?.rows ? { db: props.db, rows: early.rows } : null,
+  );
   useLayoutEffect(() => {
+    if (head?.db === props.db) return;
     let live = true;
     const done = (rows: Conversation[]) => live && setHead({ db: props.db, rows });
-    inboxHead(props.db, HEAD_ROWS).then(done, (e: unknown) => {
+    const earlyRows = early && head === null ? early.done : Promise.resolve(null);
+    earlyRows.then((rows) => rows ?? inboxHead(props.db, HEAD_ROWS)).then(done, (e: unknown) => {
       console.error('[unified-inbox] first rows unreadable', e);
       done([]);
     });

@@ -33,7 +33,15 @@ export async function inboxHead(db: InboxDb, limit: number): Promise<Conversatio
     .filter((c) => !c.archived)
     .limit(limit)
     .toArray();
-  const last = newest.length === limit ? newest[newest.length - 1]!.lastMessageAt : undefined;
+  return headOf(newest, limit);
+}
+
+/**
+ * `newest`: up to `limit` unarchived conversations read newest first through the `lastMessageAt`
+ * index. Returns the exact first rows of `inbox()` they determine (see `inboxHead`).
+ */
+export function headOf(newest: readonly Conversation[], limit: number): Conversation[] {
+  const last = newest.length >= limit ? newest[newest.length - 1]!.lastMessageAt : undefined;
   return newest.filter((c) => c.lastMessageAt !== last).sort(byRecency);
 }
 

@@ -3,7 +3,7 @@
 // Bob's background (the real handler and manager) and Alice's side is simulated (e2ee-sim).
 import 'fake-indexeddb/auto';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
-import { afterEach, beforeEach, expect, test, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, expect, test, vi } from 'vitest';
 import { browser } from 'wxt/browser';
 import { handleMessage } from '../../lib/background/handlers';
 import { sessionStorageKeyStore } from '../../lib/e2ee/keyring';
@@ -12,6 +12,9 @@ import { nextId, pair, popup, User } from './e2ee-sim';
 
 let alice: User;
 let bob: User;
+
+// The thread view is a lazily loaded chunk: load it once up front (see ui.test.tsx).
+beforeAll(() => import('../../lib/ui/Thread'));
 
 beforeEach(async () => {
   ({ alice, bob } = await pair());

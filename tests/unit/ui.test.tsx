@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import 'fake-indexeddb/auto';
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { openDb, type InboxDb } from '../../lib/db';
 import type { Conversation, Message, Platform } from '../../lib/model';
 import { indexMessages } from '../../lib/search';
@@ -45,6 +45,10 @@ function message(c: Conversation, nativeId: string, order: number, text: string,
     updatedAt: T0,
   };
 }
+
+// The thread view is a lazily loaded chunk; load (transform) it once up front so a test's
+// findByRole timeout is not spent compiling it on a busy machine.
+beforeAll(() => import('../../lib/ui/Thread'));
 
 beforeEach(async () => {
   db = openDb(`ui-test-${n++}`);
