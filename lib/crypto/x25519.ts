@@ -85,12 +85,20 @@ export function webCryptoX25519(subtle: SubtleCrypto, { strict = false } = {}): 
     },
     async freshDh(peerPublicKey) {
       if (peerPublicKey.length !== 32) return null;
-      const pair = (await subtle.generateKey(ALGORITHM, true, ['deriveBits'])) as CryptoKeyPair;
-      const jwk = await subtle.exportKey('jwk', pair.privateKey);
-      const secretKey = jwkBytes(jwk.d);
-      const publicKey = jwkBytes(jwk.x);
-      if (!secretKey || !publicKey) throw new Error('x25519: WebCrypto exported a malformed key');
-      const keyPair = { secretKey, publicKey };
+      let pair: CryptoKeyPair;
+      let keyPair: KeyPair;
+      try {
+        pair = (await subtle.generateKey(ALGORITHM, true, ['deriveBits'])) as CryptoKeyPair;
+        const jwk = await subtle.exportKey('jwk', pair.privateKey);
+        const secretKey = jwkBytes(jwk.d);
+        const publicKey = jwkBytes(jwk.x);
+        if (!secretKey || !publicKey) throw new Error('x25519: WebCrypto exported a malformed key');
+        keyPair = { secretKey, publicKey };
+      } catch (e) {
+        if (strict) throw e;
+        return nobleX25519.freshDh(peerPublicKey); // a key pair is a key pair: noble's will do
+      }
+      const { secretKey } = keyPair;
       let shared: Uint8Array | null = null;
       try {
         shared = await derive(pair.privateKey, await importPeer(peerPublicKey));

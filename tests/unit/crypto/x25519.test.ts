@@ -165,3 +165,19 @@ describe('the ratchet across backends', () => {
     expect(opened.ok && new TextDecoder().decode(opened.plaintext)).toBe('hi');
   });
 });
+
+describe('a WebCrypto failure after the self-test', () => {
+  it('falls back to noble for that operation instead of failing the decryption', async () => {
+    const failing = {
+      importKey: () => Promise.reject(new DOMException('busy', 'OperationError')),
+      generateKey: () => Promise.reject(new DOMException('busy', 'OperationError')),
+    } as unknown as SubtleCrypto;
+    const backend = webCryptoX25519(failing);
+    const a = x25519KeyPair();
+    const b = x25519KeyPair();
+    expect(toHex((await backend.dh(a, b.publicKey))!)).toBe(toHex(dh(a.secretKey, b.publicKey)!));
+    const fresh = (await backend.freshDh(b.publicKey))!;
+    expect(toHex(dh(b.secretKey, fresh.keyPair.publicKey)!)).toBe(toHex(fresh.shared));
+    await expect(webCryptoX25519(failing, { strict: true }).freshDh(b.publicKey)).rejects.toThrow();
+  });
+});
