@@ -17,34 +17,34 @@ export function chatKey(title: string): string {
 
 /** Text as the user sees it: emoji images by their alt, line breaks as newlines. */
 export function readText(root: Node, skip?: (el: Element) => boolean): string {
+  if (root.nodeType === 3) return cap(root.nodeValue ?? '', LIMITS.textChars);
+  if (root.nodeType !== 1) return '';
+  const el = root as Element;
+  if (skip?.(el)) return '';
+  const tag = el.tagName;
+  if (tag === 'IMG') return cap(el.getAttribute('alt') ?? '', LIMITS.textChars);
+  if (tag === 'BR') return '\n';
   // Without emoji images or line breaks the text is the element's own textContent (native, fast).
-  const tag = (root as Element).tagName;
-  if (!skip && root.nodeType === 1 && tag !== 'IMG' && tag !== 'BR' && !(root as Element).querySelector(SEL.textMarkup)) {
-    return cap(root.textContent ?? '', LIMITS.textChars);
-  }
-  let out = '';
-  const walk = (node: Node) => {
-    if (out.length > LIMITS.textChars) return;
+  if (!skip && !el.querySelector(SEL.textMarkup)) return cap(el.textContent ?? '', LIMITS.textChars);
+  return cap(appendText(el, skip, ''), LIMITS.textChars);
+}
+
+/** `out` followed by the text under `parent` (see readText); stops once past the text limit. */
+function appendText(parent: Element, skip: ((el: Element) => boolean) | undefined, out: string): string {
+  for (let node = parent.firstChild; node && out.length <= LIMITS.textChars; node = node.nextSibling) {
     if (node.nodeType === 3) {
       out += node.nodeValue ?? '';
-      return;
+      continue;
     }
-    if (node.nodeType !== 1) return;
+    if (node.nodeType !== 1) continue;
     const el = node as Element;
-    if (skip?.(el)) return;
+    if (skip?.(el)) continue;
     const tag = el.tagName;
-    if (tag === 'IMG') {
-      out += el.getAttribute('alt') ?? '';
-      return;
-    }
-    if (tag === 'BR') {
-      out += '\n';
-      return;
-    }
-    el.childNodes.forEach(walk);
-  };
-  walk(root);
-  return cap(out, LIMITS.textChars);
+    if (tag === 'IMG') out += el.getAttribute('alt') ?? '';
+    else if (tag === 'BR') out += '\n';
+    else out = appendText(el, skip, out);
+  }
+  return out;
 }
 
 /** Whether the page shows 12-hour times (then dates are month first), learned from messages. */
@@ -102,6 +102,22 @@ function messageTextOf(holder: Element): Element | null {
 /** `icons`: the bubble's `[data-icon]` elements, in document order. */
 function attachmentsOf(holder: Element, icons: Element[], caption: string): Attachment[] {
   const out: Attachment[] = [];
+  if (icons.some((i) => i.matches(SEL.attachmentIcon))) attachmentIcons(icons, caption, out);
+  if (out.length > 0) return out;
+  // A picture: an image that is not an emoji inside the text, nor an avatar.
+  const imgs = holder.getElementsByTagName('img');
+  for (let i = 0; i < imgs.length; i++) {
+    const img = imgs[i]!;
+    if ((img.getAttribute('alt') ?? '') === '' && !img.closest(SEL.selectableText) && !img.closest(SEL.prePlain)) {
+      out.push({ kind: 'image', label: cap(caption || 'Photo', LIMITS.titleChars) });
+      break;
+    }
+  }
+  return out;
+}
+
+/** Documents, voice messages and videos, known by their icons. */
+function attachmentIcons(icons: Element[], caption: string, out: Attachment[]): void {
   const doc = icons.find((i) => i.matches(SEL.documentIcon));
   if (doc) {
     const name = doc.parentElement?.querySelector('[title]')?.getAttribute('title') ?? '';
@@ -109,15 +125,6 @@ function attachmentsOf(holder: Element, icons: Element[], caption: string): Atta
   }
   if (icons.some((i) => i.matches(SEL.audioIcon))) out.push({ kind: 'audio', label: 'Voice message' });
   if (icons.some((i) => i.matches(SEL.videoIcon))) out.push({ kind: 'video', label: cap(caption || 'Video', LIMITS.titleChars) });
-  if (out.length > 0) return out;
-  // A picture: an image that is not an emoji inside the text, nor an avatar.
-  for (const img of Array.from(holder.getElementsByTagName('img'))) {
-    if ((img.getAttribute('alt') ?? '') === '' && !img.closest(SEL.selectableText) && !img.closest(SEL.prePlain)) {
-      out.push({ kind: 'image', label: cap(caption || 'Photo', LIMITS.titleChars) });
-      break;
-    }
-  }
-  return out;
 }
 
 function isDateDivider(text: string): boolean {

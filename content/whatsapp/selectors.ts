@@ -3,6 +3,10 @@
 // only class names used are the long-stable `copyable-text` / `selectable-text` and the
 // `message-in` / `message-out` pair, each with a structural fallback.
 
+const DOCUMENT_ICON = '[data-icon^="document"], [data-icon^="audio-file"]';
+const AUDIO_ICON = '[data-icon="audio-play"], [data-icon="ptt-play"], [data-icon="ptt-status"]';
+const VIDEO_ICON = '[data-icon="media-play"], [data-icon="video-pip"]';
+
 export const SEL = {
   // Rows are looked up inside their container (#pane-side, #main): a document-wide descendant
   // selector is matched right to left, testing every row of the page for the ancestor.
@@ -33,9 +37,11 @@ export const SEL = {
   /** Message ids of a group chat carry its @g.us jid. */
   groupMessageId: '[data-id*="@g.us"]',
   sendIcon: '[data-icon="wds-ic-send-filled"], [data-icon="send"]',
-  documentIcon: '[data-icon^="document"], [data-icon^="audio-file"]',
-  audioIcon: '[data-icon="audio-play"], [data-icon="ptt-play"], [data-icon="ptt-status"]',
-  videoIcon: '[data-icon="media-play"], [data-icon="video-pip"]',
+  documentIcon: DOCUMENT_ICON,
+  audioIcon: AUDIO_ICON,
+  videoIcon: VIDEO_ICON,
+  /** Any of the three: most bubbles have none, so one test rules all three out. */
+  attachmentIcon: `${DOCUMENT_ICON}, ${AUDIO_ICON}, ${VIDEO_ICON}`,
 } as const;
 
 export const OUT_CLASS = 'message-out';
