@@ -9,11 +9,11 @@
 // The init (IK_A, EK_A, prekey id) travels with A's messages until B replies. Without one-time
 // prekeys an attacker can replay an init: B remembers every ephemeral key seen per prekey and
 // refuses a repeat, and rotating the prekey bounds how long that list must be kept.
+// The DHs run on the X25519 the ratchet uses (./x25519: WebCrypto where it works), hence async.
 import { findPrekey, type DeviceIdentity, type SignedPrekey, verifyPrekeySignature } from './identity';
 import {
   concatBytes,
   constantTimeEqual,
-  dh,
   edPublicToX25519,
   edSecretToX25519,
   hkdfSha256,
@@ -21,8 +21,8 @@ import {
   sha256Digest,
   toBase64,
   utf8,
-  x25519KeyPair,
 } from './primitives';
+import { chooseX25519 } from './x25519';
 
 export const PROTOCOL_VERSION = 1;
 const X3DH_INFO = utf8('UIE1 X3DH');
@@ -81,23 +81,34 @@ function kdfX3dh(dh1: Uint8Array, dh2: Uint8Array, dh3: Uint8Array): Uint8Array 
   return hkdfSha256(concatBytes(padding, dh1, dh2, dh3), new Uint8Array(32), X3DH_INFO, 32);
 }
 
+/** Our Ed25519 identity as an X25519 key pair (both halves: WebCrypto imports need the public one). */
+function identityX25519(device: DeviceIdentity): KeyPair | null {
+  const publicKey = edPublicToX25519(device.identity.publicKey);
+  return publicKey && { secretKey: edSecretToX25519(device.identity.secretKey), publicKey };
+}
+
 /** Initiator side: checks the invite and derives the shared secret and the init to send. */
-export function initiate(
+export async function initiate(
   device: DeviceIdentity,
   invite: Invite,
-):
+): Promise<
   | { ok: true; result: HandshakeResult; init: InitData; responderRatchetKey: Uint8Array }
-  | { ok: false; error: HandshakeError } {
+  | { ok: false; error: HandshakeError }
+> {
   if (invite.version !== PROTOCOL_VERSION) return { ok: false, error: 'version' };
   if (!verifyInvite(invite)) return { ok: false, error: 'bad-signature' };
   if (constantTimeEqual(invite.identityKey, device.identity.publicKey)) return { ok: false, error: 'own-invite' };
   const responderIdentityX = edPublicToX25519(invite.identityKey);
   if (!responderIdentityX) return { ok: false, error: 'bad-key' };
-  const ephemeral: KeyPair = x25519KeyPair();
-  const dh1 = dh(edSecretToX25519(device.identity.secretKey), invite.signedPrekey);
-  const dh2 = dh(ephemeral.secretKey, responderIdentityX);
-  const dh3 = dh(ephemeral.secretKey, invite.signedPrekey);
-  if (!dh1 || !dh2 || !dh3) return { ok: false, error: 'bad-key' };
+  const myIdentityX = identityX25519(device);
+  if (!myIdentityX) return { ok: false, error: 'bad-key' };
+  const x25519 = await chooseX25519();
+  const [dh1, fresh] = await Promise.all([x25519.dh(myIdentityX, invite.signedPrekey), x25519.freshDh(responderIdentityX)]);
+  if (!dh1 || !fresh) return { ok: false, error: 'bad-key' };
+  const ephemeral: KeyPair = fresh.keyPair;
+  const dh2 = fresh.shared;
+  const dh3 = await x25519.dh(ephemeral, invite.signedPrekey);
+  if (!dh3) return { ok: false, error: 'bad-key' };
   const associatedData = concatBytes(device.identity.publicKey, invite.identityKey);
   return {
     ok: true,
@@ -134,11 +145,11 @@ export function rememberEphemeral(seen: SeenEphemerals, init: InitData, device: 
 }
 
 /** Responder side: derives the same secret from an init; refuses replays and unknown prekeys. */
-export function respond(
+export async function respond(
   device: DeviceIdentity,
   init: InitData,
   seen: SeenEphemerals,
-): { ok: true; result: HandshakeResult; prekey: SignedPrekey } | { ok: false; error: HandshakeError } {
+): Promise<{ ok: true; result: HandshakeResult; prekey: SignedPrekey } | { ok: false; error: HandshakeError }> {
   if (init.version !== PROTOCOL_VERSION) return { ok: false, error: 'version' };
   if (constantTimeEqual(init.initiatorIdentityKey, device.identity.publicKey)) return { ok: false, error: 'own-invite' };
   const prekey = findPrekey(device, init.prekeyId);
@@ -146,9 +157,14 @@ export function respond(
   if (hasSeenEphemeral(seen, init)) return { ok: false, error: 'replay' };
   const initiatorIdentityX = edPublicToX25519(init.initiatorIdentityKey);
   if (!initiatorIdentityX) return { ok: false, error: 'bad-key' };
-  const dh1 = dh(prekey.keyPair.secretKey, initiatorIdentityX);
-  const dh2 = dh(edSecretToX25519(device.identity.secretKey), init.ephemeralKey);
-  const dh3 = dh(prekey.keyPair.secretKey, init.ephemeralKey);
+  const myIdentityX = identityX25519(device);
+  if (!myIdentityX) return { ok: false, error: 'bad-key' };
+  const x25519 = await chooseX25519();
+  const [dh1, dh2, dh3] = await Promise.all([
+    x25519.dh(prekey.keyPair, initiatorIdentityX),
+    x25519.dh(myIdentityX, init.ephemeralKey),
+    x25519.dh(prekey.keyPair, init.ephemeralKey),
+  ]);
   if (!dh1 || !dh2 || !dh3) return { ok: false, error: 'bad-key' };
   const associatedData = concatBytes(init.initiatorIdentityKey, device.identity.publicKey);
   return {

@@ -185,7 +185,7 @@ export async function acceptInvite(
   } else {
     invite = input;
   }
-  const handshake = initiate(device, invite);
+  const handshake = await initiate(device, invite);
   if (!handshake.ok) return handshake;
   const { result, init } = handshake;
   const session: Session = {
@@ -241,7 +241,7 @@ export async function openInit(
   if (!read.ok) return read;
   if (read.envelope.type !== 'init-message') return { ok: false, error: 'not-a-message' };
   const { init, message } = read.envelope;
-  const handshake = respond(device, init, seen);
+  const handshake = await respond(device, init, seen);
   if (!handshake.ok) return handshake;
   const { result, prekey } = handshake;
   const session: Session = {

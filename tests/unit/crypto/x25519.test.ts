@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createInvite, initiate, respond } from '../../../lib/crypto/handshake';
+import { createIdentity } from '../../../lib/crypto/identity';
 import { dh, fromHex, randomBytes, toHex, utf8, x25519KeyPair, x25519PublicKey } from '../../../lib/crypto/primitives';
 import { initInitiator, initResponder, ratchetDecrypt, ratchetEncrypt, type RatchetState } from '../../../lib/crypto/ratchet';
 import {
@@ -179,5 +181,21 @@ describe('a WebCrypto failure after the self-test', () => {
     const fresh = (await backend.freshDh(b.publicKey))!;
     expect(toHex(dh(b.secretKey, fresh.keyPair.publicKey)!)).toBe(toHex(fresh.shared));
     await expect(webCryptoX25519(failing, { strict: true }).freshDh(b.publicKey)).rejects.toThrow();
+  });
+});
+
+describe('the handshake across backends', () => {
+  it('an initiator on one backend and a responder on the other derive the same secret', async () => {
+    for (const [first, second] of [[webcrypto, nobleX25519], [nobleX25519, webcrypto]] as const) {
+      const bob = createIdentity(0);
+      const alice = createIdentity(0);
+      useX25519(first);
+      const a = await initiate(alice, createInvite(bob));
+      if (!a.ok) throw new Error(a.error);
+      useX25519(second);
+      const b = await respond(bob, a.init, {});
+      if (!b.ok) throw new Error(b.error);
+      expect(toHex(b.result.sharedSecret)).toBe(toHex(a.result.sharedSecret));
+    }
   });
 });
