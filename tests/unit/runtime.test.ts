@@ -238,6 +238,40 @@ describe('content runtime', () => {
     expect(t.ingests().at(-1)!.thread!.messages.map((m) => m.sender.name)).toEqual(['', '', '']);
   });
 
+  test('a change made while the thread is held back (title unreadable) is sent once the title is back', async () => {
+    page(2, 3);
+    const thread = document.getElementById('thread')!;
+    thread.setAttribute('data-conv', 'zz'); // not in the chat list: no fallback title
+    thread.setAttribute('aria-label', 'Zed');
+    const adapter: PlatformAdapter = {
+      ...toy,
+      openConversation: (doc) => {
+        const t = doc.getElementById('thread');
+        return t ? { nativeId: t.getAttribute('data-conv')!, title: t.getAttribute('aria-label') ?? '', isGroup: false } : null;
+      },
+    };
+    const t = new FakeTransport();
+    rt = startContentRuntime(adapter, document, t, opts);
+    await rt.idle();
+    const settle = async () => {
+      await new Promise((r) => setTimeout(r, 30));
+      await rt!.idle();
+    };
+    thread.setAttribute('aria-label', '');
+    await settle();
+    thread.children[1]!.textContent = 'diedit';
+    await settle();
+    const heldBack = t.ingests().length;
+    thread.setAttribute('aria-label', 'Zed');
+    await settle();
+    expect(t.ingests().length).toBe(heldBack + 1);
+    expect(t.ingests().at(-1)!.thread!.messages.map((m) => [m.nativeId, m.text])).toEqual([
+      ['m0', 'hello 0'],
+      ['m1', 'diedit'],
+      ['m2', 'hello 2'],
+    ]);
+  });
+
   test('nothing changed, nothing sent', async () => {
     page(3, 3);
     const t = new FakeTransport();
