@@ -1,5 +1,6 @@
 import 'fake-indexeddb/auto';
-import { beforeEach, describe, expect, test } from 'vitest';
+import { liveQuery } from 'dexie';
+import { beforeEach, describe, expect, test, vi } from 'vitest';
 import { openDb, type InboxDb } from '../../lib/db';
 import { mergeIngest } from '../../lib/merge';
 import type { Message, MessageSnapshot, Platform } from '../../lib/model';
@@ -116,6 +117,18 @@ describe('searching the index', () => {
     const docs = await db.searchDocs.where('terms').equals('tiket').toArray();
     expect(docs.map((d) => d.rank)).toEqual([-(T0 + 9 * 60_000)]);
     expect((await searchMessages(db, 'tiket')).map((h) => h.message.sentAt)).toEqual([T0 + 9 * 60_000]);
+  });
+
+  test('a live query of a search re-runs when a matching message arrives, and only then', async () => {
+    const seen: string[][] = [];
+    const sub = liveQuery(() => searchMessages(db, 'kopi')).subscribe((hits) => seen.push(hits.map((h) => h.message.text)));
+    await vi.waitFor(() => expect(seen).toHaveLength(1));
+    expect(seen[0]).toEqual(['KOPI TUBRUK mantap', 'Ngopi dulu? Kopí susu gula aren enak']);
+    await ingest('messenger', 'Mama', [msg('y', 'Tidak ada yang cocok', 6)]); // no matching word
+    await ingest('messenger', 'Mama', [msg('z', 'Kopinya sudah dingin', 7)]);
+    await vi.waitFor(() => expect(seen.at(-1)).toEqual(['Kopinya sudah dingin', 'KOPI TUBRUK mantap', 'Ngopi dulu? Kopí susu gula aren enak']));
+    sub.unsubscribe();
+    expect(seen).toHaveLength(2);
   });
 
   test('encrypted messages are not indexed', async () => {
