@@ -15,6 +15,24 @@ export interface HealthReport {
   reason?: string;
 }
 
+/**
+ * Where a row sits in the read that parses it, so an adapter that derives facts from the rows
+ * above (Instagram's day and sender, Messenger's positional ids) looks back a step instead of
+ * querying the whole thread per row.
+ */
+export interface RowContext {
+  /** Every row of this read, as messageRows() returned them (the same array for the whole read). */
+  rows: readonly Element[];
+  /** This row's index in `rows`. */
+  index: number;
+  /**
+   * Whether the row's own node may have changed since the adapter last parsed it: false only when
+   * it did not mutate and just the rows above it changed, so what the adapter read from the node
+   * itself may be reused.
+   */
+  nodeChanged: boolean;
+}
+
 export interface ConversationTarget {
   nativeId: string;
   title: string;
@@ -40,8 +58,17 @@ export interface PlatformAdapter {
   openConversation(doc: Document): ThreadSnapshot['conversation'] | null;
   /** Rendered message rows of the open thread, top (oldest) to bottom (newest). */
   messageRows(doc: Document): Element[];
-  /** One message row → snapshot, or null for rows that are not messages (date dividers…). */
-  parseMessageRow(row: Element, conversation: ThreadSnapshot['conversation']): MessageSnapshot | null;
+  /**
+   * One message row → snapshot, or null for rows that are not messages (date dividers…). Called in
+   * document order within a read; without `at` the adapter finds the row's place itself.
+   */
+  parseMessageRow(row: Element, conversation: ThreadSnapshot['conversation'], at?: RowContext): MessageSnapshot | null;
+  /**
+   * Whether a row's snapshot depends on the rows above it (the day a date break above names, a
+   * sender heading carried down, an id counted within its section): then a change to one row makes
+   * the runtime re-parse the rows below it too (with `nodeChanged: false`), not just the changed one.
+   */
+  readonly readsRowsAbove?: boolean;
 
   /**
    * From a mutated node, the row it belongs to: lets the runtime map mutation records to the few

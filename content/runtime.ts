@@ -85,6 +85,15 @@ export function startContentRuntime(
   const outgoingSeen = new Map<string, { text: string; firstSeen: number }>();
   /** Titles the chat list showed, by native id: the open thread's header may be unreadable. */
   const listTitles = new Map<string, string>();
+  /** The row list of the last thread read (rows that moved are parsed again, see readsRowsAbove). */
+  let lastRows: readonly Element[] = [];
+  /** The open thread at the last read that read it (messages in DOM order, each with its row); null when it did not. */
+  let lastThread: { conversation: ThreadSnapshot['conversation']; messages: MessageSnapshot[]; rows: Element[] } | null = null;
+  /**
+   * Message rows that mutated while a send is under way: its echo check parses them afresh, so a
+   * change the observer does not report (a class, a style) still counts for the new bubble.
+   */
+  let sendTouched: Set<Element> | null = null;
 
   let batchSeq = 0;
   const runId = Math.random().toString(36).slice(2, 10);
@@ -118,6 +127,11 @@ export function startContentRuntime(
   }
 
   const observer = new MutationObserver((records) => {
+    noteRecords(records);
+    schedule();
+  });
+
+  function noteRecords(records: MutationRecord[]): void {
     for (const r of records) {
       // A change inside a row: the row is dirty (and so are nodes it gained, being inside it).
       if (markRow(r.target) || r.type !== 'childList') continue;
@@ -130,13 +144,13 @@ export function startContentRuntime(
         if (n.nodeType === 1) chatsStale = true;
       });
     }
-    schedule();
-  });
+  }
 
   function markRow(node: Node): boolean {
     const hit = adapter.rowOf(node);
     if (!hit) return false;
     (hit.kind === 'chat' ? dirtyChats : dirtyMsgs).add(hit.row);
+    if (hit.kind === 'message') sendTouched?.add(hit.row);
     return true;
   }
 
@@ -181,6 +195,7 @@ export function startContentRuntime(
   }
 
   function readThread(): ThreadRead | null {
+    lastThread = null;
     const open = adapter.openConversation(doc);
     // A thread whose title cannot be read (header changed) would become an untitled conversation:
     // take the chat list's title, else hold the thread back until one is readable. Its changed rows
@@ -200,19 +215,59 @@ export function startContentRuntime(
       parsedFor = key;
     }
     const messages: MessageSnapshot[] = [];
+    const messageRowsOf: Element[] = [];
     const parsed: number[] = [];
-    for (const row of adapter.messageRows(doc)) {
+    const rows = adapter.messageRows(doc);
+    // For an adapter whose snapshots depend on the rows above: once a row above changed, moved or
+    // went away, every row below is parsed again (cheaply: its own node is known unchanged).
+    let changedAbove = false;
+    for (let index = 0; index < rows.length; index++) {
+      const row = rows[index]!;
       let snap = msgCache.get(row);
-      if (snap === undefined || dirtyMsgs.has(row)) {
-        snap = adapter.parseMessageRow(row, conversation);
+      const nodeChanged = snap === undefined || dirtyMsgs.has(row);
+      if (adapter.readsRowsAbove && lastRows[index] !== row) changedAbove = true;
+      if (nodeChanged || (changedAbove && adapter.readsRowsAbove)) {
+        snap = adapter.parseMessageRow(row, conversation, { rows, index, nodeChanged });
         msgCache.set(row, snap);
         stats.rowsParsed++;
         if (snap) parsed.push(messages.length);
+        changedAbove = true;
       }
-      if (snap) messages.push(snap);
+      if (snap) {
+        messages.push(snap);
+        messageRowsOf.push(row);
+      }
     }
     dirtyMsgs.clear();
+    lastRows = rows;
+    lastThread = { conversation, messages, rows: messageRowsOf };
     return { conversation, messages, parsed };
+  }
+
+  /**
+   * The open thread's outgoing messages as the page shows them now, from the parse cache: pending
+   * mutations are taken and read first (a normal read, so what changed is reported too). Null when
+   * the last read did not read the thread (not ready, none open, title unreadable).
+   */
+  function outgoingNow(): MessageSnapshot[] | null {
+    if (stopped) return null;
+    const records = observer.takeRecords();
+    noteRecords(records);
+    if (records.length || timer || dirtyMsgs.size || win.location.href !== lastUrl) {
+      clearTimeout(timer);
+      flush();
+    }
+    const t = lastThread;
+    if (!t) return null;
+    const touched = sendTouched;
+    const out = t.messages.filter((m, i) => m.sender.isSelf && !m.system && !touched?.has(t.rows[i]!));
+    touched?.forEach((row) => {
+      const index = lastRows.indexOf(row);
+      if (index < 0) return;
+      const m = adapter.parseMessageRow(row, t.conversation, { rows: lastRows, index, nodeChanged: true });
+      if (m && m.sender.isSelf && !m.system) out.push(m);
+    });
+    return out;
   }
 
   function flush(): void {
@@ -229,6 +284,7 @@ export function startContentRuntime(
     lastUrl = url;
     if (urlChanged) chatsStale = true;
 
+    lastThread = null;
     let health: HealthReport;
     try {
       health = adapter.isActiveUrl(new URL(url)) ? adapter.health(doc) : { state: 'inactive', reason: 'outside the messages area' };
@@ -259,6 +315,7 @@ export function startContentRuntime(
       thread = changedThread(urlChanged);
     } catch (e) {
       log('reading the page failed', e);
+      lastThread = null;
       // Parsed rows may not have been compared with what was sent: parse them all again next time
       // (deliveries are kept, so only real differences are sent).
       chatCache = new WeakMap();
@@ -419,7 +476,10 @@ export function startContentRuntime(
         clearTimeout(timer);
         flush();
       }
-      return performSend(adapter, doc, cmd, { echoTimeoutMs: opts.echoTimeoutMs, outgoingSeen });
+      sendTouched = new Set();
+      return performSend(adapter, doc, cmd, { echoTimeoutMs: opts.echoTimeoutMs, outgoingSeen, outgoing: outgoingNow }).finally(() => {
+        sendTouched = null;
+      });
     });
     const result = run.catch(
       (e): SendResult => ({ type: 'send-result', platform: adapter.platform, outboxId: cmd.outboxId, ok: false, reason: 'composer-rejected', detail: String(e).slice(0, 500) }),

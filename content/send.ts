@@ -1,7 +1,7 @@
 // Posting one reply through the page, on the user's explicit Send only. One send at a time; each
 // waits for its echo (an outgoing bubble with the same text) before the next, as the apps expect
 // from a person. A reply already posted (by an earlier attempt) is never posted again.
-import { PLATFORM_TEXT_LIMIT } from '../lib/model';
+import { PLATFORM_TEXT_LIMIT, type MessageSnapshot } from '../lib/model';
 import type { SendCommand, SendResult } from '../lib/protocol';
 import { sameMessageText } from '../lib/text';
 import type { PlatformAdapter } from './adapter';
@@ -13,6 +13,11 @@ export interface SendOptions {
   echoTimeoutMs?: number;
   /** Outgoing messages this page has shown, with when they first appeared (from the runtime). */
   outgoingSeen?: Map<string, { text: string; firstSeen: number }>;
+  /**
+   * The open thread's outgoing messages from the runtime's parse cache (rows that changed are
+   * parsed, the rest reused), or null when it has no current reading: then every row is parsed.
+   */
+  outgoing?: () => MessageSnapshot[] | null;
 }
 
 /**
@@ -25,12 +30,15 @@ function postedSince(m: { sentAt: number | null; timePrecision: 'minute' | 'day'
   return m.sentAt + span > since - 1_000;
 }
 
-function outgoingRows(adapter: PlatformAdapter, doc: Document) {
+/** Outgoing messages of the open thread: the runtime's cached reading, else a parse of every row. */
+function outgoingRows(adapter: PlatformAdapter, doc: Document, opts: SendOptions): MessageSnapshot[] {
+  const cached = opts.outgoing?.();
+  if (cached) return cached;
   const conv = adapter.openConversation(doc);
   if (!conv) return [];
-  return adapter
-    .messageRows(doc)
-    .map((row) => adapter.parseMessageRow(row, conv))
+  const rows = adapter.messageRows(doc);
+  return rows
+    .map((row, index) => adapter.parseMessageRow(row, conv, { rows, index, nodeChanged: true }))
     .filter((m): m is NonNullable<typeof m> => m !== null && m.sender.isSelf && !m.system);
 }
 
@@ -64,7 +72,7 @@ export async function performSend(
   // The earlier attempt may have posted into this chat while another one was open when the page
   // came back (a reload opens whatever chat it likes): look in the chat itself too.
   if (cmd.checkEchoFirst) {
-    const earlier = outgoingRows(adapter, doc).find((m) => postedSince(m, cmd.attemptStartedAt) && sameMessageText(m.text, cmd.text));
+    const earlier = outgoingRows(adapter, doc, opts).find((m) => postedSince(m, cmd.attemptStartedAt) && sameMessageText(m.text, cmd.text));
     if (earlier) return { ...base, ok: true, messageNativeId: earlier.nativeId, conversationNativeId: cmd.conversationNativeId };
   }
 
@@ -73,7 +81,7 @@ export async function performSend(
   // The user's own unsent draft is theirs: never overwrite or send it.
   if (composerText(composer) !== '') return failed('draft-present');
 
-  const before = new Set(outgoingRows(adapter, doc).map((m) => m.nativeId));
+  const before = new Set(outgoingRows(adapter, doc, opts).map((m) => m.nativeId));
   if ((await insertIntoComposer(composer, cmd.text)) !== 'inserted') return failed('composer-rejected');
   if (!(await adapter.submit(doc, composer))) {
     return failed('composer-rejected', 'The send button did not appear.');
@@ -81,7 +89,7 @@ export async function performSend(
 
   const until = Date.now() + (opts.echoTimeoutMs ?? 15_000);
   while (Date.now() < until) {
-    const echo = outgoingRows(adapter, doc).find((m) => !before.has(m.nativeId) && sameMessageText(m.text, cmd.text));
+    const echo = outgoingRows(adapter, doc, opts).find((m) => !before.has(m.nativeId) && sameMessageText(m.text, cmd.text));
     if (echo) return { ...base, ok: true, messageNativeId: echo.nativeId, conversationNativeId: cmd.conversationNativeId };
     await sleep(100);
   }

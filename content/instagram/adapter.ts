@@ -4,12 +4,13 @@
 // sender headings, the single-segment profile link of the peer. Outgoing vs incoming comes from
 // layout (outgoing bubbles sit at the right edge): geometry when the page is laid out, else the
 // computed flex alignment, else the presence of a sender heading/avatar (incoming only).
-import type { ConversationTarget, HealthReport, PlatformAdapter } from '../adapter';
+import type { ConversationTarget, HealthReport, PlatformAdapter, RowContext } from '../adapter';
 import { LIMITS, type Attachment, type MessageSnapshot, type ThreadSnapshot } from '../../lib/model';
 import { isBold, openThreadByUrl, submitByEnterThenButton, visibleText } from '../meta-actions';
 import { LABELS, NOT_PROFILES, PROFILE_PATH, SEL, THREAD_PATH, DIRECT_PATH, threadListSelector } from './selectors';
 import { pageLang, parseDateBreak, parseRelativeTime } from '../meta-time';
 import { cap, clean } from '../dom';
+import { rowFlow } from '../meta-rows';
 
 type OpenConversation = ThreadSnapshot['conversation'];
 
@@ -159,13 +160,6 @@ function messageRows(doc: Document): Element[] {
   return Array.from(doc.querySelectorAll(SEL.rowOrBreak));
 }
 
-/** Rows before `row` (nearest first), in document order. */
-function rowsBefore(row: Element): Element[] {
-  const all = messageRows(row.ownerDocument);
-  const i = all.indexOf(row);
-  return i <= 0 ? [] : all.slice(0, i).reverse();
-}
-
 type Side = 'right' | 'left' | null;
 
 /** Horizontal placement from the computed flex alignment between the bubble and its row. */
@@ -214,30 +208,49 @@ function isOutgoing(bubble: Element, row: Element): boolean {
   return side === 'right';
 }
 
-function senderName(row: Element, conv: OpenConversation): string {
-  const own = row.querySelector(SEL.senderHeading);
-  if (own) return clean(own.textContent ?? '');
-  if (!conv.isGroup) return conv.title;
-  // In a group, a heading starts each incoming burst: look back to it (not past a date break).
-  for (const prev of rowsBefore(row)) {
-    if (prev.matches(SEL.dateBreak)) break;
-    const bubble = prev.querySelector(SEL.bubble);
-    if (bubble && isOutgoing(bubble, prev)) break;
-    const h = prev.querySelector(SEL.senderHeading);
-    if (h) return clean(h.textContent ?? '');
-  }
-  return '';
+/** What a row's own node says: read once per node and kept until the node changes. */
+interface RowFacts {
+  /** A date break's label, else null. */
+  breakLabel: string | null;
+  /** The row's own sender heading (incoming bursts in groups), else null. */
+  heading: string | null;
+  /** Whether the row holds a bubble that sits on the outgoing side. */
+  outgoing: boolean;
+  /** The message the row shows, or null when it shows none. */
+  message: { nativeId: string; text: string; attachments: Attachment[] } | null;
 }
 
-/** Local midnight of the day the nearest date break above the row names, or null. */
-export function dayOfRow(row: Element, rowOrBreak: string, dateBreak: string, now = Date.now()): number | null {
-  const all = Array.from(row.ownerDocument.querySelectorAll(rowOrBreak));
-  for (let i = all.indexOf(row) - 1; i >= 0; i--) {
-    const el = all[i]!;
-    if (el.matches(dateBreak)) return parseDateBreak(clean(el.textContent ?? ''), now);
-  }
-  return null;
+/** What the rows above hand down: the day the nearest date break names, the burst's sender. */
+interface Carried {
+  day: number | null;
+  /** In a group, the sender a heading named for the incoming bubbles below it ('' after a break or an outgoing bubble). */
+  sender: string;
 }
+
+function readRowFacts(row: Element): RowFacts {
+  if (row.matches(SEL.dateBreak)) return { breakLabel: clean(row.textContent ?? ''), heading: null, outgoing: false, message: null };
+  const headingEl = row.querySelector(SEL.senderHeading);
+  const heading = headingEl ? clean(headingEl.textContent ?? '') : null;
+  const bubble = row.querySelector(SEL.bubble);
+  const outgoing = bubble !== null && isOutgoing(bubble, row);
+  if (!bubble || !row.matches(SEL.messageRow)) return { breakLabel: null, heading, outgoing, message: null };
+  const textEl = bubble.querySelector(SEL.bubbleText) ?? bubble;
+  const text = visibleText(textEl, LIMITS.textChars).trim();
+  const attachments = attachmentsOf(bubble, text);
+  const message = text === '' && attachments.length === 0 ? null : { nativeId: cap(bubble.id, LIMITS.nativeIdChars), text, attachments };
+  return { breakLabel: null, heading, outgoing, message };
+}
+
+function carryDown(above: Carried | null, f: RowFacts): Carried {
+  // A date break starts a day and ends any burst; a heading starts a burst, an outgoing bubble ends it.
+  if (f.breakLabel !== null) return { day: parseDateBreak(f.breakLabel, Date.now()), sender: '' };
+  const day = above?.day ?? null;
+  if (f.heading !== null) return { day, sender: f.heading };
+  if (f.outgoing) return { day, sender: '' };
+  return { day, sender: above?.sender ?? '' };
+}
+
+const rows = rowFlow(readRowFacts, carryDown);
 
 function attachmentsOf(bubble: Element, text: string): Attachment[] {
   const out: Attachment[] = [];
@@ -249,25 +262,22 @@ function attachmentsOf(bubble: Element, text: string): Attachment[] {
   return out;
 }
 
-function parseMessageRow(row: Element, conv: OpenConversation): MessageSnapshot | null {
-  if (!row.matches(SEL.messageRow)) return null;
-  const bubble = row.querySelector(SEL.bubble);
-  if (!bubble) return null;
-  const nativeId = cap(bubble.id, LIMITS.nativeIdChars);
-  const textEl = bubble.querySelector(SEL.bubbleText) ?? bubble;
-  const text = visibleText(textEl, LIMITS.textChars).trim();
-  const attachments = attachmentsOf(bubble, text);
-  if (text === '' && attachments.length === 0) return null;
-  const isSelf = isOutgoing(bubble, row);
-  const day = dayOfRow(row, SEL.rowOrBreak, SEL.dateBreak);
+function parseMessageRow(row: Element, conv: OpenConversation, at?: RowContext): MessageSnapshot | null {
+  const { facts, above } = rows.step(row, at, () => messageRows(row.ownerDocument));
+  const m = facts.message;
+  if (!m) return null;
+  const isSelf = facts.outgoing;
+  // Incoming: the row's own heading, else (in a group) the burst's, else (1:1) the peer.
+  const name = isSelf ? '' : facts.heading ?? (conv.isGroup ? above?.sender ?? '' : conv.title);
+  const day = above?.day ?? null;
   return {
-    nativeId,
-    sender: { name: cap(isSelf ? '' : senderName(row, conv), LIMITS.titleChars), isSelf },
-    text,
+    nativeId: m.nativeId,
+    sender: { name: cap(name, LIMITS.titleChars), isSelf },
+    text: m.text,
     sentAt: day,
     timePrecision: day === null ? 'none' : 'day',
     status: isSelf ? 'sent' : 'received',
-    attachments,
+    attachments: m.attachments,
     quote: null,
     system: false,
     truncated: false,
@@ -334,6 +344,7 @@ export const instagramAdapter: PlatformAdapter = {
   openConversation,
   messageRows,
   parseMessageRow,
+  readsRowsAbove: true,
   rowOf,
   async navigateTo(doc: Document, target: ConversationTarget) {
     const path = `/direct/t/${target.nativeId}/`;

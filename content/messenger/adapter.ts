@@ -4,12 +4,13 @@
 // is a visually hidden element (found by style, not by text), `[role="main"]` message rows with a
 // hidden "You sent"/"Anda mengirim" heading on outgoing ones, emoji as `<img alt>`, date breaks,
 // and the PIN input of encrypted history. Message ids are derived: see message-id.ts.
-import type { ConversationTarget, HealthReport, PlatformAdapter } from '../adapter';
+import type { ConversationTarget, HealthReport, PlatformAdapter, RowContext } from '../adapter';
 import { LIMITS, type Attachment, type MessageSnapshot, type ThreadSnapshot } from '../../lib/model';
 import { isBold, isVisuallyHidden, openThreadByUrl, submitByEnterThenButton, visibleText } from '../meta-actions';
 import { pageLang, parseDateBreak, parseRelativeTime } from '../meta-time';
 import { cap, clean } from '../dom';
-import { derivedMessageId, type RowIdentity } from './message-id';
+import { messageId, sectionKey } from './message-id';
+import { rowFlow } from '../meta-rows';
 import { HOSTS, LABELS, MESSAGES_PATH, SEL, THREAD_PATH } from './selectors';
 
 type OpenConversation = ThreadSnapshot['conversation'];
@@ -134,64 +135,77 @@ function contentOf(row: Element): { text: string; attachments: Attachment[] } {
   return { text, attachments };
 }
 
-function identityOf(row: Element, day: number | null): RowIdentity | null {
-  if (row.matches(SEL.dateBreak)) return null;
-  const { text, attachments } = contentOf(row);
-  if (text === '' && attachments.length === 0) return null;
-  const who = whoOf(row);
-  return { day, who: who.self ? 'me' : who.name, content: `${text}\u0001${attachments.map((a) => a.kind).join(',')}` };
+/** What a row's own node says: read once per node and kept until the node changes. */
+interface RowFacts {
+  /** A date break's label, else null. */
+  breakLabel: string | null;
+  who: { self: boolean; name: string };
+  text: string;
+  attachments: Attachment[];
+  /** Who + content, what the derived id hashes (see message-id.ts); null for rows that are not messages. */
+  identity: { who: string; content: string } | null;
 }
 
-type Identities = { rows: Element[]; texts: string[]; ids: (RowIdentity | null)[] };
-/**
- * Kept for one pass over the rows (the runtime parses them all at once; recomputing per row would be
- * quadratic), and used only while the same row nodes hold the same text.
- */
-const identityCache = new WeakMap<Document, Identities>();
+/** What a row hands down: the day of its section, and its own place in it (for the ids below). */
+interface Carried {
+  day: number | null;
+  /** The row's identity key (who + content) and how many rows above it in its section share it. */
+  key: string | null;
+  n: number;
+}
 
-/** Identities of every rendered row of the thread, with the day of each row's section. */
-function identities(doc: Document): Identities {
-  const rows = messageRows(doc);
-  const texts = rows.map((r) => r.textContent ?? '');
-  const cached = identityCache.get(doc);
-  if (cached && cached.rows.length === rows.length && rows.every((r, i) => r === cached.rows[i] && texts[i] === cached.texts[i])) {
-    return cached;
+function readRowFacts(row: Element): RowFacts {
+  if (row.matches(SEL.dateBreak)) {
+    return { breakLabel: clean(row.textContent ?? ''), who: { self: false, name: '' }, text: '', attachments: [], identity: null };
   }
-  const result = { rows, texts, ids: computeIdentities(rows) };
-  identityCache.set(doc, result);
-  queueMicrotask(() => identityCache.delete(doc));
-  return result;
-}
-
-function computeIdentities(rows: Element[]): (RowIdentity | null)[] {
-  const now = Date.now();
-  let day: number | null = null;
-  return rows.map((r) => {
-    if (r.matches(SEL.dateBreak)) {
-      day = parseDateBreak(clean(r.textContent ?? ''), now);
-      return null;
-    }
-    return identityOf(r, day);
-  });
-}
-
-function parseMessageRow(row: Element, conv: OpenConversation): MessageSnapshot | null {
-  if (row.matches(SEL.dateBreak)) return null;
-  const { rows, ids } = identities(row.ownerDocument);
-  const index = rows.indexOf(row);
-  const identity = index >= 0 ? ids[index] : null;
-  if (!identity) return null;
-  const who = whoOf(row);
   const { text, attachments } = contentOf(row);
+  const who = whoOf(row);
+  const identity =
+    text === '' && attachments.length === 0
+      ? null
+      : { who: who.self ? 'me' : who.name, content: `${text}\u0001${attachments.map((a) => a.kind).join(',')}` };
+  return { breakLabel: null, who, text, attachments, identity };
+}
+
+function carryDown(above: Carried | null, f: RowFacts, rows: readonly Element[], index: number): Carried {
+  if (f.breakLabel !== null) return { day: parseDateBreak(f.breakLabel, Date.now()), key: null, n: 0 };
+  const day = above?.day ?? null;
+  if (!f.identity) return { day, key: null, n: 0 };
+  const key = `${f.identity.who}\u0000${f.identity.content}`;
+  return { day, key, n: sameAbove(rows, index, day, key) };
+}
+
+/**
+ * How many rows above `index` in its section have the same who + content: one more than the
+ * nearest such row counted. The walk stops at the section's date break (a dated section is the run
+ * below its break); the undated top section is looked through to the top.
+ */
+function sameAbove(rows: readonly Element[], index: number, day: number | null, key: string): number {
+  const section = sectionKey(day);
+  for (let i = index - 1; i >= 0; i--) {
+    const c = flow.below(rows[i]!);
+    if (!c) continue;
+    if (c.key === key && sectionKey(c.day) === section) return c.n + 1;
+    if (day !== null && (c.day !== day || (c.key === null && rows[i]!.matches(SEL.dateBreak)))) break;
+  }
+  return 0;
+}
+
+const flow = rowFlow(readRowFacts, carryDown);
+
+function parseMessageRow(row: Element, conv: OpenConversation, at?: RowContext): MessageSnapshot | null {
+  const { facts, below } = flow.step(row, at, () => messageRows(row.ownerDocument));
+  if (!facts.identity) return null;
+  const { who, text, attachments } = facts;
   return {
-    nativeId: cap(derivedMessageId(ids, index), LIMITS.nativeIdChars),
+    nativeId: cap(messageId(below.day, facts.identity.who, facts.identity.content, below.n), LIMITS.nativeIdChars),
     sender: {
       name: cap(who.self ? '' : who.name || (conv.isGroup ? '' : conv.title), LIMITS.titleChars),
       isSelf: who.self,
     },
     text,
-    sentAt: identity.day,
-    timePrecision: identity.day === null ? 'none' : 'day',
+    sentAt: below.day,
+    timePrecision: below.day === null ? 'none' : 'day',
     status: who.self ? 'sent' : 'received',
     attachments,
     quote: null,
@@ -281,6 +295,7 @@ export const messengerAdapter: PlatformAdapter = {
   openConversation,
   messageRows,
   parseMessageRow,
+  readsRowsAbove: true,
   rowOf,
   async navigateTo(doc: Document, target: ConversationTarget) {
     const row = chatRowFor(doc, target.nativeId);

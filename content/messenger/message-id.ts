@@ -54,5 +54,10 @@ export function derivedMessageId(rows: readonly (RowIdentity | null)[], index: n
     const r = rows[i];
     if (r && sectionKey(r.day) === section && r.who === me.who && r.content === me.content) n++;
   }
-  return `fb.${section}.${contentHash(me.who, me.content)}.${n}`;
+  return messageId(me.day, me.who, me.content, n);
+}
+
+/** The id of a row given its section's day, its who + content, and its count `n` (see above). */
+export function messageId(day: number | null, who: string, content: string, n: number): string {
+  return `fb.${sectionKey(day)}.${contentHash(who, content)}.${n}`;
 }
