@@ -145,10 +145,13 @@ function openConversation(doc: Document): OpenConversation | null {
   if (!nativeId) return null;
   const row = chatRowFor(doc, nativeId);
   const fromList = row ? parseChatRow(row) : null;
+  if (fromList?.title) return { nativeId, title: fromList.title, isGroup: fromList.isGroup };
+  // The thread's list row is not rendered (or untitled): the pane's peer link tells. Looked for
+  // only then, as it may look through every avatar link of the thread.
   const peer = peerLink(doc);
   const peerName = peer ? clean(textLeaves(peer)[0]?.textContent ?? '') : '';
   const hasHeadings = doc.querySelector(`${SEL.messageRow} ${SEL.senderHeading}`) !== null;
-  const title = fromList?.title || peerName || (peer ? (PROFILE_PATH.exec(peer.getAttribute('href') ?? '')?.[1] ?? '') : '');
+  const title = peerName || (peer ? (PROFILE_PATH.exec(peer.getAttribute('href') ?? '')?.[1] ?? '') : '');
   return {
     nativeId,
     title: cap(title, LIMITS.titleChars),

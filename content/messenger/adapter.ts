@@ -102,7 +102,11 @@ function chatRowFor(doc: Document, nativeId: string): Element | null {
 }
 
 function messageRows(doc: Document): Element[] {
-  return Array.from(doc.querySelectorAll(SEL.messageRowOrBreak)).filter((r) => !r.closest('[role="navigation"]'));
+  const rows = Array.from(doc.querySelectorAll(SEL.messageRowOrBreak));
+  // Rows of a navigation list that shares the main area are not messages. Such lists are few, so
+  // they are found once, not by asking every row for its ancestors.
+  const lists = Array.from(doc.querySelectorAll('[role="navigation"]')).filter((n) => n.closest(SEL.main) || n.querySelector(SEL.main));
+  return lists.length === 0 ? rows : rows.filter((r) => !lists.some((n) => n.contains(r)));
 }
 
 function headingTexts(row: Element): string[] {
@@ -221,12 +225,14 @@ function openConversation(doc: Document): OpenConversation | null {
   const fromList = row ? parseChatRow(row) : null;
   const heading = Array.from(doc.querySelectorAll(SEL.pageHeading)).find((h) => clean(h.textContent ?? '') !== '');
   const title = fromList?.title || (heading ? clean(visibleText(heading, LIMITS.titleChars)) : '');
-  // Without the list row: incoming rows that carry a sender heading mean a group.
-  const groupByRows = messageRows(doc).some((r) => {
-    const w = r.matches(SEL.dateBreak) ? null : whoOf(r);
-    return w !== null && !w.self && w.name !== '';
-  });
-  return { nativeId, title: cap(title, LIMITS.titleChars), isGroup: fromList ? fromList.isGroup : groupByRows };
+  // Without the list row: incoming rows that carry a sender heading mean a group (asked only then:
+  // it reads every row).
+  const groupByRows = () =>
+    messageRows(doc).some((r) => {
+      const w = r.matches(SEL.dateBreak) ? null : whoOf(r);
+      return w !== null && !w.self && w.name !== '';
+    });
+  return { nativeId, title: cap(title, LIMITS.titleChars), isGroup: fromList ? fromList.isGroup : groupByRows() };
 }
 
 function rowOf(node: Node): { kind: 'chat' | 'message'; row: Element } | null {

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { instagramAdapter as ig } from '../../content/instagram/adapter';
 import { parseDateBreak, parseRelativeTime } from '../../content/meta-time';
 import { insertIntoComposer } from '../../content/composer';
+import { startReader } from './read-cost';
 import { renderInstagram, type FixtureControl, type InstagramFixtureOptions } from '../fixtures/instagram/instagram-app.js';
 
 // The adapter reads date breaks against the real clock, so the fixture runs on it too.
@@ -275,5 +276,97 @@ describe('Meta time labels', () => {
     expect(parseDateBreak('3 Juni 2026 09.15', now)).toBe(day(2026, 5, 3));
     expect(parseDateBreak('30 Des', now)).toBe(day(2025, 11, 30));
     expect(parseDateBreak('hello', now)).toBeNull();
+  });
+});
+
+describe('Instagram: a read costs the rows it parses', () => {
+  /** The group thread grown to about `n` rows by cloning its own rows (breaks, headings, both sides), each bubble with a new id and text. */
+  function grow(n: number): Element {
+    mount({}, `/direct/t/${GROUP}/`);
+    const own = ig.messageRows(document);
+    const box = own[0]!.parentElement!;
+    let k = 0;
+    while (ig.messageRows(document).length < n) {
+      const copies = own.map((r) => {
+        const c = r.cloneNode(true) as Element;
+        const bubble = c.querySelector('[id^="mid.$"]');
+        if (bubble) {
+          bubble.id = `mid.$grown${++k}`;
+          const t = bubble.querySelector('[dir="auto"]');
+          if (t) t.textContent = `${t.textContent} #${k}`;
+        }
+        return c;
+      });
+      box.prepend(...copies);
+    }
+    return box;
+  }
+
+  /** An incoming bubble without a heading (its sender carried down from the burst), appended. */
+  function appendIncoming(box: Element, id: string): () => void {
+    const conv = ig.openConversation(document)!;
+    const plain = ig.messageRows(document).find((r) => !r.querySelector('h6') && ig.parseMessageRow(r, conv)?.sender.isSelf === false)!;
+    return () => {
+      const c = plain.cloneNode(true) as Element;
+      c.querySelector('[id^="mid.$"]')!.id = id;
+      box.append(c);
+    };
+  }
+
+  async function costAt(n: number) {
+    const box = grow(n);
+    const rows = ig.messageRows(document).length;
+    const { reader, first } = await startReader(ig);
+    const one = await reader.measure(appendIncoming(box, 'mid.$appended1'));
+    const sent = reader.ingests.at(-1)!.thread!.messages;
+    reader.runtime.stop();
+    return { rows, first, one, sent };
+  }
+
+  test('the first read is linear in the rows, one new message parses one row with the same queries at 200 and 2,000 rows', async () => {
+    const small = await costAt(200);
+    const big = await costAt(2_000);
+    console.log(
+      `Instagram read: ${small.rows} rows first ${small.first.ms.toFixed(0)} ms, +1 ${small.one.ms.toFixed(1)} ms; ` +
+        `${big.rows} rows first ${big.first.ms.toFixed(0)} ms, +1 ${big.one.ms.toFixed(1)} ms ` +
+        `(queries +1: ${small.one.queries} / ${big.one.queries}; elements returned, first read per row: ${(small.first.returned / small.rows).toFixed(1)} / ${(big.first.returned / big.rows).toFixed(1)})`,
+    );
+    expect(big.first.rowsParsed).toBeGreaterThanOrEqual(big.rows);
+    // A whole-thread query per row would hand back ~rows elements per row: 10× more per row at 10× the rows.
+    expect(big.first.returned / big.rows).toBeLessThan(1.5 * (small.first.returned / small.rows));
+    expect(small.one.rowsParsed).toBe(1);
+    expect(big.one.rowsParsed).toBe(1);
+    expect(big.one.queries).toBe(small.one.queries);
+    // The appended bubble carries its burst's sender and the day of the last break down.
+    const last = big.sent.at(-1)!;
+    const prev = big.sent.at(-2)!;
+    expect(last.nativeId).toBe('mid.$appended1');
+    expect(last.sender.isSelf).toBe(false);
+    expect(last.sentAt).toBe(prev.sentAt);
+    }, 60_000);
+
+  test('a heading or a date break rendered above rows already read reaches them (rows below a change are re-derived)', async () => {
+    mount({}, `/direct/t/${GROUP}/`);
+    const { reader } = await startReader(ig);
+    const rows = ig.messageRows(document);
+    const conv = ig.openConversation(document)!;
+    // A burst's first row (with the heading) and the incoming row below it (without).
+    const at = rows.findIndex(
+      (r, i) => r.querySelector('h6') && rows[i + 1] && !rows[i + 1]!.querySelector('h6') && ig.parseMessageRow(rows[i + 1]!, conv)?.sender.isSelf === false,
+    );
+    const headed = rows[at]!;
+    const name = headed.querySelector('h6')!.textContent!;
+    const below = rows[at + 1]!;
+    const belowId = below.querySelector('[id^="mid.$"]')!.id;
+    // The heading row goes away (its burst scrolled out): the row below has no sender to carry.
+    const sentFor = (id: string) => reader.ingests.flatMap((b) => b.thread?.messages ?? []).filter((m) => m.nativeId === id).at(-1);
+    expect(sentFor(belowId)!.sender.name).toBe(name);
+    const cost = await reader.measure(() => headed.remove());
+    expect(sentFor(belowId)!.sender.name).toBe('');
+    expect(cost.rowsParsed).toBeGreaterThan(0);
+    // What the runtime sent agrees with a fresh read of the page as it is now.
+    const fresh = thread().messages.find((m) => m.nativeId === belowId)!;
+    expect(sentFor(belowId)).toEqual(fresh);
+    reader.runtime.stop();
   });
 });

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { messengerAdapter as fb } from '../../content/messenger/adapter';
 import { derivedMessageId } from '../../content/messenger/message-id';
 import { insertIntoComposer } from '../../content/composer';
+import { startReader, type Reader } from './read-cost';
 import { renderMessenger, type FixtureControl, type MessengerFixtureOptions } from '../fixtures/messenger/messenger-app.js';
 
 const MAMA = '100004873215509'; // e2ee, unread
@@ -282,4 +283,108 @@ describe('Messenger: navigate, compose, send', () => {
     expect(await fb.submit(document, composer)).toBe(true);
     expect(fx.echoLog.map((e) => e.text)).toEqual(['See you at 3']);
   });
+});
+
+describe('Messenger: ids while only changed rows are parsed', () => {
+  /** Every message id the runtime has sent, with the text and side sent last for it. */
+  const sentIds = (reader: Reader) => {
+    const out = new Map<string, string>();
+    for (const b of reader.ingests) for (const m of b.thread?.messages ?? []) out.set(m.nativeId, `${m.sender.isSelf ? 'me' : m.sender.name}: ${m.text}`);
+    return out;
+  };
+  /** What a fresh read of the page (after a reload, say) gives, by id. */
+  const freshIds = () => new Map(thread().messages.map((m) => [m.nativeId, `${m.sender.isSelf ? 'me' : m.sender.name}: ${m.text}`]));
+
+  test('an identical message rendered above one already read (older history) gets its own id, and both match a fresh read', async () => {
+    mount({}, `/messages/e2ee/t/${FAMILY}/`);
+    const { reader } = await startReader(fb);
+    const conv = fb.openConversation(document)!;
+    const rows = fb.messageRows(document);
+    const mine = rows.find((r) => fb.parseMessageRow(r, conv)?.text === 'ok' && fb.parseMessageRow(r, conv)?.sender.isSelf)!;
+    // The date break that starts the "ok"'s day: older rows of that day load in below it.
+    let brk = rows.indexOf(mine);
+    while (!rows[brk]!.matches('[data-scope="date_break"]')) brk--;
+    const idBefore = fb.parseMessageRow(mine, conv)!.nativeId;
+    expect(idBefore).toMatch(/\.0$/);
+    const older = mine.cloneNode(true) as Element; // a new node (Facebook prepends older history)
+    const cost = await reader.measure(() => rows[brk]!.after(older));
+    const fresh = freshIds();
+    expect(fresh.size).toBe(thread().messages.length); // a full read never gives two rows one id
+    // Everything a full read now shows was sent under the same id: nothing lost to a shared id.
+    const sent = sentIds(reader);
+    for (const [id, what] of fresh) expect(sent.get(id), id).toBe(what);
+    expect([...fresh.values()].filter((w) => w === 'me: ok')).toHaveLength(2);
+    // Only the rows from the inserted one down were parsed again.
+    expect(cost.rowsParsed).toBe(rows.length - brk);
+    reader.runtime.stop();
+  });
+
+  test('appending, re-rendering with recycled nodes and loading older days keep every id equal to a fresh read', async () => {
+    const fx = mount({}, `/messages/e2ee/t/${FAMILY}/`);
+    const { reader } = await startReader(fb);
+    const check = () => {
+      const sent = sentIds(reader);
+      for (const [id, what] of freshIds()) expect(sent.get(id), id).toBe(what);
+    };
+    check();
+    const one = await reader.measure(() => fx.addIncoming(FAMILY, 'ok'));
+    check();
+    await reader.measure(() => (fx as FixtureControl & { scrollThread(to: 'top' | 'bottom'): void }).scrollThread('top'));
+    check();
+    expect(one.rowsParsed).toBeGreaterThan(0);
+    reader.runtime.stop();
+  });
+});
+
+describe('Messenger: a read costs the rows it parses', () => {
+  /** Mark's thread grown to about `n` rows by cloning its own rows (breaks, both sides), each with new text. */
+  function grow(n: number): Element {
+    mount({}, `/messages/t/${MARK}/`);
+    const own = fb.messageRows(document);
+    const box = own[0]!.parentElement!;
+    let k = 0;
+    while (fb.messageRows(document).length < n) {
+      const copies = own.map((r) => {
+        const c = r.cloneNode(true) as Element;
+        const bubble = c.querySelector('[role="none"][dir="auto"]');
+        if (bubble) bubble.append(` #${++k}`);
+        return c;
+      });
+      box.prepend(...copies);
+    }
+    return box;
+  }
+
+  async function costAt(n: number) {
+    const box = grow(n);
+    const rows = fb.messageRows(document).length;
+    const conv = fb.openConversation(document)!;
+    const incoming = fb.messageRows(document).find((r) => fb.parseMessageRow(r, conv)?.sender.isSelf === false)!;
+    const { reader, first } = await startReader(fb);
+    const one = await reader.measure(() => {
+      const c = incoming.cloneNode(true) as Element;
+      c.querySelector('[role="none"][dir="auto"]')!.append(' appended');
+      box.append(c);
+    });
+    const sent = reader.ingests.at(-1)!.thread!.messages;
+    reader.runtime.stop();
+    return { rows, first, one, sent };
+  }
+
+  test('the first read is linear in the rows, one new message parses one row with the same queries at 200 and 2,000 rows', async () => {
+    const small = await costAt(200);
+    const big = await costAt(2_000);
+    console.log(
+      `Messenger read: ${small.rows} rows first ${small.first.ms.toFixed(0)} ms, +1 ${small.one.ms.toFixed(1)} ms; ` +
+        `${big.rows} rows first ${big.first.ms.toFixed(0)} ms, +1 ${big.one.ms.toFixed(1)} ms ` +
+        `(queries +1: ${small.one.queries} / ${big.one.queries}; elements returned, first read per row: ${(small.first.returned / small.rows).toFixed(1)} / ${(big.first.returned / big.rows).toFixed(1)})`,
+    );
+    expect(big.first.rowsParsed).toBeGreaterThanOrEqual(big.rows);
+    expect(big.first.returned / big.rows).toBeLessThan(1.5 * (small.first.returned / small.rows));
+    expect(small.one.rowsParsed).toBe(1);
+    expect(big.one.rowsParsed).toBe(1);
+    expect(big.one.queries).toBe(small.one.queries);
+    expect(big.sent.at(-1)!.text).toMatch(/ appended$/);
+    expect(big.sent.at(-1)!.nativeId).toMatch(/^fb\.\d{8}\.[0-9a-f]{16}\.0$/);
+    }, 120_000);
 });
