@@ -24,7 +24,7 @@ const OUT_DIR = process.env.BENCH_OUT_DIR ?? '.output-bench';
 const EXT = join(ROOT, OUT_DIR, 'chrome-mv3');
 const args = new Set(process.argv.slice(2));
 const QUICK = args.has('--quick');
-/** --only=a,b runs only those sections: bundle, crypto, sw, profile, ingest, search, popup, scrape. */
+/** --only=a,b runs only those sections: bundle, crypto, sw, profile, ingest, search, popup, scrape (scrape-meta: its Instagram/Messenger part alone). */
 const ONLY = new Set(process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',') ?? []);
 const want = (section: string) => ONLY.size === 0 || ONLY.has(section);
 /** --scales=1× runs only those scale rows of ingest and search (e.g. with --full). */
@@ -601,16 +601,22 @@ async function benchServiceWorker(h: H, store: Page, label: string, scale: Row['
 
 const SCRAPE_ORIGIN = 'https://scrape.bench.test';
 
-async function benchScrape(h: H, script: string): Promise<void> {
+/** The fixtures at origins no content script matches, once per context. */
+async function routeScrapeFixtures(h: H): Promise<void> {
   const fixtures = join(ROOT, 'tests/fixtures');
-  // The WhatsApp fixture at an origin no content script matches, cross-origin isolated for fine timers.
+  // The fixtures at origins no content script matches, cross-origin isolated for fine timers:
+  // WhatsApp at SCRAPE_ORIGIN, Instagram and Messenger at ig. / fb. subdomains of it.
+  const fixtureOf = (host: string) => (host.startsWith('ig.') ? 'instagram' : host.startsWith('fb.') ? 'messenger' : 'whatsapp');
   await h.context.route(
-    (url) => url.origin === SCRAPE_ORIGIN,
+    (url) => url.origin === SCRAPE_ORIGIN || url.hostname.endsWith(`.${new URL(SCRAPE_ORIGIN).hostname}`),
     async (route) => {
-      const path = new URL(route.request().url()).pathname;
+      const url = new URL(route.request().url());
+      const path = url.pathname;
+      const dir = fixtureOf(url.hostname);
       const m = /^\/__(fixture|shared)\/([\w.-]+)$/.exec(path);
-      const file = m ? join(fixtures, m[1] === 'shared' ? 'shared' : 'whatsapp', m[2]!) : join(fixtures, 'whatsapp/index.html');
-      const type = extname(file) === '.html' ? 'text/html; charset=utf-8' : 'text/javascript; charset=utf-8';
+      const file = m ? join(fixtures, m[1] === 'shared' ? 'shared' : dir, m[2]!) : join(fixtures, dir, 'index.html');
+      const ext = extname(file);
+      const type = ext === '.html' ? 'text/html; charset=utf-8' : ext === '.css' ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8';
       return route.fulfill({
         status: 200,
         headers: { 'content-type': type, 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' },
@@ -618,6 +624,10 @@ async function benchScrape(h: H, script: string): Promise<void> {
       });
     },
   );
+}
+
+async function benchScrape(h: H, script: string): Promise<void> {
+  await routeScrapeFixtures(h);
   const perScale: Record<string, unknown> = {};
   for (const [scale, n] of [['0.1×', 200], ['1×', 2_000], ['10×', 20_000]] as const) {
     if (QUICK && scale === '10×') continue;
@@ -681,6 +691,69 @@ async function benchScrape(h: H, script: string): Promise<void> {
     });
   }
   details.scrape = perScale;
+  await benchScrapeMeta(h, script, false);
+}
+
+/** Instagram (a group thread) and Messenger (a 1:1 thread): the same incremental and full reads at 0.1× and 1×. */
+async function benchScrapeMeta(h: H, script: string, routeFixtures: boolean): Promise<void> {
+  if (routeFixtures) await routeScrapeFixtures(h);
+  const host = new URL(SCRAPE_ORIGIN).hostname;
+  const pages = [
+    { platform: 'instagram', name: 'Instagram', url: `https://ig.${host}/direct/t/340282366841710300949128149236711/`, ready: 'div[data-scope="messages_table"] [id^="mid.$"]' },
+    { platform: 'messenger', name: 'Messenger', url: `https://fb.${host}/messages/t/100009912873344/`, ready: '[role="main"] [role="row"] [dir="auto"]' },
+  ] as const;
+  const out: Record<string, unknown> = {};
+  for (const p of pages) {
+    for (const [scale, n] of [['0.1×', 200], ['1×', 2_000]] as const) {
+      log(`scrape: ${p.name} thread with ${n} rendered rows`);
+      const page = await h.context.newPage();
+      await page.goto(p.url);
+      await page.waitForSelector(p.ready);
+      await page.addScriptTag({ content: script });
+      const s = (fn: string, ...a: unknown[]) =>
+        page.evaluate(([fn, a]) => (window as unknown as { __scrape: Record<string, (...x: unknown[]) => unknown> }).__scrape[fn as string]!(...(a as unknown[])), [fn, a] as const);
+      const setup = (await s('setup', n, SEED + 3, p.platform)) as Awaited<ReturnType<ScrapeBench['setup']>>;
+      const base = summarize((await s('baseline', 30)) as number[]);
+      const full = summarize((await s('fullScan', QUICK ? 3 : 5)) as number[]);
+      const inc = (await s('incremental', QUICK ? 10 : 30, SEED + 4)) as Awaited<ReturnType<ScrapeBench['incremental']>>;
+      const parts = (await s('parts', 20)) as Record<string, number[]>;
+      await page.close();
+      const incCost = summarize(inc.readMs.map((r, i) => r + inc.observerMs[i]!));
+      const partsSummary = Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, summarize(v)]));
+      out[`${p.platform} ${scale}`] = {
+        rows: setup.rows,
+        baseline: base,
+        fullScan: full,
+        incremental: { cost: incCost, rowsParsed: summarize(inc.rowsParsed), rowsCompared: summarize(inc.rowsCompared), batchMessages: summarize(inc.batchMessages) },
+        parts: partsSummary,
+      };
+      const data = `${setup.rows.toLocaleString('en')} rows`;
+      add({
+        figure: `Scrape (${p.name}): one new message (incremental)`,
+        scale,
+        data,
+        unit: 'ms',
+        value: incCost,
+        target: '≤ 1 ms',
+        pass: incCost.median <= 1,
+        note:
+          `per read ${summarize(inc.rowsParsed).median} rows parsed, ${summarize(inc.rowsCompared).median} compared; parts: ` +
+          Object.entries(partsSummary).map(([k, v]) => `${k} ${round(v.median, 3)} ms`).join(', '),
+      });
+      add({
+        figure: `Scrape (${p.name}): full scan (first read)`,
+        scale,
+        data,
+        unit: 'ms',
+        value: full,
+        baseline: { name: 'querySelectorAll + textContent', value: base },
+        ratio: full.median / base.median,
+        target: '≤ 2× baseline',
+        pass: full.median <= 2 * base.median,
+      });
+    }
+  }
+  details.scrapeMeta = out;
 }
 
 // ---------------------------------------------------------------- report
@@ -728,6 +801,7 @@ async function main(): Promise<void> {
     if (want('popup')) await benchPopup(h, store);
     await call(store, 'clearStore');
     if (want('scrape')) await benchScrape(h, scrapeScript);
+    else if (want('scrape-meta')) await benchScrapeMeta(h, scrapeScript, true);
   } finally {
     await h.close();
   }

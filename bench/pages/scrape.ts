@@ -1,9 +1,13 @@
-// Scrape benchmark, injected into the WhatsApp fixture page (served by bench/run.ts at a bench
-// origin the shipped content scripts do not match, with cross-origin isolation for 5 µs timers).
-// It runs the real content runtime (content/runtime.ts) with the real WhatsApp adapter over a
-// thread of N rendered messages built by cloning the fixture's own message markup.
+// Scrape benchmark, injected into a fixture page (served by bench/run.ts at a bench origin the
+// shipped content scripts do not match, with cross-origin isolation for 5 µs timers). It runs the
+// real content runtime (content/runtime.ts) with the real adapter over a thread of N rendered
+// messages built by cloning the fixture's own message markup: WhatsApp by default; Instagram (a
+// group thread: date breaks, sender headings, both sides) and Messenger (a 1:1 thread with derived
+// ids) by cloning the open thread's own rows with new ids and texts.
 import { startContentRuntime, type RuntimeHandle, type Transport } from '../../content/runtime';
 import { whatsappAdapter } from '../../content/whatsapp/adapter';
+import { instagramAdapter } from '../../content/instagram/adapter';
+import { messengerAdapter } from '../../content/messenger/adapter';
 import type { PlatformAdapter } from '../../content/adapter';
 import type { FromContent } from '../../lib/protocol';
 import { rng, sentence, synthConversations, synthMessages } from '../data';
@@ -56,8 +60,56 @@ function makeRow(text: string, self: boolean, from: string, at: number): Element
   return row;
 }
 
+type Platform = 'whatsapp' | 'instagram' | 'messenger';
+let platform: Platform = 'whatsapp';
+const adapters = { whatsapp: whatsappAdapter, instagram: instagramAdapter, messenger: messengerAdapter } as const;
+const ADAPTER = () => adapters[platform];
+
+/** Instagram / Messenger: a row's bubble (id and text are set on it). */
+const META_BUBBLE = { instagram: '[id^="mid.$"]', messenger: '[role="none"][dir="auto"]' } as const;
+let metaSeq = 0;
+/** A copy of a Meta fixture row as another message: a new bubble id (Instagram) and a new text. */
+function cloneMetaRow(row: Element, text?: string): Element {
+  const c = row.cloneNode(true) as Element;
+  const bubble = c.querySelector(META_BUBBLE[platform as 'instagram' | 'messenger']);
+  if (bubble) {
+    const k = ++metaSeq;
+    if (platform === 'instagram') bubble.id = `mid.$bench${k.toString(36).padStart(10, '0')}`;
+    const t = (platform === 'instagram' ? bubble.querySelector('[dir="auto"]') : bubble) ?? bubble;
+    const emoji = Array.from(t.querySelectorAll('img'));
+    t.replaceChildren(text ?? `${t.textContent ?? ''} #${k}`, ...emoji);
+  }
+  return c;
+}
+
+/** The open Meta thread grown to `n` rows by cloning its own rows above them (whole copies: breaks, headings, both sides). */
+function setupMeta(n: number): { rows: number } {
+  const a = ADAPTER();
+  const own = a.messageRows(document);
+  if (own.length === 0) throw new Error('fixture thread not rendered');
+  const box = own[0]!.parentElement!;
+  let count = own.length;
+  while (count < n) {
+    box.prepend(...own.map((r) => cloneMetaRow(r)));
+    count += own.length;
+  }
+  return { rows: a.messageRows(document).length };
+}
+
+/** A plain incoming row of the open Meta thread (no heading of its own), to append copies of. */
+function metaIncoming(): Element {
+  const a = ADAPTER();
+  const conv = a.openConversation(document)!;
+  const row = a
+    .messageRows(document)
+    .find((r) => !r.querySelector('h1, h2, h3, h4, h5, h6') && a.parseMessageRow(r, conv)?.sender.isSelf === false);
+  return row ?? a.messageRows(document).find((r) => a.parseMessageRow(r, conv)?.sender.isSelf === false)!;
+}
+
 /** Render `n` synthetic messages into the open thread (after the fixture's own rows). */
-function setup(n: number, seed: number): { rows: number } {
+function setup(n: number, seed: number, on: Platform = 'whatsapp'): { rows: number } {
+  platform = on;
+  if (on !== 'whatsapp') return setupMeta(n);
   const conv = synthConversations(1, seed)[0]!;
   const msgs = synthMessages(conv, n, seed);
   const title = document.querySelector('#main header span[dir="auto"]')?.getAttribute('title') ?? 'Contact';
@@ -72,7 +124,8 @@ function baseline(reps: number): number[] {
   for (let r = 0; r < reps; r++) {
     const t0 = performance.now();
     let chars = 0;
-    for (const row of document.querySelectorAll('#main [role="row"]')) chars += (row.textContent ?? '').length;
+    const rows = platform === 'whatsapp' ? document.querySelectorAll('#main [role="row"]') : ADAPTER().messageRows(document);
+    for (const row of rows) chars += (row.textContent ?? '').length;
     times.push(performance.now() - t0);
     if (chars === 0) throw new Error('empty thread');
   }
@@ -94,15 +147,16 @@ function probe(): Probe {
   let readStart = 0;
   let observerMs = 0;
   let waiter: ((v: { readMs: number; observerMs: number; messages: number; sentAt: number }) => void) | null = null;
+  const real = ADAPTER();
   const adapter: PlatformAdapter = {
-    ...whatsappAdapter,
+    ...real,
     isActiveUrl: () => {
       readStart = performance.now();
       return true;
     },
     rowOf: (node) => {
       const t0 = performance.now();
-      const hit = whatsappAdapter.rowOf(node);
+      const hit = real.rowOf(node);
       observerMs += performance.now() - t0;
       return hit;
     },
@@ -165,14 +219,16 @@ async function incremental(
   await p.nextRead();
   await p.runtime.idle();
   const title = document.querySelector('#main header span[dir="auto"]')?.getAttribute('title') ?? 'Contact';
+  const incoming = platform === 'whatsapp' ? null : metaIncoming();
   const r = rng(seed);
   const out = { readMs: [] as number[], observerMs: [] as number[], endToEndMs: [] as number[], batchMessages: [] as number[], rowsParsed: [] as number[], rowsCompared: [] as number[] };
   for (let i = 0; i < reps; i++) {
-    const row = makeRow(sentence(r, i % 2 === 0), false, title, Date.now());
+    const row = incoming ? cloneMetaRow(incoming, sentence(r, i % 2 === 0)) : makeRow(sentence(r, i % 2 === 0), false, title, Date.now());
+    const box = incoming ? incoming.parentElement! : container();
     const next = p.nextRead();
     const before = { ...p.runtime.stats };
     const t0 = performance.now();
-    container().append(row);
+    box.append(row);
     const read = await next;
     out.readMs.push(read.readMs);
     out.observerMs.push(read.observerMs);
@@ -189,6 +245,7 @@ async function incremental(
 
 /** The parts of one incremental read, timed alone (for the notes). */
 function parts(reps: number): Record<string, number[]> {
+  if (platform !== 'whatsapp') return metaParts(reps);
   const conv = whatsappAdapter.openConversation(document)!;
   const rows = whatsappAdapter.messageRows(document);
   const snaps = rows.map((row) => whatsappAdapter.parseMessageRow(row, conv)).filter((s) => s !== null);
@@ -214,6 +271,28 @@ function parts(reps: number): Record<string, number[]> {
     t0 = performance.now();
     whatsappAdapter.health(document);
     out.health!.push(performance.now() - t0);
+  }
+  return out;
+}
+
+/** The parts of an incremental Meta read, timed alone: the row list, parsing the last row in its place, health, the open conversation. */
+function metaParts(reps: number): Record<string, number[]> {
+  const a = ADAPTER();
+  const out: Record<string, number[]> = { messageRows: [], parseOneRow: [], health: [], openConversation: [] };
+  for (let r = 0; r < reps; r++) {
+    let t0 = performance.now();
+    const rows = a.messageRows(document);
+    out.messageRows!.push(performance.now() - t0);
+    const conv = a.openConversation(document)!;
+    t0 = performance.now();
+    a.parseMessageRow(rows[rows.length - 1]!, conv, { rows, index: rows.length - 1, nodeChanged: true });
+    out.parseOneRow!.push(performance.now() - t0);
+    t0 = performance.now();
+    a.health(document);
+    out.health!.push(performance.now() - t0);
+    t0 = performance.now();
+    a.openConversation(document);
+    out.openConversation!.push(performance.now() - t0);
   }
   return out;
 }

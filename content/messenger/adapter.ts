@@ -271,7 +271,9 @@ function health(doc: Document): HealthReport {
   }
   if (currentThreadId(doc)) {
     const composer = composerOf(doc);
-    const rows = messageRows(doc).length > 0;
+    // The first row is enough to know the thread rendered (a navigation row in main is not one).
+    const first = doc.querySelector(SEL.messageRowOrBreak);
+    const rows = first !== null && (!first.closest('[role="navigation"]') || messageRows(doc).length > 0);
     if (!rows && !composer) return { state: 'loading', reason: 'the open thread has not rendered yet' };
     if (!composer) return { state: 'layout-unknown', reason: 'composer ([role=main] textbox) not found' };
   }
