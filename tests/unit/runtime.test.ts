@@ -343,4 +343,38 @@ describe('content runtime', () => {
     expect(results.length).toBeGreaterThanOrEqual(1);
     expect(results.every((r) => r.type === 'send-result' && r.ok && r.messageNativeId === 'echo1')).toBe(true);
   });
+
+  test('waiting for the echo reads the parse cache: a 2,000-row thread is not parsed again per poll', async () => {
+    page(1, 2_000);
+    const t = new FakeTransport();
+    let parses = 0;
+    const adapter: PlatformAdapter = {
+      ...toy,
+      parseMessageRow: (row, conv, at) => {
+        parses++;
+        return toy.parseMessageRow(row, conv, at);
+      },
+      // The echo lands after several 100 ms polls; an older bubble with the same text is already there.
+      submit: async (doc) => {
+        setTimeout(() => doc.getElementById('thread')!.append(message('echo2', 'Halo', true)), 450);
+        return true;
+      },
+    };
+    document.getElementById('thread')!.append(message('old', 'Halo', true));
+    const composer = document.getElementById('composer')!;
+    composer.addEventListener('paste', (e) => {
+      e.preventDefault();
+      composer.textContent = (e as ClipboardEvent).clipboardData!.getData('text/plain');
+    });
+    rt = startContentRuntime(adapter, document, t, opts);
+    await rt.idle();
+    expect(parses).toBe(2_001);
+    parses = 0;
+    const cmd = { type: 'send', outboxId: 'ob2', conversationNativeId: 'c0', conversationTitle: 'c0', text: 'Halo', attemptStartedAt: Date.now(), checkEchoFirst: false };
+    await t.handler!(cmd);
+    for (let i = 0; i < 100 && !t.received.some((m) => m.type === 'send-result'); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(t.received.find((m) => m.type === 'send-result')).toMatchObject({ ok: true, messageNativeId: 'echo2' });
+    // The echo row, parsed by the read that reports it and by the echo check: a few parses, not 2,000 per poll.
+    expect(parses).toBeLessThanOrEqual(4);
+  });
 });
