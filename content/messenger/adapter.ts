@@ -71,6 +71,9 @@ function parseChatRow(row: Element) {
   const titleEl = leaves[0];
   if (!titleEl) return null;
   const text = (el: Element) => clean(visibleText(el, LIMITS.previewChars));
+  const title = cap(text(titleEl), LIMITS.titleChars);
+  // A title that reads as nothing (e.g. only an emoji whose alt is blank) names no conversation.
+  if (!title.trim()) return null;
   let rest = leaves.slice(1);
   let lastMessageAt: number | null = null;
   const timeEl = rest[rest.length - 1];
@@ -80,7 +83,7 @@ function parseChatRow(row: Element) {
   }
   return {
     nativeId,
-    title: cap(text(titleEl), LIMITS.titleChars),
+    title,
     isGroup: link.querySelectorAll(SEL.image).length - link.querySelectorAll('img[alt]:not([alt=""])').length >= 2,
     unread: hasHiddenMarker(row) || isBold(titleEl),
     // Messenger shows read/unread only, never a number.

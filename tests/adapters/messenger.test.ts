@@ -388,3 +388,23 @@ describe('Messenger: a read costs the rows it parses', () => {
     expect(big.sent.at(-1)!.nativeId).toMatch(/^fb\.\d{8}\.[0-9a-f]{16}\.0$/);
     }, 120_000);
 });
+
+describe('Messenger: a chat row whose title reads as nothing', () => {
+  // Found by the adapter fuzz (seed 864936204): a title that is only an emoji <img> whose alt is
+  // blank gave a conversation titled ''. Such a row names no conversation and is skipped.
+  test('is not listed; the other rows still are', () => {
+    mount();
+    const before = list();
+    const mama = before.find((c) => c.nativeId === MAMA)!;
+    expect(mama.title).not.toBe('');
+    const row = fb.chatRows(document).find((r) => fb.parseChatRow(r)?.nativeId === MAMA)!;
+    const titleEl = Array.from(row.querySelectorAll('span')).find((el) => el.childElementCount === 0 && el.textContent === mama.title)!;
+    const emoji = document.createElement('img');
+    emoji.setAttribute('alt', '   ');
+    titleEl.replaceChildren(emoji);
+    const rows = fb.chatRows(document).map((r) => fb.parseChatRow(r));
+    expect(rows.filter((c) => c?.nativeId === MAMA)).toEqual([]);
+    expect(rows.filter((c) => c && c.title.trim() === '')).toEqual([]);
+    expect(rows.filter(Boolean).length).toBe(before.length - 1);
+  });
+});
