@@ -23,7 +23,9 @@ export function lazy<P extends object>(load: () => Promise<ComponentType<P>>): L
   function Component(props: P & { fallback?: ComponentChildren }) {
     const [, setReady] = useState(!!loaded);
     useEffect(() => {
-      if (loaded) return;
+      // Loaded between this render and its effect (e.g. by an idle preload): render it now, or
+      // nothing else would ever re-render this fallback.
+      if (loaded) return setReady(true);
       let live = true;
       preload().then(
         () => live && setReady(true),
