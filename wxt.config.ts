@@ -60,7 +60,8 @@ export default defineConfig({
   hooks: {
     // Content scripts talk to the extension through the browser's own promise-based API (`browser`
     // in Firefox, `chrome` in Chrome MV3) instead of webextension-polyfill: it halves their size,
-    // and they run in every tab of the messengers. Extension pages and the worker keep the polyfill.
+    // and they run in every tab of the messengers. (Extension pages go native too, through the plugin
+    // above; only the background keeps the polyfill.)
     // Their context is content/lifetime.ts instead of WXT's (which adds ~3 KB of location watching
     // and timer wrappers the runtime does not use).
     'vite:build:extendConfig'(entrypoints, config) {
