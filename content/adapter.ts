@@ -40,6 +40,11 @@ export interface ConversationTarget {
 
 export interface PlatformAdapter {
   readonly platform: Platform;
+  /**
+   * Every selector the adapter reads, by name (its selectors.ts): the layout report counts their
+   * matches, and tests count them on the fixture pages so a drifted selector fails by name.
+   */
+  readonly selectors: Readonly<Record<string, string>>;
 
   /** Whether the adapter acts on this URL at all (Messenger: only under /messages). */
   isActiveUrl(url: URL): boolean;

@@ -61,6 +61,12 @@ export interface Quote {
   text: string;
 }
 
+/** A reaction the page shows under a message ("👍 1"): never part of its text. */
+export interface Reaction {
+  emoji: string;
+  count: number;
+}
+
 export interface Sender {
   name: string;
   isSelf: boolean;
@@ -126,6 +132,8 @@ export interface Message {
   truncated: boolean;
   /** Set by the encryption layer (issue 4). */
   encrypted?: boolean;
+  /** Reactions as the page last showed them (absent: none seen). */
+  reactions?: Reaction[];
   firstSeenAt: number;
   updatedAt: number;
 }
@@ -147,6 +155,12 @@ export interface ConversationSnapshot {
   lastMessageAt: number | null;
   /** Index in the rendered list, top = 0. */
   listRank: number | null;
+  /**
+   * True when `nativeId` is a provisional key made from what the row shows (a title), because the
+   * row carries no platform id (Instagram's anchorless rows, WhatsApp's list). The store resolves
+   * it to the conversation a thread read tied that key to (ThreadSnapshot.conversation.provisionalKey).
+   */
+  provisional?: boolean;
 }
 
 /** One message row as the page shows it. */
@@ -161,11 +175,24 @@ export interface MessageSnapshot {
   quote: Quote | null;
   system: boolean;
   truncated: boolean;
+  /** Reactions shown under the message; absent when the adapter cannot see any. */
+  reactions?: Reaction[];
+  /**
+   * Native ids this same message was read under before (Messenger's derived day/text/position id,
+   * when the page now also shows its real `data-message-id`): the store keeps one message.
+   */
+  formerIds?: string[];
 }
 
 /** The open thread: which conversation, and its rendered messages in DOM (top-to-bottom) order. */
 export interface ThreadSnapshot {
-  conversation: Pick<ConversationSnapshot, 'nativeId' | 'title' | 'isGroup'>;
+  conversation: Pick<ConversationSnapshot, 'nativeId' | 'title' | 'isGroup'> & {
+    /**
+     * The provisional key a chat-list row of this conversation carries when the row has no id
+     * (see ConversationSnapshot.provisional): the store merges that conversation into this one.
+     */
+    provisionalKey?: string;
+  };
   /** Contiguous run of rendered messages, oldest first, exactly as they stand in the DOM. */
   messages: MessageSnapshot[];
 }
@@ -199,7 +226,9 @@ export type SendFailureReason =
   | 'too-long' // longer than the platform accepts
   | 'no-echo' // the message never appeared as an outgoing bubble
   | 'not-ready' // the page is logged out, loading or its layout is not recognised
-  | 'interrupted'; // the tab went away mid-post
+  | 'interrupted' // the tab went away mid-post
+  | 'ambiguous-target' // two chats in the page match the target and nothing tells them apart
+  | 'app-not-sent'; // the app itself marked the bubble "Not sent" / "Retry"
 
 export interface OutboxEntry {
   /** Random id chosen when the user pressed Send. */

@@ -35,6 +35,13 @@ export const MessageSnapshotSchema = v.strictObject({
   quote: v.nullable(v.strictObject({ sender: str(LIMITS.titleChars), text: str(LIMITS.previewChars) })),
   system: v.boolean(),
   truncated: v.boolean(),
+  reactions: v.optional(
+    v.pipe(
+      v.array(v.strictObject({ emoji: str(64), count: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1_000_000)) })),
+      v.maxLength(32),
+    ),
+  ),
+  formerIds: v.optional(v.pipe(v.array(id), v.maxLength(4))),
 });
 
 export const ConversationSnapshotSchema = v.strictObject({
@@ -49,10 +56,16 @@ export const ConversationSnapshotSchema = v.strictObject({
   preview: str(LIMITS.previewChars),
   lastMessageAt: time,
   listRank: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0))),
+  provisional: v.optional(v.boolean()),
 });
 
 export const ThreadSnapshotSchema = v.strictObject({
-  conversation: v.strictObject({ nativeId: id, title: str(LIMITS.titleChars), isGroup: v.boolean() }),
+  conversation: v.strictObject({
+    nativeId: id,
+    title: str(LIMITS.titleChars),
+    isGroup: v.boolean(),
+    provisionalKey: v.optional(id),
+  }),
   messages: v.pipe(v.array(MessageSnapshotSchema), v.maxLength(LIMITS.messagesPerBatch)),
 });
 
@@ -77,6 +90,8 @@ export const SendFailureReasonSchema = v.picklist([
   'no-echo',
   'not-ready',
   'interrupted',
+  'ambiguous-target',
+  'app-not-sent',
 ]);
 
 /** The content script's verdict on a send it was asked to make. */

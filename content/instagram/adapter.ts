@@ -340,6 +340,7 @@ function findSendButton(composer: HTMLElement): HTMLElement | null {
 
 export const instagramAdapter: PlatformAdapter = {
   platform: 'instagram',
+  selectors: SEL,
   isActiveUrl: (url) => url.hostname === 'www.instagram.com' && DIRECT_PATH.test(url.pathname),
   health,
   chatRows: chatLinks,

@@ -299,6 +299,7 @@ function findSendButton(composer: HTMLElement): HTMLElement | null {
 
 export const messengerAdapter: PlatformAdapter = {
   platform: 'messenger',
+  selectors: SEL,
   isActiveUrl: (url) => HOSTS.has(url.hostname) && MESSAGES_PATH.test(url.pathname),
   health,
   chatRows,

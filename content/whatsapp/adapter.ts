@@ -150,6 +150,7 @@ function stableHash(s: string): string {
 
 export const whatsappAdapter: PlatformAdapter = {
   platform: 'whatsapp',
+  selectors: SEL,
 
   isActiveUrl: (url) => url.hostname === 'web.whatsapp.com',
 

@@ -27,6 +27,9 @@ const REASON_TEXT: Record<SendFailureReason, (p: Platform) => string> = {
   'no-echo': (p) => `${PLATFORM_LABEL[p]} never showed the message as sent.`,
   'not-ready': (p) => `${PLATFORM_LABEL[p]} is not ready (logged out, loading or not recognised).`,
   interrupted: (p) => `The ${PLATFORM_LABEL[p]} tab went away while posting.`,
+  'ambiguous-target': (p) =>
+    `Two ${PLATFORM_LABEL[p]} chats have this name: open the right one in ${PLATFORM_LABEL[p]}, then send.`,
+  'app-not-sent': (p) => `${PLATFORM_LABEL[p]} marked the message "Not sent". Check the page, then retry.`,
 };
 
 export function reasonText(reason: SendFailureReason, platform: Platform): string {
