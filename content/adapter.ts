@@ -83,8 +83,12 @@ export interface PlatformAdapter {
 
   // ---- sending (only ever on the user's explicit Send) ----
 
-  /** Make `target` the open thread (WhatsApp: click its row; IG/Messenger: navigate to its URL). */
-  navigateTo(doc: Document, target: ConversationTarget): Promise<boolean>;
+  /**
+   * Make `target` the open thread (WhatsApp: click its row; IG/Messenger: navigate to its URL).
+   * 'ambiguous' when two rows match the target and nothing tells them apart: the send is refused,
+   * never posted to a guess.
+   */
+  navigateTo(doc: Document, target: ConversationTarget): Promise<boolean | 'ambiguous'>;
   /** The composer element of the open thread, or null. */
   composer(doc: Document): HTMLElement | null;
   /** Submit what the composer holds (WhatsApp: click Send; IG/Messenger: Enter, Send as fallback). */

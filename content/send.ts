@@ -65,8 +65,9 @@ export async function performSend(
 
   const open = adapter.openConversation(doc);
   if (!open || open.nativeId !== cmd.conversationNativeId) {
-    const ok = await adapter.navigateTo(doc, { nativeId: cmd.conversationNativeId, title: cmd.conversationTitle });
-    if (!ok) return failed('chat-not-found');
+    const opened = await adapter.navigateTo(doc, { nativeId: cmd.conversationNativeId, title: cmd.conversationTitle });
+    if (opened === 'ambiguous') return failed('ambiguous-target');
+    if (!opened) return failed('chat-not-found');
   }
 
   // The earlier attempt may have posted into this chat while another one was open when the page

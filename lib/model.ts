@@ -197,6 +197,27 @@ export interface ThreadSnapshot {
   messages: MessageSnapshot[];
 }
 
+/**
+ * The provisional native id of a chat-list row that carries no platform id: made from its title,
+ * so the same row read twice gets the same key, and a thread read (whose URL or header gives the
+ * real id) can name the key it replaces (ThreadSnapshot.conversation.provisionalKey).
+ */
+export function provisionalKey(title: string): string {
+  return '~' + title.normalize('NFC').trim().slice(0, LIMITS.nativeIdChars - 1);
+}
+
+export function isProvisionalKey(nativeId: string): boolean {
+  return nativeId.startsWith('~');
+}
+
+/**
+ * The native id of a conversation on a platform whose pages carry no chat id at all (WhatsApp in
+ * 2026): its title qualified by kind, so a group and a 1:1 chat with the same name never share an id.
+ */
+export function titleKey(title: string, isGroup: boolean): string {
+  return (isGroup ? 'group/' : 'dm/') + title.normalize('NFC').trim().slice(0, LIMITS.nativeIdChars - 6);
+}
+
 export function conversationId(platform: Platform, nativeId: string): string {
   return `${platform}:${nativeId}`;
 }
