@@ -44,11 +44,20 @@ export default defineConfig({
   // A separate output directory for parallel working builds (default: .output).
   outDir: process.env.WXT_OUT_DIR ?? '.output',
   modules: ['@wxt-dev/webextension-polyfill'],
+  // `npm run zip`: the store packages, and for Firefox the sources archive Mozilla's reviewers ask
+  // for (everything needed to rebuild, without build output, dependencies or local data).
+  zip: {
+    artifactTemplate: '{{name}}-{{version}}-{{browser}}.zip',
+    sourcesTemplate: '{{name}}-{{version}}-sources.zip',
+    excludeSources: ['.output*/**', 'demo/out/**', 'bench/out/**', 'test-results/**', '**/*.log'],
+  },
   imports: false,
   manifest: ({ browser }) => ({
-    name: 'Unified Inbox',
-    description:
-      'WhatsApp Web, Instagram Direct and Messenger in one local inbox. Everything stays on your machine.',
+    // Name and description come from public/_locales (en, id): the browser and the stores show the
+    // user's language.
+    name: '__MSG_extName__',
+    description: '__MSG_extDescription__',
+    default_locale: 'en',
     permissions: ['storage', 'unlimitedStorage', 'alarms', 'notifications'],
     host_permissions: MESSENGER_HOSTS,
     action: { default_title: 'Unified Inbox' },
