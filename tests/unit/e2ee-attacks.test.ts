@@ -8,7 +8,9 @@ import { armorEnvelope } from '../../lib/crypto/armor';
 import { randomBytes } from '../../lib/crypto/primitives';
 import { MAX_PENDING_PER_CONVERSATION } from '../../lib/e2ee/manager';
 import { readE2eeState } from '../../lib/e2ee/view';
-import { connect, ingestChat, nextId, pair, snapshot, User, viewsOf } from './e2ee-sim';
+import type { Runtime } from 'webextension-polyfill';
+import { handleMessage } from '../../lib/background/handlers';
+import { connect, EXT, ingestChat, nextId, ORIGIN, pair, snapshot, User, viewsOf } from './e2ee-sim';
 
 async function say(user: User, text: string) {
   return user.ask({ type: 'e2ee-send', outboxId: nextId(), conversationId: user.conversationId, text });
@@ -122,6 +124,21 @@ describe('item 2: no handshake without the user', () => {
     expect(await alice.ask({ type: 'e2ee-answer-init', conversationId: carol, accept: true })).toEqual({ ok: true });
     const after = await readE2eeState(alice.db, carol);
     expect(after).toMatchObject({ status: 'active', incomingInit: null, peerIdentityKey: state!.incomingInit!.identityKey });
+  });
+
+  test('the messenger page cannot answer the request itself; malformed answers are refused', async () => {
+    const { alice } = await pair();
+    await alice.ask({ type: 'e2ee-start', outboxId: nextId(), conversationId: alice.conversationId });
+    await alice.deliver();
+    const { init } = await forgeInit(alice.thread.at(-1)!.text);
+    const carol = await ingestChat(alice, 'whatsapp', 'Carol', [snapshot(nextId(), init, false, 'Carol')]);
+    const tab = { id: EXT, url: ORIGIN.whatsapp, tab: { id: 8 } as Runtime.MessageSender['tab'], frameId: 0 };
+    expect(await handleMessage(alice.ctx, { type: 'e2ee-answer-init', conversationId: carol, accept: true }, tab)).toMatchObject({ ok: false });
+    expect(await alice.ask({ type: 'e2ee-answer-init', conversationId: carol, accept: 'yes' })).toMatchObject({ ok: false });
+    expect(await alice.ask({ type: 'e2ee-answer-init', conversationId: alice.conversationId, accept: true })).toEqual({ ok: false, error: 'no request' });
+    await alice.e2ee.settled();
+    expect(await readE2eeState(alice.db, carol)).toMatchObject({ status: 'none', sessionId: null });
+    expect((await readE2eeState(alice.db, carol))?.incomingInit).toBeTruthy();
   });
 
   test('declining the request leaves the chat without a session and does not ask again for it', async () => {
