@@ -187,6 +187,8 @@ export const E2eeAcceptKeyChangeSchema = v.strictObject({ type: v.literal('e2ee-
 export const E2eeSetEncryptSchema = v.strictObject({ type: v.literal('e2ee-set-encrypt'), conversationId: id, on: v.boolean() });
 /** Dismiss an incoming invite without accepting it. */
 export const E2eeDeclineSchema = v.strictObject({ type: v.literal('e2ee-decline'), conversationId: id });
+/** The user's answer to a request to set up encryption (an init where we did not invite). */
+export const E2eeAnswerInitSchema = v.strictObject({ type: v.literal('e2ee-answer-init'), conversationId: id, accept: v.boolean() });
 
 /** Protect the encryption keys with a passphrase (or change it; the lock must be open). */
 export const E2eeSetPassphraseSchema = v.strictObject({
@@ -204,6 +206,7 @@ export const E2eePageSchemas = [
   E2eeAcceptKeyChangeSchema,
   E2eeSetEncryptSchema,
   E2eeDeclineSchema,
+  E2eeAnswerInitSchema,
   E2eeSetPassphraseSchema,
   E2eeUnlockSchema,
   E2eeLockSchema,

@@ -109,6 +109,7 @@ export async function handleMessage(ctx: BackgroundContext, message: unknown, se
     case 'e2ee-accept-key-change':
     case 'e2ee-set-encrypt':
     case 'e2ee-decline':
+    case 'e2ee-answer-init':
     case 'e2ee-set-passphrase':
     case 'e2ee-unlock':
     case 'e2ee-lock':

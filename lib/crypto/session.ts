@@ -101,7 +101,7 @@ export function readEnvelope(input: EnvelopeInput): { ok: true; envelope: Envelo
 /** What an envelope is, for routing to the right session without decrypting. */
 export type EnvelopeInfo =
   | { type: 'invite'; identityKey: string }
-  | { type: 'init-message'; sessionId: string; initiatorIdentityKey: string }
+  | { type: 'init-message'; sessionId: string; initiatorIdentityKey: string; prekeyId: number }
   | { type: 'message'; sessionId: string };
 
 export function inspectEnvelope(input: EnvelopeInput): { ok: true; info: EnvelopeInfo } | Failure {
@@ -114,7 +114,12 @@ export function inspectEnvelope(input: EnvelopeInput): { ok: true; info: Envelop
     case 'init-message':
       return {
         ok: true,
-        info: { type: 'init-message', sessionId: toHex(e.message.sessionId), initiatorIdentityKey: toBase64(e.init.initiatorIdentityKey) },
+        info: {
+          type: 'init-message',
+          sessionId: toHex(e.message.sessionId),
+          initiatorIdentityKey: toBase64(e.init.initiatorIdentityKey),
+          prekeyId: e.init.prekeyId,
+        },
       };
     case 'message':
       return { ok: true, info: { type: 'message', sessionId: toHex(e.message.sessionId) } };

@@ -64,6 +64,33 @@ export const POST_PART_LIMITS: Record<Platform, number> = {
 /** Sessions kept per conversation (current first): older ones still read late messages. */
 const MAX_SESSIONS = 5;
 const MAX_HANDLED_INVITES = 50;
+/**
+ * Incomplete multi-part messages kept waiting per conversation (the crypto Reassembler's bound): a
+ * page that floods a chat with first parts of forged messages cannot grow the pending set beyond
+ * it; the oldest are given up (`parts-dropped`, counted in `droppedPending`), never deleted.
+ */
+export const MAX_PENDING_PER_CONVERSATION = 64;
+/**
+ * Why a verdict says "modified / not from this chat": the ciphertext was read (or sent) in another
+ * conversation, or in this one in the other direction (a reflection). Never shown as plaintext.
+ */
+export const NOT_THIS_CHAT = 'not-this-chat';
+/** A request to set up encryption waits for the user's answer (see IncomingInit). */
+export const AWAITING_CONSENT = 'consent';
+export const PARTS_DROPPED = 'parts-dropped';
+
+/**
+ * The row that remembers a ciphertext by its content, per conversation: `armor:` keeps it apart
+ * from every stored message id (those begin with a platform), messageId() builds the rest.
+ */
+export function armorRowId(conversationId: string, armorId: string): string {
+  return `armor:${toMessageId(conversationId, armorId)}`;
+}
+
+/** What an init answers to: its session and who made it. */
+function initKeyOf(sessionId: string, identityKey: string): string {
+  return `${sessionId}/${identityKey}`;
+}
 /** What stands for an encrypted message outside the extension's own views (e.g. notifications). */
 export { armorIdOf, mayHoldArmor };
 export const ENCRYPTED_PLACEHOLDER = '🔒';
@@ -94,6 +121,11 @@ export function emptyConversationState(conversationId: string, now: number): E2e
     encrypt: false,
     incomingInvite: null,
     handledInvites: [],
+    invitedPrekeys: [],
+    incomingInit: null,
+    approvedInits: [],
+    declinedInits: [],
+    droppedPending: 0,
     updatedAt: now,
   };
 }
@@ -194,6 +226,8 @@ export class E2eeManager {
           row.incomingInvite = null;
           return null;
         });
+      case 'e2ee-answer-init':
+        return this.answerInit(msg.conversationId, msg.accept, now);
       case 'e2ee-set-passphrase':
         return this.setPassphrase(msg.passphrase);
       case 'e2ee-unlock':
@@ -280,6 +314,8 @@ export class E2eeManager {
     const row = await this.conversationState(conversationId, now);
     if (row.status === 'none') row.status = 'invited';
     row.handledInvites = remember(row.handledInvites, armorId);
+    // The invite is bound to this conversation: only here does an init answering it need no question.
+    row.invitedPrekeys = remember(row.invitedPrekeys ?? [], device.signedPrekey.id);
     row.updatedAt = now;
     const changes: Changes = {
       conversation: row,
@@ -328,7 +364,8 @@ export class E2eeManager {
     if ('error' in conv) return { ok: false, error: conv.error };
     const row = await this.conversationState(conversationId, now);
     if (row.status !== 'active') return { ok: false, error: 'no encrypted session' };
-    if (row.keyChanged && row.verified) return { ok: false, error: 'key changed' };
+    // After any key change (verified or not) nothing is encrypted until the user accepts the new key.
+    if (row.keyChanged) return { ok: false, error: 'key changed' };
     const sessions = await this.sessionsOf(row);
     const current = sessions[0];
     if (!current) return { ok: false, error: 'no encrypted session' };
@@ -356,6 +393,37 @@ export class E2eeManager {
     if (error) return { ok: false, error };
     row.updatedAt = now;
     await this.db.e2eeSessions.put(row);
+    return { ok: true };
+  }
+
+  /**
+   * The user's answer to "… wants to set up encryption". Yes: the init (and any later message of
+   * the same session) is read now, and the session set up; no: its messages stay unread and the
+   * same init never asks again. Either way the next waiting request, if any, is shown.
+   */
+  private async answerInit(conversationId: string, accept: boolean, now: number): Promise<E2eeReply> {
+    const row = await this.db.e2eeSessions.get(conversationId);
+    const request = row?.incomingInit;
+    if (!row || !request) return { ok: false, error: 'no request' };
+    if (accept) row.approvedInits = remember(row.approvedInits ?? [], request.initKey);
+    else row.declinedInits = remember(row.declinedInits ?? [], request.initKey);
+    row.incomingInit = null;
+    row.updatedAt = now;
+    await this.db.e2eeSessions.put(row);
+    const waiting = await this.db.e2eePlain
+      .where('conversationId')
+      .equals(conversationId)
+      .filter((r) => r.reason === AWAITING_CONSENT)
+      .toArray();
+    const messages = (await this.db.messages.bulkGet(waiting.map((r) => r.id))).filter((m): m is Message => !!m);
+    messages.sort((a, b) => a.order - b.order);
+    for (const m of messages) {
+      try {
+        await this.processMessage(m, now, true);
+      } catch (e) {
+        this.log('e2ee: could not process a message', e instanceof Error ? e.message : String(e));
+      }
+    }
     return { ok: true };
   }
 
@@ -429,11 +497,13 @@ export class E2eeManager {
     await this.commit({ plain: rows, encryptedMessageIds: messages.map((m) => m.id), outbox: [] });
   }
 
-  private async processMessage(m: Message, now: number): Promise<void> {
+  /** `reread`: the user answered a request to set up encryption; its waiting messages are read again. */
+  private async processMessage(m: Message, now: number, reread = false): Promise<void> {
     const hash = textHash(m.text);
     const existing = await this.db.e2eePlain.get(m.id);
     // Decrypt once: a re-scrape uses the cache (rows noted while locked are still to be read).
-    if (existing && existing.textHash === hash && existing.reason !== 'locked') return;
+    const again = existing?.reason === 'locked' || (reread && existing?.reason === AWAITING_CONSENT);
+    if (existing && existing.textHash === hash && !again) return;
     const base = { id: m.id, conversationId: m.conversationId, textHash: hash, updatedAt: now };
     if (existing && existing.state !== 'pending') {
       // The text changed after we had read it: the platform (or someone) edited the ciphertext.
@@ -469,8 +539,15 @@ export class E2eeManager {
       partTotal: first.total,
     };
 
-    // Known by its content: our own ciphertext (we never can decrypt it) or one already read.
-    const known = await this.db.e2eePlain.get(`armor:${armorId}`);
+    // Known by its content: our own ciphertext (we never can decrypt it) or one already read. A
+    // verdict holds only in the conversation and direction it was reached in: the same ciphertext
+    // shown the other way round (a reflection) or in another chat (a transplant) is not from here.
+    const { here: known, elsewhere } = await this.knownArmor(m.conversationId, armorId);
+    if ((known && known.direction !== direction) || (!known && elsewhere)) {
+      const verdict: Verdict = { kind: 'message', state: 'modified', direction, plaintext: null, reason: NOT_THIS_CHAT };
+      await this.commitGroup([{ row, parts }], verdict, m.conversationId, now, {});
+      return;
+    }
     if (known) {
       // A further part of a multi-part message carries no text of its own: its first part shows it.
       const isMain = row.partIndex === 0;
@@ -503,7 +580,7 @@ export class E2eeManager {
       const all = group.flatMap((g) => g.parts);
       const indices = new Set(all.map((p) => p.index));
       if (indices.size < first.total || all.some((p) => p.total !== first.total)) {
-        await this.commit({ plain: [row], encryptedMessageIds: [m.id], outbox: [] }); // wait for the rest
+        await this.waitForParts(row, m, now); // wait for the rest
         return;
       }
       const bytes = joinParts(all);
@@ -561,6 +638,12 @@ export class E2eeManager {
         await this.commitGroup(group, { kind: 'message', state, direction, plaintext: null, reason: m.sender.isSelf ? 'own' : opened.error }, convId, now, {});
         return;
       }
+      if (m.sender.isSelf) {
+        // Only the peer's messages decrypt here (the AAD binds the sender's role): this is theirs,
+        // shown as ours. Not consumed, so the real incoming bubble still reads.
+        await this.commitGroup(group, { kind: 'message', state: 'modified', direction, plaintext: null, reason: NOT_THIS_CHAT }, convId, now, {});
+        return;
+      }
       const next = sessions.slice();
       next[index] = opened.session;
       row.sessions = await this.sealSessions(convId, next);
@@ -578,6 +661,30 @@ export class E2eeManager {
         await this.commitGroup(group, { kind: 'message', state, direction, plaintext: null, reason: opened.error }, convId, now, {});
         return;
       }
+      // A genuine init (it opened, no replay). Accepted at once only where we invited with that
+      // prekey and nobody answered yet; anywhere else the user is asked first.
+      const initKey = initKeyOf(info.sessionId, info.initiatorIdentityKey);
+      const invitedHere = row.invitedPrekeys ? row.invitedPrekeys.includes(info.prekeyId) : row.status === 'invited';
+      if (!invitedHere && !(row.approvedInits ?? []).includes(initKey)) {
+        const declined = (row.declinedInits ?? []).includes(initKey);
+        if (!declined && row.incomingInit?.initKey !== initKey) {
+          row.incomingInit = {
+            messageId: group[0]!.row.id,
+            armorId,
+            initKey,
+            identityKey: info.initiatorIdentityKey,
+            keyChanged: !!row.trustedPeerKey && row.trustedPeerKey !== info.initiatorIdentityKey,
+            seenAt: now,
+          };
+          row.updatedAt = now;
+        }
+        const verdict: Verdict = declined
+          ? { kind: 'message', state: 'undecryptable', direction, plaintext: null, reason: 'declined' }
+          : { kind: 'message', state: 'pending', direction, plaintext: null, reason: AWAITING_CONSENT };
+        await this.commitGroup(group, verdict, convId, now, declined ? {} : { conversation: row });
+        return;
+      }
+      if (invitedHere && row.invitedPrekeys) row.invitedPrekeys = row.invitedPrekeys.filter((id) => id !== info.prekeyId);
       this.adoptSession(row, opened.session);
       row.sessions = await this.sealSessions(convId, [opened.session, ...sessions]);
       row.updatedAt = now;
@@ -603,6 +710,7 @@ export class E2eeManager {
     row.encrypt = true;
     if (!row.trustedPeerKey) row.trustedPeerKey = session.peerIdentityKey;
     row.keyChanged = row.trustedPeerKey !== session.peerIdentityKey;
+    if (row.incomingInit && row.incomingInit.initKey === initKeyOf(session.sessionId, session.peerIdentityKey)) row.incomingInit = null;
     if (row.incomingInvite && row.incomingInvite.identityKey === session.peerIdentityKey && !row.keyChanged) {
       // The peer answered our invite while theirs was still shown: one session is enough.
       row.handledInvites = remember(row.handledInvites, row.incomingInvite.armorId);
@@ -648,8 +756,58 @@ export class E2eeManager {
 
   // ---------------------------------------------------------------- storage
 
+  /**
+   * The content-known row of a ciphertext in this conversation (either id form: rows written before
+   * the per-conversation ids were `armor:<armorId>`), and whether it was read or sent elsewhere.
+   */
+  private async knownArmor(conversationId: string, armorId: string): Promise<{ here: E2eePlain | undefined; elsewhere: boolean }> {
+    const rows = (await this.db.e2eePlain.where('armorId').equals(armorId).toArray()).filter((r) => r.id.startsWith('armor:'));
+    const here = rows.find((r) => r.conversationId === conversationId);
+    // An invite is the same text in every chat it is posted in (one per prekey): not a transplant.
+    const elsewhere = rows.some((r) => r.conversationId !== conversationId && r.state === 'ok' && r.kind !== 'invite');
+    return { here, elsewhere };
+  }
+
+  /**
+   * Stores a part that waits for the rest, within the per-conversation bound: beyond it, the
+   * oldest waiting messages (by their place in the thread) are given up, marked and counted.
+   */
+  private async waitForParts(row: E2eePlain, m: Message, now: number): Promise<void> {
+    const waiting = (
+      await this.db.e2eePlain
+        .where('conversationId')
+        .equals(m.conversationId)
+        .filter((r) => r.state === 'pending' && r.partTotal > 1 && !r.reason && !r.id.startsWith('armor:') && r.id !== row.id)
+        .toArray()
+    ).concat(row);
+    const armorIds = [...new Set(waiting.map((r) => r.armorId))];
+    const plain: E2eePlain[] = [row];
+    let conversation: E2eeConversation | undefined;
+    if (armorIds.length > MAX_PENDING_PER_CONVERSATION) {
+      const messages = await this.db.messages.bulkGet(waiting.map((r) => r.id));
+      const orderOf = new Map<string, number>();
+      waiting.forEach((r, i) => {
+        const order = r.id === m.id ? m.order : (messages[i]?.order ?? -Infinity);
+        orderOf.set(r.armorId, Math.max(orderOf.get(r.armorId) ?? -Infinity, order));
+      });
+      armorIds.sort((a, b) => orderOf.get(a)! - orderOf.get(b)!);
+      const dropped = new Set(armorIds.slice(0, armorIds.length - MAX_PENDING_PER_CONVERSATION));
+      for (const r of waiting) {
+        if (!dropped.has(r.armorId)) continue;
+        const given: E2eePlain = { ...r, state: 'undecryptable', reason: PARTS_DROPPED, updatedAt: now };
+        if (r.id === row.id) plain[0] = given;
+        else plain.push(given);
+      }
+      conversation = await this.conversationState(m.conversationId, now);
+      conversation.droppedPending = (conversation.droppedPending ?? 0) + dropped.size;
+      conversation.updatedAt = now;
+      this.log('e2ee: incomplete encrypted messages given up', dropped.size);
+    }
+    await this.commit({ conversation, plain, encryptedMessageIds: [m.id], outbox: [] });
+  }
+
   private async armorRow(conversationId: string, armorId: string, verdict: Verdict, now: number): Promise<E2eePlain> {
-    const id = `armor:${armorId}`;
+    const id = armorRowId(conversationId, armorId);
     const sealed = verdict.plaintext !== null ? await sealText(await this.keys.key(), verdict.plaintext, SEAL_CONTEXT.plain(id)) : null;
     return {
       id,
@@ -756,8 +914,9 @@ export class E2eeManager {
   }
 }
 
-function remember(list: string[], armorId: string): string[] {
-  return list.includes(armorId) ? list : [...list, armorId].slice(-MAX_HANDLED_INVITES);
+/** Adds `item` to a short remembered list (the oldest forgotten beyond MAX_HANDLED_INVITES). */
+function remember<T>(list: T[], item: T): T[] {
+  return list.includes(item) ? list : [...list, item].slice(-MAX_HANDLED_INVITES);
 }
 
 /** One outbox entry per armored part; parts after the first get ids derived from the page's. */

@@ -39,6 +39,22 @@ export interface IncomingInvite {
   seenAt: number;
 }
 
+/**
+ * Someone's init in a conversation where we did not invite: a request to set up encryption that
+ * waits for the user's yes (the init was checked: it opens, and is no replay).
+ */
+export interface IncomingInit {
+  messageId: string;
+  armorId: string;
+  /** `sessionId/identityKey` of the init: what the user's answer applies to. */
+  initKey: string;
+  /** The initiator's identity key (base64), public. */
+  identityKey: string;
+  /** The key differs from the one we trusted for this conversation. */
+  keyChanged: boolean;
+  seenAt: number;
+}
+
 /** `e2eeSessions`: one row per conversation. */
 export interface E2eeConversation {
   conversationId: string;
@@ -62,6 +78,18 @@ export interface E2eeConversation {
   incomingInvite: IncomingInvite | null;
   /** Armor ids of invites already handled (ours, accepted or superseded): never offered again. */
   handledInvites: string[];
+  /**
+   * Prekey ids of the invites we posted in this conversation and nobody answered yet: an init for
+   * one of them is accepted at once (we asked here). Absent in rows written before this existed.
+   */
+  invitedPrekeys?: number[];
+  /** A request to set up encryption waiting for the user (see IncomingInit). */
+  incomingInit?: IncomingInit | null;
+  /** Inits (`sessionId/identityKey`) the user accepted, and those declined: asked only once. */
+  approvedInits?: string[];
+  declinedInits?: string[];
+  /** Incomplete multi-part messages given up because too many were pending (a flood). */
+  droppedPending?: number;
   updatedAt: number;
 }
 

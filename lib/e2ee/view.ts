@@ -7,6 +7,8 @@ import { openText, SEAL_CONTEXT } from './seal';
 import type { E2eeConversation, E2eePlain, PlainKind, PlainState } from './types';
 
 export interface PlainView {
+  /** The conversation this verdict was reached in (it holds only there). */
+  conversationId: string;
   kind: PlainKind;
   state: PlainState;
   direction: 'in' | 'out';
@@ -22,8 +24,15 @@ export interface PlainView {
 export interface PlainIndex {
   /** By stored message id. */
   byMessage: Map<string, PlainView>;
-  /** By armor message id (our own sends still in the outbox are found by their ciphertext). */
+  /**
+   * By conversation and armor message id (`armorViewKey`): our own sends still in the outbox are
+   * found by their ciphertext, in their own conversation only.
+   */
   byArmor: Map<string, PlainView>;
+}
+
+export function armorViewKey(conversationId: string, armorId: string): string {
+  return `${conversationId}\n${armorId}`;
 }
 
 /**
@@ -40,10 +49,10 @@ export async function readPlaintexts(
   const byMessage = new Map<string, PlainView>();
   const byArmor = new Map<string, PlainView>();
   const seen = new Map<string, number>();
-  for (const r of rows) if (r.state === 'pending') seen.set(r.armorId, (seen.get(r.armorId) ?? 0) + 1);
+  for (const r of rows) if (r.state === 'pending') seen.set(armorViewKey(r.conversationId, r.armorId), (seen.get(armorViewKey(r.conversationId, r.armorId)) ?? 0) + 1);
   for (const r of rows) {
-    const view = await toView(r, key, seen.get(r.armorId) ?? 0);
-    if (r.id.startsWith('armor:')) byArmor.set(r.armorId, view);
+    const view = await toView(r, key, seen.get(armorViewKey(r.conversationId, r.armorId)) ?? 0);
+    if (r.id.startsWith('armor:')) byArmor.set(armorViewKey(r.conversationId, r.armorId), view);
     else byMessage.set(r.id, view);
   }
   return { byMessage, byArmor };
@@ -52,6 +61,7 @@ export async function readPlaintexts(
 async function toView(r: E2eePlain, key: CryptoKey | null, partsSeen: number): Promise<PlainView> {
   const text = r.sealed && key ? await openText(key, r.sealed, SEAL_CONTEXT.plain(r.id)) : null;
   const view: PlainView = {
+    conversationId: r.conversationId,
     kind: r.kind,
     state: r.state,
     direction: r.direction,

@@ -217,8 +217,8 @@ function Composer(props: { db: InboxDb; targets: Conversation[]; current: Conver
     props.targets.find((t) => t.id === picked) ?? props.targets.find((t) => t.id === lastUsed) ?? props.current;
   const e2ee = useE2eeState(props.db, conversation.id);
   const encryptOn = e2ee?.status === 'active' && e2ee.encrypt;
-  // A verified contact whose key changed: nothing is encrypted to the new key until accepted.
-  const blocked = encryptOn && e2ee.keyChanged && e2ee.verified;
+  // The contact's key changed (verified or not): nothing is encrypted to it until accepted.
+  const blocked = encryptOn && e2ee.keyChanged;
   // Encrypted text is split into parts that fit the platform, so only our own cap applies.
   const limit = encryptOn ? LIMITS.outgoingChars : PLATFORM_TEXT_LIMIT[conversation.platform];
   const tooLong = text.length > limit;

@@ -233,6 +233,72 @@ describe('end-to-end encryption between two profiles', () => {
     await p.close();
   }, 60_000);
 
+  test('an init where Alice never invited asks first (axe, keyboard); a transplanted ciphertext shows "not from this chat"', async () => {
+    // Alice invites in her chat "Sarah Johnson"; Bob's page shows it in his "Sarah Johnson", and
+    // what Bob's page posts lands in Alice's chat "Dewi Lestari", where she never invited.
+    const aPage = await alice.openSite('https://web.whatsapp.com/');
+    const bPage = await bob.openSite('https://web.whatsapp.com/');
+    const openChat = (p: Page, title: string) => p.evaluate((t) => (window as any).__fixture.openChat(t), title);
+    await openChat(aPage, 'Sarah Johnson');
+    await openChat(bPage, 'Sarah Johnson');
+    const stopAB = await relay(aPage, bPage, 'Sarah Johnson');
+    const stopBA = await relay(bPage, aPage, 'Dewi Lestari');
+    try {
+      const aSarah = await openThread(alice, 'Sarah Johnson', 'WhatsApp');
+      await aSarah.getByRole('button', { name: 'Start encryption' }).click();
+      await aSarah.getByText(/Invitation sent/).waitFor({ timeout: 30_000 });
+      await aSarah.close();
+      await openChat(aPage, 'Dewi Lestari');
+
+      const bSarah = await openThread(bob, 'Sarah Johnson', 'WhatsApp');
+      await bSarah.getByText(/wants to start an encrypted conversation/).waitFor({ timeout: 30_000 });
+      await bSarah.getByRole('button', { name: 'Accept' }).click();
+      await bSarah.locator('[data-safety-number]').waitFor({ state: 'attached', timeout: 30_000 });
+      await bSarah.close();
+
+      // Alice is asked; nothing is set up before she answers.
+      const aDewi = await openThread(alice, 'Dewi Lestari', 'WhatsApp');
+      const request = aDewi.getByRole('group', { name: 'Request to set up encryption' });
+      await request.waitFor({ timeout: 30_000 });
+      expect(await request.textContent()).toContain('Dewi Lestari wants to set up encryption.');
+      expect(await aDewi.locator('[data-safety-number]').count()).toBe(0);
+      expect(await aDewi.getByRole('switch', { name: 'Encrypt' }).count()).toBe(0);
+      for (const colorScheme of ['light', 'dark'] as const) {
+        await aDewi.emulateMedia({ colorScheme });
+        const axe = await new AxeBuilder({ page: aDewi }).analyze();
+        expect(axe.violations.map((v) => `${colorScheme} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+      }
+      // Keyboard: the Accept button takes focus and Enter answers.
+      const accept = request.getByRole('button', { name: 'Accept' });
+      await accept.focus();
+      await aDewi.keyboard.press('Enter');
+      await aDewi.locator('[data-safety-number]').waitFor({ state: 'attached', timeout: 30_000 });
+      await aDewi.close();
+
+      // The page copies Bob's init (read in "Dewi Lestari") into Alice's "Sarah Johnson".
+      const init = (await bPage.evaluate(() => (window as any).__fixture.echoLog.map((e: { text: string }) => e.text) as string[])).at(-1)!;
+      expect(init.startsWith('UIE1')).toBe(true);
+      await openChat(aPage, 'Sarah Johnson');
+      await aPage.evaluate(([t, s]) => (window as any).__fixture.addIncoming(t, s), ['Sarah Johnson', init]);
+      const aSarah2 = await openThread(alice, 'Sarah Johnson', 'WhatsApp');
+      const mark = aSarah2.getByRole('log', { name: /Sarah Johnson/ }).getByText(/Modified or not from this chat/);
+      await mark.first().waitFor({ timeout: 30_000 });
+      for (const colorScheme of ['light', 'dark'] as const) {
+        await aSarah2.emulateMedia({ colorScheme });
+        const axe = await new AxeBuilder({ page: aSarah2 }).analyze();
+        expect(axe.violations.map((v) => `${colorScheme} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+      }
+      // No session was set up there either.
+      expect(await aSarah2.locator('[data-safety-number]').count()).toBe(0);
+      await aSarah2.close();
+    } finally {
+      stopAB();
+      stopBA();
+      await aPage.close();
+      await bPage.close();
+    }
+  }, 150_000);
+
   test('no request left either machine', () => {
     expect(alice.blocked).toEqual([]);
     expect(bob.blocked).toEqual([]);

@@ -9,7 +9,7 @@ import { openDb, type InboxDb } from '../../lib/db';
 import { KeyRing, memoryKeyStore, type UnlockedKeyStore } from '../../lib/e2ee/keyring';
 import { E2eeManager } from '../../lib/e2ee/manager';
 import { readE2eeState, readPlaintexts, type PlainView } from '../../lib/e2ee/view';
-import type { MessageSnapshot, Platform } from '../../lib/model';
+import { conversationId, type MessageSnapshot, type Platform } from '../../lib/model';
 import type { SendCommand } from '../../lib/protocol';
 
 export const EXT = 'abcdefghijklmnopabcdefghijklmnop';
@@ -142,7 +142,7 @@ export class User implements TabPort {
   }
 }
 
-function snapshot(nativeId: string, text: string, isSelf: boolean, author: string): MessageSnapshot {
+export function snapshot(nativeId: string, text: string, isSelf: boolean, author: string): MessageSnapshot {
   return {
     nativeId,
     sender: { name: isSelf ? 'You' : author, isSelf },
@@ -179,3 +179,34 @@ export async function connect(platform: Platform = 'whatsapp') {
   return { alice, bob };
 }
 
+
+/**
+ * Another chat in `user`'s store, as its page reports it (e.g. a page that posts someone else's
+ * ciphertext there). Returns the conversation id.
+ */
+export async function ingestChat(user: User, platform: Platform, chat: string, messages: MessageSnapshot[]): Promise<string> {
+  clock += 1000;
+  const sender: Runtime.MessageSender = { id: EXT, url: ORIGIN[platform], tab: { id: 8 } as Runtime.MessageSender['tab'], frameId: 0 };
+  const reply = await handleMessage(
+    user.ctx,
+    {
+      type: 'ingest',
+      platform,
+      batchId: nextId(),
+      health: { state: 'ok' },
+      conversations: [],
+      thread: { conversation: { nativeId: chat, title: chat, isGroup: false }, messages },
+    },
+    sender,
+  );
+  expect(reply).toMatchObject({ ok: true });
+  await user.e2ee.settled();
+  return conversationId(platform, chat);
+}
+
+/** What `user` would see in one conversation: the e2ee view of each stored message, in order. */
+export async function viewsOf(user: User, convId: string): Promise<{ id: string; sender: string; isSelf: boolean; view: PlainView | undefined }[]> {
+  const messages = await user.db.messages.where('conversationId').equals(convId).sortBy('order');
+  const { byMessage } = await readPlaintexts(user.db, [convId], () => user.unlocked.get());
+  return messages.map((m) => ({ id: m.id, sender: m.sender.name, isSelf: m.sender.isSelf, view: byMessage.get(m.id) }));
+}

@@ -8,7 +8,7 @@ import { browser } from 'wxt/browser';
 import { handleMessage } from '../../lib/background/handlers';
 import { sessionStorageKeyStore } from '../../lib/e2ee/keyring';
 import { App } from '../../lib/ui/App';
-import { nextId, pair, popup, User } from './e2ee-sim';
+import { nextId, pair, popup, snapshot, User } from './e2ee-sim';
 
 let alice: User;
 let bob: User;
@@ -158,4 +158,104 @@ test('passphrase lock: set it, lock, a wrong passphrase is refused, unlocking sh
   fireEvent.click(screen.getByRole('button', { name: 'Unlock' }));
   await waitFor(() => expect(within(log).getByText('rahasia kecil')).toBeTruthy());
   expect(screen.queryByRole('button', { name: 'Unlock' })).toBeNull();
+});
+
+/** Mallory's extension answers `invite` (text she saw) and returns her init's armored text. */
+async function forgeInit(invite: string): Promise<string> {
+  const mallory = new User('Mallory', 'whatsapp', 'Victim');
+  await mallory.ingest();
+  mallory.thread.push(snapshot(nextId(), invite, false, 'Victim'));
+  await mallory.ingest();
+  await mallory.ask({ type: 'e2ee-accept', outboxId: nextId(), conversationId: mallory.conversationId });
+  return mallory.queue[0]!.text;
+}
+
+test('an init where Bob did not invite asks first: keyboard-reachable Accept, then the new key must be accepted', async () => {
+  // Bob invites, Alice accepts: a session. Then a page answers Bob's (already answered) invite again.
+  await bob.ask({ type: 'e2ee-start', outboxId: nextId(), conversationId: bob.conversationId });
+  await bob.deliver();
+  await alice.ask({ type: 'e2ee-accept', outboxId: nextId(), conversationId: alice.conversationId });
+  await alice.deliver();
+  const init = await forgeInit(bob.thread[0]!.text);
+  bob.thread.push(snapshot(nextId(), init, false, 'Alice'));
+  await bob.ingest();
+
+  const log = await openChat();
+  const request = await screen.findByRole('group', { name: 'Request to set up encryption' });
+  expect(within(request).getByText('Alice wants to set up encryption.')).toBeTruthy();
+  expect(within(request).getByText(/different key than the one you trusted/)).toBeTruthy();
+  expect(await within(log).findByText(/answer the encryption request above/)).toBeTruthy();
+  // Sending still goes to Alice's session (nothing was re-keyed).
+  fireEvent.input(screen.getByRole('textbox', { name: 'Message' }), { target: { value: 'masih kamu?' } });
+  expect((screen.getByRole('button', { name: 'Send' }) as HTMLButtonElement).disabled).toBe(false);
+  const accept = within(request).getByRole('button', { name: 'Accept' });
+  accept.focus();
+  expect(document.activeElement).toBe(accept);
+  fireEvent.click(accept);
+  await waitFor(() => expect(screen.queryByRole('group', { name: 'Request to set up encryption' })).toBeNull());
+
+  // Accepted: the key changed, and sending waits for the new key although nothing was verified.
+  const alerts = await screen.findAllByRole('alert');
+  expect(alerts.some((a) => a.textContent?.includes('Sending is blocked until you accept the new key.'))).toBe(true);
+  fireEvent.input(screen.getByRole('textbox', { name: 'Message' }), { target: { value: 'siapa?' } });
+  expect((screen.getByRole('button', { name: 'Send' }) as HTMLButtonElement).disabled).toBe(true);
+});
+
+test('a reflected ciphertext shows "not from this chat", never the plaintext under the page\'s sender (en + id)', async () => {
+  await alice.ask({ type: 'e2ee-start', outboxId: nextId(), conversationId: alice.conversationId });
+  await alice.deliver();
+  await bob.ask({ type: 'e2ee-accept', outboxId: nextId(), conversationId: bob.conversationId });
+  await bob.deliver();
+  await bob.ask({ type: 'e2ee-send', outboxId: nextId(), conversationId: bob.conversationId, text: 'I agree to transfer 5000 EUR' });
+  await bob.deliver();
+  // Bob's page re-shows his own message as Alice's.
+  bob.thread.push(snapshot(nextId(), bob.thread.at(-1)!.text, false, 'Alice'));
+  await bob.ingest();
+
+  const log = await openChat();
+  await waitFor(() => expect(within(log).getAllByText('I agree to transfer 5000 EUR')).toHaveLength(1));
+  const articles = within(log).getAllByRole('article');
+  const reflected = articles.at(-1)!;
+  expect(reflected.textContent).toContain('Modified or not from this chat');
+  expect(reflected.textContent).not.toContain('5000');
+  cleanup();
+
+  render(<App db={bob.db} layout="popup" language="id" />);
+  fireEvent.click(await screen.findByRole('button', { name: /Alice/ }));
+  const logId = await screen.findByRole('log');
+  await waitFor(() => expect(within(logId).getByText(/Diubah atau bukan dari obrolan ini/)).toBeTruthy());
+});
+
+test('Indonesian: the request to set up encryption', async () => {
+  await bob.ask({ type: 'e2ee-start', outboxId: nextId(), conversationId: bob.conversationId });
+  await bob.deliver();
+  await alice.ask({ type: 'e2ee-accept', outboxId: nextId(), conversationId: alice.conversationId });
+  await alice.deliver();
+  bob.thread.push(snapshot(nextId(), await forgeInit(bob.thread[0]!.text), false, 'Alice'));
+  await bob.ingest();
+  render(<App db={bob.db} layout="popup" language="id" />);
+  fireEvent.click(await screen.findByRole('button', { name: /Alice/ }));
+  const request = await screen.findByRole('group', { name: 'Permintaan menyiapkan enkripsi' });
+  expect(within(request).getByText('Alice ingin menyiapkan enkripsi.')).toBeTruthy();
+  expect(within(request).getByRole('button', { name: 'Terima' })).toBeTruthy();
+  expect(within(request).getByRole('button', { name: 'Nanti saja' })).toBeTruthy();
+});
+
+test('the thread view never shows a verdict under another sender or chat than it was reached in', async () => {
+  const { encryptedMessage, encryptedOutbox } = await import('../../lib/ui/e2ee/Encryption');
+  const view = { conversationId: 'whatsapp:Bob', kind: 'message', state: 'ok', direction: 'in', text: 'hi', partIndex: 0, partTotal: 1, partsSeen: 0 } as const;
+  const plains = { byMessage: new Map([['whatsapp:Bob:1', view]]), byArmor: new Map() };
+  const m = { id: 'whatsapp:Bob:1', text: 'UIE1x0', encrypted: true, conversationId: 'whatsapp:Bob', sender: { name: 'Bob', isSelf: false } };
+  expect(encryptedMessage(m, plains)?.view).toMatchObject({ state: 'ok', text: 'hi' });
+  // The page later shows the same bubble as ours: the cached verdict no longer applies.
+  expect(encryptedMessage({ ...m, sender: { name: 'You', isSelf: true } }, plains)?.view).toMatchObject({ state: 'modified', reason: 'not-this-chat', text: null });
+  // An outbox entry finds our sends only in its own conversation.
+  const { armorEnvelope } = await import('../../lib/crypto/armor');
+  const { findArmored } = await import('../../lib/crypto/armor');
+  const text = armorEnvelope(new Uint8Array(100).fill(7), 'whatsapp')[0]!;
+  const armorId = findArmored(text).parts[0]!.messageId;
+  const out = { ...view, direction: 'out' as const, text: 'mine' };
+  const index = { byMessage: new Map(), byArmor: new Map([[`whatsapp:Bob\n${armorId}`, out]]) };
+  expect(encryptedOutbox({ text, conversationId: 'whatsapp:Bob' }, index)?.view).toMatchObject({ text: 'mine' });
+  expect(encryptedOutbox({ text, conversationId: 'instagram:Carol' }, index)?.view).toBeNull();
 });

@@ -8,13 +8,14 @@ import { findArmored } from '../../crypto/armor';
 import { mayHoldArmor } from '../../crypto/armor-text';
 import type { E2eeConversation } from '../../e2ee/types';
 import { type LockState, MIN_PASSPHRASE_CHARS, sessionStorageKeyStore } from '../../e2ee/lock';
-import { groupSafetyNumber, type PlainIndex, type PlainView, readE2eeState, readLockState, readPlaintexts } from '../../e2ee/view';
+import { armorViewKey, groupSafetyNumber, type PlainIndex, type PlainView, readE2eeState, readLockState, readPlaintexts } from '../../e2ee/view';
 import type { Conversation, Message, OutboxEntry } from '../../model';
 import { useUi } from '../context';
 import { useLive } from '../live';
 import {
   e2eeAccept,
   e2eeAcceptKeyChange,
+  e2eeAnswerInit,
   e2eeDecline,
   e2eeLock,
   type E2eeResult,
@@ -45,18 +46,32 @@ export function useLockState(db: InboxDb): LockState | null {
   return useLive(() => readLockState(db, unlockedKey), [db], null as LockState | null);
 }
 
+/**
+ * The "not from this chat" verdict in place of `view`: a verdict holds only in the conversation
+ * and direction it was reached in, and the bubble's sender comes from the page.
+ */
+function notFromHere(view: PlainView): PlainView {
+  return { ...view, kind: 'message', state: 'modified', text: null, reason: 'not-this-chat' };
+}
+
 /** How to show a stored message: null = an ordinary message; hidden = a further part of another. */
-export function encryptedMessage(m: Pick<Message, 'id' | 'text' | 'encrypted'>, plains: PlainIndex): { view: PlainView | null; hidden: boolean } | null {
+export function encryptedMessage(
+  m: Pick<Message, 'id' | 'text' | 'encrypted' | 'conversationId' | 'sender'>,
+  plains: PlainIndex,
+): { view: PlainView | null; hidden: boolean } | null {
   if (!m.encrypted && !mayHoldArmor(m.text)) return null;
-  const view = plains.byMessage.get(m.id) ?? null;
+  let view = plains.byMessage.get(m.id) ?? null;
+  // The background binds verdicts already; this holds even if a bubble's sender changed later.
+  if (view && (view.conversationId !== m.conversationId || view.direction !== (m.sender.isSelf ? 'out' : 'in'))) view = notFromHere(view);
   return { view, hidden: view?.state === 'part' };
 }
 
-/** Our own encrypted send still in the outbox: found by its ciphertext's armor id. */
-export function encryptedOutbox(e: Pick<OutboxEntry, 'text'>, plains: PlainIndex): { view: PlainView | null; hidden: boolean } | null {
+/** Our own encrypted send still in the outbox: found by its ciphertext's armor id, in its conversation. */
+export function encryptedOutbox(e: Pick<OutboxEntry, 'text' | 'conversationId'>, plains: PlainIndex): { view: PlainView | null; hidden: boolean } | null {
   if (!mayHoldArmor(e.text)) return null;
   const part = findArmored(e.text).parts[0];
-  const view = part ? (plains.byArmor.get(part.messageId) ?? null) : null;
+  let view = part ? (plains.byArmor.get(armorViewKey(e.conversationId, part.messageId)) ?? null) : null;
+  if (view && view.direction !== 'out') view = notFromHere(view);
   // Only the first part of a multi-part send stands for the message.
   return { view, hidden: (part?.index ?? 0) > 0 };
 }
@@ -80,12 +95,20 @@ export function EncryptedBody({ view }: { view: PlainView | null }) {
         </>
       );
     case 'pending':
+      if (view.reason === 'consent') return <p class="note e2ee-note">{t.waitingConsent}</p>;
       return <p class="note e2ee-note">{view.partTotal > 1 ? t.waitingParts(view.partsSeen, view.partTotal) : t.pendingRead}</p>;
     case 'modified':
-      return <p class="note e2ee-warn">{t.modified}</p>;
+      return <p class="note e2ee-warn">{view.reason === 'not-this-chat' ? t.notThisChat : t.modified}</p>;
     default:
-      return <p class="note e2ee-note">{view.reason === 'own' ? t.ownElsewhere : t.undecryptable}</p>;
+      return <p class="note e2ee-note">{undecryptableText(t, view.reason)}</p>;
   }
+}
+
+function undecryptableText(t: ReturnType<typeof useUi>['s']['e2ee'], reason: string | undefined): string {
+  if (reason === 'own') return t.ownElsewhere;
+  if (reason === 'declined') return t.declinedInit;
+  if (reason === 'parts-dropped') return t.partsDropped;
+  return t.undecryptable;
 }
 
 async function report(result: Promise<E2eeResult>, setError: (e: string) => void, failed: (why: string) => string) {
@@ -108,6 +131,7 @@ export function EncryptionPanel(props: { db: InboxDb; conversation: Conversation
   };
   const lock = useLockState(props.db);
   const invite = state?.incomingInvite ?? null;
+  const request = state?.incomingInit ?? null;
   const active = state?.status === 'active';
   if (lock === 'locked') {
     return (
@@ -130,16 +154,29 @@ export function EncryptionPanel(props: { db: InboxDb; conversation: Conversation
           </button>
         </div>
       )}
+      {request && (
+        <div class="e2ee-invite" role="group" aria-label={t.initRequest}>
+          <p>{t.wantsToSetUp(props.name)}</p>
+          <p class="help">{t.initRequestHelp}</p>
+          {request.keyChanged && <p class="e2ee-warn">{t.initKeyChanged}</p>}
+          <button type="button" disabled={busy} onClick={() => void run(e2eeAnswerInit(c.id, true))}>
+            {t.accept}
+          </button>{' '}
+          <button type="button" disabled={busy} onClick={() => void run(e2eeAnswerInit(c.id, false))}>
+            {t.decline}
+          </button>
+        </div>
+      )}
       {state?.keyChanged && (
         <div class="e2ee-keychange" role="alert">
           <p>{t.keyChanged(props.name)}</p>
-          {state.verified && <p>{t.keyChangedBlocked}</p>}
+          <p>{t.keyChangedBlocked}</p>
           <button type="button" disabled={busy} onClick={() => void run(e2eeAcceptKeyChange(c.id))}>
             {t.acceptNewKey}
           </button>
         </div>
       )}
-      {!active && !invite && (
+      {!active && !invite && !request && (
         <div class="e2ee-start">
           {state?.status === 'invited' && <p role="status">{t.invited}</p>}
           <button type="button" disabled={busy} onClick={() => void run(e2eeStart(c.id))}>

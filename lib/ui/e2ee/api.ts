@@ -19,6 +19,7 @@ async function ask(message: E2eePageMessage): Promise<E2eeResult> {
 export const e2eeStart = (conversationId: string) => ask({ type: 'e2ee-start', outboxId: crypto.randomUUID(), conversationId });
 export const e2eeAccept = (conversationId: string) => ask({ type: 'e2ee-accept', outboxId: crypto.randomUUID(), conversationId });
 export const e2eeDecline = (conversationId: string) => ask({ type: 'e2ee-decline', conversationId });
+export const e2eeAnswerInit = (conversationId: string, accept: boolean) => ask({ type: 'e2ee-answer-init', conversationId, accept });
 export const e2eeSend = (conversationId: string, text: string) =>
   ask({ type: 'e2ee-send', outboxId: crypto.randomUUID(), conversationId, text });
 export const e2eeVerify = (conversationId: string, safetyNumber: string) => ask({ type: 'e2ee-verify', conversationId, safetyNumber });
