@@ -175,8 +175,17 @@ function skippedInside(el: Element, root: Element, skip: (el: Element) => boolea
 /** Why a row was not reported as a message: counted, so tests and the layout report can see it. */
 export type SkipReason = 'label-unparsed-no-layout' | 'empty-message';
 const skips: Record<SkipReason, number> = { 'label-unparsed-no-layout': 0, 'empty-message': 0 };
+/** The element and label each skip was counted for: a row read again unchanged is not counted twice. */
+const skipped = new WeakMap<Element, string>();
 
-/** How many rows were skipped, by reason, since the last reset (each node read counts once). */
+function countSkip(el: Element, reason: SkipReason, label: string): void {
+  const key = `${reason}\u0000${el.getAttribute('data-message-id') ?? ''}\u0000${label}`;
+  if (skipped.get(el) === key) return;
+  skipped.set(el, key);
+  skips[reason]++;
+}
+
+/** How many message elements were skipped, by reason, since the last reset (each element and label once). */
 export function messengerSkipCounts(): Readonly<Record<SkipReason, number>> {
   return { ...skips };
 }
@@ -302,7 +311,7 @@ function readMessageElement(el: Element): RowFacts {
   } else {
     const self = selfByLayout(el);
     if (self === null) {
-      skips['label-unparsed-no-layout']++;
+      countSkip(el, 'label-unparsed-no-layout', label);
       return { ...base, who: { self: false, name: '' }, text, attachments, identity: null, clock: null, skip: 'label-unparsed-no-layout' };
     }
     // The layout tells the side, never the sender's name.
@@ -310,7 +319,7 @@ function readMessageElement(el: Element): RowFacts {
     clock = looseClock(label);
   }
   if (text === '' && attachments.length === 0) {
-    skips['empty-message']++;
+    countSkip(el, 'empty-message', label);
     return { ...base, who, text, attachments, identity: null, clock, skip: 'empty-message' };
   }
   const identity = { who: who.self ? 'me' : who.name, content: `${text}\u0001${attachments.map((a) => a.kind).join(',')}` };
