@@ -125,7 +125,7 @@ function chatRowFor(doc: Document, nativeId: string): Element | null {
 function messageRows(doc: Document): Element[] {
   let rows = Array.from(doc.querySelectorAll(SEL.messageRowOrBreak));
   // A message element inside another (a quoted parent carrying its own id) is part of the outer one.
-  const nested = doc.querySelectorAll(SEL.nestedMessage);
+  const nested = rows.some((r) => r.hasAttribute('data-message-id')) ? doc.querySelectorAll(SEL.nestedMessage) : [];
   if (nested.length > 0) {
     const inner = new Set(Array.from(nested));
     rows = rows.filter((r) => !inner.has(r));
@@ -268,7 +268,10 @@ function selfByLayout(el: Element): boolean | null {
 
 /** What the reaction buttons inside a message say ("1 reaction with 👍; …"); unparseable ones count as none. */
 function reactionsOf(el: Element, grammars: readonly LabelGrammar[]): Reaction[] | undefined {
-  const buttons = Array.from(el.querySelectorAll(SEL.reactionButton)).filter((b) => !b.closest(SEL.toolbar));
+  // Capped: a message shows a handful of reaction buttons at most.
+  const buttons = Array.from(el.querySelectorAll(SEL.reactionButton))
+    .filter((b) => !b.closest(SEL.toolbar))
+    .slice(0, 32);
   const out: Reaction[] = [];
   let seen = false;
   for (const b of buttons) {
@@ -578,7 +581,9 @@ function threadHealth(doc: Document): HealthReport {
     if (!composer && !doc.querySelector(SEL.messageRowOrBreak)) return { state: 'loading', reason: 'the open thread has not rendered yet' };
   } else {
     // 2026 message elements that neither their label nor the layout can attribute: nothing would be read.
-    const elements = Array.from(doc.querySelectorAll(`${SEL.main} ${SEL.messageElement}`)).slice(-5);
+    const elements = doc.querySelector(`${SEL.main} ${SEL.messageElement}`)
+      ? Array.from(doc.querySelectorAll(`${SEL.main} ${SEL.messageElement}`)).slice(-5)
+      : [];
     const grammars = grammarsFor(doc);
     if (elements.length > 0 && !elements.some((e) => parseMessageLabel(e.getAttribute('aria-label') ?? '', grammars) || selfByLayout(e) !== null)) {
       return { state: 'layout-unknown', reason: 'message elements found but neither their aria-label nor the layout tells who sent them' };

@@ -8,8 +8,13 @@ export const HOSTS = new Set(['www.facebook.com', 'www.messenger.com']);
 export const MESSAGES_PATH = /^\/messages(\/|$)/;
 /** `/messages/t/<id>/` and `/messages/e2ee/t/<id>/`: one id space, so both give the same id. */
 export const THREAD_PATH = /^\/messages\/(?:e2ee\/)?t\/([A-Za-z0-9._-]{1,128})\/?(?:[?#].*)?$/;
-/** A real message id as the 2026 page shows it: `mid.$<token>` or `<accountId>@msgr.<messageId>`. */
-export const REAL_MESSAGE_ID = /^(?:mid\.\$[A-Za-z0-9_+/=-]{1,200}|\d{1,24}@msgr\.[A-Za-z0-9_.-]{1,120})$/;
+/**
+ * A real message id as the 2026 page shows it: `mid.$<token>`, or `<accountId>@msgr.<messageId>` in
+ * an encrypted chat. Any other id of the same plain alphabet is taken too (a real id beats a derived
+ * one); an id with other characters, too short or too long, is not trusted and the row gets a
+ * derived id.
+ */
+export const REAL_MESSAGE_ID = /^[A-Za-z0-9._$@:+/=-]{4,200}$/;
 
 export const SEL = {
   // ---- chat list (caprine, April 2026) ----

@@ -446,6 +446,19 @@ describe('Messenger 2026: the labelled message element', () => {
     }
   });
 
+  test('an id attribute that is not a sane id is not trusted: the row gets its derived id, no formerIds', () => {
+    mount({ layout: '2026' }, `/messages/t/${MARK}/`);
+    const conv = fb.openConversation(document)!;
+    const el = messageEls()[0]!;
+    const good = fb.parseMessageRow(el, conv)!;
+    el.setAttribute('data-message-id', '<img src=x>');
+    const bad = fb.parseMessageRow(el, conv)!;
+    expect(bad.nativeId).toBe(good.formerIds![0]);
+    expect(bad.formerIds).toBeUndefined();
+    el.setAttribute('data-message-id', 'mid.$' + 'A'.repeat(400));
+    expect(fb.parseMessageRow(el, conv)!.nativeId).toMatch(/^fb\./);
+  });
+
   test('sender names come from the label in groups; in a 1:1 the contact', () => {
     mount({ layout: '2026' }, `/messages/e2ee/t/${FAMILY}/`);
     const { conv, messages } = thread();
