@@ -1,4 +1,7 @@
-// Messenger shows no message id in the DOM (field guide: "derive from row content + position").
+// Older Messenger builds show no message id in the DOM (field guide: "derive from row content +
+// position"). The 2026 thread carries real ids (`data-message-id`, live-2026.md): those are used
+// where present, and the id below is then only reported as the message's `formerIds`, so a message
+// first stored under it stays one message once its real id is seen.
 // A row's id is built only from what stays the same when Facebook re-renders or recycles the
 // row's node, or when the same thread is opened again later:
 //   section  the day named by the nearest date break above the row (YYYYMMDD, local), or "top"

@@ -58,6 +58,18 @@ const TARGETS: Target[] = [
     paths: ['/messages/', '/messages/e2ee/t/100004873215509/', '/messages/t/100009912873344/'],
     mount: (opts) => void renderMessenger(document, { ...opts, now: NOW }),
   },
+  {
+    name: 'Messenger 2026',
+    adapter: messengerAdapter,
+    paths: ['/messages/e2ee/t/100004873215509/', '/messages/t/100009912873344/', '/messages/e2ee/t/6281937405518826/'],
+    mount: (opts) => void renderMessenger(document, { ...opts, layout: '2026', now: NOW }),
+  },
+  {
+    name: 'Messenger mixed',
+    adapter: messengerAdapter,
+    paths: ['/messages/e2ee/t/6281937405518826/', '/messages/t/100009912873344/'],
+    mount: (opts) => void renderMessenger(document, { ...opts, layout: 'mixed', now: NOW }),
+  },
 ];
 
 function mountAt(t: Target, opts: Variant, path: string): void {

@@ -3,7 +3,10 @@
 // structure, /t/ and /e2ee/t/ as one id, derived message ids stable across re-renders and recycled
 // rows, emoji by alt, PIN screen, the list that empties on focus, navigation and sending.
 import { afterEach, describe, expect, test } from 'vitest';
-import { messengerAdapter as fb } from '../../content/messenger/adapter';
+import { messengerAdapter as fb, messengerSkipCounts, parseMessageLabel, resetMessengerSkipCounts } from '../../content/messenger/adapter';
+import { GRAMMAR, SEL } from '../../content/messenger/selectors';
+import { performSend } from '../../content/send';
+import type { MessageSnapshot } from '../../lib/model';
 import { derivedMessageId } from '../../content/messenger/message-id';
 import { insertIntoComposer } from '../../content/composer';
 import { startReader, type Reader } from './read-cost';
@@ -15,6 +18,8 @@ const MARK = '100009912873344';
 const KEVIN = '100035590012276';
 const BUDI = '100070031122846'; // oldest: virtualised away
 const RIZKY = '100081456620913'; // a picture message
+const EMILY = '100047718823390'; // last outgoing message "Delivered"
+const LISA = '100023348871102'; // unread and online
 
 function mount(opts: MessengerFixtureOptions = {}, path = '/messages/'): FixtureControl {
   document.body.replaceChildren();
@@ -406,5 +411,397 @@ describe('Messenger: a chat row whose title reads as nothing', () => {
     expect(rows.filter((c) => c?.nativeId === MAMA)).toEqual([]);
     expect(rows.filter((c) => c && c.title.trim() === '')).toEqual([]);
     expect(rows.filter(Boolean).length).toBe(before.length - 1);
+  });
+});
+
+// ---- The 2026 thread (live-2026.md): one labelled message element per message ----
+
+const MIN = 60_000;
+type Layout = NonNullable<MessengerFixtureOptions['layout']>;
+const shape = (m: MessageSnapshot) => [m.nativeId, m.sender.isSelf, m.text, m.quote, m.reactions ?? null];
+const messageEls = () => Array.from(document.querySelectorAll<HTMLElement>('[data-message-id]'));
+const elByText = (text: string) => messageEls().find((e) => fb.parseMessageRow(e, fb.openConversation(document)!)?.text === text)!;
+
+describe('Messenger 2026: the labelled message element', () => {
+  test('direction from the label only, real ids (mid.$ and <account>@msgr. in e2ee), formerIds = the ids the older layout gave', () => {
+    for (const [id, path] of [
+      [MARK, `/messages/t/${MARK}/`],
+      [FAMILY, `/messages/e2ee/t/${FAMILY}/`],
+    ] as const) {
+      mount({}, path);
+      const classic = thread().messages;
+      mount({ layout: '2026' }, path);
+      // No role=row and no "You sent" heading in the 2026 thread: the label is the only signal.
+      expect(document.querySelectorAll('[role="main"] [role="row"]')).toHaveLength(0);
+      expect(document.body.textContent).not.toMatch(/You sent/);
+      const modern = thread().messages;
+      expect(modern.map((m) => [m.sender.isSelf, m.text])).toEqual(classic.map((m) => [m.sender.isSelf, m.text]));
+      expect(modern.map((m) => m.formerIds)).toEqual(classic.map((m) => [m.nativeId]));
+      if (id === MARK) expect(modern.every((m) => /^mid\.\$[a-z0-9]+$/.test(m.nativeId))).toBe(true);
+      else expect(modern.every((m) => /^100071122334455@msgr\.\d+$/.test(m.nativeId))).toBe(true);
+      expect(new Set(modern.map((m) => m.nativeId)).size).toBe(modern.length);
+      // The same message keeps its real id on a second render (stable across reloads).
+      mount({ layout: '2026' }, path);
+      expect(thread().messages.map((m) => m.nativeId)).toEqual(modern.map((m) => m.nativeId));
+    }
+  });
+
+  test('an id attribute that is not a sane id is not trusted: the row gets its derived id, no formerIds', () => {
+    mount({ layout: '2026' }, `/messages/t/${MARK}/`);
+    const conv = fb.openConversation(document)!;
+    const el = messageEls()[0]!;
+    const good = fb.parseMessageRow(el, conv)!;
+    el.setAttribute('data-message-id', '<img src=x>');
+    const bad = fb.parseMessageRow(el, conv)!;
+    expect(bad.nativeId).toBe(good.formerIds![0]);
+    expect(bad.formerIds).toBeUndefined();
+    el.setAttribute('data-message-id', 'mid.$' + 'A'.repeat(400));
+    expect(fb.parseMessageRow(el, conv)!.nativeId).toMatch(/^fb\./);
+  });
+
+  test('sender names come from the label in groups; in a 1:1 the contact', () => {
+    mount({ layout: '2026' }, `/messages/e2ee/t/${FAMILY}/`);
+    const { conv, messages } = thread();
+    expect(conv.isGroup).toBe(true);
+    expect(messages.find((m) => m.text === 'Aku bawa kue lapis 🍰')!.sender).toEqual({ name: 'Dewi Anggraini', isSelf: false });
+    expect(messages.filter((m) => m.sender.isSelf).map((m) => m.text)).toEqual(['Aku download semua ya', 'ok']);
+    // The visible burst name beside the message element is not its text.
+    expect(messages.filter((m) => /^(Dewi|Hendra|Mama) /.test(m.text))).toEqual([]);
+    // Without the list row, two different senders in the labels make it a group.
+    fb.chatRows(document).forEach((r) => r.remove());
+    expect(fb.openConversation(document)!.isGroup).toBe(true);
+    mount({ layout: '2026' }, `/messages/t/${MARK}/`);
+    fb.chatRows(document).forEach((r) => r.remove());
+    expect(fb.openConversation(document)!.isGroup).toBe(false);
+  });
+
+  test('a reply: the quote is its own field, not text; reactions come from the button label; the toolbar is not text', () => {
+    mount({ layout: '2026' }, `/messages/t/${MARK}/`);
+    const { messages } = thread();
+    const reply = messages.find((m) => m.text === 'Sure, 3pm works')!;
+    expect(reply.quote).toEqual({ sender: '', text: 'Quick one: can we move the call to 3pm?' });
+    expect(messages.find((m) => m.text.startsWith('Looks great'))!).toMatchObject({ text: 'Looks great, thanks 🙌', reactions: [{ emoji: '👍', count: 1 }] });
+    expect(messages.find((m) => m.text.startsWith('Hi Rani'))!.reactions).toEqual([]);
+    // Toolbar glyphs and reaction emoji never leak into text.
+    expect(messages.filter((m) => /[☺↩⋯]|reaction/.test(m.text))).toEqual([]);
+    expect(document.querySelectorAll('[role="toolbar"][aria-label="Message actions"]')).toHaveLength(messageEls().length);
+    mount({ layout: '2026' }, `/messages/e2ee/t/${FAMILY}/`);
+    expect(thread().messages.filter((m) => m.reactions?.length).map((m) => [m.text, m.reactions])).toEqual([['ok', [{ emoji: '😂', count: 2 }]]]);
+  });
+
+  test('a reaction added later changes reactions, never the id; an unparseable reaction label gives no reactions field', () => {
+    mount({ layout: '2026' }, `/messages/t/${MARK}/`);
+    const conv = fb.openConversation(document)!;
+    const el = elByText('Hi Rani, are the slides ready for Monday?');
+    const before = fb.parseMessageRow(el, conv)!;
+    const button = document.createElement('div');
+    button.setAttribute('role', 'button');
+    button.setAttribute('aria-label', '3 reactions with ❤️; see who reacted to this.');
+    button.textContent = '❤️3';
+    el.append(button);
+    const after = fb.parseMessageRow(el, conv)!;
+    expect(after.nativeId).toBe(before.nativeId);
+    expect(after.formerIds).toEqual(before.formerIds);
+    expect(after.reactions).toEqual([{ emoji: '❤️', count: 3 }]);
+    expect(after.text).toBe(before.text);
+    button.setAttribute('aria-label', 'Reacted by several people');
+    const odd = fb.parseMessageRow(el, conv)!;
+    expect(odd.reactions).toBeUndefined();
+    expect(odd.text).toBe(before.text);
+  });
+
+  test('status rows (Seen, Sent, Delivered; Dilihat, Terkirim) are not messages; they give the last outgoing message its status', () => {
+    mount({ layout: '2026' }, `/messages/t/${MARK}/`);
+    let ms = thread().messages;
+    expect(ms.map((m) => m.text)).not.toContain('Seen');
+    expect(document.body.textContent).toContain('Seen');
+    expect(ms.at(-1)).toMatchObject({ text: 'Sure, 3pm works', status: 'read' });
+    expect(ms.filter((m) => m.sender.isSelf).slice(0, -1).every((m) => m.status === 'sent')).toBe(true);
+    mount({ layout: '2026' }, `/messages/t/${EMILY}/`);
+    ms = thread().messages;
+    expect(ms.at(-1)).toMatchObject({ sender: { isSelf: true }, status: 'delivered' });
+    expect(ms.map((m) => m.text)).not.toContain('Delivered');
+    mount({ layout: '2026', lang: 'id' }, `/messages/t/${MARK}/`);
+    ms = thread().messages;
+    expect(document.body.textContent).toContain('Dilihat');
+    expect(ms.at(-1)).toMatchObject({ status: 'read' });
+    expect(ms.map((m) => m.text)).not.toContain('Dilihat');
+    mount({ layout: '2026', lang: 'id' }, `/messages/e2ee/t/${MAMA}/`);
+    expect(document.body.textContent).toContain('Terkirim');
+    expect(thread().messages.map((m) => m.text)).not.toContain('Terkirim');
+  });
+
+  test('the time: the clock of the label on the day of the nearest date break above; past midnight, the next day', () => {
+    const now = Date.now();
+    mount({ layout: '2026' }, `/messages/t/${MARK}/`);
+    const ms = thread().messages;
+    const at = (ago: number) => now - ago * MIN;
+    const quick = ms.find((m) => m.text.startsWith('Quick one'))!;
+    expect(quick.timePrecision).toBe('minute');
+    expect(Math.abs(quick.sentAt! - at(300))).toBeLessThan(2 * MIN);
+    // Six days ago: the break says "<weekday> HH:MM", the label only the clock.
+    const first = ms[0]!;
+    expect(Math.abs(first.sentAt! - at(6 * 1440))).toBeLessThan(2 * MIN);
+    expect(document.querySelector('[data-scope="date_break"]')!.textContent).toMatch(/^(Sun|Mon|Tue|Wed|Thu|Fri|Sat) \d\d:\d\d$/);
+    // Two messages under one break whose clocks wrap past midnight.
+    const conv = fb.openConversation(document)!;
+    const hi = elByText('Hi Rani, are the slides ready for Monday?');
+    const almost = elByText('Almost, sending them tonight');
+    hi.setAttribute('aria-label', 'At 23:50, Mark Thompson: Hi Rani, are the slides ready for Monday?');
+    almost.setAttribute('aria-label', 'At 12:10 AM, You: Almost, sending them tonight');
+    const rows = fb.messageRows(document);
+    const a = fb.parseMessageRow(hi, conv, { rows, index: rows.indexOf(hi), nodeChanged: true })!;
+    const b = fb.parseMessageRow(almost, conv, { rows, index: rows.indexOf(almost), nodeChanged: true })!;
+    expect(new Date(a.sentAt!).getHours()).toBe(23);
+    expect(b.sentAt! - a.sentAt!).toBe(20 * MIN);
+  });
+
+  test('label grammar: English documented (24 h and 12 h), Indonesian "Anda" as the self word, anything else unparsed', () => {
+    const both = [GRAMMAR.en, GRAMMAR.id];
+    expect(parseMessageLabel('At 16:15, You: hello', both)).toEqual({ clock: 975, self: true, name: '' });
+    expect(parseMessageLabel('At 4:15 PM, Alex Moreau: a: b', both)).toEqual({ clock: 975, self: false, name: 'Alex Moreau' });
+    expect(parseMessageLabel('At 12:05 AM, You: ', both)).toEqual({ clock: 5, self: true, name: '' });
+    expect(parseMessageLabel('Pukul 16.15, Anda: halo', both)).toEqual({ clock: 975, self: true, name: '' });
+    expect(parseMessageLabel('Pukul 16.15, Alex Moreau: halo', both)).toMatchObject({ self: false, name: 'Alex Moreau' });
+    for (const bad of ['', 'hello', 'At 25:00, You: x', 'At 16:15 You: x', 'Anda · 16.15 · halo', 'At 16:15, : x']) {
+      expect(parseMessageLabel(bad, both), bad).toBeNull();
+    }
+  });
+
+  test('a label that does not parse: the side comes from layout; with no layout signal either, the row is skipped and counted', () => {
+    mount({ layout: '2026' }, `/messages/e2ee/t/${MAMA}/`);
+    const en = thread().messages;
+    resetMessengerSkipCounts();
+    // Indonesian page whose labels follow a grammar no table knows.
+    mount({ layout: '2026', lang: 'id', idLabel: 'unseen' }, `/messages/e2ee/t/${MAMA}/`);
+    expect(messageEls()[0]!.getAttribute('aria-label')).toMatch(/^Mama · \d\d\.\d\d · /);
+    const id = thread().messages;
+    expect(id.map((m) => [m.nativeId, m.sender.isSelf, m.text])).toEqual(en.map((m) => [m.nativeId, m.sender.isSelf, m.text]));
+    expect(id.filter((m) => !m.sender.isSelf).every((m) => m.sender.name === 'Mama')).toBe(true);
+    // The clock is still found in the label.
+    expect(id.map((m) => m.sentAt)).toEqual(en.map((m) => m.sentAt));
+    expect(messengerSkipCounts()['label-unparsed-no-layout']).toBe(0);
+    // Now one message whose label is unreadable and whose line gives no side.
+    const el = messageEls()[1]!;
+    el.setAttribute('aria-label', '—');
+    el.parentElement!.removeAttribute('class');
+    const after = thread().messages;
+    expect(after).toHaveLength(id.length - 1);
+    expect(after.map((m) => m.nativeId)).not.toContain(el.getAttribute('data-message-id'));
+    expect(messengerSkipCounts()['label-unparsed-no-layout']).toBe(1);
+  });
+
+  test('variants read alike: scrambled classes, extra wrapper divs, Indonesian UI', () => {
+    for (const path of [`/messages/t/${MARK}/`, `/messages/e2ee/t/${FAMILY}/`, `/messages/t/${RIZKY}/`]) {
+      mount({ layout: '2026' }, path);
+      const base = thread().messages.map(shape);
+      expect(base.length).toBeGreaterThan(2);
+      for (const opts of [{ variant: 'scrambled' }, { variant: 'wrappers' }, { lang: 'id' }, { lang: 'id', idLabel: 'unseen' }] as MessengerFixtureOptions[]) {
+        mount({ layout: '2026', ...opts }, path);
+        const got = thread().messages.map(shape);
+        // Unseen Indonesian labels never name group senders: compare what the layout can tell.
+        expect(got, JSON.stringify(opts)).toEqual(base);
+      }
+    }
+    mount({ layout: '2026' }, `/messages/t/${RIZKY}/`);
+    expect(thread().messages[1]).toMatchObject({ text: '', attachments: [{ kind: 'image', label: 'Photo' }], sender: { isSelf: false } });
+  });
+
+  test('a mixed page (staged rollout): older rows keep derived ids, newer rows real ids whose formerIds are the older ids; nothing is rewritten', () => {
+    for (const path of [`/messages/e2ee/t/${FAMILY}/`, `/messages/e2ee/t/${MAMA}/`, `/messages/t/${MARK}/`]) {
+      mount({}, path);
+      const classic = new Map(thread().messages.map((m) => [m.nativeId, m]));
+      mount({ layout: 'mixed' }, path);
+      expect(document.querySelectorAll('[role="main"] [role="row"]:not([data-scope])').length).toBeGreaterThan(0);
+      expect(messageEls().length).toBeGreaterThan(0);
+      const mixed = thread().messages;
+      expect(mixed).toHaveLength(classic.size);
+      for (const m of mixed) {
+        // Each message is one the older layout stored, under its old id or linked to it.
+        const old = classic.get(m.formerIds ? m.formerIds[0]! : m.nativeId)!;
+        expect(old, m.text).toBeDefined();
+        expect([m.sender.isSelf, m.sender.name, m.text]).toEqual([old.sender.isSelf, old.sender.name, old.text]);
+        if (m.formerIds) expect(m.nativeId).not.toMatch(/^fb\./);
+        else expect(m.nativeId).toMatch(/^fb\./);
+      }
+      expect(new Set(mixed.map((m) => m.formerIds?.[0] ?? m.nativeId)).size).toBe(mixed.length);
+    }
+  });
+
+  test('heavy virtualisation: placeholder rows are not messages; the scroller is two levels under the log; rowOf maps toolbar and status changes to their message', () => {
+    mount({ layout: '2026' }, `/messages/t/${MARK}/`);
+    expect(document.querySelectorAll('[data-virtualized="true"]').length).toBeGreaterThanOrEqual(100);
+    expect(thread().messages).toHaveLength(messageEls().length);
+    const log = document.querySelector('[role="log"]')!;
+    const scroller = document.querySelector('[data-virtualized]')!.parentElement!;
+    expect(scroller.parentElement!.parentElement).toBe(log);
+    const el = elByText('Quick one: can we move the call to 3pm?');
+    expect(fb.rowOf(el.querySelector('[role="toolbar"] [role="button"]')!.firstChild!)).toEqual({ kind: 'message', row: el });
+    const status = Array.from(document.querySelectorAll('[data-virtualized="false"]')).find((v) => v.textContent === 'Seen')!;
+    expect(fb.rowOf(status.firstElementChild!)).toEqual({ kind: 'message', row: elByText('Sure, 3pm works') });
+    expect(fb.rowOf(document.querySelector('[data-virtualized="true"]')!)).toBeNull();
+  });
+
+  test('read by the runtime: ids equal a fresh read after a new message and recycled nodes', async () => {
+    const fx = mount({ layout: '2026' }, `/messages/e2ee/t/${FAMILY}/`);
+    const { reader } = await startReader(fb);
+    await reader.measure(() => fx.addIncoming(FAMILY, 'ok'));
+    const sent = new Map<string, string>();
+    for (const b of reader.ingests) for (const m of b.thread?.messages ?? []) sent.set(m.nativeId, `${m.sender.isSelf}:${m.text}`);
+    for (const m of thread().messages) expect(sent.get(m.nativeId), m.nativeId).toBe(`${m.sender.isSelf}:${m.text}`);
+    expect(thread().messages.at(-1)).toMatchObject({ text: 'ok', sender: { name: 'Mama', isSelf: false } });
+    reader.runtime.stop();
+  });
+});
+
+describe('Messenger 2026: chat list unread marker', () => {
+  test('unread only from the 1px leaf under html-span: "Online now" and "Sent" hidden labels are not unread', () => {
+    for (const layout of ['classic', '2026'] as Layout[]) {
+      mount({ layout });
+      const rows = list();
+      expect(document.body.textContent).toContain('Online now');
+      expect(rows.find((r) => r.nativeId === MARK)).toMatchObject({ unread: false });
+      expect(rows.find((r) => r.nativeId === LISA)).toMatchObject({ unread: true });
+      expect(rows.filter((r) => r.unread).map((r) => r.title).sort()).toEqual(['Keluarga Santoso', 'Lisa Hartono', 'Mama']);
+    }
+    mount({ layout: '2026' });
+    const mamaRow = () => fb.chatRows(document).find((r) => fb.parseChatRow(r)?.nativeId === MAMA)!;
+    // Without its html-span parent the same hidden text is just a label: not unread (bold or not).
+    const marker = mamaRow().querySelector('.html-span')!;
+    marker.classList.remove('html-span');
+    expect(fb.parseChatRow(mamaRow())!.unread).toBe(false);
+    marker.classList.add('html-span');
+    expect(fb.parseChatRow(mamaRow())!.unread).toBe(true);
+  });
+});
+
+describe('Messenger 2026: health that cannot lie', () => {
+  test('ok on a 2026 and a mixed thread; layout-unknown naming the anchor when rows yield no message', () => {
+    for (const layout of ['2026', 'mixed'] as Layout[]) {
+      mount({ layout }, `/messages/t/${MARK}/`);
+      expect(fb.health(document)).toEqual({ state: 'ok' });
+    }
+    mount({ layout: '2026' }, `/messages/t/${MARK}/`);
+    // The message elements lose the attributes the adapter knows: rows still render text.
+    for (const el of messageEls()) {
+      for (const a of ['data-message-id', 'data-scope', 'aria-roledescription']) el.removeAttribute(a);
+    }
+    expect(thread().messages).toHaveLength(0);
+    expect(fb.health(document)).toEqual({
+      state: 'layout-unknown',
+      reason: 'thread rows found but no message element with data-message-id or role=row',
+    });
+  });
+
+  test('message elements that neither label nor layout attribute: layout-unknown', () => {
+    mount({ layout: '2026' }, `/messages/t/${MARK}/`);
+    for (const el of messageEls()) {
+      el.setAttribute('aria-label', 'x');
+      el.parentElement!.removeAttribute('class');
+    }
+    expect(thread().messages).toHaveLength(0);
+    expect(fb.health(document)).toMatchObject({ state: 'layout-unknown', reason: expect.stringMatching(/aria-label nor the layout/) });
+  });
+
+  test('a thread of placeholders only is not a layout change', () => {
+    mount({ layout: '2026' }, `/messages/t/${MARK}/`);
+    for (const v of Array.from(document.querySelectorAll('[data-virtualized="false"]'))) v.replaceChildren();
+    expect(fb.health(document).state).toBe('ok');
+  });
+
+  test('list rows that show text but link to no thread, or have no readable title, are layout-unknown, not an empty inbox', () => {
+    mount({ layout: '2026' });
+    for (const a of Array.from(document.querySelectorAll('[role="navigation"] [role="row"] a'))) a.removeAttribute('href');
+    expect(fb.chatRows(document)).toHaveLength(0);
+    expect(fb.health(document)).toMatchObject({ state: 'layout-unknown', reason: expect.stringMatching(/chat list rows found but none links to a thread/) });
+    mount({ layout: '2026' });
+    for (const row of fb.chatRows(document)) for (const s of Array.from(row.querySelectorAll('span[dir="auto"]'))) s.replaceChildren();
+    for (const row of fb.chatRows(document)) for (const s of Array.from(row.querySelectorAll('span'))) if (s.childElementCount === 0) s.textContent = '';
+    expect(fb.chatRows(document).map((r) => fb.parseChatRow(r)).filter(Boolean)).toEqual([]);
+    expect(fb.health(document)).toMatchObject({ state: 'layout-unknown', reason: expect.stringMatching(/none has a readable title/) });
+  });
+});
+
+describe('Messenger 2026: navigate and send', () => {
+  test('navigation clicks the rendered row link, scrolling the list to an older chat; never a synthetic popstate', async () => {
+    mount({ layout: '2026' });
+    let popstates = 0;
+    const count = () => popstates++;
+    window.addEventListener('popstate', count);
+    expect(await fb.navigateTo(document, { nativeId: MAMA, title: 'Mama' })).toBe(true);
+    expect(location.pathname).toBe(`/messages/e2ee/t/${MAMA}/`);
+    expect(await fb.navigateTo(document, { nativeId: BUDI, title: 'Budi Santoso' })).toBe(true);
+    expect(location.pathname).toBe(`/messages/t/${BUDI}/`);
+    expect(fb.openConversation(document)).toMatchObject({ nativeId: BUDI, title: 'Budi Santoso' });
+    expect(await fb.navigateTo(document, { nativeId: '999999999', title: 'Nobody' })).toBe(false);
+    window.removeEventListener('popstate', count);
+    expect(popstates).toBe(0);
+  });
+
+  test('a reply on the 2026 shape: the echo is read as outgoing with a real id, so the send succeeds', async () => {
+    for (const lang of ['en', 'id'] as const) {
+      const fx = mount({ layout: '2026', lang }, `/messages/t/${MARK}/`);
+      fx.navigate(`/messages/e2ee/t/${MAMA}/`);
+      const text = `Iya Ma ${lang}`;
+      const result = await performSend(
+        fb,
+        document,
+        { type: 'send', outboxId: `o-${lang}`, conversationNativeId: MAMA, conversationTitle: 'Mama', text, attemptStartedAt: Date.now(), checkEchoFirst: false },
+        { echoTimeoutMs: 4000 },
+      );
+      expect(result, lang).toMatchObject({ ok: true, conversationNativeId: MAMA, messageNativeId: expect.stringMatching(/^100071122334455@msgr\.\d+$/) });
+      expect(fx.echoLog.map((e) => e.text)).toEqual([text]);
+      const echo = thread().messages.find((m) => m.nativeId === (result as { messageNativeId: string }).messageNativeId)!;
+      expect(echo).toMatchObject({ text, sender: { isSelf: true }, status: 'sent', timePrecision: 'minute' });
+      expect(messageEls().at(-1)!.getAttribute('aria-label')).toMatch(lang === 'en' ? /^At \d\d:\d\d, You: Iya Ma en$/ : /^Pukul \d\d\.\d\d, Anda: Iya Ma id$/);
+    }
+  });
+});
+
+describe('Messenger: every selector counts its matches on the fixture pages', () => {
+  /** Where each selector must match at least once; the few that must not match say why. */
+  const WHERE: Record<keyof typeof SEL, Array<{ layout: Layout; state?: MessengerFixtureOptions['state']; lang?: 'en' | 'id' }> | string> = {
+    chatGrid: [{ layout: 'classic' }, { layout: '2026' }, { layout: 'mixed' }],
+    chatRow: [{ layout: 'classic' }, { layout: '2026' }, { layout: 'mixed' }],
+    threadLink: [{ layout: 'classic' }, { layout: '2026' }, { layout: 'mixed' }],
+    openChatLink: [{ layout: 'classic' }, { layout: '2026' }],
+    unreadMarkerParent: [{ layout: 'classic' }, { layout: '2026' }, { layout: '2026', lang: 'id' }],
+    main: [{ layout: 'classic' }, { layout: '2026' }],
+    threadLog: [{ layout: '2026' }, { layout: 'mixed' }],
+    virtualRow: [{ layout: '2026' }, { layout: 'mixed' }],
+    threadArticle: [{ layout: '2026' }, { layout: 'mixed' }],
+    messageElement: [{ layout: '2026' }, { layout: 'mixed' }],
+    messageRowOrBreak: [{ layout: 'classic' }, { layout: '2026' }, { layout: 'mixed' }],
+    messageAny: [{ layout: 'classic' }, { layout: '2026' }, { layout: 'mixed' }],
+    nestedMessage: 'a guard: no page nests one message element in another',
+    rowLike: [{ layout: 'classic' }, { layout: '2026' }, { layout: 'mixed' }],
+    dateBreak: [{ layout: 'classic' }, { layout: '2026' }, { layout: 'mixed' }],
+    quote: [{ layout: '2026' }, { layout: 'mixed' }],
+    reactionButton: [{ layout: '2026' }, { layout: 'mixed' }],
+    toolbar: [{ layout: '2026' }, { layout: 'mixed' }],
+    heading: [{ layout: 'classic' }, { layout: '2026' }],
+    pageHeading: [{ layout: 'classic' }, { layout: '2026' }],
+    image: [{ layout: 'classic' }, { layout: '2026' }],
+    video: 'no fixture thread holds a video (the adapter only labels it an attachment)',
+    composer: [{ layout: 'classic' }, { layout: '2026' }, { layout: 'mixed' }, { layout: '2026', lang: 'id' }],
+    buttons: [{ layout: 'classic' }, { layout: '2026' }],
+    pin: [{ layout: 'classic', state: 'pin' }, { layout: '2026', state: 'pin' }],
+    login: [{ layout: 'classic', state: 'not-logged-in' }],
+    progress: 'the fixture never shows its loading spinner',
+  };
+
+  test('each named selector matches where it applies (a drifted selector fails by name)', () => {
+    expect(Object.keys(WHERE).sort()).toEqual(Object.keys(SEL).sort());
+    for (const [name, where] of Object.entries(WHERE) as [keyof typeof SEL, (typeof WHERE)[keyof typeof SEL]][]) {
+      if (typeof where === 'string') continue;
+      for (const page of where) {
+        // Mama's e2ee thread: quote, reactions, status rows; Mark's: the reply quote in the newer half.
+        const path = page.layout === 'mixed' ? `/messages/t/${MARK}/` : `/messages/e2ee/t/${MAMA}/`;
+        mount({ layout: page.layout, state: page.state, lang: page.lang }, path);
+        expect(document.querySelectorAll(SEL[name]).length, `${name} on ${JSON.stringify(page)}`).toBeGreaterThan(0);
+      }
+    }
+    mount({ layout: '2026' }, `/messages/e2ee/t/${MAMA}/`);
+    expect(document.querySelectorAll(SEL.nestedMessage)).toHaveLength(0);
   });
 });
