@@ -179,6 +179,8 @@ function parseChatRow(row: Element): Omit<ConversationSnapshot, 'listRank'> | nu
   const idFromLink = linked ? threadIdOfHref(row.getAttribute('href')) : null;
   if (linked && !idFromLink) return null;
   if (!linked && (!row.matches(SEL.anchorlessRow) || isInMessages(row))) return null;
+  // A button around (or inside) a link row is that row's wrapper: the link row is the conversation.
+  if (!linked && (row.querySelector(SEL.threadLink) || row.closest(SEL.threadLink))) return null;
   const text = readRowText(row);
   if (!text) return null;
   const avatars = row.querySelectorAll(SEL.image).length;
@@ -305,10 +307,16 @@ function messageRows(doc: Document): Element[] {
 }
 
 function messageRowsIn(root: ParentNode): Element[] {
-  const all = Array.from(root.querySelectorAll(SEL.rowOrBreak));
-  // Two queries whatever the thread's length (no per-row test).
-  const nested = new Set(Array.from(root.querySelectorAll(`${SEL.messageRow} ${SEL.dateBreak}`)));
-  return nested.size === 0 ? all : all.filter((el) => !nested.has(el));
+  // One query whatever the thread's length: in document order a cell comes right before the break
+  // inside it, so `contains` on the last cell tells a nested break without another query.
+  const out: Element[] = [];
+  let cell: Element | null = null;
+  for (const el of Array.from(root.querySelectorAll(SEL.rowOrBreak))) {
+    if (cell && cell.contains(el)) continue;
+    if (el.getAttribute('data-scope') === 'messages_table') cell = el;
+    out.push(el);
+  }
+  return out;
 }
 
 const NOT_SENT_WORDS: readonly string[] = LABELS.notSent;

@@ -791,3 +791,44 @@ describe('Instagram: selectors against the fixture pages', () => {
     expect(got).toEqual(EXPECTED[layout]);
   });
 });
+
+describe('Instagram: partial and mixed shapes make no bogus conversations or messages', () => {
+  test('a link row wrapped in a role=button (a half-migrated row) is one conversation with its real id', () => {
+    mount({ layout: 'mixed' });
+    const link = ig.chatRows(document).find((r) => r.matches('a[href]'))!;
+    const wrap = document.createElement('div');
+    wrap.setAttribute('role', 'button');
+    wrap.setAttribute('tabindex', '0');
+    link.replaceWith(wrap);
+    wrap.append(link);
+    const snaps = ig.chatRows(document).map((r) => ig.parseChatRow(r));
+    expect(snaps.filter((s) => s?.title === ig.parseChatRow(link)!.title)).toHaveLength(1);
+    expect(snaps.find((s) => s?.title === ig.parseChatRow(link)!.title)!.provisional).toBeUndefined();
+    expect(ig.parseChatRow(wrap)).toBeNull();
+  });
+
+  test('a "Not sent" button beside an incoming bubble does not make it a failed own message', () => {
+    mount({ layout: '2026' }, `/direct/t/${ALEX}/`);
+    const conv = ig.openConversation(document)!;
+    const row = ig.messageRows(document).find((r) => ig.parseMessageRow(r, conv)?.text === 'Coffee next week?')!;
+    const b = document.createElement('div');
+    b.setAttribute('role', 'button');
+    b.setAttribute('aria-label', 'Not sent');
+    row.querySelector('[id^="mid.$"]')!.parentElement!.append(b);
+    expect(ig.parseMessageRow(row, conv)).toMatchObject({ status: 'received', sender: { isSelf: false } });
+  });
+
+  test('a messages_table cell with neither a mid.$ bubble nor a Not sent mark is no message', () => {
+    mount({ layout: '2026' }, `/direct/t/${ALEX}/`);
+    const conv = ig.openConversation(document)!;
+    const cell = document.createElement('div');
+    cell.setAttribute('data-scope', 'messages_table');
+    const p = document.createElement('div');
+    p.setAttribute('role', 'presentation');
+    p.textContent = 'typing…';
+    cell.append(p);
+    document.querySelector('[data-scope="messages_table"]')!.parentElement!.append(cell);
+    expect(ig.parseMessageRow(cell, conv)).toBeNull();
+    expect(thread().messages.some((m) => m.text === 'typing…')).toBe(false);
+  });
+});
