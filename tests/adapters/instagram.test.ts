@@ -399,14 +399,15 @@ function sendCmd(conversationNativeId: string, conversationTitle: string, text: 
 
 describe('Instagram 2026: anchorless thread list', () => {
   test.each([
-    ['2026', 'en'],
-    ['2026', 'id'],
-    ['mixed', 'en'],
-    ['mixed', 'id'],
-  ] as const)('layout %s (%s): every rendered row is a conversation; rows without a link are provisional, keyed by title', (layout, lang) => {
+    ['2026', 'en', 'default'],
+    ['2026', 'id', 'default'],
+    ['2026', 'en', 'scrambled'],
+    ['mixed', 'en', 'default'],
+    ['mixed', 'id', 'scrambled'],
+  ] as const)('layout %s (%s, %s classes): every rendered row is a conversation; rows without a link are provisional, keyed by title', (layout, lang, variant) => {
     mount({ lang });
     const anchors = listSnapshots();
-    mount({ layout, lang });
+    mount({ layout, lang, variant });
     const rows = ig.chatRows(document);
     const snaps = rows.map((r) => ig.parseChatRow(r));
     expect(snaps.every((s) => s !== null)).toBe(true);
@@ -536,11 +537,15 @@ describe('Instagram 2026: anchorless thread list', () => {
 });
 
 describe('Instagram 2026: the open thread', () => {
-  test.each(['en', 'id'] as const)('threads read as on the anchor layout (%s): ids, sides, texts, days; date breaks in cells are no messages', (lang) => {
+  test.each([
+    ['en', 'default'],
+    ['id', 'default'],
+    ['en', 'scrambled'],
+  ] as const)('threads read as on the anchor layout (%s, %s classes): ids, sides, texts, days; date breaks in cells are no messages', (lang, variant) => {
     for (const id of [BUDI, GROUP, ALEX]) {
       mount({ lang }, `/direct/t/${id}/`);
       const before = thread();
-      mount({ lang, layout: '2026' }, `/direct/t/${id}/`);
+      mount({ lang, layout: '2026', variant }, `/direct/t/${id}/`);
       const now = thread();
       expect(now.conv.nativeId).toBe(id);
       expect(now.conv.title).toBe(before.conv.title);
