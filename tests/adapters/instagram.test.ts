@@ -7,6 +7,8 @@ import { parseDateBreak, parseRelativeTime } from '../../content/meta-time';
 import { insertIntoComposer } from '../../content/composer';
 import { startReader } from './read-cost';
 import { performSend } from '../../content/send';
+import { startContentRuntime, type Transport } from '../../content/runtime';
+import type { FromContent, SendResult } from '../../lib/protocol';
 import { isProvisionalKey, provisionalKey } from '../../lib/model';
 import { renderInstagram, type FixtureControl, type InstagramFixtureOptions } from '../fixtures/instagram/instagram-app.js';
 
@@ -836,4 +838,47 @@ describe('Instagram: partial and mixed shapes make no bogus conversations or mes
     expect(ig.parseMessageRow(cell, conv)).toBeNull();
     expect(thread().messages.some((m) => m.text === 'typing…')).toBe(false);
   });
+});
+
+describe('Instagram: failed sends through the content runtime', () => {
+  test('a failed bubble the runtime has seen is never taken as an earlier attempt that posted', async () => {
+    const fx = mount({ layout: '2026' }, `/direct/t/${ALEX}/`);
+    const sent: FromContent[] = [];
+    let command: ((raw: unknown) => Promise<unknown>) | null = null;
+    const transport: Transport = {
+      async send(m) {
+        sent.push(m);
+        return m.type === 'ingest' ? { ok: true, batchId: m.batchId } : { ok: true };
+      },
+      onCommand(handler) {
+        command = handler as (raw: unknown) => Promise<unknown>;
+      },
+    };
+    const runtime = startContentRuntime({ ...ig, isActiveUrl: () => true }, document, transport, { debounceMs: 0, maxWaitMs: 0, log: () => {}, echoTimeoutMs: 4000 });
+    const result = (outboxId: string) =>
+      waitFor(
+        () => sent.find((m) => m.type === 'send-result' && m.outboxId === outboxId) as SendResult | undefined,
+        (r) => r !== undefined,
+        8000,
+      );
+    try {
+      await new Promise((r) => setTimeout(r, 50));
+      const text = 'Sekali lagi ya';
+      const started = Date.now();
+      fx.failNextSend();
+      const first = sendCmd(ALEX, 'Alex Chen', text);
+      expect(await command!(first)).toEqual({ accepted: true });
+      expect(await result(first.outboxId)).toMatchObject({ ok: false, reason: 'app-not-sent' });
+      // The user presses Retry: a new attempt that checks for an echo of the earlier one first.
+      const again = { ...sendCmd(ALEX, 'Alex Chen', text), attemptStartedAt: started, checkEchoFirst: true };
+      expect(await command!(again)).toEqual({ accepted: true });
+      expect(await result(again.outboxId)).toMatchObject({ ok: true });
+      expect(fx.echoLog.map((e) => e.text)).toEqual([text]);
+      // The failed bubble was read and sent to the store as failed, not as sent.
+      const reported = sent.flatMap((m) => (m.type === 'ingest' ? m.thread?.messages ?? [] : [])).filter((m) => m.text === text);
+      expect(reported.some((m) => m.status === 'failed')).toBe(true);
+    } finally {
+      runtime.stop();
+    }
+  }, 30_000);
 });
