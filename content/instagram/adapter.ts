@@ -617,6 +617,8 @@ async function navigateTo(doc: Document, target: ConversationTarget): Promise<bo
     (verify ? paneShows(doc, target.title) : composerOf(doc) !== null || messageRows(doc).length > 0);
   if (isOpen()) return true;
   if (!verify) return openThreadByUrl(doc, path, link, isOpen);
+  // Nothing to confirm the pane against and no row to click: refuse rather than trust the URL.
+  if (clean(target.title) === '') return false;
   const win = doc.defaultView;
   const before = win ? win.location.pathname + win.location.search : null;
   unconfirmedRoute = { path, title: target.title };
