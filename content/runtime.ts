@@ -341,7 +341,8 @@ export function startContentRuntime(
 
   /** Remember an outgoing bubble the first time it is parsed (see outgoingSeen). */
   function noteOutgoing(m: MessageSnapshot, now: number): void {
-    if (!m.sender.isSelf || outgoingSeen.has(m.nativeId)) return;
+    // A bubble the app marked "Not sent" was never posted: no later attempt may take it for one.
+    if (!m.sender.isSelf || m.status === 'failed' || outgoingSeen.has(m.nativeId)) return;
     // A bubble already there when the page (re)loaded, or loaded from history, is not new: its
     // own time bounds when it appeared, so an older reply with the same text is never taken
     // for the echo of a post still to be made.

@@ -73,7 +73,9 @@ export async function performSend(
   // The earlier attempt may have posted into this chat while another one was open when the page
   // came back (a reload opens whatever chat it likes): look in the chat itself too.
   if (cmd.checkEchoFirst) {
-    const earlier = outgoingRows(adapter, doc, opts).find((m) => postedSince(m, cmd.attemptStartedAt) && sameMessageText(m.text, cmd.text));
+    const earlier = outgoingRows(adapter, doc, opts).find(
+      (m) => m.status !== 'failed' && postedSince(m, cmd.attemptStartedAt) && sameMessageText(m.text, cmd.text),
+    );
     if (earlier) return { ...base, ok: true, messageNativeId: earlier.nativeId, conversationNativeId: cmd.conversationNativeId };
   }
 
@@ -90,8 +92,11 @@ export async function performSend(
 
   const until = Date.now() + (opts.echoTimeoutMs ?? 15_000);
   while (Date.now() < until) {
-    const echo = outgoingRows(adapter, doc, opts).find((m) => !before.has(m.nativeId) && sameMessageText(m.text, cmd.text));
+    const mine = outgoingRows(adapter, doc, opts).filter((m) => !before.has(m.nativeId) && sameMessageText(m.text, cmd.text));
+    // A bubble the app marked "Not sent" is never the echo of a successful send: it ends the send.
+    const echo = mine.find((m) => m.status !== 'failed');
     if (echo) return { ...base, ok: true, messageNativeId: echo.nativeId, conversationNativeId: cmd.conversationNativeId };
+    if (mine.length > 0) return failed('app-not-sent');
     await sleep(100);
   }
   return failed('no-echo');

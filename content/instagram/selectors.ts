@@ -10,13 +10,36 @@ export const PROFILE_PATH = /^\/([A-Za-z0-9._]{1,30})\/?$/;
 /** Single-segment paths that are app sections, not profiles. */
 export const NOT_PROFILES = new Set(['direct', 'explore', 'reels', 'accounts', 'stories', 'p', 'reel']);
 
+/** Translated labels the adapter accepts (en, id). Structure comes first; labels only confirm. */
+export const LABELS = {
+  threadList: ['Thread list', 'Chats', 'Daftar utas', 'Daftar thread', 'Daftar percakapan', 'Obrolan', 'Chat'],
+  composer: ['Message', 'Message...', 'Pesan', 'Pesan...', 'Kirim pesan...'],
+  send: ['Send', 'Kirim'],
+  /** A visually hidden leaf some 2026 builds put in unread rows. */
+  unread: ['Unread', 'Belum dibaca'],
+  /** The mark next to a bubble the app failed to send (live-2026.md); the Indonesian forms are plausible, not seen. */
+  notSent: ['Not sent', 'Retry', 'Tidak terkirim', 'Coba lagi', 'Gagal mengirim'],
+} as const;
+
+export function threadListSelector(): string {
+  return LABELS.threadList.map((l) => `[aria-label="${l}"]`).join(', ');
+}
+
 export const SEL = {
+  /** The labelled thread list (any language in LABELS; found by its rows' shape otherwise). */
+  threadList: threadListSelector(),
   threadLink: 'a[href*="/direct/t/"]',
+  /** A 2026 inbox row without a link (live-2026.md): only the URL carries the id once it is open. */
+  anchorlessRow: 'div[role="button"][tabindex="0"]',
   linkWithHref: 'a[href]',
   messageRow: 'div[data-scope="messages_table"]',
   dateBreak: 'div[data-scope="date_break"]',
   rowOrBreak: 'div[data-scope="messages_table"], div[data-scope="date_break"]',
   bubble: '[id^="mid.$"]',
+  /** The bubble's box (2026); a failed send's bubble has no mid.$ element around it. */
+  presentation: '[role="presentation"]',
+  /** 2026: a date break inside a messages_table cell. */
+  cellDateBreak: 'div[data-scope="messages_table"] h5[dir="auto"] div[data-scope="date_break"]',
   bubbleText: '[dir="auto"]',
   senderHeading: 'h6 > span',
   profileLink: 'a[role="link"][href]',
@@ -24,18 +47,9 @@ export const SEL = {
   video: 'video',
   composer: 'div[role="textbox"][contenteditable="true"][data-lexical-editor="true"]',
   buttons: 'button, [role="button"]',
+  /** A role=button in a message row: the "Not sent" / "Retry" mark of a failed send. */
+  roleButton: '[role="button"]',
   submitButton: 'button[type="submit"]',
   login: 'form#loginForm, input[name="password"], input[name="username"]',
   progress: '[role="progressbar"]',
 } as const;
-
-/** Translated labels the adapter accepts (en, id). Structure comes first; labels only confirm. */
-export const LABELS = {
-  threadList: ['Thread list', 'Chats', 'Daftar utas', 'Daftar thread', 'Obrolan', 'Chat'],
-  composer: ['Message', 'Message...', 'Pesan', 'Pesan...', 'Kirim pesan...'],
-  send: ['Send', 'Kirim'],
-} as const;
-
-export function threadListSelector(): string {
-  return LABELS.threadList.map((l) => `[aria-label="${l}"]`).join(', ');
-}

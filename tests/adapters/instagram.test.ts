@@ -6,6 +6,10 @@ import { instagramAdapter as ig } from '../../content/instagram/adapter';
 import { parseDateBreak, parseRelativeTime } from '../../content/meta-time';
 import { insertIntoComposer } from '../../content/composer';
 import { startReader } from './read-cost';
+import { performSend } from '../../content/send';
+import { startContentRuntime, type Transport } from '../../content/runtime';
+import type { FromContent, SendResult } from '../../lib/protocol';
+import { isProvisionalKey, provisionalKey } from '../../lib/model';
 import { renderInstagram, type FixtureControl, type InstagramFixtureOptions } from '../fixtures/instagram/instagram-app.js';
 
 // The adapter reads date breaks against the real clock, so the fixture runs on it too.
@@ -369,4 +373,512 @@ describe('Instagram: a read costs the rows it parses', () => {
     expect(sentFor(belowId)).toEqual(fresh);
     reader.runtime.stop();
   });
+});
+
+// ---- 2026: the anchorless inbox (live-2026.md), failed sends, health that cannot lie ----
+
+const SARI = '17843120958812407';
+const DIMAS = '17841298877310045';
+const LAYOUTS = ['2026', 'mixed'] as const;
+
+function rowByTitle(title: string): Element {
+  const row = ig.chatRows(document).find((r) => ig.parseChatRow(r)?.title === title);
+  if (!row) throw new Error(`no row ${title}`);
+  return row;
+}
+
+function sendCmd(conversationNativeId: string, conversationTitle: string, text: string) {
+  return {
+    type: 'send' as const,
+    outboxId: `ob-${Math.random().toString(36).slice(2)}`,
+    conversationNativeId,
+    conversationTitle,
+    text,
+    attemptStartedAt: Date.now(),
+    checkEchoFirst: false,
+  };
+}
+
+describe('Instagram 2026: anchorless thread list', () => {
+  test.each([
+    ['2026', 'en', 'default'],
+    ['2026', 'id', 'default'],
+    ['2026', 'en', 'scrambled'],
+    ['mixed', 'en', 'default'],
+    ['mixed', 'id', 'scrambled'],
+  ] as const)('layout %s (%s, %s classes): every rendered row is a conversation; rows without a link are provisional, keyed by title', (layout, lang, variant) => {
+    mount({ lang });
+    const anchors = listSnapshots();
+    mount({ layout, lang, variant });
+    const rows = ig.chatRows(document);
+    const snaps = rows.map((r) => ig.parseChatRow(r));
+    expect(snaps.every((s) => s !== null)).toBe(true);
+    // The same conversations as the anchor layout shows, in the same order.
+    expect(snaps.map((s) => s!.title)).toEqual(anchors.map((s) => s!.title));
+    const bare = rows.filter((r) => !r.matches('a[href]'));
+    expect(bare.length).toBeGreaterThan(0);
+    if (layout === '2026') expect(bare).toHaveLength(rows.length);
+    else expect(bare.length).toBeLessThan(rows.length);
+    for (const [i, row] of rows.entries()) {
+      const s = snaps[i]!;
+      const a = anchors[i]!;
+      if (row.matches('a[href]')) {
+        expect(s.nativeId).toBe(a.nativeId);
+        expect(s.provisional).toBeUndefined();
+      } else {
+        expect(s.provisional).toBe(true);
+        expect(s.nativeId).toBe(provisionalKey(s.title));
+        expect(isProvisionalKey(s.nativeId)).toBe(true);
+      }
+      // Everything but the id reads as on the anchor rows.
+      expect({ ...s, nativeId: '', provisional: undefined }).toEqual({ ...a, nativeId: '', provisional: undefined, lastMessageAt: s.lastMessageAt });
+      expect(s.lastMessageAt).not.toBeNull();
+      expect(Math.abs(s.lastMessageAt! - a.lastMessageAt!)).toBeLessThan(60_000);
+    }
+    const group = snaps.find((s) => s!.title === 'Trip Bromo 🏔️')!;
+    expect(group.isGroup).toBe(true);
+    expect(group.preview).toMatch(lang === 'id' ? /^Anda: Noted/ : /^You: Noted/);
+    expect(snaps.filter((s) => s!.unread).map((s) => s!.title).sort()).toEqual(['Budi Santoso', 'Dimas Pratama', 'Sari Wulandari']);
+    expect(snaps.every((s) => s!.unreadCount === null)).toBe(true);
+  });
+
+  test('a visually hidden "Unread" leaf is neither the age nor the preview, and marks the row unread by itself', () => {
+    for (const lang of ['en', 'id'] as const) {
+      mount({ layout: '2026', lang });
+      const budi = rowByTitle('Budi Santoso');
+      const word = lang === 'id' ? 'Belum dibaca' : 'Unread';
+      // The fixture put the hidden leaf last in this row, after the age.
+      expect(budi.textContent).toMatch(new RegExp(`${word}$`));
+      const s = ig.parseChatRow(budi)!;
+      expect(s.lastMessageAt).not.toBeNull();
+      expect(Math.abs(s.lastMessageAt! - Date.now())).toBeLessThan(2 * 3_600_000);
+      expect(s.preview).toBe('Udah sampai Gambir?');
+      // Without the bold name and the dot, the hidden leaf alone still says unread.
+      const name = budi.querySelector('span[dir="auto"]')!;
+      const plain = rowByTitle('Alex Chen').querySelector('span[dir="auto"]')!;
+      name.className = plain.className;
+      expect(ig.parseChatRow(budi)!.unread).toBe(true);
+      budi.querySelectorAll('div').forEach((d) => {
+        if (d.childElementCount === 0 && d.textContent === '' && getComputedStyle(d).width === '8px') d.remove();
+      });
+      expect(ig.parseChatRow(budi)!.unread).toBe(true);
+      [...budi.querySelectorAll('span')].find((sp) => sp.textContent === word)!.remove();
+      expect(ig.parseChatRow(budi)!.unread).toBe(false);
+    }
+  });
+
+  test('Sari is unread by her bold name alone (weight 700 from a generated class, no hidden leaf)', () => {
+    mount({ layout: '2026' });
+    const sari = rowByTitle('Sari Wulandari');
+    expect(sari.textContent).not.toMatch(/Unread/);
+    const name = sari.querySelector('span[dir="auto"]')!;
+    expect(name.getAttribute('style')).toBeNull();
+    expect(Number(getComputedStyle(name).fontWeight)).toBeGreaterThanOrEqual(700);
+    expect(ig.parseChatRow(sari)!.unread).toBe(true);
+    expect(document.title).toMatch(/^\(3\) Instagram • /);
+  });
+
+  test('another hidden label ("Online now") neither marks a row unread nor becomes its age', () => {
+    mount({ layout: '2026' });
+    const alex = rowByTitle('Alex Chen');
+    const hiddenClass = [...document.querySelectorAll('span')].find((s) => s.textContent === 'Unread')!.className;
+    const online = document.createElement('span');
+    online.className = hiddenClass;
+    online.textContent = 'Online now';
+    alex.append(online);
+    const s = ig.parseChatRow(alex)!;
+    expect(s.unread).toBe(false);
+    expect(s.lastMessageAt).not.toBeNull();
+    expect(s.preview).toBe('Coffee next week?');
+  });
+
+  test('the thread list is found by its rows when its label is in a language the table does not know', () => {
+    mount({ layout: '2026' });
+    const noAge = () => listSnapshots().map((r) => ({ ...r, lastMessageAt: null }));
+    const before = noAge();
+    document.querySelector('[aria-label="Thread list"]')!.setAttribute('aria-label', 'Lista de conversas');
+    expect(document.querySelector(ig.selectors.threadList!)).toBeNull();
+    expect(noAge()).toEqual(before);
+    expect(ig.health(document).state).toBe('ok');
+  });
+
+  test('buttons in the list that are not conversations (a tab, a control) are not read as conversations', () => {
+    mount({ layout: '2026' });
+    const n = ig.chatRows(document).length;
+    const list = document.querySelector('[aria-label="Thread list"]')!;
+    const tab = document.createElement('div');
+    tab.setAttribute('role', 'button');
+    tab.setAttribute('tabindex', '0');
+    tab.textContent = 'Requests (2)';
+    list.prepend(tab);
+    // A control nested in a row is part of the row, not a row.
+    const inner = document.createElement('div');
+    inner.setAttribute('role', 'button');
+    inner.setAttribute('tabindex', '0');
+    inner.textContent = '⋯';
+    rowByTitle('Alex Chen').append(inner);
+    const rows = ig.chatRows(document);
+    expect(rows.length).toBe(n + 1);
+    expect(ig.parseChatRow(tab)).toBeNull();
+    expect(rows.map((r) => ig.parseChatRow(r)).filter((s) => s !== null)).toHaveLength(n);
+    expect(rows).not.toContain(inner);
+  });
+
+  test('rowOf maps a node in an anchorless row, and in a date-break cell, to its row', () => {
+    mount({ layout: '2026' }, `/direct/t/${BUDI}/`);
+    const row = rowByTitle('Sari Wulandari');
+    expect(ig.rowOf(row.querySelector('span')!.firstChild!)).toEqual({ kind: 'chat', row });
+    expect(ig.rowOf(row.parentElement!)).toEqual({ kind: 'chat', row });
+    const br = document.querySelector('[data-scope="date_break"]')!;
+    const cell = br.closest('[data-scope="messages_table"]')!;
+    expect(cell).not.toBeNull();
+    expect(ig.rowOf(br.firstChild!)).toEqual({ kind: 'message', row: cell });
+    expect(ig.messageRows(document)).toContain(cell);
+    expect(ig.messageRows(document)).not.toContain(br);
+  });
+});
+
+describe('Instagram 2026: the open thread', () => {
+  test.each([
+    ['en', 'default'],
+    ['id', 'default'],
+    ['en', 'scrambled'],
+  ] as const)('threads read as on the anchor layout (%s, %s classes): ids, sides, texts, days; date breaks in cells are no messages', (lang, variant) => {
+    for (const id of [BUDI, GROUP, ALEX]) {
+      mount({ lang }, `/direct/t/${id}/`);
+      const before = thread();
+      mount({ lang, layout: '2026', variant }, `/direct/t/${id}/`);
+      const now = thread();
+      expect(now.conv.nativeId).toBe(id);
+      expect(now.conv.title).toBe(before.conv.title);
+      expect(now.conv.isGroup).toBe(before.conv.isGroup);
+      expect(now.messages).toEqual(before.messages);
+      expect(document.querySelector('[data-scope="messages_table"] h5[dir="auto"] [data-scope="date_break"]')).not.toBeNull();
+    }
+  });
+
+  test.each(['en', 'id'] as const)('opening an anchorless row: the thread names the list row key (%s), one conversation for the store to fold', async (lang) => {
+    for (const title of ['Budi Santoso', 'Trip Bromo 🏔️', 'Sari Wulandari']) {
+      mount({ layout: '2026', lang });
+      const row = ig.parseChatRow(rowByTitle(title))!;
+      expect(row.provisional).toBe(true);
+      expect(await ig.navigateTo(document, { nativeId: row.nativeId, title })).toBe(true);
+      const conv = ig.openConversation(document)!;
+      expect(conv.nativeId).toMatch(/^\d+$/);
+      expect(location.pathname).toBe(`/direct/t/${conv.nativeId}/`);
+      expect(conv.title).toBe(title);
+      expect(conv.provisionalKey).toBe(row.nativeId);
+      expect(conv.isGroup).toBe(row.isGroup);
+    }
+  });
+
+  test('mixed: a thread whose row has its link needs no key; one whose row has none names it', async () => {
+    mount({ layout: 'mixed' });
+    const budi = ig.parseChatRow(rowByTitle('Budi Santoso'))!;
+    expect(budi.nativeId).toBe(BUDI);
+    expect(await ig.navigateTo(document, { nativeId: BUDI, title: 'Budi Santoso' })).toBe(true);
+    expect(ig.openConversation(document)).toEqual({ nativeId: BUDI, title: 'Budi Santoso', isGroup: false });
+    const sari = ig.parseChatRow(rowByTitle('Sari Wulandari'))!;
+    expect(sari.provisional).toBe(true);
+    expect(await ig.navigateTo(document, { nativeId: sari.nativeId, title: 'Sari Wulandari' })).toBe(true);
+    expect(ig.openConversation(document)).toEqual({ nativeId: SARI, title: 'Sari Wulandari', isGroup: false, provisionalKey: sari.nativeId });
+  });
+});
+
+describe('Instagram 2026: navigating', () => {
+  test('a real id whose row has no link: the URL route is tried, then the row with that title is clicked', async () => {
+    mount({ layout: '2026' }, `/direct/t/${BUDI}/`);
+    const pushes: string[] = [];
+    const push = history.pushState.bind(history);
+    history.pushState = (s: unknown, t: string, url?: string | URL | null) => {
+      pushes.push(String(url));
+      push(s, t, url);
+    };
+    try {
+      expect(await ig.navigateTo(document, { nativeId: SARI, title: 'Sari Wulandari' })).toBe(true);
+    } finally {
+      history.pushState = push;
+    }
+    // First the route by URL (which this router ignores), then the click (the app's own pushState).
+    expect(pushes).toEqual([`/direct/t/${SARI}/`, `/direct/t/${SARI}/`]);
+    expect(ig.openConversation(document)).toMatchObject({ nativeId: SARI, title: 'Sari Wulandari' });
+    expect(thread().messages.at(-1)?.text).toBe('The sunset one 😍');
+  });
+
+  test('a real id whose row is neither linked nor rendered: not found, and the URL is put back (no thread read under a wrong id)', async () => {
+    mount({ layout: '2026' }, `/direct/t/${BUDI}/`);
+    let during: unknown = 'unread';
+    const check = setInterval(() => {
+      if (location.pathname.includes(NADIA)) during = ig.openConversation(document);
+    }, 20);
+    const r = await ig.navigateTo(document, { nativeId: NADIA, title: 'Nadia Rahman' });
+    clearInterval(check);
+    expect(r).toBe(false);
+    expect(location.pathname).toBe(`/direct/t/${BUDI}/`);
+    // While the URL named Nadia's thread but the page showed Budi's, no thread was read.
+    expect(during).toBeNull();
+    expect(ig.openConversation(document)).toMatchObject({ nativeId: BUDI, title: 'Budi Santoso' });
+  });
+
+  test('two rows with one title and nothing else to tell them apart: ambiguous, and the send is refused', async () => {
+    const fx = mount({ layout: '2026', twins: true });
+    const twins = ig.chatRows(document).filter((r) => ig.parseChatRow(r)?.title === 'Dimas Pratama');
+    expect(twins).toHaveLength(2);
+    const key = provisionalKey('Dimas Pratama');
+    expect(twins.every((r) => ig.parseChatRow(r)!.nativeId === key)).toBe(true);
+    expect(await ig.navigateTo(document, { nativeId: key, title: 'Dimas Pratama' })).toBe('ambiguous');
+    expect(location.pathname).toBe('/direct/inbox/');
+    // By real id, without links: the URL route fails here, and the title names two rows.
+    expect(await ig.navigateTo(document, { nativeId: DIMAS, title: 'Dimas Pratama' })).toBe('ambiguous');
+    expect(location.pathname).toBe('/direct/inbox/');
+    const r = await performSend(ig, document, sendCmd(key, 'Dimas Pratama', 'Jadi futsal?'), { echoTimeoutMs: 1000 });
+    expect(r).toMatchObject({ ok: false, reason: 'ambiguous-target' });
+    expect(fx.echoLog).toHaveLength(0);
+    // Opened by the user, a namesake's thread names no key: the store must not fold the other one in.
+    fx.navigate(`/direct/t/${DIMAS}/`);
+    expect(ig.openConversation(document)).toEqual({ nativeId: DIMAS, title: 'Dimas Pratama', isGroup: false });
+  });
+
+  test('a send to a provisional conversation opens its row by click, posts once and ends Sent', async () => {
+    const fx = mount({ layout: '2026' });
+    const key = provisionalKey('Alex Chen');
+    const text = 'Kamis bisa, jam 4?';
+    const r = await performSend(ig, document, sendCmd(key, 'Alex Chen', text), { echoTimeoutMs: 4000 });
+    expect(r).toMatchObject({ ok: true, conversationNativeId: key });
+    expect(r.messageNativeId).toMatch(/^mid\.\$/);
+    expect(fx.echoLog.map((e) => [e.text, e.threadId])).toEqual([[text, ALEX]]);
+  });
+});
+
+describe('Instagram: failed sends', () => {
+  test.each([
+    ['2026', 'en'],
+    ['2026', 'id'],
+    ['anchor', 'en'],
+  ] as const)('a bubble marked "Not sent" parses as failed, right-aligned, exact text (%s, %s)', async (layout, lang) => {
+    const fx = mount({ layout, lang }, `/direct/t/${ALEX}/`);
+    (fx as unknown as { echoDelayMs: number }).echoDelayMs = 0;
+    fx.failNextSend();
+    const composer = ig.composer(document)!;
+    const text = 'Ini tidak akan terkirim 🙈';
+    expect(await insertIntoComposer(composer, text)).toBe('inserted');
+    expect(await ig.submit(document, composer)).toBe(true);
+    const msgs = await waitFor(() => thread().messages, (ms) => ms.some((m) => m.text === text));
+    const failed = msgs.filter((m) => m.text === text);
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ status: 'failed', sender: { isSelf: true }, text });
+    expect(document.querySelector(`[aria-label="${lang === 'id' ? 'Tidak terkirim' : 'Not sent'}"]`)).not.toBeNull();
+    // Read twice, the same id (a re-render does not make it a new message).
+    expect(thread().messages.find((m) => m.text === text)!.nativeId).toBe(failed[0]!.nativeId);
+    expect(fx.echoLog).toHaveLength(0);
+  });
+
+  test('a send the app marks "Not sent" ends app-not-sent, never Sent; the same text sent again succeeds', async () => {
+    const fx = mount({ layout: '2026' }, `/direct/t/${ALEX}/`);
+    fx.failNextSend();
+    const text = 'Coffee Thursday then?';
+    const r = await performSend(ig, document, sendCmd(ALEX, 'Alex Chen', text), { echoTimeoutMs: 4000 });
+    expect(r).toMatchObject({ ok: false, reason: 'app-not-sent' });
+    expect(fx.failedLog.map((e) => e.text)).toEqual([text]);
+    // The failed bubble stays; the next attempt with the same text is not fooled by it either way.
+    const again = await performSend(ig, document, sendCmd(ALEX, 'Alex Chen', text), { echoTimeoutMs: 4000 });
+    expect(again).toMatchObject({ ok: true });
+    expect(again.messageNativeId).toMatch(/^mid\.\$/);
+    expect(fx.echoLog.map((e) => e.text)).toEqual([text]);
+    // And a second failure of that same text is told apart from the first.
+    fx.failNextSend();
+    const third = await performSend(ig, document, sendCmd(ALEX, 'Alex Chen', text), { echoTimeoutMs: 4000 });
+    expect(third).toMatchObject({ ok: false, reason: 'app-not-sent' });
+    const failedIds = thread().messages.filter((m) => m.status === 'failed').map((m) => m.nativeId);
+    expect(new Set(failedIds).size).toBe(2);
+  });
+
+  test('a failed bubble is not an earlier attempt that already posted (checkEchoFirst)', async () => {
+    const fx = mount({ layout: '2026' }, `/direct/t/${ALEX}/`);
+    fx.failNextSend();
+    const text = 'Retry me';
+    const started = Date.now();
+    expect(await performSend(ig, document, sendCmd(ALEX, 'Alex Chen', text), { echoTimeoutMs: 4000 })).toMatchObject({ reason: 'app-not-sent' });
+    const retry = { ...sendCmd(ALEX, 'Alex Chen', text), attemptStartedAt: started, checkEchoFirst: true };
+    const r = await performSend(ig, document, retry, { echoTimeoutMs: 4000 });
+    expect(r).toMatchObject({ ok: true });
+    expect(fx.echoLog.map((e) => e.text)).toEqual([text]);
+  });
+});
+
+describe('Instagram: health cannot lie', () => {
+  test.each(['anchor', '2026', 'mixed'] as const)('a thread list whose rows yield nothing readable is layout-unknown, naming the anchor (%s)', (layout) => {
+    mount({ layout });
+    expect(ig.health(document).state).toBe('ok');
+    // Link rows lose their link (their text stays); anchorless rows lose their name and age.
+    for (const row of ig.chatRows(document)) {
+      if (row.hasAttribute('href')) row.removeAttribute('href');
+      else row.replaceChildren(document.createElement('div'));
+    }
+    const h = ig.health(document);
+    expect(h.state).toBe('layout-unknown');
+    expect(h.reason).toContain('a[href*="/direct/t/"]');
+    expect(h.reason).toContain('div[role="button"][tabindex="0"]');
+    expect(ig.chatRows(document).map((r) => ig.parseChatRow(r)).filter(Boolean)).toHaveLength(0);
+  });
+
+  test('a labelled list whose content is no longer rows at all is layout-unknown; an empty one is an empty inbox', () => {
+    mount({ layout: '2026' });
+    for (const row of ig.chatRows(document)) {
+      const div = document.createElement('div');
+      div.setAttribute('role', 'listitem');
+      div.textContent = row.textContent;
+      row.replaceWith(div);
+    }
+    expect(ig.chatRows(document)).toHaveLength(0);
+    expect(ig.health(document).state).toBe('layout-unknown');
+    document.querySelector('[aria-label="Thread list"]')!.replaceChildren();
+    expect(ig.health(document).state).toBe('ok');
+  });
+
+  test.each(['anchor', '2026'] as const)('a thread whose rows yield no message is layout-unknown (%s)', (layout) => {
+    mount({ layout }, `/direct/t/${BUDI}/`);
+    expect(ig.health(document).state).toBe('ok');
+    document.querySelectorAll('[id^="mid.$"]').forEach((b) => b.removeAttribute('id'));
+    const h = ig.health(document);
+    expect(h.state).toBe('layout-unknown');
+    expect(h.reason).toContain('div[data-scope="messages_table"]');
+    expect(thread().messages).toHaveLength(0);
+  });
+
+  test('bubbles emptied of text (only the ids left): layout-unknown, not an empty thread', () => {
+    mount({ layout: '2026' }, `/direct/t/${BUDI}/`);
+    document.querySelectorAll('[id^="mid.$"]').forEach((b) => b.replaceChildren(document.createElement('div')));
+    expect(ig.health(document).state).toBe('layout-unknown');
+  });
+});
+
+describe('Instagram: selectors against the fixture pages', () => {
+  /** The pages each layout shows: the inbox, a 1:1 thread with a failed send, a group thread. */
+  async function pages(layout: 'anchor' | '2026' | 'mixed') {
+    const out: Record<string, Record<string, number>> = {};
+    const count = () => Object.fromEntries(Object.entries(ig.selectors).map(([name, sel]) => [name, document.querySelectorAll(sel).length]));
+    mount({ layout, now: FIXED });
+    out.inbox = count();
+    const fx = mount({ layout, now: FIXED }, `/direct/t/${ALEX}/`);
+    (fx as unknown as { echoDelayMs: number }).echoDelayMs = 0;
+    fx.failNextSend();
+    const composer = ig.composer(document)!;
+    await insertIntoComposer(composer, 'not sent');
+    await ig.submit(document, composer);
+    await waitFor(() => document.querySelector('[aria-label="Not sent"]'), (e) => e !== null);
+    out.failedThread = count();
+    mount({ layout, now: FIXED }, `/direct/t/${GROUP}/`);
+    out.groupThread = count();
+    return out;
+  }
+
+  // What each selector of SEL matches on each page: a drift (a renamed attribute, a changed shape in
+  // the fixture or a selector edited by mistake) fails here by selector name and page.
+  const EXPECTED: Record<string, Record<string, Record<string, number>>> = {
+    'anchor': {
+      inbox: { threadList: 1, threadLink: 9, anchorlessRow: 0, linkWithHref: 10, messageRow: 0, dateBreak: 0, rowOrBreak: 0, bubble: 0, presentation: 0, cellDateBreak: 0, bubbleText: 18, senderHeading: 0, profileLink: 10, image: 10, video: 0, composer: 0, buttons: 0, roleButton: 0, submitButton: 0, login: 0, progress: 0 },
+      failedThread: { threadList: 1, threadLink: 9, anchorlessRow: 2, linkWithHref: 14, messageRow: 7, dateBreak: 3, rowOrBreak: 10, bubble: 6, presentation: 1, cellDateBreak: 0, bubbleText: 26, senderHeading: 0, profileLink: 14, image: 14, video: 0, composer: 1, buttons: 2, roleButton: 2, submitButton: 0, login: 0, progress: 0 },
+      groupThread: { threadList: 1, threadLink: 9, anchorlessRow: 1, linkWithHref: 15, messageRow: 9, dateBreak: 3, rowOrBreak: 12, bubble: 9, presentation: 0, cellDateBreak: 0, bubbleText: 33, senderHeading: 5, profileLink: 15, image: 15, video: 0, composer: 1, buttons: 1, roleButton: 1, submitButton: 0, login: 0, progress: 0 },
+    },
+    '2026': {
+      inbox: { threadList: 1, threadLink: 0, anchorlessRow: 9, linkWithHref: 1, messageRow: 0, dateBreak: 0, rowOrBreak: 0, bubble: 0, presentation: 0, cellDateBreak: 0, bubbleText: 18, senderHeading: 0, profileLink: 1, image: 10, video: 0, composer: 0, buttons: 9, roleButton: 9, submitButton: 0, login: 0, progress: 0 },
+      failedThread: { threadList: 1, threadLink: 0, anchorlessRow: 11, linkWithHref: 5, messageRow: 10, dateBreak: 3, rowOrBreak: 13, bubble: 6, presentation: 7, cellDateBreak: 3, bubbleText: 29, senderHeading: 0, profileLink: 5, image: 14, video: 0, composer: 1, buttons: 11, roleButton: 11, submitButton: 0, login: 0, progress: 0 },
+      groupThread: { threadList: 1, threadLink: 0, anchorlessRow: 10, linkWithHref: 6, messageRow: 12, dateBreak: 3, rowOrBreak: 15, bubble: 9, presentation: 9, cellDateBreak: 3, bubbleText: 36, senderHeading: 5, profileLink: 6, image: 15, video: 0, composer: 1, buttons: 10, roleButton: 10, submitButton: 0, login: 0, progress: 0 },
+    },
+    'mixed': {
+      inbox: { threadList: 1, threadLink: 5, anchorlessRow: 4, linkWithHref: 6, messageRow: 0, dateBreak: 0, rowOrBreak: 0, bubble: 0, presentation: 0, cellDateBreak: 0, bubbleText: 18, senderHeading: 0, profileLink: 6, image: 10, video: 0, composer: 0, buttons: 4, roleButton: 4, submitButton: 0, login: 0, progress: 0 },
+      failedThread: { threadList: 1, threadLink: 5, anchorlessRow: 6, linkWithHref: 10, messageRow: 10, dateBreak: 3, rowOrBreak: 13, bubble: 6, presentation: 7, cellDateBreak: 3, bubbleText: 29, senderHeading: 0, profileLink: 10, image: 14, video: 0, composer: 1, buttons: 6, roleButton: 6, submitButton: 0, login: 0, progress: 0 },
+      groupThread: { threadList: 1, threadLink: 5, anchorlessRow: 5, linkWithHref: 11, messageRow: 12, dateBreak: 3, rowOrBreak: 15, bubble: 9, presentation: 9, cellDateBreak: 3, bubbleText: 36, senderHeading: 5, profileLink: 11, image: 15, video: 0, composer: 1, buttons: 5, roleButton: 5, submitButton: 0, login: 0, progress: 0 },
+    },
+  };
+
+  test.each(['anchor', '2026', 'mixed'] as const)('layout %s: every selector counts what the page shows', async (layout) => {
+    const got = await pages(layout);
+    expect(got).toEqual(EXPECTED[layout]);
+  });
+});
+
+describe('Instagram: partial and mixed shapes make no bogus conversations or messages', () => {
+  test('a link row wrapped in a role=button (a half-migrated row) is one conversation with its real id', () => {
+    mount({ layout: 'mixed' });
+    const link = ig.chatRows(document).find((r) => r.matches('a[href]'))!;
+    const wrap = document.createElement('div');
+    wrap.setAttribute('role', 'button');
+    wrap.setAttribute('tabindex', '0');
+    link.replaceWith(wrap);
+    wrap.append(link);
+    const snaps = ig.chatRows(document).map((r) => ig.parseChatRow(r));
+    expect(snaps.filter((s) => s?.title === ig.parseChatRow(link)!.title)).toHaveLength(1);
+    expect(snaps.find((s) => s?.title === ig.parseChatRow(link)!.title)!.provisional).toBeUndefined();
+    expect(ig.parseChatRow(wrap)).toBeNull();
+  });
+
+  test('a "Not sent" button beside an incoming bubble does not make it a failed own message', () => {
+    mount({ layout: '2026' }, `/direct/t/${ALEX}/`);
+    const conv = ig.openConversation(document)!;
+    const row = ig.messageRows(document).find((r) => ig.parseMessageRow(r, conv)?.text === 'Coffee next week?')!;
+    const b = document.createElement('div');
+    b.setAttribute('role', 'button');
+    b.setAttribute('aria-label', 'Not sent');
+    row.querySelector('[id^="mid.$"]')!.parentElement!.append(b);
+    expect(ig.parseMessageRow(row, conv)).toMatchObject({ status: 'received', sender: { isSelf: false } });
+  });
+
+  test('a messages_table cell with neither a mid.$ bubble nor a Not sent mark is no message', () => {
+    mount({ layout: '2026' }, `/direct/t/${ALEX}/`);
+    const conv = ig.openConversation(document)!;
+    const cell = document.createElement('div');
+    cell.setAttribute('data-scope', 'messages_table');
+    const p = document.createElement('div');
+    p.setAttribute('role', 'presentation');
+    p.textContent = 'typing…';
+    cell.append(p);
+    document.querySelector('[data-scope="messages_table"]')!.parentElement!.append(cell);
+    expect(ig.parseMessageRow(cell, conv)).toBeNull();
+    expect(thread().messages.some((m) => m.text === 'typing…')).toBe(false);
+  });
+});
+
+describe('Instagram: failed sends through the content runtime', () => {
+  test('a failed bubble the runtime has seen is never taken as an earlier attempt that posted', async () => {
+    const fx = mount({ layout: '2026' }, `/direct/t/${ALEX}/`);
+    const sent: FromContent[] = [];
+    let command: ((raw: unknown) => Promise<unknown>) | null = null;
+    const transport: Transport = {
+      async send(m) {
+        sent.push(m);
+        return m.type === 'ingest' ? { ok: true, batchId: m.batchId } : { ok: true };
+      },
+      onCommand(handler) {
+        command = handler as (raw: unknown) => Promise<unknown>;
+      },
+    };
+    const runtime = startContentRuntime({ ...ig, isActiveUrl: () => true }, document, transport, { debounceMs: 0, maxWaitMs: 0, log: () => {}, echoTimeoutMs: 4000 });
+    const result = (outboxId: string) =>
+      waitFor(
+        () => sent.find((m) => m.type === 'send-result' && m.outboxId === outboxId) as SendResult | undefined,
+        (r) => r !== undefined,
+        8000,
+      );
+    try {
+      await new Promise((r) => setTimeout(r, 50));
+      const text = 'Sekali lagi ya';
+      const started = Date.now();
+      fx.failNextSend();
+      const first = sendCmd(ALEX, 'Alex Chen', text);
+      expect(await command!(first)).toEqual({ accepted: true });
+      expect(await result(first.outboxId)).toMatchObject({ ok: false, reason: 'app-not-sent' });
+      // The user presses Retry: a new attempt that checks for an echo of the earlier one first.
+      const again = { ...sendCmd(ALEX, 'Alex Chen', text), attemptStartedAt: started, checkEchoFirst: true };
+      expect(await command!(again)).toEqual({ accepted: true });
+      expect(await result(again.outboxId)).toMatchObject({ ok: true });
+      expect(fx.echoLog.map((e) => e.text)).toEqual([text]);
+      // The failed bubble was read and sent to the store as failed, not as sent.
+      const reported = sent.flatMap((m) => (m.type === 'ingest' ? m.thread?.messages ?? [] : [])).filter((m) => m.text === text);
+      expect(reported.some((m) => m.status === 'failed')).toBe(true);
+    } finally {
+      runtime.stop();
+    }
+  }, 30_000);
 });
