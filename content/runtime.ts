@@ -14,6 +14,8 @@ import type {
 } from '../lib/protocol';
 import { readSendCommand } from './command';
 import type { HealthReport, PlatformAdapter } from './adapter';
+import { buildLayoutReport } from './layout-report';
+import { ReadabilityWatch } from './readability';
 import { performSend } from './send';
 
 export interface Transport {
@@ -94,6 +96,8 @@ export function startContentRuntime(
    * change the observer does not report (a class, a style) still counts for the new bubble.
    */
   let sendTouched: Set<Element> | null = null;
+  /** Whether rows are found but none reads (a layout change the adapter's health did not see). */
+  const readability = new ReadabilityWatch(adapter.selectors);
 
   let batchSeq = 0;
   const runId = Math.random().toString(36).slice(2, 10);
@@ -158,7 +162,8 @@ export function startContentRuntime(
   function readChats(): ConversationSnapshot[] {
     const out: ConversationSnapshot[] = [];
     stats.chatReads++;
-    adapter.chatRows(doc).forEach((row) => {
+    const rows = adapter.chatRows(doc);
+    rows.forEach((row) => {
       let snap = chatCache.get(row);
       if (snap === undefined || dirtyChats.has(row)) {
         snap = adapter.parseChatRow(row);
@@ -170,6 +175,12 @@ export function startContentRuntime(
         if (snap.title.trim()) listTitles.set(snap.nativeId, snap.title);
       }
     });
+    readability.noteChats(rows, out.length, (i) => chatCache.get(rows[i]!) != null);
+    // Rows found but none read: read the list again on the next flush to confirm (or clear) it.
+    if (readability.chatsPending()) {
+      chatsStale = true;
+      schedule();
+    }
     return out.slice(0, LIMITS.conversationsPerBatch);
   }
 
@@ -202,6 +213,7 @@ export function startContentRuntime(
     // lose their cached parse, so they are parsed, compared and sent then.
     const title = open ? (open.title.trim() ? open.title : listTitles.get(open.nativeId)) : undefined;
     if (!open || !title) {
+      readability.noThread();
       dirtyMsgs.forEach((row) => msgCache.delete(row));
       dirtyMsgs.clear();
       return null;
@@ -240,6 +252,8 @@ export function startContentRuntime(
     }
     dirtyMsgs.clear();
     lastRows = rows;
+    readability.noteMessages(rows, messages.map((snap, i) => ({ snap, row: messageRowsOf[i]! })));
+    if (readability.messagesPending()) schedule();
     lastThread = { conversation, messages, rows: messageRowsOf };
     return { conversation, messages, parsed };
   }
@@ -294,17 +308,8 @@ export function startContentRuntime(
     const healthKey = `${health.state}|${health.reason ?? ''}`;
 
     if (health.state !== 'ok') {
-      // What the page shows meanwhile is not read; back to ok, everything is parsed and sent again.
-      if (healthKey !== sentHealth) {
-        sentHealth = healthKey;
-        resetAll();
-        enqueue(ingest(health, [], null));
-      } else {
-        chatCache = new WeakMap();
-        msgCache = new WeakMap();
-        dirtyChats.clear();
-        dirtyMsgs.clear();
-      }
+      readability.reset();
+      reportNotOk(health);
       return;
     }
 
@@ -313,6 +318,15 @@ export function startContentRuntime(
     try {
       chats = changedChats();
       thread = changedThread(urlChanged);
+      // The adapter says ok, but rows are there and none of them reads: a layout change, never an
+      // empty "ok" inbox. Nothing of this read is sent; every row is read again next time.
+      const unreadable = readability.verdict();
+      if (unreadable) {
+        lastThread = null;
+        reportNotOk({ state: 'layout-unknown', reason: unreadable });
+        resetAll();
+        return;
+      }
     } catch (e) {
       log('reading the page failed', e);
       lastThread = null;
@@ -336,6 +350,35 @@ export function startContentRuntime(
       }
     } else {
       enqueue(ingest(health, chats, thread));
+    }
+  }
+
+  /**
+   * A state other than ok: what the page shows meanwhile is not read (back to ok, everything is
+   * parsed and sent again). The first report of each state carries the layout report: the
+   * structure of the page part the adapter reads, without its text, for a bug report.
+   */
+  function reportNotOk(health: HealthReport): void {
+    const healthKey = `${health.state}|${health.reason ?? ''}`;
+    if (healthKey !== sentHealth) {
+      sentHealth = healthKey;
+      resetAll();
+      enqueue(ingest(health, [], null, layoutReportFor(health)));
+    } else {
+      chatCache = new WeakMap();
+      msgCache = new WeakMap();
+      dirtyChats.clear();
+      dirtyMsgs.clear();
+    }
+  }
+
+  function layoutReportFor(health: HealthReport): string | undefined {
+    if (health.state === 'inactive') return undefined; // outside the messages area: nothing to report
+    try {
+      return buildLayoutReport(doc, adapter, { state: health.state, reason: health.reason });
+    } catch (e) {
+      log('building the layout report failed', e);
+      return undefined;
     }
   }
 
@@ -386,12 +429,16 @@ export function startContentRuntime(
     return { conversation: t.conversation, messages: t.messages.slice(from, to) };
   }
 
-  function ingest(health: HealthReport, conversations: ConversationSnapshot[], thread: ThreadSnapshot | null): Ingest {
+  function ingest(health: HealthReport, conversations: ConversationSnapshot[], thread: ThreadSnapshot | null, report?: string): Ingest {
     return {
       type: 'ingest',
       platform: adapter.platform,
       batchId: `${runId}-${++batchSeq}`,
-      health: health.reason ? { state: health.state, reason: health.reason.slice(0, LIMITS.previewChars) } : { state: health.state },
+      health: {
+        state: health.state,
+        ...(health.reason ? { reason: health.reason.slice(0, LIMITS.previewChars) } : {}),
+        ...(report ? { report: report.slice(0, LIMITS.layoutReportChars) } : {}),
+      },
       conversations,
       thread,
     };
