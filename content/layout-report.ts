@@ -148,10 +148,16 @@ function lineOf(el: Element, vocabulary: Set<string>): string {
   return `${tag}${attrs ? ` ${attrs}` : ''}${text ? ` text(${text})` : ''}`;
 }
 
-/** What makes siblings "the same shape": tag, role and attribute names (not values or text). */
-function signatureOf(el: Element): string {
+/**
+ * What makes siblings "the same shape": tag, role and attribute names (not values or text), of the
+ * element and its first levels (an incoming bubble and a date break are different shapes).
+ */
+function signatureOf(el: Element, depth = 3): string {
   const names = Array.from(el.attributes, (a) => a.name).sort().join(',');
-  return `${el.tagName}|${el.getAttribute('role') ?? ''}|${names}|${el.childElementCount > 0}`;
+  const own = `${el.tagName}|${el.getAttribute('role') ?? ''}|${names}`;
+  if (depth === 0 || el.childElementCount === 0) return own;
+  const kids = Array.from(el.children).slice(0, 8).map((c) => signatureOf(c, depth - 1));
+  return `${own}(${kids.join(';')})`;
 }
 
 interface Budget {
@@ -185,17 +191,18 @@ function outline(root: Element, vocabulary: Set<string>, maxDepth: number, budge
     let run = '';
     let runLength = 0;
     const children = Array.from(el.children);
+    const sigs = children.length > SAME_SIBLINGS_SHOWN ? children.map((c) => signatureOf(c)) : [];
     for (let i = 0; i < children.length; i++) {
       const child = children[i]!;
-      const sig = signatureOf(child);
-      runLength = sig === run ? runLength + 1 : 1;
+      const sig = sigs[i] ?? '';
+      runLength = sig !== '' && sig === run ? runLength + 1 : 1;
       run = sig;
       if (runLength <= SAME_SIBLINGS_SHOWN) {
         visit(child, depth + 1);
         continue;
       }
       let j = i;
-      while (j + 1 < children.length && signatureOf(children[j + 1]!) === sig) j++;
+      while (j + 1 < children.length && sigs[j + 1] === sig) j++;
       const line = `${'  '.repeat(depth + 1)}… ${j - i + 1} more like the above`;
       out.push(line);
       budget.chars -= line.length + 1;
