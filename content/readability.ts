@@ -118,6 +118,11 @@ export class ReadabilityWatch {
     return this.chats.pending;
   }
 
+  /** A suspicion of either kind awaiting its confirming readings. */
+  pending(): boolean {
+    return this.chats.pending || this.messages.pending;
+  }
+
   messagesPending(): boolean {
     return this.messages.pending;
   }

@@ -176,11 +176,6 @@ export function startContentRuntime(
       }
     });
     readability.noteChats(rows, out.length, (i) => chatCache.get(rows[i]!) != null);
-    // Rows found but none read: read the list again on the next flush to confirm (or clear) it.
-    if (readability.chatsPending()) {
-      chatsStale = true;
-      schedule();
-    }
     return out.slice(0, LIMITS.conversationsPerBatch);
   }
 
@@ -193,7 +188,9 @@ export function startContentRuntime(
       sentChats.set(c.nativeId, sig);
       return true;
     });
-    chatsStale = false;
+    // Rows found but none read: read the list again soon to confirm (or clear) the suspicion.
+    chatsStale = readability.chatsPending();
+    if (chatsStale) schedule();
     dirtyChats.clear();
     return chats;
   }
@@ -321,6 +318,14 @@ export function startContentRuntime(
       // The adapter says ok, but rows are there and none of them reads: a layout change, never an
       // empty "ok" inbox. Nothing of this read is sent; every row is read again next time.
       const unreadable = readability.verdict();
+      if (!unreadable && readability.pending()) {
+        // Rows found and none read, not yet sure it is a layout change: say nothing ("ok" with
+        // nothing would be the lie); the runtime reads again soon. What this read took for sent
+        // was not, so the next read sends it all.
+        lastThread = null;
+        resetAll();
+        return;
+      }
       if (unreadable) {
         lastThread = null;
         reportNotOk({ state: 'layout-unknown', reason: unreadable });
