@@ -378,7 +378,8 @@ export function startContentRuntime(
   }
 
   function layoutReportFor(health: HealthReport): string | undefined {
-    if (health.state === 'inactive') return undefined; // outside the messages area: nothing to report
+    // Outside the messages area, or a page still loading (often, briefly): nothing worth reporting.
+    if (health.state === 'inactive' || health.state === 'loading') return undefined;
     try {
       return buildLayoutReport(doc, adapter, { state: health.state, reason: health.reason });
     } catch (e) {
