@@ -521,7 +521,8 @@ export function startContentRuntime(
     // Asked again after this page reported a failure: the user pressed Retry (the background asks
     // nothing else of a failed reply), so this is a new attempt; it checks for an echo first.
     failedSends.delete(cmd.outboxId);
-    if (adapter.health(doc).state !== 'ok') return { accepted: false, reason: 'not-ready' };
+    // Not into a page whose rows cannot be read either: the echo check could not see the post.
+    if (adapter.health(doc).state !== 'ok' || readability.verdict()) return { accepted: false, reason: 'not-ready' };
     const run = sendChain.then(() => {
       // A re-dispatch right after a (re)load can arrive before the page was first read: read it now,
       // so the echo check sees every outgoing bubble the page shows and never posts a second time.

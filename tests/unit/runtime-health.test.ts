@@ -6,7 +6,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import type { PlatformAdapter } from '../../content/adapter';
 import { startContentRuntime, type RuntimeHandle, type Transport } from '../../content/runtime';
 import type { MessageSnapshot } from '../../lib/model';
-import type { FromContent, Ingest } from '../../lib/protocol';
+import type { FromContent, Ingest, SendCommandReply } from '../../lib/protocol';
 
 /** Chats are `#chats > li[data-chat]`; messages `#thread > li[data-msg]`, `li.notice` a system row, anything else unreadable. */
 const toy: PlatformAdapter = {
@@ -76,6 +76,7 @@ const bare = (text: string): Row => ({ text });
 
 let rt: RuntimeHandle | null = null;
 let sent: FromContent[] = [];
+let command: ((c: unknown) => Promise<SendCommandReply>) | null = null;
 afterEach(() => {
   rt?.stop();
   rt = null;
@@ -88,7 +89,9 @@ async function start() {
       sent.push(m);
       return m.type === 'ingest' ? { ok: true, batchId: m.batchId } : { ok: true };
     },
-    onCommand() {},
+    onCommand(handler) {
+      command = handler;
+    },
   };
   rt = startContentRuntime(toy, document, transport, { debounceMs: 1, maxWaitMs: 1, log: () => {} });
   await settle();
@@ -174,6 +177,22 @@ describe('rows found, none readable', () => {
     page([chat(0)], Array.from({ length: 12 }, (_, i) => ({ cls: 'notice', text: `notice ${i}` })));
     await settle();
     expect(health()).toMatchObject({ state: 'layout-unknown', reason: expect.stringContaining('message rows found (12) but none readable') });
+  });
+
+  test('no send goes into a page whose rows cannot be read (its echo could not be seen)', async () => {
+    page([bare('a'), bare('b'), bare('c')], null);
+    await start();
+    expect(health().state).toBe('layout-unknown');
+    const reply = await command!({
+      type: 'send',
+      outboxId: 'o1',
+      conversationNativeId: 'c0',
+      conversationTitle: 'c0',
+      text: 'hi',
+      attemptStartedAt: Date.now(),
+      checkEchoFirst: false,
+    });
+    expect(reply).toEqual({ accepted: false, reason: 'not-ready' });
   });
 
   test('healthy reads schedule nothing extra', async () => {
