@@ -14,6 +14,8 @@ import type {
 } from '../lib/protocol';
 import { readSendCommand } from './command';
 import type { HealthReport, PlatformAdapter } from './adapter';
+import { buildLayoutReport } from './layout-report';
+import { ReadabilityWatch } from './readability';
 import { performSend } from './send';
 
 export interface Transport {
@@ -94,6 +96,8 @@ export function startContentRuntime(
    * change the observer does not report (a class, a style) still counts for the new bubble.
    */
   let sendTouched: Set<Element> | null = null;
+  /** Whether rows are found but none reads (a layout change the adapter's health did not see). */
+  const readability = new ReadabilityWatch(adapter.selectors);
 
   let batchSeq = 0;
   const runId = Math.random().toString(36).slice(2, 10);
@@ -158,7 +162,8 @@ export function startContentRuntime(
   function readChats(): ConversationSnapshot[] {
     const out: ConversationSnapshot[] = [];
     stats.chatReads++;
-    adapter.chatRows(doc).forEach((row) => {
+    const rows = adapter.chatRows(doc);
+    rows.forEach((row) => {
       let snap = chatCache.get(row);
       if (snap === undefined || dirtyChats.has(row)) {
         snap = adapter.parseChatRow(row);
@@ -170,6 +175,7 @@ export function startContentRuntime(
         if (snap.title.trim()) listTitles.set(snap.nativeId, snap.title);
       }
     });
+    readability.noteChats(rows, out.length, (i) => chatCache.get(rows[i]!) != null);
     return out.slice(0, LIMITS.conversationsPerBatch);
   }
 
@@ -182,7 +188,9 @@ export function startContentRuntime(
       sentChats.set(c.nativeId, sig);
       return true;
     });
-    chatsStale = false;
+    // Rows found but none read: read the list again soon to confirm (or clear) the suspicion.
+    chatsStale = readability.chatsPending();
+    if (chatsStale) schedule();
     dirtyChats.clear();
     return chats;
   }
@@ -202,6 +210,7 @@ export function startContentRuntime(
     // lose their cached parse, so they are parsed, compared and sent then.
     const title = open ? (open.title.trim() ? open.title : listTitles.get(open.nativeId)) : undefined;
     if (!open || !title) {
+      readability.noThread();
       dirtyMsgs.forEach((row) => msgCache.delete(row));
       dirtyMsgs.clear();
       return null;
@@ -240,6 +249,8 @@ export function startContentRuntime(
     }
     dirtyMsgs.clear();
     lastRows = rows;
+    readability.noteMessages(rows, messages.map((snap, i) => ({ snap, row: messageRowsOf[i]! })));
+    if (readability.messagesPending()) schedule();
     lastThread = { conversation, messages, rows: messageRowsOf };
     return { conversation, messages, parsed };
   }
@@ -294,17 +305,8 @@ export function startContentRuntime(
     const healthKey = `${health.state}|${health.reason ?? ''}`;
 
     if (health.state !== 'ok') {
-      // What the page shows meanwhile is not read; back to ok, everything is parsed and sent again.
-      if (healthKey !== sentHealth) {
-        sentHealth = healthKey;
-        resetAll();
-        enqueue(ingest(health, [], null));
-      } else {
-        chatCache = new WeakMap();
-        msgCache = new WeakMap();
-        dirtyChats.clear();
-        dirtyMsgs.clear();
-      }
+      readability.reset();
+      reportNotOk(health);
       return;
     }
 
@@ -313,6 +315,23 @@ export function startContentRuntime(
     try {
       chats = changedChats();
       thread = changedThread(urlChanged);
+      // The adapter says ok, but rows are there and none of them reads: a layout change, never an
+      // empty "ok" inbox. Nothing of this read is sent; every row is read again next time.
+      const unreadable = readability.verdict();
+      if (!unreadable && readability.pending()) {
+        // Rows found and none read, not yet sure it is a layout change: say nothing ("ok" with
+        // nothing would be the lie); the runtime reads again soon. What this read took for sent
+        // was not, so the next read sends it all.
+        lastThread = null;
+        resetAll();
+        return;
+      }
+      if (unreadable) {
+        lastThread = null;
+        reportNotOk({ state: 'layout-unknown', reason: unreadable });
+        resetAll();
+        return;
+      }
     } catch (e) {
       log('reading the page failed', e);
       lastThread = null;
@@ -336,6 +355,36 @@ export function startContentRuntime(
       }
     } else {
       enqueue(ingest(health, chats, thread));
+    }
+  }
+
+  /**
+   * A state other than ok: what the page shows meanwhile is not read (back to ok, everything is
+   * parsed and sent again). The first report of each state carries the layout report: the
+   * structure of the page part the adapter reads, without its text, for a bug report.
+   */
+  function reportNotOk(health: HealthReport): void {
+    const healthKey = `${health.state}|${health.reason ?? ''}`;
+    if (healthKey !== sentHealth) {
+      sentHealth = healthKey;
+      resetAll();
+      enqueue(ingest(health, [], null, layoutReportFor(health)));
+    } else {
+      chatCache = new WeakMap();
+      msgCache = new WeakMap();
+      dirtyChats.clear();
+      dirtyMsgs.clear();
+    }
+  }
+
+  function layoutReportFor(health: HealthReport): string | undefined {
+    // Outside the messages area, or a page still loading (often, briefly): nothing worth reporting.
+    if (health.state === 'inactive' || health.state === 'loading') return undefined;
+    try {
+      return buildLayoutReport(doc, adapter, { state: health.state, reason: health.reason });
+    } catch (e) {
+      log('building the layout report failed', e);
+      return undefined;
     }
   }
 
@@ -387,12 +436,16 @@ export function startContentRuntime(
     return { conversation: t.conversation, messages: t.messages.slice(from, to) };
   }
 
-  function ingest(health: HealthReport, conversations: ConversationSnapshot[], thread: ThreadSnapshot | null): Ingest {
+  function ingest(health: HealthReport, conversations: ConversationSnapshot[], thread: ThreadSnapshot | null, report?: string): Ingest {
     return {
       type: 'ingest',
       platform: adapter.platform,
       batchId: `${runId}-${++batchSeq}`,
-      health: health.reason ? { state: health.state, reason: health.reason.slice(0, LIMITS.previewChars) } : { state: health.state },
+      health: {
+        state: health.state,
+        ...(health.reason ? { reason: health.reason.slice(0, LIMITS.previewChars) } : {}),
+        ...(report ? { report: report.slice(0, LIMITS.layoutReportChars) } : {}),
+      },
       conversations,
       thread,
     };
@@ -469,7 +522,8 @@ export function startContentRuntime(
     // Asked again after this page reported a failure: the user pressed Retry (the background asks
     // nothing else of a failed reply), so this is a new attempt; it checks for an echo first.
     failedSends.delete(cmd.outboxId);
-    if (adapter.health(doc).state !== 'ok') return { accepted: false, reason: 'not-ready' };
+    // Not into a page whose rows cannot be read either: the echo check could not see the post.
+    if (adapter.health(doc).state !== 'ok' || readability.verdict()) return { accepted: false, reason: 'not-ready' };
     const run = sendChain.then(() => {
       // A re-dispatch right after a (re)load can arrive before the page was first read: read it now,
       // so the echo check sees every outgoing bubble the page shows and never posts a second time.

@@ -23,6 +23,8 @@ export const LIMITS = {
   attachmentsPerMessage: 32,
   /** What a user may send in one reply, before platform limits. */
   outgoingChars: 8_000,
+  /** A layout report (content/layout-report.ts): the page's structure, sent when it is not recognised. */
+  layoutReportChars: 20_000,
 } as const;
 
 /** Maximum characters each platform accepts in one message. */
@@ -46,6 +48,11 @@ export interface AdapterHealth {
   /** Why, in words (e.g. which anchor stopped matching). */
   reason?: string;
   checkedAt: number;
+  /**
+   * The layout report the page sent with this state (content/layout-report.ts): its structure,
+   * no text. Only while the state is not ok; a new state replaces the record and so drops it.
+   */
+  layoutReport?: string;
 }
 
 export type AttachmentKind = 'image' | 'video' | 'audio' | 'document' | 'sticker' | 'gif' | 'other';

@@ -76,7 +76,12 @@ export const IngestSchema = v.strictObject({
   type: v.literal('ingest'),
   platform: PlatformSchema,
   batchId: id,
-  health: v.strictObject({ state: HealthStateSchema, reason: v.optional(str(LIMITS.previewChars)) }),
+  health: v.strictObject({
+    state: HealthStateSchema,
+    reason: v.optional(str(LIMITS.previewChars)),
+    /** With a state other than ok: the page's structure without its text, for a bug report. */
+    report: v.optional(str(LIMITS.layoutReportChars)),
+  }),
   conversations: v.pipe(v.array(ConversationSnapshotSchema), v.maxLength(LIMITS.conversationsPerBatch)),
   thread: v.nullable(ThreadSnapshotSchema),
 });

@@ -50,6 +50,10 @@ export async function handleMessage(ctx: BackgroundContext, message: unknown, se
         // Merge first, always: an optional call `hook?.(await merge())` would skip the merge itself
         // whenever no hook is set.
         const merged = await mergeRecordingFailures(ctx, msg, now);
+        // The layout report rides on the health it explains (the merge just wrote that record).
+        if (msg.health.report && msg.health.state !== 'ok') {
+          await ctx.db.health.update(msg.platform, { layoutReport: msg.health.report }).catch((e) => ctx.log('storing the layout report failed', e));
+        }
         if (ctx.e2ee) {
           // Before listeners hear of the batch: encrypted news must not carry its ciphertext on.
           await ctx.e2ee.afterIngest(msg, merged, now).catch((e) => ctx.log('e2ee ingest failed', e));

@@ -9,6 +9,7 @@ import { useUi } from './context';
 import { takeFirstRows } from './first-rows';
 import { count, listTime } from './format';
 import { isTypingTarget } from './keys';
+import { LayoutReportButton } from './LayoutReport';
 import { useLive } from './live';
 import { fold, healthAll, inbox, inboxHead } from './queries';
 import { VirtualList } from './VirtualList';
@@ -277,8 +278,17 @@ function HealthLines({ health }: { health: AdapterHealth[] }) {
   return (
     <ul class="health" aria-label={s.platformStatus}>
       {problems.map((h) => (
-        <li key={h.platform} role="status" class={`health-${h.state}`}>
-          <strong>{PLATFORM_LABEL[h.platform]}</strong>: {s.health[h.state]}
+        <li key={h.platform} class={`health-${h.state}`}>
+          {/* The status is a live region inside the item (a list item cannot be one itself). */}
+          <span role="status">
+            <strong>{PLATFORM_LABEL[h.platform]}</strong>: {s.health[h.state]}
+          </span>
+          {h.state === 'layout-unknown' && h.layoutReport && (
+            <>
+              {' '}
+              <LayoutReportButton platform={h.platform} report={h.layoutReport} />
+            </>
+          )}
         </li>
       ))}
     </ul>

@@ -40,6 +40,17 @@ const en = {
     other: 'Attachment',
   },
   platformStatus: 'Platform status',
+  // ---- layout report (issue 11): what a bug report needs when a page is not recognised ----
+  layoutReport: 'Layout report',
+  layoutReportOf: (platform: string) => `${platform}: the structure of its page as the extension saw it`,
+  layoutReportHelp:
+    'Only the structure of the page: element names, roles, attribute names, counts and id shapes. No messages, names or labels. Copy it into your bug report.',
+  copy: 'Copy',
+  copied: 'Copied',
+  copyFailed: 'Could not copy: select the text and copy it yourself.',
+  statusHeading: 'Platform status',
+  statusHelp: 'How each platform’s page was read the last time it was open.',
+  neverRead: 'not read yet',
   health: {
     ok: 'connected',
     loading: 'loading…',
@@ -208,6 +219,16 @@ const id: Strings = {
     other: 'Lampiran',
   },
   platformStatus: 'Status platform',
+  layoutReport: 'Laporan tata letak',
+  layoutReportOf: (platform: string) => `${platform}: struktur halamannya seperti yang dilihat ekstensi`,
+  layoutReportHelp:
+    'Hanya struktur halaman: nama elemen, peran, nama atribut, jumlah, dan bentuk id. Tanpa pesan, nama, atau label. Salin ke laporan bug Anda.',
+  copy: 'Salin',
+  copied: 'Tersalin',
+  copyFailed: 'Tidak dapat menyalin: pilih teksnya dan salin sendiri.',
+  statusHeading: 'Status platform',
+  statusHelp: 'Bagaimana halaman tiap platform dibaca saat terakhir dibuka.',
+  neverRead: 'belum dibaca',
   health: {
     ok: 'terhubung',
     loading: 'memuat…',

@@ -2,11 +2,14 @@
 // interface language, and the user's data (export, import, delete everything).
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { InboxDb } from '../../db';
-import { PLATFORM_LABEL, PLATFORMS, type Platform } from '../../model';
+import { PLATFORM_LABEL, PLATFORMS, type AdapterHealth, type Platform } from '../../model';
 import { setSettings, UI_LANGUAGES, type Settings, type SettingsPatch, type UiLanguageSetting } from '../../settings';
 import { Ui, useUi } from '../context';
 import { count } from '../format';
 import { LANGUAGES, pickLanguage, strings, type Language } from '../i18n';
+import { LayoutReportButton } from '../LayoutReport';
+import { useLive } from '../live';
+import { healthAll } from '../queries';
 import { useSettings } from '../useSettings';
 import { deleteEverything, downloadExport, importFile } from './data';
 
@@ -31,6 +34,7 @@ export function Options(props: { db: InboxDb; language?: Language }) {
         ) : (
           <SettingsSections settings={settings} />
         )}
+        <StatusSection db={props.db} />
         <DataSection db={props.db} />
       </main>
     </Ui.Provider>
@@ -118,6 +122,37 @@ function SettingsSections({ settings }: { settings: Settings }) {
         </label>
       </section>
     </>
+  );
+}
+
+/**
+ * How each platform's page was read last, with its layout report when the page was not read as
+ * expected: the place to find it again for a bug report when the popup is closed.
+ */
+function StatusSection({ db }: { db: InboxDb }) {
+  const { s } = useUi();
+  const health = useLive(() => healthAll(db), [db], [] as AdapterHealth[]);
+  return (
+    <section aria-labelledby="status-heading">
+      <h2 id="status-heading">{s.statusHeading}</h2>
+      <p class="help-text">{s.statusHelp}</p>
+      <ul class="platform-status">
+        {PLATFORMS.map((p) => {
+          const h = health.find((x) => x.platform === p);
+          return (
+            <li key={p}>
+              <strong class={`platform platform-${p}`}>{PLATFORM_LABEL[p]}</strong>: {h ? s.health[h.state] : s.neverRead}
+              {h && h.state !== 'ok' && h.layoutReport && (
+                <>
+                  {' '}
+                  <LayoutReportButton platform={p} report={h.layoutReport} />
+                </>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
   );
 }
 
