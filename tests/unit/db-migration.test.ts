@@ -1,5 +1,6 @@
-// A store written by every released schema (v1, v2, v3) opens with the current one with nothing
-// lost, and its messages are searchable (v4 rebuilds the index from the stored messages).
+// A store written by every released schema (v1 to v4) opens with the current one with nothing
+// lost, and its messages are searchable (v4 rebuilds the index from the stored messages). The
+// fixtures are Instagram's (ids v5 leaves alone); v5's own rewrites have their tests below.
 import 'fake-indexeddb/auto';
 import Dexie from 'dexie';
 import { expect, test } from 'vitest';
@@ -23,8 +24,8 @@ function openV1(name: string): Dexie {
 }
 
 const conv: Conversation = {
-  id: 'whatsapp:budi',
-  platform: 'whatsapp',
+  id: 'instagram:budi',
+  platform: 'instagram',
   nativeId: 'budi',
   title: 'Budi Santoso',
   isGroup: false,
@@ -43,9 +44,9 @@ const conv: Conversation = {
 
 function message(i: number, text: string): Message {
   return {
-    id: `whatsapp:budi:m${i}`,
+    id: `instagram:budi:m${i}`,
     conversationId: conv.id,
-    platform: 'whatsapp',
+    platform: 'instagram',
     nativeId: `m${i}`,
     sender: { name: 'Budi', isSelf: i % 2 === 0 },
     text,
@@ -68,8 +69,8 @@ test('a v1 store opens with the current schema, all data intact and indexed for 
   const messages = Array.from({ length: 1_200 }, (_, i) => message(i, i === 700 ? 'Kopí dulu, sampai jumpa' : `pesan nomor ${i}`));
   await v1.table('conversations').put(conv);
   await v1.table('messages').bulkPut(messages);
-  await v1.table('outbox').put({ id: 'o1', conversationId: conv.id, platform: 'whatsapp', text: 'hi', state: 'queued', createdAt: T0, updatedAt: T0, attempts: 0 });
-  await v1.table('health').put({ platform: 'whatsapp', state: 'ok', checkedAt: T0 });
+  await v1.table('outbox').put({ id: 'o1', conversationId: conv.id, platform: 'instagram', text: 'hi', state: 'queued', createdAt: T0, updatedAt: T0, attempts: 0 });
+  await v1.table('health').put({ platform: 'instagram', state: 'ok', checkedAt: T0 });
   await v1.table('meta').put({ key: 'k', value: { n: 1 } });
   v1.close();
 
@@ -78,13 +79,13 @@ test('a v1 store opens with the current schema, all data intact and indexed for 
   expect(db.verno).toBeGreaterThanOrEqual(2);
   expect(await db.conversations.toArray()).toEqual([conv]);
   expect(await db.messages.count()).toBe(1_200);
-  expect(await db.messages.get('whatsapp:budi:m700')).toEqual(messages[700]);
+  expect(await db.messages.get('instagram:budi:m700')).toEqual(messages[700]);
   expect((await db.outbox.get('o1'))?.state).toBe('queued');
-  expect((await db.health.get('whatsapp'))?.state).toBe('ok');
+  expect((await db.health.get('instagram'))?.state).toBe('ok');
   expect((await db.meta.get('k'))?.value).toEqual({ n: 1 });
   expect(await db.people.count()).toBe(0);
   const hits = await searchMessages(db, 'kopi jump');
-  expect(hits.map((h) => h.message.id)).toEqual(['whatsapp:budi:m700']);
+  expect(hits.map((h) => h.message.id)).toEqual(['instagram:budi:m700']);
   expect((await searchMessages(db, 'nomor')).length).toBe(50); // capped result list
   db.close();
 });
@@ -104,13 +105,13 @@ test('a v2 store opens as the current schema (encryption tables added, index reb
   await v2.table('messages').bulkPut(messages);
   await v2.table('people').put({ id: 'person:1', name: 'Budi', createdAt: T0, updatedAt: T0 });
   await v2.table('searchTerms').bulkPut(messages.map((m) => ({ term: 'kabar', messageId: m.id })));
-  await v2.table('outbox').put({ id: 'o1', conversationId: conv.id, platform: 'whatsapp', text: 'hi', state: 'sent', createdAt: T0, updatedAt: T0, attempts: 1 });
+  await v2.table('outbox').put({ id: 'o1', conversationId: conv.id, platform: 'instagram', text: 'hi', state: 'sent', createdAt: T0, updatedAt: T0, attempts: 1 });
   await v2.table('meta').put({ key: 'k', value: 2 });
   v2.close();
 
   const db = openDb(name);
   await db.open();
-  expect(db.verno).toBe(4);
+  expect(db.verno).toBe(5);
   expect(await db.conversations.toArray()).toEqual([{ ...conv, personId: 'person:1' }]);
   expect(await db.messages.bulkGet(messages.map((m) => m.id))).toEqual(messages);
   expect(await db.people.toArray()).toEqual([{ id: 'person:1', name: 'Budi', createdAt: T0, updatedAt: T0 }]);
@@ -120,7 +121,7 @@ test('a v2 store opens as the current schema (encryption tables added, index reb
   expect(db.tables.map((t) => t.name)).not.toContain('searchTerms');
   expect(await db.searchDocs.count()).toBe(20);
   expect((await searchMessages(db, 'kabar')).map((h) => h.message.id)).toEqual(messages.map((m) => m.id).reverse());
-  expect((await searchMessages(db, 'kabar 7')).map((h) => h.message.id)).toEqual(['whatsapp:budi:m7']);
+  expect((await searchMessages(db, 'kabar 7')).map((h) => h.message.id)).toEqual(['instagram:budi:m7']);
   // The encryption tables exist, empty, with their indexes.
   expect(await db.e2eeDevice.count()).toBe(0);
   expect(await db.e2eeSessions.count()).toBe(0);
@@ -149,12 +150,12 @@ test('a v3 store opens as the current schema: all data intact, the index rebuilt
   await v3.table('e2eeDevice').put({ id: 'identity', sealed: null, identityKey: 'k', updatedAt: T0 });
   await v3.table('e2eeSessions').put({ conversationId: conv.id, updatedAt: T0 });
   await v3.table('e2eePlain').put({ id: sealed.id, conversationId: conv.id, armorId: 'a1', updatedAt: T0 });
-  await v3.table('outbox').put({ id: 'o1', conversationId: conv.id, platform: 'whatsapp', text: 'hi', state: 'queued', createdAt: T0, updatedAt: T0, attempts: 0 });
+  await v3.table('outbox').put({ id: 'o1', conversationId: conv.id, platform: 'instagram', text: 'hi', state: 'queued', createdAt: T0, updatedAt: T0, attempts: 0 });
   v3.close();
 
   const db = openDb(name);
   await db.open();
-  expect(db.verno).toBe(4);
+  expect(db.verno).toBe(5);
   expect(await db.conversations.toArray()).toEqual([conv]);
   expect(await db.messages.count()).toBe(602);
   expect(await db.messages.get(sealed.id)).toEqual(sealed);
@@ -164,8 +165,8 @@ test('a v3 store opens as the current schema: all data intact, the index rebuilt
   expect((await db.outbox.get('o1'))?.state).toBe('queued');
   expect(await db.searchDocs.count()).toBe(601); // every message but the encrypted one
   const ids = (await searchMessages(db, 'bandara')).map((h) => h.message.id);
-  expect(ids).toEqual(['whatsapp:budi:m601', ...[500, 400, 300, 200, 100, 0].map((i) => `whatsapp:budi:m${i}`)]);
-  expect((await searchMessages(db, 'jump bandara 300')).map((h) => h.message.id)).toEqual(['whatsapp:budi:m300']);
+  expect(ids).toEqual(['instagram:budi:m601', ...[500, 400, 300, 200, 100, 0].map((i) => `instagram:budi:m${i}`)]);
+  expect((await searchMessages(db, 'jump bandara 300')).map((h) => h.message.id)).toEqual(['instagram:budi:m300']);
   expect((await searchMessages(db, 'nomor')).length).toBe(50);
   db.close();
 });
