@@ -320,18 +320,25 @@ async function mergeThread(
  * later stale read under the former id is the same message: it is rewritten to the real id.
  */
 async function resolveFormerIds(db: InboxDb, conv: Conversation, messages: MessageSnapshot[], now: number): Promise<MessageSnapshot[]> {
-  const moves = new Map<string, MessageMove>();
+  const pairs: AliasRecord[] = [];
   for (const m of messages) {
+    const to = messageId(conv.id, m.nativeId);
     for (const former of m.formerIds ?? []) {
-      if (former === m.nativeId) continue;
-      const from = messageId(conv.id, former);
-      const to = messageId(conv.id, m.nativeId);
-      if (!(await db.aliases.get([from, to]))) await db.aliases.put({ from, to, nativeId: m.nativeId, kind: 'message', at: now });
-      const stored = moves.has(from) ? undefined : await db.messages.get(from);
-      if (stored) moves.set(from, { from: stored, to: { id: to, nativeId: m.nativeId, conversationId: conv.id } });
+      if (former !== m.nativeId) pairs.push({ from: messageId(conv.id, former), to, nativeId: m.nativeId, kind: 'message', at: now });
     }
   }
-  if (moves.size) await moveMessages(storesOf(db), [...moves.values()]);
+  if (pairs.length) {
+    const known = await db.aliases.bulkGet(pairs.map((a): [string, string] => [a.from, a.to]));
+    const fresh = pairs.filter((_, i) => !known[i]);
+    if (fresh.length) await db.aliases.bulkPut(fresh);
+    const stored = await db.messages.bulkGet(pairs.map((a) => a.from));
+    const moves = new Map<string, MessageMove>();
+    pairs.forEach((a, i) => {
+      const from = stored[i];
+      if (from && !moves.has(a.from)) moves.set(a.from, { from, to: { id: a.to, nativeId: a.nativeId, conversationId: conv.id } });
+    });
+    if (moves.size) await moveMessages(storesOf(db), [...moves.values()]);
+  }
   // This conversation's message aliases: ids are `<conversation id>:<escaped part>`, so a key range.
   const aliases = await db.aliases.where('from').between(`${conv.id}:`, `${conv.id}:\uffff`).toArray();
   if (aliases.length === 0) return messages;

@@ -6,7 +6,7 @@
 import type { Table, Transaction } from 'dexie';
 import type { InboxDb } from './db';
 import type { E2eeConversation, E2eePlain } from './e2ee/types';
-import { conversationId, isProvisionalKey, messageId, titleKey, type Conversation, type Message, type MessageStatus, type OutboxEntry, type Person } from './model';
+import { conversationId, isProvisionalKey, messageId, provisionalKey, titleKey, type Conversation, type Message, type MessageStatus, type OutboxEntry, type Person } from './model';
 import { docOf, rankOf, type DocKey, type SearchDoc } from './search';
 
 /** An id that was replaced: `from` (an old message or provisional conversation id) now means `to`. */
@@ -273,17 +273,28 @@ const colons = (id: string) => id.split('').filter((ch) => ch === ':').length;
  * Schema v5's upgrade. WhatsApp conversations stored under their title (the adapter before 2026)
  * move to titleKey(title, isGroup); every id whose parts contain `%` or `:` is rewritten in the
  * escaped form (lib/model.ts idPart). Ids without those characters are untouched, so in most
- * stores only WhatsApp records move. Two old conversations that land on one id are folded.
+ * stores only WhatsApp records move. Two old conversations that land on one id are folded. Each
+ * moved WhatsApp chat is tied to its title's provisional key (lib/merge.ts), as a thread read would.
  */
 export async function migrateIdsV5(tx: Transaction, now = Date.now()): Promise<void> {
   const s = storesOf(tx);
   const moves: ConversationMove[] = [];
+  const ties: AliasRecord[] = [];
   for (const c of await s.conversations.toArray()) {
     let nativeId = c.nativeId;
-    if (c.platform === 'whatsapp' && !isTitleKey(nativeId) && !isProvisionalKey(nativeId)) nativeId = titleKey(nativeId, c.isGroup);
+    if (c.platform === 'whatsapp' && !isTitleKey(nativeId) && !isProvisionalKey(nativeId)) {
+      nativeId = titleKey(nativeId, c.isGroup);
+      // WhatsApp list rows whose kind the adapter cannot tell come with the title's provisional key:
+      // the chat stored under that title is the one they mean (two chats of one title: ambiguous).
+      const to = conversationId(c.platform, nativeId);
+      for (const title of new Set([c.nativeId, c.title])) {
+        ties.push({ from: conversationId(c.platform, provisionalKey(title)), to, nativeId, kind: 'conversation', at: now });
+      }
+    }
     const id = conversationId(c.platform, nativeId);
     if (id !== c.id) moves.push({ from: c, to: { id, nativeId } });
   }
+  if (ties.length) await s.aliases.bulkPut(ties);
   const movedConvs = new Set(moves.map((m) => m.from.id));
   // A message id of two plain parts has exactly two colons and no `%`: anything else may need escaping.
   const keys = await s.messages.toCollection().primaryKeys();

@@ -5,7 +5,9 @@ import 'fake-indexeddb/auto';
 import Dexie from 'dexie';
 import { expect, test } from 'vitest';
 import { openDb } from '../../lib/db';
-import type { Conversation, Message } from '../../lib/model';
+import { mergeIngest } from '../../lib/merge';
+import { provisionalKey, type Conversation, type Message } from '../../lib/model';
+import { snapshotChat } from './factories';
 import { docOf, searchMessages } from '../../lib/search';
 
 const T0 = Date.UTC(2026, 10, 20, 9, 0);
@@ -240,6 +242,17 @@ test('v5 moves WhatsApp chats stored under their title to titleKey, with their m
     ['whatsapp:dm/Budi Santoso:m1', 'whatsapp:dm/Budi Santoso'],
   ]);
   expect((await searchMessages(db, 'makan')).map((h) => h.message.id)).toEqual(['whatsapp:group/Family:g1']);
+  // A list row of unknown kind (the 2026 adapter's provisional key) means the chat of that title.
+  await mergeIngest(db, {
+    type: 'ingest',
+    platform: 'whatsapp',
+    batchId: 'b1',
+    health: { state: 'ok' },
+    conversations: [snapshotChat(provisionalKey('Budi Santoso'), { title: 'Budi Santoso', provisional: true, preview: 'besok ya', listRank: 4 })],
+    thread: null,
+  });
+  expect(await db.conversations.count()).toBe(4);
+  expect(await db.conversations.get('whatsapp:dm/Budi Santoso')).toMatchObject({ preview: 'besok ya', listRank: 4 });
   db.close();
 });
 
