@@ -5,6 +5,7 @@
 import type { InboxDb } from './db';
 import {
   conversationId,
+  isProvisionalKey,
   messageId,
   type Conversation,
   type ConversationSnapshot,
@@ -189,6 +190,14 @@ async function tieProvisional(db: InboxDb, platform: Platform, conv: ThreadSnaps
   await reconcilePreview(db, real.id, now);
 }
 
+/** The real conversations a provisional key is tied to whose kind agrees with the row's. */
+async function tiedTo(db: InboxDb, provisionalId: string, isGroup: boolean): Promise<Conversation[]> {
+  const ties: AliasRecord[] = await db.aliases.where('from').equals(provisionalId).toArray();
+  if (ties.length === 0) return [];
+  const convs = await db.conversations.bulkGet(ties.map((t) => t.to));
+  return convs.filter((c): c is Conversation => !!c && kindAgrees(isGroup, c));
+}
+
 /**
  * The real conversation a provisional list row stands for: the one its key is tied to (and whose
  * kind agrees), null when none is (the row is stored as a provisional conversation), or
@@ -196,11 +205,7 @@ async function tieProvisional(db: InboxDb, platform: Platform, conv: ThreadSnaps
  */
 async function resolveProvisional(db: InboxDb, platform: Platform, snap: ConversationSnapshot): Promise<Conversation | null | 'ambiguous'> {
   const from = conversationId(platform, snap.nativeId);
-  const ties: AliasRecord[] = await db.aliases.where('from').equals(from).toArray();
-  if (ties.length === 0) return null;
-  const candidates = (await db.conversations.bulkGet(ties.map((t) => t.to))).filter(
-    (c): c is Conversation => !!c && kindAgrees(snap.isGroup, c),
-  );
+  const candidates = await tiedTo(db, from, snap.isGroup);
   if (candidates.length === 1) return candidates[0]!;
   if (candidates.length === 0) return null;
   const old = (await db.meta.get(AMBIGUOUS_PROVISIONAL_KEY))?.value as AmbiguousProvisional | undefined;
@@ -254,7 +259,12 @@ async function mergeThread(
   now: number,
   result: MergeResult,
 ): Promise<void> {
-  const conv = await ensureConversation(db, platform, thread.conversation, now);
+  // A thread read under a provisional key (its page showed no id) goes to the one chat that key is
+  // tied to; otherwise (no tie, or several) to the provisional conversation: nothing is guessed.
+  const tied = isProvisionalKey(thread.conversation.nativeId)
+    ? await tiedTo(db, conversationId(platform, thread.conversation.nativeId), thread.conversation.isGroup)
+    : [];
+  const conv = tied.length === 1 ? tied[0]! : await ensureConversation(db, platform, thread.conversation, now);
   const read = await resolveFormerIds(db, conv, thread.messages, now);
   // A recycled node can report the same message twice in one batch: keep the first.
   const seen = new Set<string>();

@@ -103,6 +103,13 @@ describe('provisional conversations', () => {
     expect(await db.conversations.get('instagram:1234')).toMatchObject({ unread: true, listRank: 2 });
   });
 
+  test('a thread read under the provisional key after the tie goes to the real conversation', async () => {
+    await mergeIngest(db, ingest('instagram', [], opened([msg('m1')])), T0);
+    await mergeIngest(db, ingest('instagram', [], { conversation: { nativeId: KEY, title: 'Budi Santoso', isGroup: false }, messages: [msg('m1'), msg('m2')] }), T0 + 1);
+    expect(await db.conversations.toCollection().primaryKeys()).toEqual(['instagram:1234']);
+    expect((await db.messages.orderBy('[conversationId+order]').toArray()).map((m) => m.id)).toEqual(['instagram:1234:m1', 'instagram:1234:m2']);
+  });
+
   test('a key tied to two chats named alike updates neither, is counted, and never creates a provisional record', async () => {
     await mergeIngest(db, ingest('instagram', [], opened([], '1111')), T0);
     await mergeIngest(db, ingest('instagram', [], opened([], '2222')), T0);
