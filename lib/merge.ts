@@ -339,18 +339,22 @@ async function resolveFormerIds(db: InboxDb, conv: Conversation, messages: Messa
   }
   if (pairs.length) {
     const known = await db.aliases.bulkGet(pairs.map((a): [string, string] => [a.from, a.to]));
+    // Once a former id is known, nothing is stored under it again (reads under it are rewritten),
+    // so only newly learnt ones can have a message to move.
     const fresh = pairs.filter((_, i) => !known[i]);
     if (fresh.length) await db.aliases.bulkPut(fresh);
-    const stored = await db.messages.bulkGet(pairs.map((a) => a.from));
+    const stored = await db.messages.bulkGet(fresh.map((a) => a.from));
     const moves = new Map<string, MessageMove>();
-    pairs.forEach((a, i) => {
+    fresh.forEach((a, i) => {
       const from = stored[i];
       if (from && !moves.has(a.from)) moves.set(a.from, { from, to: { id: a.to, nativeId: a.nativeId, conversationId: conv.id } });
     });
     if (moves.size) await moveMessages(storesOf(db), [...moves.values()]);
   }
-  // This conversation's message aliases: ids are `<conversation id>:<escaped part>`, so a key range.
-  const aliases = await db.aliases.where('from').between(`${conv.id}:`, `${conv.id}:\uffff`).toArray();
+  // Reads without former ids may be stale reads under one (a recycled node, an older render).
+  const plain = messages.filter((m) => !m.formerIds?.length).map((m) => messageId(conv.id, m.nativeId));
+  if (plain.length === 0) return messages;
+  const aliases = await db.aliases.where('from').anyOf(plain).toArray();
   if (aliases.length === 0) return messages;
   const targets = new Map<string, AliasRecord[]>();
   for (const a of aliases) targets.set(a.from, [...(targets.get(a.from) ?? []), a]);
