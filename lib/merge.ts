@@ -177,6 +177,8 @@ function kindAgrees(provisionalIsGroup: boolean, real: Conversation): boolean {
  * that share a name).
  */
 async function tieProvisional(db: InboxDb, platform: Platform, conv: ThreadSnapshot['conversation'], now: number): Promise<void> {
+  // Only a provisional key can be folded away: a page naming a real chat's id here merges nothing.
+  if (!isProvisionalKey(conv.provisionalKey!) || isProvisionalKey(conv.nativeId)) return;
   const real = await ensureConversation(db, platform, conv, now);
   const from = conversationId(platform, conv.provisionalKey!);
   if (from === real.id) return;

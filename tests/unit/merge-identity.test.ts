@@ -110,6 +110,14 @@ describe('provisional conversations', () => {
     expect((await db.messages.orderBy('[conversationId+order]').toArray()).map((m) => m.id)).toEqual(['instagram:1234:m1', 'instagram:1234:m2']);
   });
 
+  test('a thread naming a real chat id (not a provisional key) as its key ties and folds nothing', async () => {
+    await mergeIngest(db, ingest('instagram', [], { conversation: { nativeId: '5678', title: 'Sari', isGroup: false }, messages: [msg('s1')] }), T0);
+    await mergeIngest(db, ingest('instagram', [], { ...opened([msg('m1')]), conversation: { ...opened().conversation, provisionalKey: '5678' } }), T0 + 1);
+    expect((await db.conversations.toCollection().primaryKeys()).sort()).toEqual(['instagram:1234', 'instagram:5678']);
+    expect(await db.messages.get('instagram:5678:s1')).toBeTruthy();
+    expect(await db.aliases.count()).toBe(0);
+  });
+
   test('a key tied to two chats named alike updates neither, is counted, and never creates a provisional record', async () => {
     await mergeIngest(db, ingest('instagram', [], opened([], '1111')), T0);
     await mergeIngest(db, ingest('instagram', [], opened([], '2222')), T0);
