@@ -48,6 +48,13 @@ export function storesOf(db: InboxDb | Transaction): Stores {
   };
 }
 
+/** Records of these conversations, one key range each (a range reads in one go; anyOf walks a cursor). */
+async function ofConversations<T>(table: Table<T, string>, ids: readonly string[]): Promise<T[]> {
+  const out: T[] = [];
+  for (const id of ids) out.push(...(await table.where('conversationId').equals(id).toArray()));
+  return out;
+}
+
 export interface MessageMove {
   from: Message;
   to: { id: string; nativeId: string; conversationId: string };
@@ -117,7 +124,7 @@ export async function moveMessages(s: Stores, moves: readonly MessageMove[]): Pr
   await s.searchDocs.bulkPut([...merged.values()].flatMap((m) => docOf(m) ?? []));
 
   const convIds = [...new Set(real.flatMap((m) => [m.from.conversationId, m.to.conversationId]))];
-  const entries = await s.outbox.where('conversationId').anyOf(convIds).toArray();
+  const entries = await ofConversations(s.outbox, convIds);
   const repointed = entries.filter((e) => e.messageId && idMap.has(e.messageId));
   if (repointed.length) await s.outbox.bulkPut(repointed.map((e) => ({ ...e, messageId: idMap.get(e.messageId!)! })));
 
@@ -154,7 +161,7 @@ async function movePlainRows(
   });
   await s.e2eePlain.bulkDelete(olds.map((r) => r.id));
   if (puts.length) await s.e2eePlain.bulkPut(puts);
-  const parts = (await s.e2eePlain.where('conversationId').anyOf(convIds).toArray()).filter((r) => r.mainId && idMap.has(r.mainId));
+  const parts = (await ofConversations(s.e2eePlain, convIds)).filter((r) => r.mainId && idMap.has(r.mainId));
   if (parts.length) await s.e2eePlain.bulkPut(parts.map((r) => ({ ...r, mainId: idMap.get(r.mainId!)! })));
 }
 
@@ -220,14 +227,14 @@ export async function moveConversations(
 
   const fromIds = [...moving];
   if (fromIds.length) {
-    const entries = await s.outbox.where('conversationId').anyOf(fromIds).toArray();
+    const entries = await ofConversations(s.outbox, fromIds);
     if (entries.length) await s.outbox.bulkPut(entries.map((e) => ({ ...e, conversationId: idMap.get(e.conversationId)! })));
     await moveSessions(s, idMap);
-    const plains = await s.e2eePlain.where('conversationId').anyOf(fromIds).toArray();
+    const plains = await ofConversations(s.e2eePlain, fromIds);
     if (plains.length) await s.e2eePlain.bulkPut(plains.map((r) => ({ ...r, conversationId: idMap.get(r.conversationId)! })));
   }
 
-  const messages = fromIds.length ? await s.messages.where('conversationId').anyOf(fromIds).toArray() : [];
+  const messages = await ofConversations(s.messages, fromIds);
   const messageMoves: MessageMove[] = messages.map((m) => {
     const to = idMap.get(m.conversationId)!;
     return { from: m, to: { id: messageId(to, m.nativeId), nativeId: m.nativeId, conversationId: to } };
