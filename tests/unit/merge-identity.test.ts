@@ -76,6 +76,18 @@ describe('provisional conversations', () => {
     expect(stored).toEqual(rebuilt);
   });
 
+  test('both records linked to different people: the people become one, every link kept', async () => {
+    await mergeIngest(db, ingest('instagram', [row()]), T0);
+    await mergeIngest(db, ingest('instagram', [], { conversation: { nativeId: '1234', title: 'Budi Santoso', isGroup: false }, messages: [] }), T0);
+    await db.conversations.bulkPut([storedConversation('whatsapp', 'dm/Budi'), storedConversation('messenger', '42')]);
+    await linkConversations(db, [`instagram:${KEY}`, 'whatsapp:dm/Budi'], { newId: () => 'a', now: T0 });
+    await linkConversations(db, ['instagram:1234', 'messenger:42'], { newId: () => 'b', now: T0 });
+    await mergeIngest(db, ingest('instagram', [], opened()), T0 + 1);
+    const links = Object.fromEntries((await db.conversations.toArray()).map((c) => [c.id, c.personId]));
+    expect(links).toEqual({ 'instagram:1234': 'person:b', 'messenger:42': 'person:b', 'whatsapp:dm/Budi': 'person:b' });
+    expect((await db.people.toArray()).map((p) => p.id)).toEqual(['person:b']);
+  });
+
   test('later list rows with the key update the real conversation; none recreates the provisional one', async () => {
     await mergeIngest(db, ingest('instagram', [row()]), T0);
     await mergeIngest(db, ingest('instagram', [], opened()), T0 + 1);
