@@ -282,9 +282,11 @@ const colons = (id: string) => id.split('').filter((ch) => ch === ':').length;
  * escaped form (lib/model.ts idPart). Ids without those characters are untouched, so in most
  * stores only WhatsApp records move. Two old conversations that land on one id are folded. Each
  * moved WhatsApp chat is tied to its title's provisional key (lib/merge.ts), as a thread read would.
+ * Also usable on a live database inside a 'rw' transaction over STORE_NAMES (e.g. after importing
+ * a file exported by an older version): records already in the current form are left alone.
  */
-export async function migrateIdsV5(tx: Transaction, now = Date.now()): Promise<void> {
-  const s = storesOf(tx);
+export async function migrateIdsV5(source: InboxDb | Transaction, now = Date.now()): Promise<void> {
+  const s = storesOf(source);
   const moves: ConversationMove[] = [];
   const ties: AliasRecord[] = [];
   for (const c of await s.conversations.toArray()) {
