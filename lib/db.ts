@@ -4,6 +4,7 @@ import Dexie, { type EntityTable, type Table } from 'dexie';
 import type { AdapterHealth, Conversation, Message, OutboxEntry, Person, Platform } from './model';
 import { docOf, termsOf, type DocKey, type SearchDoc, type SearchTerm } from './search';
 import type { E2eeConversation, E2eeDeviceRecord, E2eePlain } from './e2ee/types';
+import { migrateIdsV5, type AliasRecord } from './rekey';
 
 export const DB_NAME = 'unified-inbox';
 
@@ -29,6 +30,12 @@ export type InboxDb = Dexie & {
   e2eeSessions: EntityTable<E2eeConversation, 'conversationId'>;
   /** v3: decrypted plaintexts (sealed), per stored message id or `armor:<armor message id>`. */
   e2eePlain: EntityTable<E2eePlain, 'id'>;
+  /**
+   * v5: ids that were replaced and what replaces them: a provisional conversation key tied to the
+   * real conversation a thread read named (possibly several, see lib/merge.ts), a message's former
+   * (derived) id to its real one. Primary key [from+to].
+   */
+  aliases: Table<AliasRecord, [string, string]>;
 };
 
 /**
@@ -82,6 +89,12 @@ export function defineSchema(db: Dexie): void {
         await docs.bulkPut(batch.flatMap((m) => (m ? (docOf(m) ?? []) : [])));
       }
     });
+  // v5 (issues 11, 12): replaced ids are remembered (aliases); WhatsApp conversations move from
+  // their title to titleKey (kind-qualified); ids escape `%` and `:` in their parts so two native
+  // ids can never make one id. Every table holding such ids is rewritten (lib/rekey.ts).
+  db.version(5)
+    .stores({ aliases: '[from+to], from, to' })
+    .upgrade((tx) => migrateIdsV5(tx));
 }
 
 export function openDb(name = DB_NAME): InboxDb {

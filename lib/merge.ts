@@ -5,6 +5,7 @@
 import type { InboxDb } from './db';
 import {
   conversationId,
+  isProvisionalKey,
   messageId,
   type Conversation,
   type ConversationSnapshot,
@@ -13,9 +14,11 @@ import {
   type MessageStatus,
   type OutboxEntry,
   type Platform,
+  type Reaction,
   type ThreadSnapshot,
 } from './model';
 import type { Ingest } from './protocol';
+import { moveConversations, moveMessages, storesOf, type AliasRecord, type MessageMove } from './rekey';
 import { indexMessages } from './search';
 import { previewOf, sameMessageText } from './text';
 
@@ -58,7 +61,8 @@ export async function mergeIngest(db: InboxDb, batch: Ingest, now = Date.now()):
     newIncoming: [],
     unreadIncreased: [],
   };
-  await db.transaction('rw', [db.conversations, db.messages, db.outbox, db.health, db.searchDocs], async () => {
+  const tables = [db.conversations, db.messages, db.outbox, db.health, db.searchDocs, db.meta, db.aliases, db.people, db.e2eeSessions, db.e2eePlain];
+  await db.transaction('rw', tables, async () => {
     const prevHealth = await db.health.get(batch.platform);
     const health = { platform: batch.platform, state: batch.health.state, reason: batch.health.reason, checkedAt: now };
     if (!prevHealth || prevHealth.state !== health.state || prevHealth.reason !== health.reason) {
@@ -67,8 +71,13 @@ export async function mergeIngest(db: InboxDb, batch: Ingest, now = Date.now()):
     // A page we do not recognise, or one that is logged out, contributes nothing but its state.
     if (batch.health.state !== 'ok') return;
 
+    // A thread read that names the provisional key of its list row ties them first, so the rows
+    // of this same batch already update the real conversation.
+    if (batch.thread?.conversation.provisionalKey) await tieProvisional(db, batch.platform, batch.thread.conversation, now);
     for (const snap of batch.conversations) {
-      const change = await upsertConversation(db, batch.platform, snap, now);
+      const target = snap.provisional ? await resolveProvisional(db, batch.platform, snap) : null;
+      if (target === 'ambiguous') continue;
+      const change = await upsertConversation(db, batch.platform, snap, now, target);
       if (change) result.conversationsChanged++;
       if (change && change !== true) result.unreadIncreased.push(change);
     }
@@ -83,9 +92,11 @@ async function upsertConversation(
   platform: Platform,
   snap: ConversationSnapshot,
   now: number,
+  /** The real conversation a provisional row was tied to: it takes the row's list state only. */
+  tied: Conversation | null = null,
 ): Promise<boolean | Conversation> {
-  const id = conversationId(platform, snap.nativeId);
-  const old = await db.conversations.get(id);
+  const id = tied?.id ?? conversationId(platform, snap.nativeId);
+  const old = tied ?? (await db.conversations.get(id));
   if (!old) {
     await db.conversations.put({
       id,
@@ -109,8 +120,9 @@ async function upsertConversation(
   }
   const next: Conversation = {
     ...old,
-    title: snap.title || old.title,
-    isGroup: snap.isGroup || old.isGroup,
+    // A provisional row's title is the key it was matched by, and its kind may be unknown.
+    title: tied ? old.title : snap.title || old.title,
+    isGroup: tied ? old.isGroup : snap.isGroup || old.isGroup,
     unread: snap.unread,
     unreadCount: snap.unreadCount,
     muted: snap.muted,
@@ -137,6 +149,75 @@ async function putIfChanged(db: InboxDb, old: Conversation, next: Conversation, 
   next.updatedAt = now;
   await db.conversations.put(next);
   return true;
+}
+
+/** meta key: chat-list rows skipped because their provisional key names two or more chats. */
+export const AMBIGUOUS_PROVISIONAL_KEY = 'provisional-ambiguous';
+
+/** What the ambiguity counter holds: rows skipped in all, and the distinct keys (capped). */
+export interface AmbiguousProvisional {
+  skipped: number;
+  keys: string[];
+}
+
+/**
+ * Whether a chat of this kind may be the one behind a provisional row. A provisional row's
+ * isGroup false means "not known to be a group" (WhatsApp rows of unknown kind), so it may be any
+ * chat; a row known to be a group is never a 1:1 chat.
+ */
+function kindAgrees(provisionalIsGroup: boolean, real: Conversation): boolean {
+  return !provisionalIsGroup || real.isGroup;
+}
+
+/**
+ * A thread read named the provisional key its list row carries: remember the tie (durably, in
+ * `aliases`), and fold a provisional conversation stored under that key into this real one, its
+ * messages, outbox entries, person link, search docs and encryption rows with it. A provisional
+ * record known to be a group is neither tied to nor folded into a 1:1 chat (they are two chats
+ * that share a name).
+ */
+async function tieProvisional(db: InboxDb, platform: Platform, conv: ThreadSnapshot['conversation'], now: number): Promise<void> {
+  // Only a provisional key can be folded away: a page naming a real chat's id here merges nothing.
+  if (!isProvisionalKey(conv.provisionalKey!) || isProvisionalKey(conv.nativeId)) return;
+  const real = await ensureConversation(db, platform, conv, now);
+  const from = conversationId(platform, conv.provisionalKey!);
+  if (from === real.id) return;
+  const provisional = await db.conversations.get(from);
+  if (provisional && !kindAgrees(provisional.isGroup, real)) return;
+  if (!(await db.aliases.get([from, real.id]))) {
+    await db.aliases.put({ from, to: real.id, nativeId: real.nativeId, kind: 'conversation', at: now });
+  }
+  if (!provisional) return;
+  await moveConversations(storesOf(db), [{ from: provisional, to: { id: real.id, nativeId: real.nativeId } }], now);
+  await reconcilePreview(db, real.id, now);
+}
+
+/** The real conversations a provisional key is tied to whose kind agrees with the row's. */
+async function tiedTo(db: InboxDb, provisionalId: string, isGroup: boolean): Promise<Conversation[]> {
+  const ties: AliasRecord[] = await db.aliases.where('from').equals(provisionalId).toArray();
+  if (ties.length === 0) return [];
+  const convs = await db.conversations.bulkGet(ties.map((t) => t.to));
+  return convs.filter((c): c is Conversation => !!c && kindAgrees(isGroup, c));
+}
+
+/**
+ * The real conversation a provisional list row stands for: the one its key is tied to (and whose
+ * kind agrees), null when none is (the row is stored as a provisional conversation), or
+ * 'ambiguous' when two or more are: then no conversation is updated, and the skip is counted.
+ */
+async function resolveProvisional(db: InboxDb, platform: Platform, snap: ConversationSnapshot): Promise<Conversation | null | 'ambiguous'> {
+  const from = conversationId(platform, snap.nativeId);
+  const candidates = await tiedTo(db, from, snap.isGroup);
+  if (candidates.length === 1) return candidates[0]!;
+  if (candidates.length === 0) return null;
+  const old = (await db.meta.get(AMBIGUOUS_PROVISIONAL_KEY))?.value as AmbiguousProvisional | undefined;
+  const keys = old?.keys ?? [];
+  const value: AmbiguousProvisional = {
+    skipped: (old?.skipped ?? 0) + 1,
+    keys: keys.includes(from) || keys.length >= 100 ? keys : [...keys, from],
+  };
+  await db.meta.put({ key: AMBIGUOUS_PROVISIONAL_KEY, value });
+  return 'ambiguous';
 }
 
 async function ensureConversation(
@@ -180,10 +261,16 @@ async function mergeThread(
   now: number,
   result: MergeResult,
 ): Promise<void> {
-  const conv = await ensureConversation(db, platform, thread.conversation, now);
+  // A thread read under a provisional key (its page showed no id) goes to the one chat that key is
+  // tied to; otherwise (no tie, or several) to the provisional conversation: nothing is guessed.
+  const tied = isProvisionalKey(thread.conversation.nativeId)
+    ? await tiedTo(db, conversationId(platform, thread.conversation.nativeId), thread.conversation.isGroup)
+    : [];
+  const conv = tied.length === 1 ? tied[0]! : await ensureConversation(db, platform, thread.conversation, now);
+  const read = await resolveFormerIds(db, conv, thread.messages, now);
   // A recycled node can report the same message twice in one batch: keep the first.
   const seen = new Set<string>();
-  const snaps = thread.messages.filter((m) => !seen.has(m.nativeId) && seen.add(m.nativeId));
+  const snaps = read.filter((m) => !seen.has(m.nativeId) && seen.add(m.nativeId));
   if (snaps.length === 0) return;
 
   const ids = snaps.map((m) => messageId(conv.id, m.nativeId));
@@ -238,6 +325,48 @@ async function mergeThread(
   if (result.messagesAdded || result.messagesUpdated) result.conversationsChanged++;
 }
 
+/**
+ * One message, two native ids (Messenger's derived id, then its real data-message-id). A snapshot
+ * listing `formerIds` re-keys a message stored under one of them to its id (order, first sighting,
+ * encryption mark and references kept; merged when both exist) and remembers the former id, so a
+ * later stale read under the former id is the same message: it is rewritten to the real id.
+ */
+async function resolveFormerIds(db: InboxDb, conv: Conversation, messages: MessageSnapshot[], now: number): Promise<MessageSnapshot[]> {
+  const pairs: AliasRecord[] = [];
+  for (const m of messages) {
+    const to = messageId(conv.id, m.nativeId);
+    for (const former of m.formerIds ?? []) {
+      if (former !== m.nativeId) pairs.push({ from: messageId(conv.id, former), to, nativeId: m.nativeId, kind: 'message', at: now });
+    }
+  }
+  if (pairs.length) {
+    const known = await db.aliases.bulkGet(pairs.map((a): [string, string] => [a.from, a.to]));
+    // Once a former id is known, nothing is stored under it again (reads under it are rewritten),
+    // so only newly learnt ones can have a message to move.
+    const fresh = pairs.filter((_, i) => !known[i]);
+    if (fresh.length) await db.aliases.bulkPut(fresh);
+    const stored = await db.messages.bulkGet(fresh.map((a) => a.from));
+    const moves = new Map<string, MessageMove>();
+    fresh.forEach((a, i) => {
+      const from = stored[i];
+      if (from && !moves.has(a.from)) moves.set(a.from, { from, to: { id: a.to, nativeId: a.nativeId, conversationId: conv.id } });
+    });
+    if (moves.size) await moveMessages(storesOf(db), [...moves.values()]);
+  }
+  // Reads without former ids may be stale reads under one (a recycled node, an older render).
+  const plain = messages.filter((m) => !m.formerIds?.length).map((m) => messageId(conv.id, m.nativeId));
+  if (plain.length === 0) return messages;
+  const aliases = await db.aliases.where('from').anyOf(plain).toArray();
+  if (aliases.length === 0) return messages;
+  const targets = new Map<string, AliasRecord[]>();
+  for (const a of aliases) targets.set(a.from, [...(targets.get(a.from) ?? []), a]);
+  return messages.map((m) => {
+    const to = m.formerIds?.length ? undefined : targets.get(messageId(conv.id, m.nativeId));
+    // A former id two messages claim is left alone rather than guessed.
+    return to?.length === 1 ? { ...m, nativeId: to[0]!.nativeId } : m;
+  });
+}
+
 function newMessage(conv: Conversation, s: MessageSnapshot, id: string, order: number, now: number): Message {
   return {
     id,
@@ -254,6 +383,7 @@ function newMessage(conv: Conversation, s: MessageSnapshot, id: string, order: n
     quote: s.quote,
     system: s.system,
     truncated: s.truncated,
+    ...(s.reactions ? { reactions: s.reactions } : {}),
     firstSeenAt: now,
     updatedAt: now,
   };
@@ -274,16 +404,24 @@ function updatedMessage(old: Message, s: MessageSnapshot, order: number, now: nu
   }
   if (s.attachments.length > old.attachments.length) next.attachments = s.attachments;
   if (!old.quote && s.quote) next.quote = s.quote;
+  // Reactions are replaced as the page shows them (absent: the adapter could not see any); they
+  // never touch the text, id or order.
+  if (s.reactions && !sameReactions(old.reactions, s.reactions)) next.reactions = s.reactions;
   const changed =
     next.order !== old.order ||
     next.status !== old.status ||
     next.text !== old.text ||
     next.sentAt !== old.sentAt ||
     next.attachments !== old.attachments ||
-    next.quote !== old.quote;
+    next.quote !== old.quote ||
+    next.reactions !== old.reactions;
   if (!changed) return null;
   next.updatedAt = now;
   return next;
+}
+
+function sameReactions(a: Reaction[] | undefined, b: Reaction[]): boolean {
+  return !!a && a.length === b.length && a.every((r, i) => r.emoji === b[i]!.emoji && r.count === b[i]!.count);
 }
 
 /**

@@ -89,7 +89,7 @@ export type MessageStatus = 'received' | 'pending' | 'sent' | 'delivered' | 'rea
 export type TimePrecision = 'minute' | 'day' | 'none';
 
 export interface Conversation {
-  /** `${platform}:${nativeId}` */
+  /** conversationId(platform, nativeId): `${platform}:${escaped nativeId}` */
   id: string;
   platform: Platform;
   /** The platform's own id (WhatsApp: derived from the chat, see the adapter; IG/Messenger: thread id). */
@@ -117,7 +117,7 @@ export interface Conversation {
 }
 
 export interface Message {
-  /** `${conversationId}:${nativeId}` */
+  /** messageId(conversationId, nativeId): `${conversationId}:${escaped nativeId}` */
   id: string;
   conversationId: string;
   platform: Platform;
@@ -225,12 +225,23 @@ export function titleKey(title: string, isGroup: boolean): string {
   return (isGroup ? 'group/' : 'dm/') + title.normalize('NFC').trim().slice(0, LIMITS.nativeIdChars - 6);
 }
 
-export function conversationId(platform: Platform, nativeId: string): string {
-  return `${platform}:${nativeId}`;
+/**
+ * One part of a stored id. Ids join their parts with `:` and native ids come from pages (they may
+ * contain `:`), so `%` and `:` are escaped: conversation `a:b` + message `c` and conversation `a` +
+ * message `b:c` can never share an id. Parts without those characters stay as they are.
+ */
+export function idPart(nativeId: string): string {
+  return nativeId.replace(/%/g, '%25').replace(/:/g, '%3A');
 }
 
+/** A conversation's stored id: `platform:<escaped native id>` (see idPart). */
+export function conversationId(platform: Platform, nativeId: string): string {
+  return `${platform}:${idPart(nativeId)}`;
+}
+
+/** A message's stored id: `<conversation id>:<escaped native id>` (see idPart). */
 export function messageId(convId: string, nativeId: string): string {
-  return `${convId}:${nativeId}`;
+  return `${convId}:${idPart(nativeId)}`;
 }
 
 /** One person the user linked across platforms (issue 5). Conversations point at it by `personId`. */

@@ -164,11 +164,25 @@ function MessageView({ m, showPlatform, highlight, plains }: { m: Message; showP
         )
       )}
       {m.truncated && <p class="note">{s.truncated}</p>}
+      <Reactions reactions={m.reactions} />
       <footer>
         <time dateTime={m.sentAt ? new Date(m.sentAt).toISOString() : undefined}>{messageTime(m.sentAt, m.timePrecision, lang)}</time>
         {mine && m.status !== 'received' && <span class="status"> · {s[m.status]}</span>}
       </footer>
     </article>
+  );
+}
+
+/** Reactions under a message as the page showed them ("👍 2 ❤️ 1"), named for screen readers. */
+function Reactions({ reactions }: { reactions: Message['reactions'] }) {
+  const { s, lang } = useUi();
+  const shown = (reactions ?? []).filter((r) => r.emoji.trim());
+  if (shown.length === 0) return null;
+  const items = shown.map((r) => (r.count > 0 ? `${r.emoji} ${count(r.count, lang)}` : r.emoji));
+  return (
+    <p class="reactions" role="note" aria-label={s.reactions(items.join(', '))}>
+      {items.join(' ')}
+    </p>
   );
 }
 

@@ -30,6 +30,7 @@ const en = {
   muted: 'Muted',
   pinned: 'Pinned',
   truncated: 'Shown cut off in the page; open “Read more” there for the rest.',
+  reactions: (list: string) => `Reactions: ${list}`,
   attachment: {
     image: 'Photo',
     video: 'Video',
@@ -209,6 +210,7 @@ const id: Strings = {
   muted: 'Dibisukan',
   pinned: 'Disematkan',
   truncated: 'Terpotong di halaman; buka “Baca selengkapnya” di sana untuk sisanya.',
+  reactions: (list: string) => `Reaksi: ${list}`,
   attachment: {
     image: 'Foto',
     video: 'Video',

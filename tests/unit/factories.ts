@@ -1,6 +1,6 @@
 // Record builders shared by the unit tests: the defaults of a plain, read, unmuted chat or message;
 // each test states only what matters to it.
-import type { Conversation, ConversationSnapshot, MessageSnapshot, Platform } from '../../lib/model';
+import { conversationId, type Conversation, type ConversationSnapshot, type MessageSnapshot, type Platform } from '../../lib/model';
 
 /** A message as a content script reports it. */
 export function snapshotMessage(nativeId: string, over: Partial<MessageSnapshot> = {}): MessageSnapshot {
@@ -40,7 +40,7 @@ export function snapshotChat(nativeId: string, over: Partial<ConversationSnapsho
 /** A conversation as the store holds it. */
 export function storedConversation(platform: Platform, nativeId: string, over: Partial<Conversation> = {}): Conversation {
   return {
-    id: `${platform}:${nativeId}`,
+    id: conversationId(platform, nativeId),
     platform,
     nativeId,
     title: nativeId,

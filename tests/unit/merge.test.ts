@@ -118,6 +118,30 @@ describe('merge', () => {
     ]);
   });
 
+  test('reactions are stored, replaced when a read carries them, kept when it does not; never an edit', async () => {
+    const thumbs = [{ emoji: '👍', count: 1 }];
+    await mergeIngest(db, batch([msg('a', { text: 'Kopi dulu' }), msg('b', { text: 'oke', reactions: thumbs })]), T0);
+    const before = await db.messages.get('whatsapp:Budi:b');
+    expect(before?.reactions).toEqual(thumbs);
+    expect((await db.messages.get('whatsapp:Budi:a'))?.reactions).toBeUndefined();
+
+    const more = [{ emoji: '👍', count: 2 }, { emoji: '❤️', count: 1 }];
+    const r = await mergeIngest(db, batch([msg('a', { text: 'Kopi dulu' }), msg('b', { text: 'oke', reactions: more })]), T0 + 1);
+    expect(r).toMatchObject({ messagesAdded: 0, messagesUpdated: 1, newIncoming: [] });
+    const after = await db.messages.get('whatsapp:Budi:b');
+    expect(after).toEqual({ ...before, reactions: more, updatedAt: T0 + 1 }); // same id, order, text
+    // A read that cannot see reactions leaves them; the same reactions again change nothing.
+    expect(await mergeIngest(db, batch([msg('b', { text: 'oke' })]), T0 + 2)).toMatchObject({ messagesUpdated: 0 });
+    expect(await mergeIngest(db, batch([msg('b', { text: 'oke', reactions: more })]), T0 + 3)).toMatchObject({ messagesUpdated: 0 });
+    expect((await db.messages.get('whatsapp:Budi:b'))?.reactions).toEqual(more);
+    // All reactions removed: the page shows none.
+    await mergeIngest(db, batch([msg('b', { text: 'oke', reactions: [] })]), T0 + 4);
+    expect((await db.messages.get('whatsapp:Budi:b'))?.reactions).toEqual([]);
+    expect(await thread()).toEqual(['a', 'b']);
+    const { stored, rebuilt } = await indexAndRebuild(db);
+    expect(stored).toEqual(rebuilt);
+  });
+
   test('status only moves forward; a re-render with an older icon does not downgrade', async () => {
     const mine = (status: MessageSnapshot['status']) => msg('o', { sender: { name: 'You', isSelf: true }, status });
     await mergeIngest(db, batch([mine('pending')]));

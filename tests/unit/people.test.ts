@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { openDb, type InboxDb } from '../../lib/db';
-import type { Conversation, Message, Platform } from '../../lib/model';
+import { messageId, type Conversation, type Message, type Platform } from '../../lib/model';
 import {
   defaultReplyConversation,
   linkConversations,
@@ -31,7 +31,7 @@ function conv(platform: Platform, nativeId: string, title: string, over: Partial
 
 function message(c: Conversation, nativeId: string, order: number, sentAt: number | null): Message {
   return {
-    id: `${c.id}:${nativeId}`,
+    id: messageId(c.id, nativeId),
     conversationId: c.id,
     platform: c.platform,
     nativeId,

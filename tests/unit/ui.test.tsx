@@ -3,7 +3,7 @@ import 'fake-indexeddb/auto';
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { openDb, type InboxDb } from '../../lib/db';
-import type { Conversation, Message, Platform } from '../../lib/model';
+import { messageId, type Conversation, type Message, type Platform } from '../../lib/model';
 import { indexMessages } from '../../lib/search';
 import { App } from '../../lib/ui/App';
 import { ROW_HEIGHT } from '../../lib/ui/Inbox';
@@ -27,7 +27,7 @@ function conv(platform: Platform, nativeId: string, title: string, minutesAgo: n
 
 function message(c: Conversation, nativeId: string, order: number, text: string, sentAt: number | null = T0 + order): Message {
   return {
-    id: `${c.id}:${nativeId}`,
+    id: messageId(c.id, nativeId),
     conversationId: c.id,
     platform: c.platform,
     nativeId,
