@@ -150,9 +150,12 @@ function stableHash(s: string): string {
   return (h >>> 0).toString(36);
 }
 
-/** The first `data-pre-plain-text` of this bubble itself (not of a message nested in it). */
+/** The first `data-pre-plain-text` of this bubble itself (not of a quoted message inside it). */
 function ownPrePlain(holder: Element): Element | null {
-  for (const el of Array.from(holder.querySelectorAll(SEL.prePlain))) if (el.closest(SEL.dataId) === holder) return el;
+  for (const el of Array.from(holder.querySelectorAll(SEL.prePlain))) {
+    const button = el.closest(SEL.button);
+    if (!button || !holder.contains(button)) return el;
+  }
   return null;
 }
 
@@ -199,7 +202,8 @@ function isOwnBubble(holder: Element, fromMe: boolean | undefined): boolean {
 function sendersSayGroup(main: Element, title: string): boolean {
   const names = new Set<string>();
   for (const el of Array.from(main.querySelectorAll(SEL.prePlain))) {
-    const holder = el.closest(SEL.dataId);
+    // The bubble's outermost data-id (a nested one belongs to an inner part).
+    const holder = el.closest(SEL.messageRow)?.querySelector(SEL.dataId);
     if (!holder || isOwnBubble(holder, parseDataId(holder.getAttribute('data-id'))?.fromMe)) continue;
     const sender = parsePrePlainText(el.getAttribute('data-pre-plain-text'), true)?.sender;
     if (!sender) continue;
@@ -423,9 +427,11 @@ export const whatsappAdapter: PlatformAdapter = {
       const parts = chatRowParts(row);
       return parts && chatKey(parts.rawTitle) === want.title ? [{ row, kind: parts.kind }] : [];
     });
-    // Rows that may be the target: of its kind, or not telling theirs.
-    const candidates = want.kind ? rows.filter((r) => r.kind === want.kind || r.kind === null) : rows;
-    // Two rows nothing tells apart: refuse rather than post to a guess.
+    // The row to open: the one row showing the target's kind; else the one row not showing any.
+    // Two rows that nothing tells apart (same title, same or unknown kind): refuse rather than
+    // post to a guess.
+    const sameKind = want.kind ? rows.filter((r) => r.kind === want.kind) : [];
+    const candidates = !want.kind ? rows : sameKind.length > 0 ? sameKind : rows.filter((r) => r.kind === null);
     if (candidates.length > 1) return 'ambiguous';
     const current = this.openConversation(doc);
     if (candidates.length === 0) {

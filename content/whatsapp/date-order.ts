@@ -6,7 +6,8 @@
 //   2. the locale: `<html lang>` when it names a region, else `navigator.language`;
 //   3. a bare language (`<html lang="en">` and no regional navigator language): its default
 //      region's order — still ambiguous, and `dateOrder()` says so.
-// Evidence is remembered per document (and page language): once seen it holds while the page lives.
+// Evidence is remembered per app instance (its #pane-side) and page language: once seen, it holds
+// while the page lives, also after the dates that proved it scrolled away.
 
 export type DateOrderBasis = 'evidence' | 'locale' | 'language';
 
@@ -17,6 +18,8 @@ export interface DateOrder {
   ambiguous: boolean;
 }
 
+import { SEL } from './selectors';
+
 interface PageState {
   /** The `<html lang>` the evidence was gathered under: a new page language starts afresh. */
   lang: string;
@@ -26,14 +29,16 @@ interface PageState {
   locale: DateOrder | null;
 }
 
-const pages = new WeakMap<Document, PageState>();
+/** Per app instance: keyed by its chat list (#pane-side lives as long as the app's page does). */
+const pages = new WeakMap<object, PageState>();
 
 function stateOf(doc: Document): PageState {
   const lang = doc.documentElement.getAttribute('lang') ?? '';
-  let s = pages.get(doc);
+  const key = doc.querySelector(SEL.paneSide) ?? doc;
+  let s = pages.get(key);
   if (!s || s.lang !== lang) {
     s = { lang, evidence: null, localeKey: '', locale: null };
-    pages.set(doc, s);
+    pages.set(key, s);
   }
   return s;
 }
@@ -88,7 +93,3 @@ export function dateOrder(doc: Document): DateOrder {
   return s.evidence === 'conflict' ? { ...s.locale, ambiguous: true } : s.locale;
 }
 
-/** Forget what a document proved (tests re-render one document with another locale). */
-export function forgetDateOrder(doc: Document): void {
-  pages.delete(doc);
-}
