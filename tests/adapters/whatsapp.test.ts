@@ -275,7 +275,7 @@ describe.each([
     const list = chats();
     expect(list.length).toBe(10);
     expect(list.every((c) => c.preview.length > 0 && c.lastMessageAt !== null && c.lastMessageAt <= EVIDENCE_NOW + 60_000)).toBe(true);
-    expect(list.some((c) => c.unreadCount > 0)).toBe(true);
+    expect(list.some((c) => (c.unreadCount ?? 0) > 0)).toBe(true);
     expect(list.every((c) => c.nativeId === (c.provisional ? provisionalKey(c.title) : titleKey(c.title, c.isGroup)))).toBe(true);
   });
 });
