@@ -226,6 +226,18 @@ function threadIsGroup(main: Element, header: Element | null, titleEl: Element, 
   return sendersSayGroup(main, title);
 }
 
+/**
+ * The selected row is the open chat: it takes the thread's kind (which the header and the senders
+ * tell) when no other rendered row has its title, so the chat in view is never provisional.
+ */
+function openChatKind(doc: Document, title: string): ChatKind | null {
+  const open = whatsappAdapter.openConversation(doc);
+  if (!open || chatKey(open.title) !== title) return null;
+  const pane = doc.querySelector(SEL.paneSide);
+  const sameTitle = pane ? Array.from(pane.querySelectorAll(SEL.chatTitle)).filter((t) => chatKey(t.getAttribute('title') || t.textContent || '') === title) : [];
+  return sameTitle.length === 1 ? (open.isGroup ? 'group' : 'dm') : null;
+}
+
 // ---- which chat a send is for ----
 
 interface WantedChat {
@@ -321,7 +333,7 @@ export const whatsappAdapter: PlatformAdapter = {
     const title = chatKey(parts?.rawTitle ?? '');
     if (!parts || !title) return null;
     const preview = parts.previewEl ? readText(parts.previewEl, (el) => el.hasAttribute('data-icon')).replace(/\s+/g, ' ').trim() : '';
-    const kind = parts.kind;
+    const kind = parts.kind ?? (row.getAttribute('aria-selected') === 'true' ? openChatKind(row.ownerDocument, title) : null);
     return {
       // Only a row that shows its kind gets the final id; the others are provisional (see top).
       nativeId: kind ? titleKey(title, kind === 'group') : provisionalKey(title),
@@ -350,8 +362,8 @@ export const whatsappAdapter: PlatformAdapter = {
       isGroup,
     };
     // Name the provisional key a list row of this chat may carry, unless this chat's own (selected)
-    // row shows its kind: then that row already has the final id, and a same-named chat of the other
-    // kind may be the one carrying the key.
+    // row shows its kind by itself: then that row always has the final id, and a same-named chat of
+    // the other kind may be the one carrying the key.
     const selected = doc.querySelector(SEL.paneSide)?.querySelector(SEL.selectedRow);
     const parts = selected ? chatRowParts(selected) : null;
     if (!(parts && parts.kind && chatKey(parts.rawTitle) === title)) conversation.provisionalKey = provisionalKey(title);

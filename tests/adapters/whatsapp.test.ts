@@ -49,6 +49,9 @@ describe.each([
     // Ids say the kind where the row shows it (a group's "Name: preview"); the rest are provisional.
     expect(byTitle['Keluarga Besar']!.nativeId).toBe('group/Keluarga Besar');
     expect(byTitle['Sarah Johnson']).toMatchObject({ nativeId: '~Sarah Johnson', provisional: true, isGroup: false });
+    // The selected row is the open chat: it takes the thread's kind.
+    expect(byTitle['Budi Santoso']).toMatchObject({ nativeId: 'dm/Budi Santoso', isGroup: false });
+    expect(byTitle['Budi Santoso']!.provisional).toBeUndefined();
     expect(list.every((c) => c.nativeId === (c.provisional ? provisionalKey(c.title) : titleKey(c.title, c.isGroup)))).toBe(true);
     expect(list.every((c) => c.lastMessageAt === null || c.lastMessageAt <= Date.now() + 60_000)).toBe(true);
   });
@@ -355,6 +358,13 @@ describe.each(LAYOUTS)('WhatsApp adapter, 2026 chats: %s', (_name, base) => {
     // The group's own row shows "Sari: …" (final id already), so the group does not claim "~Ibu".
     expect(contact.provisionalKey).toBe('~Ibu');
     expect(group.provisionalKey).toBeUndefined();
+    // The open contact's row is selected, but another row is titled "Ibu": it stays provisional.
+    expect(row('Ibu', 1)).toMatchObject({ nativeId: '~Ibu', provisional: true });
+    // A chat with a unique title: its selected row takes the thread's kind; the thread still names
+    // the key the row carried before it was opened.
+    fx.openChat('Sarah Johnson');
+    expect(row('Sarah Johnson')).toMatchObject({ nativeId: 'dm/Sarah Johnson', isGroup: false });
+    expect(wa.openConversation(document)!.provisionalKey).toBe('~Sarah Johnson');
   });
 
   test('list times: dates on the list resolve in the page order, with and without evidence', () => {
