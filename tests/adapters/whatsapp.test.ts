@@ -11,7 +11,8 @@ import { parseDataId } from '../../content/whatsapp/ids';
 import { insertIntoComposer } from '../../content/composer';
 import { SEL } from '../../content/whatsapp/selectors';
 import { performSend } from '../../content/send';
-import type { SendCommand } from '../../lib/protocol';
+import { ConversationSnapshotSchema, ThreadSnapshotSchema, type SendCommand } from '../../lib/protocol';
+import * as v from 'valibot';
 import { provisionalKey, titleKey } from '../../lib/model';
 import { renderWhatsApp, type WhatsAppFixtureOptions } from '../fixtures/whatsapp/whatsapp-app.js';
 
@@ -563,6 +564,23 @@ describe('WhatsApp selectors: each one counted on the fixture pages, per layout'
       if (name === 'qrCanvas' || NOT_ON_FIXTURE[name]) continue;
       const seen = Object.values(EXPECTED[name]).some(([a, b]) => a + b > 0);
       expect(seen, `SEL.${name} never matches a fixture page`).toBe(true);
+    }
+  });
+});
+
+describe('WhatsApp adapter: the 2026 pages with an anchor attribute gone', () => {
+  const ANCHORS = ['id', 'role', 'aria-label', 'aria-selected', 'data-id', 'data-pre-plain-text', 'data-testid', 'data-icon', 'title', 'dir', 'class'];
+  test.each(ANCHORS)('without %s: no throw, every snapshot passes the schema, or health says why not', (attr) => {
+    for (const layout of ['2026', 'mixed'] as const) {
+      mountAt({ layout, now: EVIDENCE_NOW, wrappers: true });
+      document.querySelectorAll(`[${attr}]`).forEach((e) => e.removeAttribute(attr));
+      const health = wa.health(document);
+      if (health.state !== 'ok') expect(health.reason, `${layout} without ${attr}`).toBeTruthy();
+      chats().forEach((c, i) => expect(v.safeParse(ConversationSnapshotSchema, { ...c, listRank: i }).success, `${layout} chat ${c.title}`).toBe(true));
+      const conv = wa.openConversation(document);
+      if (!conv) continue;
+      const r = v.safeParse(ThreadSnapshotSchema, { conversation: conv, messages: thread() });
+      expect(r.success, `${layout} thread without ${attr}: ${r.issues?.[0]?.message}`).toBe(true);
     }
   });
 });
