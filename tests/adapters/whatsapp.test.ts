@@ -6,7 +6,7 @@
 // notices with ids, groups without @g.us, kind-qualified ids and ambiguous send targets.
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { whatsappAdapter as wa } from '../../content/whatsapp/adapter';
-import { dateOrder } from '../../content/whatsapp/date-order';
+import { dateOrder, noteDatePair } from '../../content/whatsapp/date-order';
 import { parseDataId } from '../../content/whatsapp/ids';
 import { insertIntoComposer } from '../../content/composer';
 import { SEL } from '../../content/whatsapp/selectors';
@@ -407,6 +407,21 @@ describe.each(LAYOUTS)('WhatsApp adapter, 2026 chats: %s', (_name, base) => {
     expect(fx.echoLog).toEqual([]);
   });
 
+  test('navigateTo: of two rows with one name, the one showing the target\'s kind is opened', async () => {
+    mountAt(opts());
+    vi.useRealTimers();
+    // The second "Andi" shows the default-user placeholder (a 1:1 chat for certain); the first does not tell.
+    const andis = wa.chatRows(document).filter((r) => r.querySelector('span[title="Andi"]'));
+    expect(andis).toHaveLength(2);
+    const icon = document.createElement('span');
+    icon.setAttribute('data-icon', 'default-user');
+    andis[1]!.querySelector('img')!.replaceWith(icon);
+    expect(await wa.navigateTo(document, { nativeId: 'dm/Andi', title: 'Andi' })).toBe(true);
+    expect(thread().some((m) => m.text.includes('paketnya'))).toBe(true);
+    // Opening re-rendered the rows (placeholder gone): now nothing tells them apart again.
+    expect(await wa.navigateTo(document, { nativeId: 'group/Andi', title: 'Andi' })).toBe('ambiguous');
+  });
+
   test('a reply to the contact named like the group lands in the contact\'s chat and turns Sent', async () => {
     const fx = mountAt(opts());
     vi.useRealTimers();
@@ -432,6 +447,17 @@ describe('WhatsApp adapter: date order', () => {
     vi.spyOn(navigator, 'language', 'get').mockReturnValue('id-ID');
     vi.spyOn(navigator, 'languages', 'get').mockReturnValue(['id-ID']);
     expect(dateOrder(document)).toEqual({ monthFirst: true, basis: 'language', ambiguous: true });
+  });
+
+  test('dates that prove both orders are no evidence: the language decides and the state says ambiguous', () => {
+    mountAt({ layout: '2026', now: NO_EVIDENCE_NOW, htmlLang: 'en-US', locale: 'us24' });
+    noteDatePair(document, [3, 30]); // month first
+    expect(dateOrder(document)).toEqual({ monthFirst: true, basis: 'evidence', ambiguous: false });
+    noteDatePair(document, [30, 3]); // day first: a contradiction
+    expect(dateOrder(document)).toEqual({ monthFirst: true, basis: 'locale', ambiguous: true });
+    // A re-rendered app (a new #pane-side) starts without evidence.
+    mountAt({ layout: '2026', now: NO_EVIDENCE_NOW, htmlLang: 'en-US', locale: 'us24' });
+    expect(dateOrder(document)).toEqual({ monthFirst: true, basis: 'locale', ambiguous: false });
   });
 
   test('the clock style does not decide: [14:14, 3/4/2026] on an en-US page is 4 March, [9:12 am, 4/3/2026] on en-IN too', () => {
