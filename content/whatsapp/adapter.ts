@@ -1,19 +1,34 @@
 // WhatsApp Web adapter: reads #pane-side's chat list and #main's open thread, and replies through
 // the Lexical composer by clicking Send (WhatsApp ignores a synthetic Enter).
-// The chat list carries no chat id, so a conversation's native id is its title (NFC, trimmed):
-// renaming a contact starts a new conversation in the inbox; two chats with the exact same name
-// would merge (rare; documented in the README).
-import type { HealthReport, PlatformAdapter } from '../adapter';
-import { LIMITS, type Attachment, type ConversationSnapshot, type MessageSnapshot, type MessageStatus, type Quote, type ThreadSnapshot } from '../../lib/model';
-import { cap, childRows, sleep, waitUntil } from '../dom';
+// Identity: 2026 pages carry no chat id at all (bare message ids, no jid), so a conversation's
+// native id is its title qualified by kind, `titleKey(title, isGroup)` ("dm/Ibu", "group/Ibu"):
+// a group and a contact with the same name never share an id. A list row that cannot tell its
+// kind is sent as provisional (`provisionalKey(title)`, "~Ibu"); the open thread always knows its
+// kind and names that key, so the store can tie the row to it. Two chats of the same kind and
+// name remain one id: navigateTo refuses to pick between them ('ambiguous').
+import type { ConversationTarget, HealthReport, PlatformAdapter } from '../adapter';
+import {
+  isProvisionalKey,
+  LIMITS,
+  provisionalKey,
+  titleKey,
+  type Attachment,
+  type ConversationSnapshot,
+  type MessageSnapshot,
+  type MessageStatus,
+  type Quote,
+  type ThreadSnapshot,
+} from '../../lib/model';
+import { cap, childRows, waitUntil } from '../dom';
+import { chatRowParts, chatRowTime, type ChatKind } from './chat-row';
+import { dateOrder, noteDatePair } from './date-order';
 import { parseDataId } from './ids';
-import { IN_CLASS, isLabel, LABEL, OUT_CLASS, SEL, UNREAD_LABEL } from './selectors';
-import { parseListTime, parsePrePlainText } from './time';
+import { IN_CLASS, isLabel, LABEL, OUT_CLASS, SEL } from './selectors';
+import { dayMonthPair, parseListTime, parsePrePlainText, prePlainDatePair } from './time';
 
 export function chatKey(title: string): string {
   return title.normalize('NFC').replace(/\s+/g, ' ').trim().slice(0, LIMITS.nativeIdChars);
 }
-
 
 /** Text as the user sees it: emoji images by their alt, line breaks as newlines. */
 export function readText(root: Node, skip?: (el: Element) => boolean): string {
@@ -45,19 +60,6 @@ function appendText(parent: Element, skip: ((el: Element) => boolean) | undefine
     else out = appendText(el, skip, out);
   }
   return out;
-}
-
-/** Whether the page shows 12-hour times (then dates are month first), learned from messages. */
-const monthFirstByDoc = new WeakMap<Document, boolean>();
-
-function monthFirst(doc: Document): boolean {
-  const known = monthFirstByDoc.get(doc);
-  if (known !== undefined) return known;
-  const sample = doc.querySelector(SEL.prePlain)?.getAttribute('data-pre-plain-text') ?? '';
-  if (!sample) return /^en-US$/i.test(doc.documentElement.lang);
-  const twelveHour = /\d\s*[AaPp]\.?\s?[Mm]/.test(sample);
-  monthFirstByDoc.set(doc, twelveHour);
-  return twelveHour;
 }
 
 function rowTop(row: Element): number {
@@ -148,6 +150,145 @@ function stableHash(s: string): string {
   return (h >>> 0).toString(36);
 }
 
+/** The first `data-pre-plain-text` of this bubble itself (not of a quoted message inside it). */
+function ownPrePlain(holder: Element): Element | null {
+  for (const el of Array.from(holder.querySelectorAll(SEL.prePlain))) {
+    const button = el.closest(SEL.button);
+    if (!button || !holder.contains(button)) return el;
+  }
+  return null;
+}
+
+/** The bubble's direction class element (message-in / message-out), or null when the build has none. */
+function bubbleOf(holder: Element): Element | null {
+  return holder.matches(SEL.bubble) ? holder : holder.querySelector(SEL.bubble);
+}
+
+// ---- date order: evidence from what the page shows (see date-order.ts) ----
+
+function noteListDates(doc: Document, rows: Element[]): void {
+  for (const r of rows) noteDatePair(doc, dayMonthPair(chatRowTime(r)));
+}
+
+function noteThreadDates(doc: Document, main: Element): void {
+  for (const el of Array.from(main.querySelectorAll(SEL.prePlain))) noteDatePair(doc, prePlainDatePair(el.getAttribute('data-pre-plain-text')));
+}
+
+// ---- what kind of chat the open thread is ----
+
+/** A group's member line lists names with the user among them: "Budi, Sari, You". */
+function memberLineSaysGroup(header: Element, titleEl: Element): boolean {
+  for (const s of Array.from(header.querySelectorAll(SEL.mainHeaderSubtitle))) {
+    if (s === titleEl || s.contains(titleEl) || titleEl.contains(s)) continue;
+    const items = (s.getAttribute('title') || s.textContent || '').split(/[,،、]/).map((t) => t.trim()).filter(Boolean);
+    if (items.length >= 3 || (items.length === 2 && items.some((i) => isLabel(i, LABEL.self)))) return true;
+  }
+  return false;
+}
+
+/** Whether a bubble is the user's own: the id's flag, the bubble class, else a status icon. */
+function isOwnBubble(holder: Element, fromMe: boolean | undefined): boolean {
+  if (fromMe !== undefined) return fromMe;
+  const bubble = bubbleOf(holder);
+  if (bubble?.classList.contains(OUT_CLASS)) return true;
+  if (bubble?.classList.contains(IN_CLASS)) return false;
+  return !!holder.querySelector(SEL.statusIcon);
+}
+
+/**
+ * The thread's own sender names say "group": two different incoming senders, or one that is not
+ * the chat's title (a 1:1 chat's incoming messages are signed with the contact's name = the title).
+ */
+function sendersSayGroup(main: Element, title: string): boolean {
+  const names = new Set<string>();
+  for (const el of Array.from(main.querySelectorAll(SEL.prePlain))) {
+    // The bubble's outermost data-id (a nested one belongs to an inner part).
+    const holder = el.closest(SEL.messageRow)?.querySelector(SEL.dataId);
+    if (!holder || isOwnBubble(holder, parseDataId(holder.getAttribute('data-id'))?.fromMe)) continue;
+    const sender = parsePrePlainText(el.getAttribute('data-pre-plain-text'), true)?.sender;
+    if (!sender) continue;
+    const name = chatKey(sender);
+    if (name !== title) return true;
+    names.add(name);
+    if (names.size >= 2) return true;
+  }
+  return false;
+}
+
+function threadIsGroup(main: Element, header: Element | null, titleEl: Element, title: string): boolean {
+  // Legacy ids carry the chat's jid.
+  const chat = parseDataId(main.querySelector(SEL.dataId)?.getAttribute('data-id'))?.chat;
+  if (chat?.endsWith('@g.us')) return true;
+  if (chat?.endsWith('@c.us')) return false;
+  if (header?.querySelector(SEL.defaultGroupIcon)) return true;
+  if (header?.querySelector(SEL.defaultUserIcon)) return false;
+  if (header && memberLineSaysGroup(header, titleEl)) return true;
+  return sendersSayGroup(main, title);
+}
+
+/**
+ * The selected row is the open chat: it takes the thread's kind (which the header and the senders
+ * tell) when no other rendered row has its title, so the chat in view is never provisional.
+ */
+function openChatKind(doc: Document, title: string): ChatKind | null {
+  const open = whatsappAdapter.openConversation(doc);
+  if (!open || chatKey(open.title) !== title) return null;
+  const pane = doc.querySelector(SEL.paneSide);
+  const sameTitle = pane ? Array.from(pane.querySelectorAll(SEL.chatTitle)).filter((t) => chatKey(t.getAttribute('title') || t.textContent || '') === title) : [];
+  return sameTitle.length === 1 ? (open.isGroup ? 'group' : 'dm') : null;
+}
+
+// ---- which chat a send is for ----
+
+interface WantedChat {
+  title: string;
+  /** null: the target's id does not say (a provisional key, or an id stored before kinds). */
+  kind: ChatKind | null;
+}
+
+function wantedChat(t: ConversationTarget): WantedChat {
+  const id = t.nativeId;
+  const fromTitle = chatKey(t.title);
+  for (const kind of ['dm', 'group'] as const) {
+    if (!id.startsWith(`${kind}/`)) continue;
+    // The id's title may be cut to the id limit: the full title when it makes the same id.
+    return { title: titleKey(fromTitle, kind === 'group') === id ? fromTitle : chatKey(id.slice(kind.length + 1)), kind };
+  }
+  if (isProvisionalKey(id)) return { title: provisionalKey(fromTitle) === id ? fromTitle : chatKey(id.slice(1)), kind: null };
+  return { title: chatKey(id) || fromTitle, kind: null }; // `whatsapp:<title>` from before kinds
+}
+
+function isWanted(c: ThreadSnapshot['conversation'] | null, want: WantedChat): boolean {
+  if (!c || c.nativeId !== titleKey(want.title, c.isGroup)) return false;
+  return want.kind === null || c.isGroup === (want.kind === 'group');
+}
+
+function click(doc: Document, row: Element): void {
+  const cell = row.querySelector('[role="gridcell"]') ?? row;
+  const view = doc.defaultView!;
+  for (const type of ['mousedown', 'mouseup', 'click'] as const) {
+    cell.dispatchEvent(new view.MouseEvent(type, { bubbles: true, cancelable: true, view, button: 0 }));
+  }
+}
+
+// ---- health: a recognised container whose rows read as nothing is a layout change ----
+
+function threadHealth(main: Element, rows: Element[]): HealthReport | null {
+  const holders: Element[] = [];
+  for (const r of rows) {
+    const h = r.querySelector(SEL.dataId);
+    if (h) holders.push(h);
+  }
+  if (holders.length === 0) {
+    // A new chat shows only the encryption notice and a date: a few rows without ids are normal.
+    return rows.length >= 4 ? { state: 'layout-unknown', reason: 'the message rows in #main carry no data-id' } : null;
+  }
+  const readable = holders.some((h) => bubbleOf(h) || h.querySelector(SEL.prePlain) || h.querySelector(SEL.statusIcon) || parseDataId(h.getAttribute('data-id'))?.fromMe !== undefined);
+  return readable || holders.length < 3
+    ? null
+    : { state: 'layout-unknown', reason: 'the message bubbles in #main have neither message-in/out nor data-pre-plain-text' };
+}
+
 export const whatsappAdapter: PlatformAdapter = {
   platform: 'whatsapp',
   selectors: SEL,
@@ -157,9 +298,16 @@ export const whatsappAdapter: PlatformAdapter = {
   health(doc): HealthReport {
     const pane = doc.querySelector(SEL.paneSide);
     if (pane) {
-      return pane.querySelector(SEL.chatGrid)
-        ? { state: 'ok' }
-        : { state: 'layout-unknown', reason: 'the chat list (#pane-side) has no grid or list inside' };
+      if (!pane.querySelector(SEL.chatGrid)) return { state: 'layout-unknown', reason: 'the chat list (#pane-side) has no grid or list inside' };
+      const rows = Array.from(pane.querySelectorAll(SEL.chatRow));
+      if (rows.length === 0 && pane.querySelector(SEL.chatCell)) {
+        return { state: 'layout-unknown', reason: 'the chat cells in #pane-side are not in rows ([role="row"])' };
+      }
+      if (rows.length > 0 && !rows.some((r) => chatKey(chatRowParts(r)?.rawTitle ?? ''))) {
+        return { state: 'layout-unknown', reason: 'no chat row in #pane-side has a title (span[dir="auto"][title])' };
+      }
+      const main = doc.querySelector(SEL.main);
+      return (main && threadHealth(main, this.messageRows(doc))) || { state: 'ok' };
     }
     if (doc.querySelector(SEL.qrCanvas)) return { state: 'not-logged-in', reason: 'the QR login screen is shown' };
     const buttons = Array.from(doc.querySelectorAll('button, [role="button"]'));
@@ -176,97 +324,87 @@ export const whatsappAdapter: PlatformAdapter = {
     // Virtualised rows are positioned by transform; their DOM order is not the visual order.
     const tops = new Map(rows.map((r) => [r, rowTop(r)]));
     if (rows.every((r) => !Number.isNaN(tops.get(r)))) rows.sort((a, b) => tops.get(a)! - tops.get(b)!);
+    noteListDates(doc, rows);
     return rows;
   },
 
   parseChatRow(row): Omit<ConversationSnapshot, 'listRank'> | null {
-    const titleEl = row.querySelector(SEL.chatTitle);
-    const title = chatKey(titleEl?.getAttribute('title') ?? titleEl?.textContent ?? '');
-    if (!title || !titleEl) return null;
-    const doc = row.ownerDocument;
-    // The row is two lines: title + time, then preview + icons.
-    const line1 = titleEl.parentElement;
-    const timeText = line1 ? Array.from(line1.children).find((c) => c !== titleEl && !c.contains(titleEl))?.textContent ?? '' : '';
-    const line2 = line1?.nextElementSibling ?? null;
-    let unreadCount: number | null = null;
-    for (const el of Array.from(row.querySelectorAll('[aria-label]'))) {
-      const m = UNREAD_LABEL.exec(el.getAttribute('aria-label') ?? '');
-      if (m) unreadCount = Number(m[1]);
-    }
-    let preview = '';
-    let isGroup = false;
-    if (line2) {
-      const previewEl = line2.querySelector('span[title], span') ?? line2;
-      preview = readText(previewEl, (el) => el.hasAttribute('data-icon')).replace(/\s+/g, ' ').trim();
-      // Groups prefix the preview with the sender's name in its own span: "Budi: ok".
-      const parts = Array.from(previewEl.children);
-      isGroup = parts.length >= 2 && parts[0]!.getAttribute('dir') === 'auto' && (parts[1]!.textContent ?? '').trim() === ':';
-    }
+    const parts = chatRowParts(row);
+    const title = chatKey(parts?.rawTitle ?? '');
+    if (!parts || !title) return null;
+    const preview = parts.previewEl ? readText(parts.previewEl, (el) => el.hasAttribute('data-icon')).replace(/\s+/g, ' ').trim() : '';
+    const kind = parts.kind ?? (row.getAttribute('aria-selected') === 'true' ? openChatKind(row.ownerDocument, title) : null);
     return {
-      nativeId: title,
-      title: cap(titleEl.getAttribute('title') ?? title, LIMITS.titleChars),
-      isGroup,
-      unread: unreadCount !== null && unreadCount > 0,
-      unreadCount: unreadCount ?? 0,
+      // Only a row that shows its kind gets the final id; the others are provisional (see top).
+      nativeId: kind ? titleKey(title, kind === 'group') : provisionalKey(title),
+      ...(kind ? {} : { provisional: true }),
+      title: cap(parts.rawTitle, LIMITS.titleChars),
+      isGroup: kind === 'group',
+      unread: parts.unreadCount !== null && parts.unreadCount > 0,
+      unreadCount: parts.unreadCount ?? 0,
       muted: !!row.querySelector(SEL.mutedIcon),
       archived: false,
       pinned: !!row.querySelector(SEL.pinnedIcon),
       preview: cap(preview, LIMITS.previewChars),
-      lastMessageAt: parseListTime(timeText, Date.now(), monthFirst(doc)),
+      lastMessageAt: parseListTime(parts.timeText, Date.now(), dateOrder(row.ownerDocument).monthFirst),
     };
   },
 
   openConversation(doc): ThreadSnapshot['conversation'] | null {
     const main = doc.querySelector(SEL.main);
     const titleEl = main?.querySelector(SEL.mainHeaderTitle);
-    const title = chatKey(titleEl?.getAttribute('title') ?? titleEl?.textContent ?? '');
-    if (!title) return null;
-    const header = titleEl!.closest('header');
-    const memberLine = header ? Array.from(header.querySelectorAll('span[title]')).find((s) => s !== titleEl) : undefined;
-    // Every message id of a chat carries the chat's jid: the first one tells a group.
-    const groupById = !!main!.querySelector(SEL.dataId)?.matches(SEL.groupMessageId);
-    const isGroup = groupById || (!!memberLine && (memberLine.getAttribute('title') ?? '').includes(','));
-    return { nativeId: title, title: cap(titleEl!.getAttribute('title') ?? title, LIMITS.titleChars), isGroup };
+    const title = chatKey(titleEl?.getAttribute('title') || titleEl?.textContent || '');
+    if (!title || !main || !titleEl) return null;
+    const isGroup = threadIsGroup(main, titleEl.closest('header'), titleEl, title);
+    const conversation: ThreadSnapshot['conversation'] = {
+      nativeId: titleKey(title, isGroup),
+      title: cap(titleEl.getAttribute('title') || title, LIMITS.titleChars),
+      isGroup,
+    };
+    // Name the provisional key a list row of this chat may carry, unless this chat's own (selected)
+    // row shows its kind by itself: then that row always has the final id, and a same-named chat of
+    // the other kind may be the one carrying the key.
+    const selected = doc.querySelector(SEL.paneSide)?.querySelector(SEL.selectedRow);
+    const parts = selected ? chatRowParts(selected) : null;
+    if (!(parts && parts.kind && chatKey(parts.rawTitle) === title)) conversation.provisionalKey = provisionalKey(title);
+    return conversation;
   },
 
   messageRows(doc) {
     const main = doc.querySelector(SEL.main);
     if (!main) return [];
+    noteThreadDates(doc, main);
     const list = main.querySelector(SEL.messageList);
     const rows = list ? childRows(list, SEL.messageRow) : [];
     return rows.length ? rows : Array.from(main.querySelectorAll(SEL.messageRow));
   },
 
   parseMessageRow(row, conversation): MessageSnapshot | null {
-    const holder = row.querySelector(SEL.dataId);
+    const holder = row.querySelector(SEL.dataId); // the outermost: nested ids belong to quoted messages
     if (!holder) {
       // Rows without data-id: date dividers (dropped) and system notices (kept, id from text).
       const text = readText(row).replace(/\s+/g, ' ').trim();
       if (!text || isDateDivider(text)) return null;
-      return {
-        nativeId: `sys.${stableHash(text)}`,
-        sender: { name: '', isSelf: false },
-        text: cap(text, LIMITS.previewChars),
-        sentAt: null,
-        timePrecision: 'none',
-        status: 'received',
-        attachments: [],
-        quote: null,
-        system: true,
-        truncated: false,
-      };
+      return systemNotice(`sys.${stableHash(text)}`, text);
     }
     const id = parseDataId(holder.getAttribute('data-id'));
     if (!id) return null;
     // A handful of scoped queries per bubble, each result serving every check that needs it.
-    const pre = parsePrePlainText(holder.querySelector(SEL.prePlain)?.getAttribute('data-pre-plain-text'));
+    const preEl = ownPrePlain(holder);
+    const pre = parsePrePlainText(preEl?.getAttribute('data-pre-plain-text'), dateOrder(row.ownerDocument).monthFirst);
     const textEl = messageTextOf(holder);
     const text = textEl ? readText(textEl) : '';
     const icons = Array.from(holder.querySelectorAll(SEL.anyIcon));
-    const status = statusOf(icons.find((i) => i.matches(SEL.statusIcon)));
-    const isSelf =
-      id.fromMe ??
-      (holder.querySelector(`.${OUT_CLASS}`) ? true : holder.querySelector(`.${IN_CLASS}`) ? false : status !== null);
+    const statusIcon = icons.find((i) => i.matches(SEL.statusIcon));
+    const attachments = attachmentsOf(holder, icons, text);
+    // 2026: notices such as "This business uses a secure service from Meta…" carry a data-id but
+    // no bubble: no direction class, no sender stamp, no status, nothing attached. Not from the contact.
+    if (id.fromMe === undefined && !bubbleOf(holder) && !preEl && !statusIcon && attachments.length === 0) {
+      const notice = readText(holder).replace(/\s+/g, ' ').trim();
+      return notice ? systemNotice(id.msgId, notice) : null;
+    }
+    const status = statusOf(statusIcon);
+    const isSelf = isOwnBubble(holder, id.fromMe);
     const labelled = Array.from(holder.querySelectorAll(SEL.buttonOrLabelled));
     const truncated = labelled.some((b) => b.matches(SEL.button) && isLabel(b.textContent, LABEL.readMore));
     const senderName = isSelf ? '' : (pre?.sender ?? (conversation.isGroup ? '' : conversation.title));
@@ -277,7 +415,7 @@ export const whatsappAdapter: PlatformAdapter = {
       sentAt: pre?.at ?? null,
       timePrecision: pre ? 'minute' : 'none',
       status: isSelf ? (status ?? 'sent') : 'received',
-      attachments: attachmentsOf(holder, icons, text),
+      attachments,
       quote: quoteOf(labelled),
       system: false,
       truncated,
@@ -295,19 +433,27 @@ export const whatsappAdapter: PlatformAdapter = {
   },
 
   async navigateTo(doc, target) {
-    const current = this.openConversation(doc);
-    if (current?.nativeId === target.nativeId) return true;
-    const row = this.chatRows(doc).find((r) => {
-      const t = r.querySelector(SEL.chatTitle);
-      return chatKey(t?.getAttribute('title') ?? t?.textContent ?? '') === target.nativeId;
+    const want = wantedChat(target);
+    if (!want.title) return false;
+    const rows = this.chatRows(doc).flatMap((row) => {
+      const parts = chatRowParts(row);
+      return parts && chatKey(parts.rawTitle) === want.title ? [{ row, kind: parts.kind }] : [];
     });
-    if (!row) return false; // not rendered (scrolled away in the virtual list)
-    const cell = row.querySelector('[role="gridcell"]') ?? row;
-    const view = doc.defaultView!;
-    for (const type of ['mousedown', 'mouseup', 'click'] as const) {
-      cell.dispatchEvent(new view.MouseEvent(type, { bubbles: true, cancelable: true, view, button: 0 }));
+    // The row to open: the one row showing the target's kind; else the one row not showing any.
+    // Two rows that nothing tells apart (same title, same or unknown kind): refuse rather than
+    // post to a guess.
+    const sameKind = want.kind ? rows.filter((r) => r.kind === want.kind) : [];
+    const candidates = !want.kind ? rows : sameKind.length > 0 ? sameKind : rows.filter((r) => r.kind === null);
+    if (candidates.length > 1) return 'ambiguous';
+    const current = this.openConversation(doc);
+    if (candidates.length === 0) {
+      // Not rendered (scrolled away in the virtual list); an open chat of the right kind is it.
+      return rows.length === 0 && want.kind !== null && isWanted(current, want);
     }
-    return waitUntil(() => this.openConversation(doc)?.nativeId === target.nativeId, 3_000);
+    if (isWanted(current, want)) return true;
+    click(doc, candidates[0]!.row);
+    // Go on only once the opened thread's header shows the target's title and kind.
+    return waitUntil(() => isWanted(this.openConversation(doc), want), 3_000);
   },
 
   composer(doc) {
@@ -329,3 +475,18 @@ export const whatsappAdapter: PlatformAdapter = {
     return true;
   },
 };
+
+function systemNotice(nativeId: string, text: string): MessageSnapshot {
+  return {
+    nativeId,
+    sender: { name: '', isSelf: false },
+    text: cap(text, LIMITS.previewChars),
+    sentAt: null,
+    timePrecision: 'none',
+    status: 'received',
+    attachments: [],
+    quote: null,
+    system: true,
+    truncated: false,
+  };
+}

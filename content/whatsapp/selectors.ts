@@ -13,17 +13,29 @@ export const SEL = {
   paneSide: '#pane-side',
   chatGrid: '[role="grid"], [role="list"]',
   chatRow: '[role="row"], [role="listitem"]',
+  /** The one data-testid that survives in 2026 chat rows (live count 36 against 59 rows). */
+  chatCell: '[data-testid="cell-frame-container"]',
   chatTitle: 'span[dir="auto"][title]',
+  /** The preview line: a span with the full text in its title, or the dir'd spans of the text. */
+  previewSpan: 'span[title], span[dir]',
+  /** A row's or header's avatar placeholder tells the kind (used by public 2025–2026 scrapers). */
+  defaultGroupIcon: '[data-icon="default-group"]',
+  defaultUserIcon: '[data-icon="default-user"]',
+  selectedRow: '[aria-selected="true"]',
   mutedIcon: '[data-icon="muted"]',
   pinnedIcon: '[data-icon="pinned"]',
   qrCanvas: 'canvas[aria-label]',
   main: '#main',
   mainHeaderTitle: 'header span[dir="auto"]',
+  /** The header's second line: a group's members ("Budi, Sari, You"), a contact's "last seen …". */
+  mainHeaderSubtitle: 'header span[title]',
   messageRow: '[role="row"]',
   /** The element whose children are the thread's rows. */
   messageList: '[role="application"]',
   dataId: '[data-id]',
   prePlain: '[data-pre-plain-text]',
+  /** The bubble classes, still present in 2026; system notices with a data-id have neither. */
+  bubble: '.message-in, .message-out',
   selectableText: 'span.selectable-text',
   statusIcon: '[data-icon="msg-time"], [data-icon="msg-check"], [data-icon="msg-dblcheck"]',
   /** Icons, buttons and labelled elements of a bubble are each queried once and sorted out after. */
@@ -52,6 +64,8 @@ export const LABEL = {
   send: ['Send', 'Kirim'],
   quoted: ['Quoted message', 'Pesan yang dikutip'],
   readMore: ['Read more', 'Baca selengkapnya'],
+  /** How a group's member line names the user. */
+  self: ['You', 'Anda'],
   useHere: ['Use here', 'Gunakan di sini'],
   read: ['Read', 'Dibaca'],
   yesterday: ['Yesterday', 'Kemarin'],

@@ -1,9 +1,11 @@
 // Times as WhatsApp Web prints them. `data-pre-plain-text` follows the user's locale:
 //   "[10:54 PM, 12/9/2025] Name: "   (US: 12-hour, month first)
 //   "[10:30, 28/09/2026] Nama: "     (most locales: 24-hour, day first; Indonesian may use 10.30)
-// Minute precision only. When the day/month order cannot be told from the values (both ≤ 12),
-// a 12-hour clock means month first and a 24-hour clock day first: the pairing every locale
-// WhatsApp ships uses. Results are local time, as the page shows them.
+//   "[14:14, 3/30/2026] Name: "     (en-US in 2026: 24-hour AND month first)
+//   "[9:12 am, 10/12/2025] +91 …: "  (en-IN: 12-hour AND day first)
+// So the clock style does NOT tell the date order (field guide, live-2026.md): the caller decides
+// it from evidence on the page (date-order.ts) and passes `monthFirst`; a value above 12 in either
+// place still wins for that one date. Minute precision only; results are local time.
 import { LABEL, WEEKDAYS, isLabel } from './selectors';
 
 export interface PrePlain {
@@ -28,6 +30,13 @@ function clockOf(s: string): { h: number; m: number; twelveHour: boolean } | nul
     if (ampm === 'a' && h === 12) h = 0;
   } else if (h > 23) return null;
   return { h, m, twelveHour: !!ampm };
+}
+
+/** The first two numbers of a day/month date ("3/30/2026" → [3, 30]); null for year-first or no date. */
+export function dayMonthPair(s: string): [number, number] | null {
+  const d = DATE.exec(s);
+  if (!d || d[1]!.length === 4) return null;
+  return [Number(d[1]), Number(d[2])];
 }
 
 function dateOf(s: string, monthFirstHint: boolean): { y: number; mo: number; d: number } | null {
@@ -56,14 +65,28 @@ function local(y: number, mo: number, d: number, h: number, m: number): number |
   return t.getTime();
 }
 
-/** `data-pre-plain-text` → time and sender name, or null when it is not in a shape we know. */
-export function parsePrePlainText(raw: string | null | undefined): PrePlain | null {
+/** The stamp of a `data-pre-plain-text` ("14:14, 3/30/2026"), or null. */
+export function prePlainStamp(raw: string | null | undefined): string | null {
+  return PRE_PLAIN.exec(raw ?? '')?.[1] ?? null;
+}
+
+/** The day/month pair of a `data-pre-plain-text` stamp's date (for date-order evidence). */
+export function prePlainDatePair(raw: string | null | undefined): [number, number] | null {
+  const stamp = prePlainStamp(raw);
+  return stamp ? dayMonthPair(stamp.replace(CLOCK, '')) : null;
+}
+
+/**
+ * `data-pre-plain-text` → time and sender name, or null when it is not in a shape we know.
+ * `monthFirst`: the page's date order (see date-order.ts), used when both values are ≤ 12.
+ */
+export function parsePrePlainText(raw: string | null | undefined, monthFirst: boolean): PrePlain | null {
   const p = PRE_PLAIN.exec(raw ?? '');
   if (!p) return null;
   const stamp = p[1]!;
   const clock = clockOf(stamp);
   if (!clock) return null;
-  const date = dateOf(stamp.replace(CLOCK, ''), clock.twelveHour);
+  const date = dateOf(stamp.replace(CLOCK, ''), monthFirst);
   if (!date) return null;
   const at = local(date.y, date.mo, date.d, clock.h, clock.m);
   if (at === null) return null;
@@ -80,7 +103,7 @@ function startOfDay(ms: number): number {
  * The chat list's time label → epoch ms (best effort): "10:54" / "10:54 PM" today, "Yesterday" /
  * "Kemarin", a weekday within the last week, or a date. Day-only labels give that day's start.
  */
-export function parseListTime(label: string | null | undefined, now: number, monthFirst = false): number | null {
+export function parseListTime(label: string | null | undefined, now: number, monthFirst: boolean): number | null {
   const s = (label ?? '').trim();
   if (!s) return null;
   if (isLabel(s, LABEL.yesterday)) return startOfDay(now) - 86_400_000;
@@ -102,4 +125,12 @@ export function parseListTime(label: string | null | undefined, now: number, mon
     return d.getTime();
   }
   return null;
+}
+
+/** Whether a short text has the shape of a chat-list time label (what parseListTime reads). */
+export function isListTimeLabel(label: string): boolean {
+  const s = label.trim();
+  if (!s || s.length > 24) return false;
+  if (isLabel(s, LABEL.yesterday) || isLabel(s, LABEL.today) || WEEKDAYS[s.toLowerCase()] !== undefined) return true;
+  return /^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}$/.test(s) || /^\d{1,2}[:.]\d{2}(\s*[AaPp]\.?\s?[Mm]\.?)?$/.test(s);
 }

@@ -1,10 +1,19 @@
 // @vitest-environment happy-dom
 // The WhatsApp Web adapter against the fixture page: chat list, open thread, every data-id shape,
 // both timestamp locales, variants (scrambled class names, Indonesian), bad states, recycled rows,
-// navigation and sending through the Lexical-like composer.
-import { describe, expect, test } from 'vitest';
+// navigation and sending through the Lexical-like composer. The 2026 layout (live-2026.md) and the
+// mixed rollout are in whatsapp-2026 below: date order from evidence, outermost data-ids, system
+// notices with ids, groups without @g.us, kind-qualified ids and ambiguous send targets.
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { whatsappAdapter as wa } from '../../content/whatsapp/adapter';
+import { dateOrder, noteDatePair } from '../../content/whatsapp/date-order';
+import { parseDataId } from '../../content/whatsapp/ids';
 import { insertIntoComposer } from '../../content/composer';
+import { SEL } from '../../content/whatsapp/selectors';
+import { performSend } from '../../content/send';
+import { ConversationSnapshotSchema, ThreadSnapshotSchema, type SendCommand } from '../../lib/protocol';
+import * as v from 'valibot';
+import { provisionalKey, titleKey } from '../../lib/model';
 import { renderWhatsApp, type WhatsAppFixtureOptions } from '../fixtures/whatsapp/whatsapp-app.js';
 
 function mount(opts: WhatsAppFixtureOptions = {}) {
@@ -38,14 +47,20 @@ describe.each([
     expect(byTitle['Keluarga Besar']).toMatchObject({ unread: true, unreadCount: 5, isGroup: true, preview: 'Mama: Alhamdulillah 🙏' });
     expect(byTitle['Kantor – Tim Produk']).toMatchObject({ muted: true, unreadCount: 12 });
     expect(byTitle['Budi Santoso']!.unreadCount).toBe(0); // open, so read
-    expect(list.every((c) => c.nativeId === c.title.normalize('NFC').trim())).toBe(true);
+    // Ids say the kind where the row shows it (a group's "Name: preview"); the rest are provisional.
+    expect(byTitle['Keluarga Besar']!.nativeId).toBe('group/Keluarga Besar');
+    expect(byTitle['Sarah Johnson']).toMatchObject({ nativeId: '~Sarah Johnson', provisional: true, isGroup: false });
+    // The selected row is the open chat: it takes the thread's kind.
+    expect(byTitle['Budi Santoso']).toMatchObject({ nativeId: 'dm/Budi Santoso', isGroup: false });
+    expect(byTitle['Budi Santoso']!.provisional).toBeUndefined();
+    expect(list.every((c) => c.nativeId === (c.provisional ? provisionalKey(c.title) : titleKey(c.title, c.isGroup)))).toBe(true);
     expect(list.every((c) => c.lastMessageAt === null || c.lastMessageAt <= Date.now() + 60_000)).toBe(true);
   });
 
   test('the open thread: ids, senders, times, self, quote, media, system notice, tricky text', () => {
     mount(opts);
     const conv = wa.openConversation(document)!;
-    expect(conv).toEqual({ nativeId: 'Budi Santoso', title: 'Budi Santoso', isGroup: false });
+    expect(conv).toEqual({ nativeId: 'dm/Budi Santoso', title: 'Budi Santoso', isGroup: false, provisionalKey: '~Budi Santoso' });
     const msgs = thread();
     expect(msgs.length).toBeGreaterThanOrEqual(14);
     expect(new Set(msgs.map((m) => m.nativeId)).size).toBe(msgs.length);
@@ -144,8 +159,8 @@ describe('WhatsApp adapter: structure', () => {
 
   test('sending: navigate to another chat, insert through input events, click Send, one echo', async () => {
     const fx = mount();
-    expect(await wa.navigateTo(document, { nativeId: 'Sarah Johnson', title: 'Sarah Johnson' })).toBe(true);
-    expect(wa.openConversation(document)!.nativeId).toBe('Sarah Johnson');
+    expect(await wa.navigateTo(document, { nativeId: 'dm/Sarah Johnson', title: 'Sarah Johnson' })).toBe(true);
+    expect(wa.openConversation(document)!.nativeId).toBe('dm/Sarah Johnson');
     const box = wa.composer(document)!;
     // A direct DOM write is ignored by the editor, as in the real app.
     box.textContent = 'sneaky';
@@ -161,7 +176,24 @@ describe('WhatsApp adapter: structure', () => {
 
   test('navigateTo refuses a chat that is not rendered in the virtual list', async () => {
     mount();
-    expect(await wa.navigateTo(document, { nativeId: 'Toko Kue Bu Ani', title: 'Toko Kue Bu Ani' })).toBe(false);
+    expect(await wa.navigateTo(document, { nativeId: 'dm/Toko Kue Bu Ani', title: 'Toko Kue Bu Ani' })).toBe(false);
+  });
+
+  test('navigateTo takes the ids stored before kinds (the title) and provisional keys, when one row matches', async () => {
+    mount();
+    expect(await wa.navigateTo(document, { nativeId: 'Sarah Johnson', title: 'Sarah Johnson' })).toBe(true);
+    expect(wa.openConversation(document)!.nativeId).toBe('dm/Sarah Johnson');
+    expect(await wa.navigateTo(document, { nativeId: '~Dewi Lestari', title: 'Dewi Lestari' })).toBe(true);
+    expect(wa.openConversation(document)!.nativeId).toBe('dm/Dewi Lestari');
+    expect(await wa.navigateTo(document, { nativeId: 'group/Keluarga Besar', title: 'Keluarga Besar' })).toBe(true);
+    expect(wa.openConversation(document)).toMatchObject({ nativeId: 'group/Keluarga Besar', isGroup: true });
+  });
+
+  test('navigateTo checks the opened header: a target of the other kind is not taken for it', async () => {
+    mount();
+    // The one "Sarah Johnson" row opens a 1:1 chat: not the group the target names.
+    expect(await wa.navigateTo(document, { nativeId: 'group/Sarah Johnson', title: 'Sarah Johnson' })).toBe(false);
+    expect(wa.openConversation(document)!.nativeId).toBe('dm/Sarah Johnson');
   });
 
   test('submit finds no Send button while the box is empty (WhatsApp shows the mic)', async () => {
@@ -169,5 +201,412 @@ describe('WhatsApp adapter: structure', () => {
     const t0 = Date.now();
     expect(await wa.submit(document, wa.composer(document)!)).toBe(false);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(1900);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// 2026 (live-2026.md) and the staged rollout between the layouts.
+
+const at = (y: number, mo: number, d: number, h = 12) => new Date(y, mo - 1, d, h, 0).getTime();
+/** A day above 12 on every page that shows dates (the thread spans 28–30 March). */
+const EVIDENCE_NOW = at(2026, 3, 30);
+/** Every date on the page falls on 2–11 March: no value tells the order. */
+const NO_EVIDENCE_NOW = at(2026, 3, 11);
+const minute = (ms: number) => Math.floor(ms / 60_000) * 60_000;
+
+/** Mount with the page's clock as "now", so list times ("Yesterday", "14:14") resolve against it. */
+function mountAt(opts: WhatsAppFixtureOptions) {
+  vi.useFakeTimers({ toFake: ['Date'], now: opts.now });
+  return mount(opts);
+}
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
+
+/** The open thread compared with what the fixture holds: ids, direction, sender, time. */
+function expectThreadMatchesTruth(fx: ReturnType<typeof mount>, title: string, which?: 'group' | 'dm') {
+  const conv = wa.openConversation(document)!;
+  const truth = fx.truth(title, which);
+  const msgs = thread().filter((m) => !m.system);
+  expect(msgs.length).toBeGreaterThan(0);
+  for (const m of msgs) {
+    const t = truth.find((x) => (parseDataId(x.dataId)?.msgId ?? '') === m.nativeId);
+    expect(t, `message ${m.nativeId} (${m.text.slice(0, 20)}) is one the chat holds`).toBeTruthy();
+    expect(m.sender.isSelf).toBe(t!.mine);
+    if (!t!.mine) expect(m.sender.name).toBe(conv.isGroup ? t!.from : title);
+    if (m.sentAt !== null) expect(new Date(m.sentAt).toString(), m.text.slice(0, 30)).toBe(new Date(minute(t!.at)).toString());
+  }
+  return msgs;
+}
+
+const LAYOUTS = [
+  ['2026', { layout: '2026' }],
+  ['2026, scrambled class names', { layout: '2026', variant: 'scrambled' }],
+  ['2026, extra wrappers', { layout: '2026', wrappers: true }],
+  ['2026, Indonesian', { layout: '2026', lang: 'id' }],
+  ['mixed rollout', { layout: 'mixed' }],
+  ['mixed, scrambled + wrappers', { layout: 'mixed', variant: 'scrambled', wrappers: true }],
+] as const;
+
+describe.each([
+  ...LAYOUTS,
+  ['classic', {}],
+  ['classic, scrambled', { variant: 'scrambled' }],
+  ['classic, Indonesian', { lang: 'id' }],
+] as const)('WhatsApp adapter, every layout: %s', (_name, base) => {
+  const opts = (o: WhatsAppFixtureOptions) => ({ ...base, ...o }) as WhatsAppFixtureOptions;
+
+  test('with a day above 12 on the page, every message time is the one sent (even under a misleading <html lang>)', () => {
+    // The wrong region on purpose: the dates themselves decide.
+    const misleading = 'lang' in base && base.lang === 'id' ? 'en-US' : 'en-IN';
+    const fx = mountAt(opts({ now: EVIDENCE_NOW, htmlLang: misleading }));
+    const msgs = expectThreadMatchesTruth(fx, 'Budi Santoso');
+    expect(msgs.filter((m) => m.sentAt !== null).length).toBeGreaterThan(5);
+    expect(dateOrder(document)).toMatchObject({ basis: 'evidence', ambiguous: false });
+  });
+
+  test('without evidence the page language decides, and the times are still right', () => {
+    const dayFirst = 'lang' in base && base.lang === 'id';
+    const fx = mountAt(opts({ now: NO_EVIDENCE_NOW, htmlLang: dayFirst ? 'id-ID' : 'en-US' }));
+    expectThreadMatchesTruth(fx, 'Budi Santoso');
+    expect(dateOrder(document)).toEqual({ monthFirst: !dayFirst, basis: 'locale', ambiguous: false });
+  });
+
+  test('the list reads by structure: every rendered chat with title, preview, unread and a time', () => {
+    mountAt(opts({ now: EVIDENCE_NOW }));
+    expect(wa.health(document)).toEqual({ state: 'ok' });
+    const list = chats();
+    expect(list.length).toBe(10);
+    expect(list.every((c) => c.preview.length > 0 && c.lastMessageAt !== null && c.lastMessageAt <= EVIDENCE_NOW + 60_000)).toBe(true);
+    expect(list.some((c) => (c.unreadCount ?? 0) > 0)).toBe(true);
+    expect(list.every((c) => c.nativeId === (c.provisional ? provisionalKey(c.title) : titleKey(c.title, c.isGroup)))).toBe(true);
+  });
+});
+
+describe.each(LAYOUTS)('WhatsApp adapter, 2026 chats: %s', (_name, base) => {
+  const opts = (o: WhatsAppFixtureOptions = {}) => ({ now: EVIDENCE_NOW, ...base, ...o }) as WhatsAppFixtureOptions;
+  const row = (title: string, pick = 0) => chats().filter((c) => c.title === title)[pick]!;
+
+  test('message ids are the outermost data-id, never the nested one', () => {
+    const fx = mountAt(opts());
+    const nested = Array.from(document.querySelectorAll('#main [data-id] [data-id]')).map((e) => e.getAttribute('data-id'));
+    expect(nested.length).toBeGreaterThan(0);
+    const ids = thread().map((m) => m.nativeId);
+    expect(ids.filter((id) => nested.includes(id) && !fx.truth('Budi Santoso').some((t) => t.dataId === id))).toEqual([]);
+    expect(new Set(ids).size).toBe(ids.length);
+    // The quoted message keeps its place as a quote, not as a second message.
+    expect(thread().find((m) => m.quote)).toMatchObject({ text: 'Oke makasih, udah aku simpan', quote: { text: 'Foto stasiunnya' } });
+  });
+
+  test('a system notice carrying a data-id is a system row, not a message from the contact', () => {
+    const fx = mountAt(opts());
+    fx.openChat('Toko Batik Sekar');
+    const all = thread();
+    const notice = all.find((m) => /secure service from Meta|layanan aman dari Meta/.test(m.text))!;
+    expect(notice).toMatchObject({ system: true, sender: { name: '', isSelf: false }, status: 'received', sentAt: null });
+    const holder = Array.from(document.querySelectorAll('#main [data-id]')).find((e) => e.textContent!.includes(notice.text.slice(0, 20)))!;
+    expect(notice.nativeId).toBe(holder.getAttribute('data-id'));
+    expect(all.filter((m) => !m.system).every((m) => !m.text.includes('Meta'))).toBe(true);
+    expectThreadMatchesTruth(fx, 'Toko Batik Sekar');
+  });
+
+  test('groups without @g.us: the header member line, the thread senders, the placeholder avatar', () => {
+    const fx = mountAt(opts());
+    expect(document.querySelector('[data-id*="@"]')).toBeNull();
+    fx.openChat('Ibu', 'group');
+    expect(wa.openConversation(document)).toMatchObject({ nativeId: 'group/Ibu', isGroup: true });
+    expectThreadMatchesTruth(fx, 'Ibu', 'group');
+    fx.openChat('Kerja – Tim Data');
+    expect(wa.openConversation(document)!.isGroup).toBe(true);
+    expect(thread().find((m) => m.text.startsWith('Thanks'))!.sender.name).toBe('+91 98450 12345');
+    fx.openChat('Ibu', 'dm');
+    expect(wa.openConversation(document)).toMatchObject({ nativeId: 'dm/Ibu', isGroup: false });
+    // Without the member line ("click here for group info"), two senders still tell a group.
+    const fx2 = mountAt(opts({ groupInfo: 'hint' }));
+    fx2.openChat('Ibu', 'group');
+    expect(wa.openConversation(document)!.isGroup).toBe(true);
+    fx2.openChat('Arisan RT 05'); // default-group avatar in the header
+    expect(wa.openConversation(document)!.isGroup).toBe(true);
+    fx2.openChat('Sarah Johnson');
+    expect(wa.openConversation(document)!.isGroup).toBe(false);
+  });
+
+  test('the list tells a group by its "Name: preview" and its placeholder avatar; rows that do not tell are provisional', () => {
+    mountAt(opts());
+    expect(row('Ibu', 0)).toMatchObject({ nativeId: 'group/Ibu', isGroup: true, preview: 'Sari: Aku yang pesan kuenya ya' });
+    expect(row('Ibu', 1)).toMatchObject({ nativeId: '~Ibu', isGroup: false, provisional: true });
+    expect(row('Kerja – Tim Data')).toMatchObject({ nativeId: 'group/Kerja – Tim Data', muted: true, unreadCount: 4 });
+    const mixed = base.layout === 'mixed';
+    // Arisan's last message is the user's own (no sender prefix): only its avatar tells.
+    expect(row('Arisan RT 05')).toMatchObject(mixed ? { nativeId: 'group/Arisan RT 05' } : { nativeId: 'group/Arisan RT 05', isGroup: true });
+    // A contact without a photo shows the default-user placeholder: a 1:1 chat for certain.
+    if (!mixed) expect(row('Pak Hendra (Kos)')).toMatchObject({ nativeId: 'dm/Pak Hendra (Kos)', isGroup: false });
+    expect(chats().filter((c) => c.title === 'Andi').map((c) => c.nativeId)).toEqual(['~Andi', '~Andi']);
+    expect(row('Sarah Johnson')).toMatchObject({ pinned: true, provisional: true });
+  });
+
+  test('a group and a contact with the same name never share an id; the thread names the provisional key only for the row that needs it', () => {
+    const fx = mountAt(opts());
+    fx.openChat('Ibu', 'group');
+    const group = wa.openConversation(document)!;
+    const groupMsgs = thread().filter((m) => !m.system).map((m) => m.nativeId);
+    fx.openChat('Ibu', 'dm');
+    const contact = wa.openConversation(document)!;
+    expect(group.nativeId).not.toBe(contact.nativeId);
+    expect(thread().some((m) => groupMsgs.includes(m.nativeId))).toBe(false);
+    // The contact's row does not show its kind (provisional "~Ibu"): its thread names that key.
+    // The group's own row shows "Sari: …" (final id already), so the group does not claim "~Ibu".
+    expect(contact.provisionalKey).toBe('~Ibu');
+    expect(group.provisionalKey).toBeUndefined();
+    // The open contact's row is selected, but another row is titled "Ibu": it stays provisional.
+    expect(row('Ibu', 1)).toMatchObject({ nativeId: '~Ibu', provisional: true });
+    // A chat with a unique title: its selected row takes the thread's kind; the thread still names
+    // the key the row carried before it was opened.
+    fx.openChat('Sarah Johnson');
+    expect(row('Sarah Johnson')).toMatchObject({ nativeId: 'dm/Sarah Johnson', isGroup: false });
+    expect(wa.openConversation(document)!.provisionalKey).toBe('~Sarah Johnson');
+  });
+
+  test('list times: dates on the list resolve in the page order, with and without evidence', () => {
+    const truthDay = (ms: number) => new Date(ms).toDateString();
+    for (const [now, locale, htmlLang] of [
+      [EVIDENCE_NOW, 'us24', 'en-IN'], // 3/23/2026 on the list proves month first
+      [EVIDENCE_NOW, 'in12', 'en-US'], // 23/3/2026 proves day first
+      [NO_EVIDENCE_NOW, 'us24', 'en-US'], // 3/4/2026: only the language says 4 March
+      [NO_EVIDENCE_NOW, 'in12', 'en-IN'], // 4/3/2026: likewise
+    ] as const) {
+      const fx = mountAt(opts({ now, locale, htmlLang }));
+      wa.chatRows(document); // the list alone: no thread read yet
+      const toko = row('Toko Batik Sekar');
+      const sent = fx.truth('Toko Batik Sekar').at(-1)!.at;
+      expect(truthDay(toko.lastMessageAt!), `${locale} ${htmlLang}`).toBe(truthDay(sent));
+      expect(dateOrder(document).basis).toBe(now === EVIDENCE_NOW ? 'evidence' : 'locale');
+    }
+  });
+
+  test('navigateTo: the contact named like a group opens the contact; the header is checked', async () => {
+    const fx = mountAt(opts());
+    fx.openChat('Ibu', 'group');
+    expect(await wa.navigateTo(document, { nativeId: 'dm/Ibu', title: 'Ibu' })).toBe(true);
+    expect(wa.openConversation(document)).toMatchObject({ nativeId: 'dm/Ibu', isGroup: false });
+    expect(await wa.navigateTo(document, { nativeId: 'group/Ibu', title: 'Ibu' })).toBe(true);
+    expect(wa.openConversation(document)).toMatchObject({ nativeId: 'group/Ibu', isGroup: true });
+  });
+
+  test('navigateTo answers "ambiguous" when nothing tells two rows apart, and the send is refused', async () => {
+    const fx = mountAt(opts());
+    vi.useRealTimers(); // the send waits on timers
+    expect(await wa.navigateTo(document, { nativeId: 'dm/Andi', title: 'Andi' })).toBe('ambiguous');
+    expect(await wa.navigateTo(document, { nativeId: '~Andi', title: 'Andi' })).toBe('ambiguous');
+    expect(await wa.navigateTo(document, { nativeId: '~Ibu', title: 'Ibu' })).toBe('ambiguous');
+    expect(await wa.navigateTo(document, { nativeId: 'Ibu', title: 'Ibu' })).toBe('ambiguous'); // id from before kinds
+    expect(wa.openConversation(document)!.nativeId).toBe('dm/Budi Santoso'); // nothing was clicked
+    const result = await performSend(wa, document, sendCommand('dm/Andi', 'Andi', 'Besok jadi?'), { echoTimeoutMs: 2_000 });
+    expect(result).toMatchObject({ ok: false, reason: 'ambiguous-target' });
+    expect(fx.echoLog).toEqual([]);
+  });
+
+  test('navigateTo: of two rows with one name, the one showing the target\'s kind is opened', async () => {
+    mountAt(opts());
+    vi.useRealTimers();
+    // The second "Andi" shows the default-user placeholder (a 1:1 chat for certain); the first does not tell.
+    const andis = wa.chatRows(document).filter((r) => r.querySelector('span[title="Andi"]'));
+    expect(andis).toHaveLength(2);
+    const icon = document.createElement('span');
+    icon.setAttribute('data-icon', 'default-user');
+    andis[1]!.querySelector('img')!.replaceWith(icon);
+    expect(await wa.navigateTo(document, { nativeId: 'dm/Andi', title: 'Andi' })).toBe(true);
+    expect(thread().some((m) => m.text.includes('paketnya'))).toBe(true);
+    // Opening re-rendered the rows (placeholder gone): now nothing tells them apart again.
+    expect(await wa.navigateTo(document, { nativeId: 'group/Andi', title: 'Andi' })).toBe('ambiguous');
+  });
+
+  test('a reply to the contact named like the group lands in the contact\'s chat and turns Sent', async () => {
+    const fx = mountAt(opts());
+    vi.useRealTimers();
+    fx.openChat('Ibu', 'group');
+    fx.echoDelayMs = 10;
+    const result = await performSend(wa, document, sendCommand('dm/Ibu', 'Ibu', 'Iya Bu, sampai Minggu'), { echoTimeoutMs: 5_000 });
+    expect(result).toMatchObject({ ok: true, conversationNativeId: 'dm/Ibu' });
+    expect(fx.truth('Ibu', 'dm').some((m) => m.mine && m.text === 'Iya Bu, sampai Minggu')).toBe(true);
+    expect(fx.truth('Ibu', 'group').some((m) => m.text === 'Iya Bu, sampai Minggu')).toBe(false);
+  });
+});
+
+function sendCommand(conversationNativeId: string, conversationTitle: string, text: string): SendCommand {
+  return { type: 'send', outboxId: `o-${Math.random()}`, conversationNativeId, conversationTitle, text, attemptStartedAt: Date.now(), checkEchoFirst: false };
+}
+
+describe('WhatsApp adapter: date order', () => {
+  test('no evidence and a bare <html lang="en">: the browser\'s regional language decides, else it is said to be ambiguous', () => {
+    mountAt({ layout: '2026', now: NO_EVIDENCE_NOW, htmlLang: 'en', locale: 'in12' });
+    vi.spyOn(navigator, 'language', 'get').mockReturnValue('en-IN');
+    vi.spyOn(navigator, 'languages', 'get').mockReturnValue(['en-IN', 'en']);
+    expect(dateOrder(document)).toEqual({ monthFirst: false, basis: 'locale', ambiguous: false });
+    vi.spyOn(navigator, 'language', 'get').mockReturnValue('id-ID');
+    vi.spyOn(navigator, 'languages', 'get').mockReturnValue(['id-ID']);
+    expect(dateOrder(document)).toEqual({ monthFirst: true, basis: 'language', ambiguous: true });
+  });
+
+  test('dates that prove both orders are no evidence: the language decides and the state says ambiguous', () => {
+    mountAt({ layout: '2026', now: NO_EVIDENCE_NOW, htmlLang: 'en-US', locale: 'us24' });
+    noteDatePair(document, [3, 30]); // month first
+    expect(dateOrder(document)).toEqual({ monthFirst: true, basis: 'evidence', ambiguous: false });
+    noteDatePair(document, [30, 3]); // day first: a contradiction
+    expect(dateOrder(document)).toEqual({ monthFirst: true, basis: 'locale', ambiguous: true });
+    // A re-rendered app (a new #pane-side) starts without evidence.
+    mountAt({ layout: '2026', now: NO_EVIDENCE_NOW, htmlLang: 'en-US', locale: 'us24' });
+    expect(dateOrder(document)).toEqual({ monthFirst: true, basis: 'locale', ambiguous: false });
+  });
+
+  test('the clock style does not decide: [14:14, 3/4/2026] on an en-US page is 4 March, [9:12 am, 4/3/2026] on en-IN too', () => {
+    const fx = mountAt({ layout: '2026', now: NO_EVIDENCE_NOW, htmlLang: 'en-US', locale: 'us24' });
+    expect(document.querySelector('[data-pre-plain-text^="[8:"]')!.getAttribute('data-pre-plain-text')).toMatch(/^\[8:\d\d, 3\/\d{1,2}\/2026\] /);
+    expectThreadMatchesTruth(fx, 'Budi Santoso');
+    const fx2 = mountAt({ layout: '2026', now: NO_EVIDENCE_NOW, htmlLang: 'en-IN', locale: 'in12' });
+    expect(document.querySelector('[data-pre-plain-text*=" am, "]')!.getAttribute('data-pre-plain-text')).toMatch(/^\[\d{1,2}:\d\d am, \d{1,2}\/3\/2026\] /);
+    expectThreadMatchesTruth(fx2, 'Budi Santoso');
+  });
+});
+
+describe('WhatsApp adapter: health on broken 2026 pages names the missing anchor', () => {
+  const strip = (sel: string, attr: string) => document.querySelectorAll(sel).forEach((e) => e.removeAttribute(attr));
+
+  test('chat rows without titles', () => {
+    mountAt({ layout: '2026', now: EVIDENCE_NOW });
+    strip('#pane-side span[title]', 'title');
+    expect(wa.health(document)).toEqual({ state: 'layout-unknown', reason: expect.stringContaining('span[dir="auto"][title]') });
+  });
+
+  test('chat cells no longer in rows', () => {
+    mountAt({ layout: '2026', now: EVIDENCE_NOW });
+    strip('#pane-side [role="row"]', 'role');
+    expect(wa.health(document)).toEqual({ state: 'layout-unknown', reason: expect.stringContaining('[role="row"]') });
+  });
+
+  test('thread bubbles that read as no message (no direction class, no sender stamp, no status)', () => {
+    mountAt({ layout: '2026', variant: 'scrambled', now: EVIDENCE_NOW });
+    expect(wa.health(document)).toEqual({ state: 'ok' }); // scrambled: no classes, stamps still there
+    strip('#main [data-pre-plain-text]', 'data-pre-plain-text');
+    document.querySelectorAll('#main [data-icon^="msg-"]').forEach((e) => e.remove());
+    expect(wa.health(document)).toEqual({ state: 'layout-unknown', reason: expect.stringContaining('data-pre-plain-text') });
+  });
+
+  test('thread rows without data-id', () => {
+    mountAt({ layout: '2026', now: EVIDENCE_NOW });
+    strip('#main [data-id]', 'data-id');
+    expect(wa.health(document)).toEqual({ state: 'layout-unknown', reason: expect.stringContaining('data-id') });
+  });
+
+  test('a short new chat (notice and date only) stays ok', () => {
+    mountAt({ layout: '2026', now: EVIDENCE_NOW });
+    const app = document.querySelector('#main [role="application"]')!;
+    while (app.children.length > 2) app.lastElementChild!.remove();
+    expect(wa.health(document)).toEqual({ state: 'ok' });
+  });
+});
+
+describe('WhatsApp selectors: each one counted on the fixture pages, per layout', () => {
+  // [inbox as it opens, a group open with a draft in the box]. List selectors are counted inside
+  // #pane-side, the rest in the whole page. A selector that drifts fails here by its SEL name.
+  const LIST = new Set(['chatGrid', 'chatRow', 'chatCell', 'chatTitle', 'previewSpan', 'selectedRow', 'mutedIcon', 'pinnedIcon']);
+  type Counts = Record<'classic' | '2026' | 'mixed', [number, number]>;
+  const EXPECTED: Record<keyof typeof SEL, Counts> = {
+    paneSide: { classic: [1, 1], '2026': [1, 1], mixed: [1, 1] },
+    chatGrid: { classic: [1, 1], '2026': [1, 1], mixed: [1, 1] },
+    // 10 rendered chats; 2026 also the "Archived" row.
+    chatRow: { classic: [10, 10], '2026': [11, 11], mixed: [11, 11] },
+    chatCell: { classic: [0, 0], '2026': [10, 10], mixed: [5, 5] },
+    chatTitle: { classic: [10, 10], '2026': [10, 10], mixed: [10, 10] },
+    previewSpan: { classic: [33, 33], '2026': [32, 32], mixed: [32, 32] },
+    defaultGroupIcon: { classic: [0, 0], '2026': [1, 1], mixed: [1, 1] },
+    defaultUserIcon: { classic: [0, 0], '2026': [1, 1], mixed: [1, 1] },
+    selectedRow: { classic: [1, 1], '2026': [1, 1], mixed: [1, 1] },
+    mutedIcon: { classic: [1, 1], '2026': [1, 1], mixed: [1, 1] },
+    pinnedIcon: { classic: [1, 1], '2026': [1, 1], mixed: [1, 1] },
+    qrCanvas: { classic: [0, 0], '2026': [0, 0], mixed: [0, 0] },
+    main: { classic: [1, 1], '2026': [1, 1], mixed: [1, 1] },
+    mainHeaderTitle: { classic: [1, 1], '2026': [1, 1], mixed: [1, 1] },
+    // The contact has no second line; the group its member line.
+    mainHeaderSubtitle: { classic: [1, 2], '2026': [1, 2], mixed: [1, 2] },
+    messageRow: { classic: [27, 18], '2026': [29, 17], mixed: [29, 17] },
+    messageList: { classic: [1, 1], '2026': [1, 1], mixed: [1, 1] },
+    // 2026: each of the 15 bubbles has a nested id, the quote one more; mixed: every other bubble.
+    dataId: { classic: [15, 5], '2026': [31, 6], mixed: [23, 4] },
+    prePlain: { classic: [14, 5], '2026': [15, 3], mixed: [15, 3] },
+    bubble: { classic: [15, 5], '2026': [15, 3], mixed: [15, 3] },
+    selectableText: { classic: [14, 5], '2026': [15, 3], mixed: [15, 3] },
+    statusIcon: { classic: [4, 1], '2026': [7, 1], mixed: [7, 1] },
+    anyIcon: { classic: [11, 7], '2026': [16, 10], mixed: [16, 10] },
+    button: { classic: [4, 0], '2026': [2, 0], mixed: [2, 0] },
+    buttonOrLabelled: { classic: [20, 16], '2026': [22, 15], mixed: [22, 15] },
+    textMarkup: { classic: [21, 17], '2026': [17, 10], mixed: [17, 10] },
+    composer: { classic: [1, 1], '2026': [1, 1], mixed: [1, 1] },
+    footer: { classic: [1, 1], '2026': [1, 1], mixed: [1, 1] },
+    // Legacy group ids only; 2026 pages have no jid at all.
+    groupMessageId: { classic: [0, 5], '2026': [0, 0], mixed: [0, 0] },
+    // Send exists only while the box holds text.
+    sendIcon: { classic: [0, 1], '2026': [0, 1], mixed: [0, 1] },
+    documentIcon: { classic: [1, 0], '2026': [0, 0], mixed: [0, 0] },
+    audioIcon: { classic: [0, 0], '2026': [0, 0], mixed: [0, 0] },
+    videoIcon: { classic: [0, 0], '2026': [0, 0], mixed: [0, 0] },
+    attachmentIcon: { classic: [1, 0], '2026': [0, 0], mixed: [0, 0] },
+  };
+  /** Selectors no fixture page exercises, and why (everything else must match somewhere). */
+  const NOT_ON_FIXTURE: Partial<Record<keyof typeof SEL, string>> = {
+    audioIcon: 'the fixture renders no voice-message bubble',
+    videoIcon: 'the fixture renders no video bubble',
+  };
+
+  async function countsOn(layout: 'classic' | '2026' | 'mixed'): Promise<Record<string, [number, number]>> {
+    const out: Record<string, [number, number]> = {};
+    for (const page of [0, 1] as const) {
+      const fx = mountAt({ layout, now: EVIDENCE_NOW });
+      vi.useRealTimers();
+      if (page === 1) {
+        fx.openChat(layout === 'classic' ? 'Keluarga Besar' : 'Ibu', 'group');
+        expect(await insertIntoComposer(wa.composer(document)!, 'draft')).toBe('inserted');
+      }
+      for (const [name, sel] of Object.entries(SEL)) {
+        const scope = LIST.has(name) ? document.querySelector(SEL.paneSide)! : document;
+        (out[name] ??= [0, 0])[page] = scope.querySelectorAll(sel).length;
+      }
+    }
+    return out;
+  }
+
+  test.each(['classic', '2026', 'mixed'] as const)('%s', async (layout) => {
+    const counts = await countsOn(layout);
+    for (const name of Object.keys(SEL) as (keyof typeof SEL)[]) {
+      expect(counts[name], `SEL.${name} (${SEL[name]}) on the ${layout} pages`).toEqual(EXPECTED[name][layout]);
+    }
+  });
+
+  test('every selector matches on some fixture page (the QR canvas on the login page), save the listed ones', async () => {
+    mount({ state: 'qr' });
+    expect(document.querySelectorAll(SEL.qrCanvas).length, 'SEL.qrCanvas on the QR page').toBe(1);
+    for (const name of Object.keys(SEL) as (keyof typeof SEL)[]) {
+      if (name === 'qrCanvas' || NOT_ON_FIXTURE[name]) continue;
+      const seen = Object.values(EXPECTED[name]).some(([a, b]) => a + b > 0);
+      expect(seen, `SEL.${name} never matches a fixture page`).toBe(true);
+    }
+  });
+});
+
+describe('WhatsApp adapter: the 2026 pages with an anchor attribute gone', () => {
+  const ANCHORS = ['id', 'role', 'aria-label', 'aria-selected', 'data-id', 'data-pre-plain-text', 'data-testid', 'data-icon', 'title', 'dir', 'class'];
+  test.each(ANCHORS)('without %s: no throw, every snapshot passes the schema, or health says why not', (attr) => {
+    for (const layout of ['2026', 'mixed'] as const) {
+      mountAt({ layout, now: EVIDENCE_NOW, wrappers: true });
+      document.querySelectorAll(`[${attr}]`).forEach((e) => e.removeAttribute(attr));
+      const health = wa.health(document);
+      if (health.state !== 'ok') expect(health.reason, `${layout} without ${attr}`).toBeTruthy();
+      chats().forEach((c, i) => expect(v.safeParse(ConversationSnapshotSchema, { ...c, listRank: i }).success, `${layout} chat ${c.title}`).toBe(true));
+      const conv = wa.openConversation(document);
+      if (!conv) continue;
+      const r = v.safeParse(ThreadSnapshotSchema, { conversation: conv, messages: thread() });
+      expect(r.success, `${layout} thread without ${attr}: ${r.issues?.[0]?.message}`).toBe(true);
+    }
   });
 });

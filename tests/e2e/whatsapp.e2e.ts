@@ -78,3 +78,83 @@ describe('WhatsApp end to end', () => {
     expect(h.blocked).toEqual([]);
   });
 });
+
+// The 2026 page (live-2026.md): bare ids, wrapped list rows, a group and a contact both named
+// "Ibu", two contacts named "Andi". A fresh browser, so the classic page's chats are not in the store.
+describe('WhatsApp 2026 layout end to end', () => {
+  const WA_2026 = 'https://web.whatsapp.com/?layout=2026';
+  const fixture = <T>(fn: string, ...args: unknown[]) =>
+    wa.evaluate(([f, a]) => (window as any).__fixture[f as string](...(a as unknown[])), [fn, args] as const) as Promise<T>;
+  /** The popup opened on one stored conversation, as a notification click opens it. */
+  async function openConversation(id: string, title: string) {
+    const p = await h.openPopup(`popup.html?open=${encodeURIComponent(id)}`);
+    const log = p.getByRole('log', { name: new RegExp(title) });
+    await log.waitFor({ timeout: 15_000 });
+    return { p, log };
+  }
+  async function reply(p: Page, text: string) {
+    await p.getByRole('textbox', { name: 'Message' }).fill(text);
+    await p.getByRole('button', { name: 'Send' }).click();
+  }
+  const echoes = () => wa.evaluate(() => (window as any).__fixture.echoLog.map((e: any) => e.text as string));
+
+  beforeAll(async () => {
+    await h?.close();
+    h = await launch();
+    wa = await h.openSite(WA_2026);
+    await wa.waitForSelector('#pane-side [data-testid="cell-frame-container"]');
+  });
+
+  test('read → thread → reply → Sent', async () => {
+    const p = await h.openPopup();
+    const items = p.getByRole('list', { name: 'Conversations' }).getByRole('listitem');
+    await expect.poll(() => items.count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(8);
+    await p.close();
+    const { p: tp, log } = await openConversation('whatsapp:dm/Budi Santoso', 'Budi Santoso');
+    await expect.poll(() => log.getByRole('article').count(), { timeout: 10_000 }).toBeGreaterThan(3);
+    const text = `Balasan 2026 ${Date.now()} ✓`;
+    await reply(tp, text);
+    const mine = log.getByRole('article').filter({ hasText: text });
+    await expect.poll(() => mine.first().textContent(), { timeout: 20_000 }).toMatch(/Sent/);
+    expect((await echoes()).filter((t: string) => t === text)).toHaveLength(1);
+    const truth = await fixture<{ text: string; mine: boolean }[]>('truth', 'Budi Santoso');
+    expect(truth.filter((m) => m.mine && m.text === text)).toHaveLength(1);
+    await tp.close();
+  });
+
+  test('a reply to the contact named like a group lands in the contact\'s chat, not the group', async () => {
+    // The contact's thread is read once (its id dm/Ibu is known), then the group is the open chat.
+    await fixture('openChat', 'Ibu', 'dm');
+    const { p, log } = await openConversation('whatsapp:dm/Ibu', 'Ibu');
+    await expect.poll(() => log.getByRole('article').filter({ hasText: 'Hati-hati di jalan' }).count(), { timeout: 15_000 }).toBe(1);
+    expect(await log.getByRole('article').filter({ hasText: 'pesan kuenya' }).count()).toBe(0); // not the group's
+    await fixture('openChat', 'Ibu', 'group');
+    const text = `Iya Bu, sampai Minggu ${Date.now()}`;
+    await reply(p, text);
+    const mine = log.getByRole('article').filter({ hasText: text });
+    await expect.poll(() => mine.first().textContent(), { timeout: 20_000 }).toMatch(/Sent/);
+    const contact = await fixture<{ text: string; mine: boolean }[]>('truth', 'Ibu', 'dm');
+    const group = await fixture<{ text: string }[]>('truth', 'Ibu', 'group');
+    expect(contact.filter((m) => m.mine && m.text === text)).toHaveLength(1);
+    expect(group.filter((m) => m.text === text)).toHaveLength(0);
+    await p.close();
+  });
+
+  test('two contacts named "Andi" that nothing tells apart: the reply is refused with the ambiguity reason', async () => {
+    await fixture('openChat', 'Andi', 0);
+    const { p, log } = await openConversation('whatsapp:dm/Andi', 'Andi');
+    await expect.poll(() => log.getByRole('article').filter({ hasText: 'futsal' }).count(), { timeout: 15_000 }).toBe(1);
+    await fixture('openChat', 'Budi Santoso');
+    const before = (await echoes()).length;
+    const text = `Jadi futsal? ${Date.now()}`;
+    await reply(p, text);
+    const mine = log.getByRole('article').filter({ hasText: text });
+    await expect.poll(() => mine.first().textContent(), { timeout: 20_000 }).toMatch(/Two WhatsApp chats have this name/);
+    expect(await echoes()).toHaveLength(before); // nothing was posted anywhere
+    await p.close();
+  });
+
+  test('no request left the machine', () => {
+    expect(h.blocked).toEqual([]);
+  });
+});
