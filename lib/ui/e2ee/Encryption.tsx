@@ -149,7 +149,8 @@ export function EncryptionPanel(props: { db: InboxDb; conversation: Conversation
         </div>
       )}
       {active && state.safetyNumber && <SafetyNumber state={state} name={props.name} busy={busy} run={run} />}
-      {active && lock && <LockSettings lock={lock} />}
+      {/* Once a passphrase is set, its controls stay reachable (setting it ends the sessions). */}
+      {(active || lock === 'unlocked') && lock && <LockSettings lock={lock} />}
       {error && (
         <p class="e2ee-error" role="alert">
           {error}
@@ -239,12 +240,16 @@ function LockSettings({ lock }: { lock: LockState }) {
   const t = s.e2ee;
   const [passphrase, setPassphrase] = useState('');
   const [message, setMessage] = useState('');
+  const [replaced, setReplaced] = useState(false);
   const [busy, setBusy] = useState(false);
   const short = passphrase.length < MIN_PASSPHRASE_CHARS;
   return (
     <details class="e2ee-lock-settings">
       <summary>{t.lockSection}</summary>
       <p class="help">{t.lockHelp}</p>
+      <p class="help" id="e2ee-passphrase-keys">
+        {t.passphraseReplacesKeys}
+      </p>
       <form
         onSubmit={async (e) => {
           e.preventDefault();
@@ -253,6 +258,7 @@ function LockSettings({ lock }: { lock: LockState }) {
           const r = await e2eeSetPassphrase(passphrase);
           setBusy(false);
           if (r.ok) setPassphrase('');
+          setReplaced(r.ok);
           setMessage(r.ok ? t.passphraseSet : t.failed(r.error));
         }}
       >
@@ -263,7 +269,7 @@ function LockSettings({ lock }: { lock: LockState }) {
             autocomplete="new-password"
             minLength={MIN_PASSPHRASE_CHARS}
             value={passphrase}
-            aria-describedby="e2ee-passphrase-help"
+            aria-describedby="e2ee-passphrase-help e2ee-passphrase-keys"
             onInput={(e) => setPassphrase((e.target as HTMLInputElement).value)}
           />
         </label>{' '}
@@ -279,7 +285,17 @@ function LockSettings({ lock }: { lock: LockState }) {
           {t.lockNow}
         </button>
       )}
-      {message && <p role="status">{message}</p>}
+      {message && (
+        <p role="status">
+          <span>{message}</span>
+          {replaced && (
+            <>
+              {' '}
+              <span>{t.keysReplaced}</span>
+            </>
+          )}
+        </p>
+      )}
     </details>
   );
 }
