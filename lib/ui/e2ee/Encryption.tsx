@@ -1,7 +1,7 @@
 // The encryption layer in the thread view: start / accept / verify controls, the key-change
 // warning, the composer's Encrypt switch, and encrypted messages shown from the plaintext cache
 // (never their ciphertext). Plaintext is rendered only here, in the extension's own page, as text.
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import type { InboxDb } from '../../db';
 import { findArmored } from '../../crypto/armor';
@@ -109,6 +109,10 @@ export function EncryptionPanel(props: { db: InboxDb; conversation: Conversation
   const lock = useLockState(props.db);
   const invite = state?.incomingInvite ?? null;
   const active = state?.status === 'active';
+  // Once shown, the lock controls stay (setting a passphrase ends the sessions, and the two live
+  // reads may update one render apart: unmounting would close them and lose the confirmation).
+  const showLock = useRef(false);
+  if (active || lock === 'unlocked') showLock.current = true;
   if (lock === 'locked') {
     return (
       <section class="e2ee" aria-label={t.section}>
@@ -149,8 +153,7 @@ export function EncryptionPanel(props: { db: InboxDb; conversation: Conversation
         </div>
       )}
       {active && state.safetyNumber && <SafetyNumber state={state} name={props.name} busy={busy} run={run} />}
-      {/* Once a passphrase is set, its controls stay reachable (setting it ends the sessions). */}
-      {(active || lock === 'unlocked') && lock && <LockSettings lock={lock} />}
+      {lock && showLock.current && <LockSettings lock={lock} />}
       {error && (
         <p class="e2ee-error" role="alert">
           {error}
