@@ -79,10 +79,20 @@ export class KeyRing {
     if (existing) return (this.cached = { key: existing, source: 'stored' }).key;
     if (this.file) {
       const raw = crypto.getRandomValues(new Uint8Array(32));
-      await this.file.write(raw);
-      return (this.cached = { key: await importSealingKey(raw), source: 'stored' }).key;
+      let written = false;
+      try {
+        await this.file.write(raw);
+        written = true;
+      } catch {
+        // The file system is refused here: the IndexedDB key below.
+      }
+      if (written) {
+        // The row is written after the file: a file without a row was never used to seal anything.
+        await this.db.e2eeDevice.put({ id: 'sealing-key', inFile: true, updatedAt: this.now() });
+        return (this.cached = { key: await importSealingKey(raw), source: 'stored' }).key;
+      }
     }
-    // No file system here: a non-extractable key in IndexedDB, as before.
+    // No usable file system here: a non-extractable key in IndexedDB, as before.
     const key = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
     await this.db.transaction('rw', this.db.e2eeDevice, async () => {
       if (!(await this.db.e2eeDevice.get('sealing-key'))) await this.db.e2eeDevice.put({ id: 'sealing-key', key, updatedAt: this.now() });

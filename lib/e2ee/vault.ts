@@ -35,6 +35,8 @@ interface WritableFile {
 export function opfsKeyFile(name = FILE_NAME): KeyFile | null {
   const storage = (globalThis as { navigator?: { storage?: Partial<OpfsStorage> } }).navigator?.storage;
   if (typeof storage?.getDirectory !== 'function') return null;
+  // Where the file system is refused (e.g. a private window), writing fails and the key ring falls
+  // back to an IndexedDB key.
   const root = () => (storage as OpfsStorage).getDirectory();
   return {
     async read() {
@@ -85,13 +87,24 @@ export async function importSealingKey(raw: Uint8Array, usages: KeyUsage[] = ['e
   return crypto.subtle.importKey('raw', raw as BufferSource, { name: 'AES-GCM' }, false, usages);
 }
 
+/** The key file is recorded as the store's key, but it cannot be read (deleted, or no file system). */
+export class MissingKeyFileError extends Error {
+  constructor() {
+    super('e2ee: the sealing key file is missing');
+  }
+}
+
 /**
- * The passphrase-less sealing key as stored: a store created before the key file keeps its
- * IndexedDB CryptoKey (its data is sealed under it) until a passphrase replaces it; else the file.
+ * The passphrase-less sealing key as stored. The `sealing-key` row says where it is: a CryptoKey in
+ * the row (stores created before the key file, until a passphrase replaces it), or `inFile`. The
+ * row is written only after the file, so a file without a row was never used, and a row whose file
+ * cannot be read is an error (never silently replaced: the data sealed under it would be lost).
  */
 export async function storedSealingKey(db: InboxDb, file: KeyFile | null, usages?: KeyUsage[]): Promise<CryptoKey | null> {
-  const legacy = await db.e2eeDevice.get('sealing-key');
-  if (legacy?.key) return legacy.key;
+  const row = await db.e2eeDevice.get('sealing-key');
+  if (row?.key) return row.key;
+  if (!row?.inFile) return null;
   const raw = file ? await file.read() : null;
-  return raw ? importSealingKey(raw, usages) : null;
+  if (!raw) throw new MissingKeyFileError();
+  return importSealingKey(raw, usages);
 }

@@ -79,7 +79,7 @@ export async function pageSealingKey(
   keyFile: KeyFile | null = opfsKeyFile(),
 ): Promise<CryptoKey | null> {
   const lock = lockRecordOf(await db.e2eeDevice.get('lock'));
-  if (!lock) return storedSealingKey(db, keyFile, ['decrypt']);
+  if (!lock) return storedSealingKey(db, keyFile, ['decrypt']).catch(() => null); // a lost key file: nothing opens
   if (!unlockedKey) return null;
   const raw = await unlockedKey();
   return raw ? importSealingKey(raw, ['decrypt']) : null;

@@ -72,6 +72,7 @@ describe('keys at rest (issue 12 item 3): a passphrase replaces the keys', () =>
       await alice.deliver();
       await say(bob, 'balasan sebelum kunci');
       await bob.deliver();
+      expect(await alice.texts()).toEqual(['out:sebelum kunci', 'in:balasan sebelum kunci']);
       const loot = await copyProfile(alice, file);
       const oldIdentity = parseIdentity(await openJson(loot.key, loot.device.find((r) => r.id === 'identity')!.sealed!, SEAL_CONTEXT.identity));
       expect(oldIdentity).toBeTruthy(); // the attack works on what was copied before
@@ -115,6 +116,35 @@ describe('keys at rest (issue 12 item 3): a passphrase replaces the keys', () =>
     alice.restartWorker();
     expect(await alice.ask({ type: 'e2ee-start', outboxId: nextId(), conversationId: alice.conversationId })).toEqual({ ok: true });
     expect(file.bytes).toBeNull();
+  });
+
+  test('a key file that cannot be read is an error, never silently replaced (the sealed data would be lost)', async () => {
+    const { alice, file } = await connectWithKeyFile();
+    const identity = (await alice.db.e2eeDevice.get('identity'))!.identityKey;
+    const kept = file.bytes!.slice();
+    file.bytes = null; // deleted behind our back
+    alice.restartWorker();
+    const reply = await say(alice, 'x').catch((e: unknown) => ({ thrown: String(e) }));
+    expect(reply).not.toEqual({ ok: true });
+    expect(file.bytes).toBeNull(); // no new key written over the place of the old one
+    file.bytes = kept; // back: everything opens again, same identity
+    alice.restartWorker();
+    expect(await say(alice, 'lagi')).toEqual({ ok: true });
+    expect((await alice.db.e2eeDevice.get('identity'))!.identityKey).toBe(identity);
+  });
+
+  test('where the file system refuses writes, an IndexedDB key is used instead', async () => {
+    const { alice, bob } = await pair();
+    alice.keyFile = { ...memoryKeyFile(), write: () => Promise.reject(new DOMException('refused', 'SecurityError')) };
+    alice.restartWorker();
+    expect(await alice.ask({ type: 'e2ee-start', outboxId: nextId(), conversationId: alice.conversationId })).toEqual({ ok: true });
+    await alice.deliver();
+    expect(await bob.ask({ type: 'e2ee-accept', outboxId: nextId(), conversationId: bob.conversationId })).toEqual({ ok: true });
+    await bob.deliver();
+    await say(bob, 'tetap jalan');
+    await bob.deliver();
+    expect(await alice.texts()).toEqual(['in:tetap jalan']);
+    expect((await alice.db.e2eeDevice.get('sealing-key'))?.key?.extractable).toBe(false);
   });
 
   test('"delete all data" deletes the key file too', async () => {

@@ -132,7 +132,7 @@ export class User implements TabPort {
 
   async views(): Promise<PlainView[]> {
     const messages = await this.db.messages.where('conversationId').equals(this.conversationId).sortBy('order');
-    const { byMessage } = await readPlaintexts(this.db, [this.conversationId], () => this.unlocked.get());
+    const { byMessage } = await readPlaintexts(this.db, [this.conversationId], () => this.unlocked.get(), this.keyFile);
     return messages.map((m) => byMessage.get(m.id)).filter((v): v is PlainView => !!v);
   }
 
