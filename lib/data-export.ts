@@ -16,9 +16,11 @@
 // `person:<id>` holding `{ name }` or a string, else by the title of its first conversation.
 //
 // Import merges by id and never duplicates: a new record is added; an existing conversation is
-// updated only when the import's lastMessageAt is newer (title, unread, lastMessageAt), and gains
-// the import's personId only when it has none; an existing message only moves forward in status
-// (pending → sent → delivered → read); an existing person keeps its name.
+// updated only when the import's lastMessageAt is newer (title, unread, lastMessageAt) and never
+// changes person (links are the user's own: a crafted file must not re-route replies); a person
+// from the file is created only for two or more conversations the import itself adds, and only if
+// the store has no person of that id; an existing message only moves forward in status
+// (pending → sent → delivered → read).
 import * as v from 'valibot';
 import type { InboxDb } from './db';
 import { LIMITS, PLATFORMS, conversationId as convIdOf, messageId as msgIdOf, type Conversation, type Message, type MessageStatus, type Person } from './model';
@@ -227,29 +229,37 @@ export async function importData(db: InboxDb, input: unknown, now = Date.now()):
   const file = parseExport(input);
   const summary: ImportSummary = { conversations: 0, messages: 0, people: 0 };
   await db.transaction('rw', [db.conversations, db.messages, db.people, db.searchDocs], async () => {
-    // People first, so every personId a conversation takes names someone.
+    // Links come only from the user (issue 12 item 5): an import never links, unlinks or relinks a
+    // conversation the store already has, and never adds to a person the store already has (either
+    // would change where the user's replies to someone go). A person in the file is kept only among
+    // the conversations this import creates, and only if it still links two of them.
+    const ids = file.conversations.map((c) => c.id);
+    const existing = await db.conversations.bulkGet(ids);
+    const isNew = new Set(ids.filter((_, i) => !existing[i]));
     const personOf = new Map<string, string>();
-    for (const p of file.people) for (const cid of p.conversationIds) personOf.set(cid, p.id);
-    const wanted = new Map(file.people.map((p) => [p.id, p.name]));
-    for (const c of file.conversations) {
-      if (c.personId && !wanted.has(c.personId)) wanted.set(c.personId, c.title || c.personId);
-    }
-    const existingPeople = await db.people.bulkGet([...wanted.keys()]);
-    const newPeople: Person[] = [];
-    [...wanted].forEach(([pid, name], i) => {
-      if (!existingPeople[i]) newPeople.push({ id: pid, name, createdAt: now, updatedAt: now });
+    for (const p of file.people) for (const cid of p.conversationIds) if (isNew.has(cid)) personOf.set(cid, p.id);
+    for (const c of file.conversations) if (c.personId && isNew.has(c.id)) personOf.set(c.id, c.personId);
+    const members = new Map<string, string[]>();
+    for (const [cid, pid] of personOf) members.set(pid, [...(members.get(pid) ?? []), cid]);
+    const known = await db.people.bulkGet([...members.keys()]);
+    [...members.keys()].forEach((pid, i) => {
+      if (known[i] || members.get(pid)!.length < 2) for (const cid of members.get(pid)!) personOf.delete(cid);
     });
+    const names = new Map(file.people.map((p) => [p.id, p.name]));
+    const newPeople: Person[] = [];
+    for (const pid of new Set(personOf.values())) {
+      const first = file.conversations.find((c) => personOf.get(c.id) === pid);
+      newPeople.push({ id: pid, name: names.get(pid) ?? (first?.title || pid), createdAt: now, updatedAt: now });
+    }
     await db.people.bulkPut(newPeople);
     summary.people = newPeople.length;
 
-    const ids = file.conversations.map((c) => c.id);
-    const existing = await db.conversations.bulkGet(ids);
     const lastMessage = new Map<string, ExportedMessage>();
     for (const m of file.messages) lastMessage.set(m.conversationId, m);
     const toPut: Conversation[] = [];
     file.conversations.forEach((c, i) => {
       const old = existing[i];
-      const personId = c.personId ?? personOf.get(c.id) ?? null;
+      const personId = personOf.get(c.id) ?? null;
       const at = ms(c.lastMessageAt);
       if (!old) {
         const last = lastMessage.get(c.id);
@@ -279,7 +289,6 @@ export async function importData(db: InboxDb, input: unknown, now = Date.now()):
         next.unread = c.unread;
         next.lastMessageAt = at;
       }
-      if (!old.personId && personId) next.personId = personId;
       if (next.title !== old.title || next.unread !== old.unread || next.lastMessageAt !== old.lastMessageAt || next.personId !== old.personId) {
         next.updatedAt = now;
         toPut.push(next);

@@ -228,15 +228,15 @@ export async function personTimeline(db: InboxDb, personId: string, perConversat
 
 /**
  * Which of a person's conversations a reply goes to by default: the one the user last sent
- * through, else the one with the newest message, else the first.
+ * through (the outbox holds only the user's own sends), else null: the caller then uses the
+ * conversation the user opened. Never a message's date, which a page or an imported file controls.
  */
 export async function defaultReplyConversation(db: InboxDb, conversations: readonly Conversation[]): Promise<string | null> {
   if (conversations.length === 0) return null;
   const ids = conversations.map((c) => c.id);
   const sent = await db.outbox.where('conversationId').anyOf(ids).toArray();
   if (sent.length) return sent.reduce((a, b) => (b.createdAt > a.createdAt ? b : a)).conversationId;
-  const newest = [...conversations].sort((a, b) => (b.lastMessageAt ?? -Infinity) - (a.lastMessageAt ?? -Infinity))[0]!;
-  return newest.id;
+  return null;
 }
 
 export type { Person, Platform };

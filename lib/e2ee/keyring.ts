@@ -1,7 +1,9 @@
 // Where the sealing key comes from.
 //
-// Without a passphrase: a non-extractable AES-GCM CryptoKey stored in the extension's IndexedDB
-// (`e2eeDevice` row `sealing-key`), created on first use.
+// Without a passphrase: a random AES-256-GCM key kept in a file of the extension's origin-private
+// file system (vault.ts), created on first use. A store created before that keeps its
+// non-extractable IndexedDB CryptoKey (`e2eeDevice` row `sealing-key`) until a passphrase is set.
+// Either way anyone holding the profile's files holds this key: it stops casual reads, not forensics.
 //
 // With a passphrase (optional lock): the sealing key is made from a random 32-byte data key that is
 // stored only wrapped, AES-GCM under a key derived with scrypt from the passphrase (`lock` row).
@@ -14,7 +16,7 @@ import { utf8 } from '../crypto/bytes';
 import { lockRecordOf, type LockRecord, type LockState, type ScryptParams, type UnlockedKeyStore, DEFAULT_SCRYPT } from './lock';
 export * from './lock';
 import { openBytes, sealBytes } from './seal';
-import type { Sealed } from './types';
+import { importSealingKey, type KeyFile, opfsKeyFile, storedSealingKey } from './vault';
 
 
 
@@ -26,10 +28,6 @@ export class LockedError extends Error {
 
 const WRAP_CONTEXT = 'e2ee lock data key';
 
-async function importSealingKey(raw: Uint8Array): Promise<CryptoKey> {
-  return crypto.subtle.importKey('raw', raw as BufferSource, { name: 'AES-GCM' }, false, ['encrypt', 'decrypt']);
-}
-
 async function kekFrom(passphrase: string, salt: Uint8Array, params: ScryptParams): Promise<CryptoKey> {
   const bytes = await scryptAsync(utf8(passphrase.normalize('NFKC')), salt, { ...params, dkLen: 32 });
   return importSealingKey(bytes);
@@ -39,12 +37,16 @@ async function kekFrom(passphrase: string, salt: Uint8Array, params: ScryptParam
 
 export class KeyRing {
   private cached: { key: CryptoKey; source: 'stored' | 'unlocked' } | null = null;
+  /** Whether a key file left by an interrupted passphrase change was looked for (once per worker). */
+  private swept = false;
 
   constructor(
     private readonly db: InboxDb,
     private readonly unlocked: UnlockedKeyStore,
     private readonly scrypt: ScryptParams = DEFAULT_SCRYPT,
     private readonly now: () => number = Date.now,
+    /** Where the passphrase-less key lives (null: no file system, the IndexedDB key is used). */
+    private readonly file: KeyFile | null = opfsKeyFile(),
   ) {}
 
   private async lockRecord(): Promise<LockRecord | null> {
@@ -60,6 +62,10 @@ export class KeyRing {
   async key(): Promise<CryptoKey> {
     const lock = await this.lockRecord();
     if (lock) {
+      if (!this.swept) {
+        await this.discardStoredKey(); // the lock was set but the old key's removal did not finish
+        this.swept = true;
+      }
       const raw = await this.unlocked.get();
       if (!raw) {
         this.cached = null;
@@ -68,20 +74,41 @@ export class KeyRing {
       if (this.cached?.source !== 'unlocked') this.cached = { key: await importSealingKey(raw), source: 'unlocked' };
       return this.cached.key;
     }
-    if (this.cached?.source === 'stored') {
-      // Still the stored one? (everything may have been deleted meanwhile)
-      const row = await this.db.e2eeDevice.get('sealing-key');
-      if (row?.key === undefined) this.cached = null;
-      else return (this.cached = { key: row.key, source: 'stored' }).key;
+    if (this.cached?.source === 'stored') return this.cached.key;
+    const existing = await storedSealingKey(this.db, this.file);
+    if (existing) return (this.cached = { key: existing, source: 'stored' }).key;
+    if (this.file) {
+      const raw = crypto.getRandomValues(new Uint8Array(32));
+      let written = false;
+      try {
+        await this.file.write(raw);
+        written = true;
+      } catch {
+        // The file system is refused here: the IndexedDB key below.
+      }
+      if (written) {
+        // The row is written after the file: a file without a row was never used to seal anything.
+        await this.db.e2eeDevice.put({ id: 'sealing-key', inFile: true, updatedAt: this.now() });
+        return (this.cached = { key: await importSealingKey(raw), source: 'stored' }).key;
+      }
     }
-    const existing = await this.db.e2eeDevice.get('sealing-key');
-    if (existing?.key) return (this.cached = { key: existing.key, source: 'stored' }).key;
+    // No usable file system here: a non-extractable key in IndexedDB, as before.
     const key = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
     await this.db.transaction('rw', this.db.e2eeDevice, async () => {
       if (!(await this.db.e2eeDevice.get('sealing-key'))) await this.db.e2eeDevice.put({ id: 'sealing-key', key, updatedAt: this.now() });
     });
     const stored = (await this.db.e2eeDevice.get('sealing-key'))!.key!;
     return (this.cached = { key: stored, source: 'stored' }).key;
+  }
+
+  /**
+   * Deletes the passphrase-less key for good: its file (whose bytes then leave the profile) and the
+   * IndexedDB key of older stores. Called once the data it sealed was sealed again under another key.
+   */
+  async discardStoredKey(): Promise<void> {
+    await this.file?.remove();
+    await this.db.e2eeDevice.delete('sealing-key');
+    this.cached = null;
   }
 
   /**
@@ -125,6 +152,7 @@ export class KeyRing {
 
   forget(): void {
     this.cached = null;
+    this.swept = false;
   }
 }
 

@@ -229,7 +229,7 @@ export class E2eeManager {
       case 'e2ee-answer-init':
         return this.answerInit(msg.conversationId, msg.accept, now);
       case 'e2ee-set-passphrase':
-        return this.setPassphrase(msg.passphrase);
+        return this.setPassphrase(msg.passphrase, now);
       case 'e2ee-unlock':
         if (!(await this.keys.unlock(msg.passphrase))) return { ok: false, error: 'wrong passphrase' };
         await this.processDeferred(now);
@@ -241,42 +241,55 @@ export class E2eeManager {
     }
   }
 
-  /** After everything was deleted: forget what is cached in memory. */
+  /** After everything was deleted: forget what is cached in memory, and delete the key file. */
   async reset(): Promise<void> {
     await this.serial(async () => {
       this.deviceCache = null;
+      await this.keys.discardStoredKey();
       this.keys.forget();
     });
   }
 
   /**
-   * Starts or changes the passphrase lock: every sealed value is opened with the current key and
-   * sealed again under the new one, and written together with the lock record in one transaction.
+   * Starts or changes the passphrase lock (issue 12 item 3). Whoever copied the profile's files
+   * before holds the old sealing key and everything sealed under it, so the passphrase would
+   * protect nothing of value if the keys stayed the same: the device identity and its prekeys are
+   * replaced by new ones; sessions set up with the old identity end (each conversation is started
+   * again, and the contact is asked to accept the new key); cached plaintexts are sealed again
+   * under the new key. All of it is written with the lock record in one transaction, then the old
+   * key is deleted for good (its file leaves the profile).
    */
-  private async setPassphrase(passphrase: string): Promise<E2eeReply> {
+  private async setPassphrase(passphrase: string, now: number): Promise<E2eeReply> {
     if (passphrase.length < MIN_PASSPHRASE_CHARS) return { ok: false, error: 'passphrase too short' };
     const oldKey = await this.keys.key(); // LockedError when locked: unlock first
     const { key, raw, record } = await this.keys.prepareLock(passphrase);
     const db = this.db;
-    const reseal = async (sealed: Sealed, context: string): Promise<Sealed> => {
-      const bytes = await openText(oldKey, sealed, context);
-      if (bytes === null) throw new Error('e2ee: a sealed value does not open');
-      return sealText(key, bytes, context);
-    };
-    const device = await db.e2eeDevice.toArray();
-    const sessions = await db.e2eeSessions.toArray();
-    const plain = (await db.e2eePlain.toArray()).filter((r) => r.sealed);
-    const nextDevice: E2eeDeviceRecord[] = [];
-    for (const r of device) {
-      if (r.id === 'identity' && r.sealed) nextDevice.push({ ...r, sealed: await reseal(r.sealed, SEAL_CONTEXT.identity) });
-      if (r.id === 'seen' && r.sealed) nextDevice.push({ ...r, sealed: await reseal(r.sealed, SEAL_CONTEXT.seen) });
-    }
-    const nextSessions: E2eeConversation[] = [];
-    for (const r of sessions) {
-      if (r.sessions) nextSessions.push({ ...r, sessions: await reseal(r.sessions, SEAL_CONTEXT.sessions(r.conversationId)) });
-    }
+    const device = createIdentity(now);
+    const seen: SeenEphemerals = {};
+    const nextDevice: E2eeDeviceRecord[] = [
+      { id: 'identity', sealed: await sealJson(key, serializeIdentity(device), SEAL_CONTEXT.identity), identityKey: toBase64(device.identity.publicKey), updatedAt: now },
+      { id: 'seen', sealed: await sealJson(key, seen, SEAL_CONTEXT.seen), updatedAt: now },
+    ];
+    // Sessions of the old identity end; what the user decided about the contact's key stays.
+    const nextSessions = (await db.e2eeSessions.toArray()).map(
+      (r): E2eeConversation => ({
+        ...r,
+        status: 'none',
+        sessions: null,
+        sessionId: null,
+        peerIdentityKey: null,
+        safetyNumber: null,
+        keyChanged: false,
+        encrypt: false,
+        updatedAt: now,
+      }),
+    );
     const nextPlain: E2eePlain[] = [];
-    for (const r of plain) nextPlain.push({ ...r, sealed: await reseal(r.sealed!, SEAL_CONTEXT.plain(r.id)) });
+    for (const r of (await db.e2eePlain.toArray()).filter((row) => row.sealed)) {
+      const text = await openText(oldKey, r.sealed!, SEAL_CONTEXT.plain(r.id));
+      if (text === null) throw new Error('e2ee: a sealed value does not open');
+      nextPlain.push({ ...r, sealed: await sealText(key, text, SEAL_CONTEXT.plain(r.id)) });
+    }
     // The unlocked key is in place before the lock record appears, so no reader sees "locked".
     await this.keys.adopt(raw);
     await db.transaction('rw', [db.e2eeDevice, db.e2eeSessions, db.e2eePlain], async () => {
@@ -286,6 +299,8 @@ export class E2eeManager {
       await db.e2eeDevice.delete('sealing-key');
       await db.e2eeDevice.put(record);
     });
+    this.deviceCache = null;
+    await this.keys.discardStoredKey();
     this.keys.forget();
     return { ok: true };
   }

@@ -1,18 +1,12 @@
 // Sealing at rest: every secret of the encryption layer (identity, sessions, plaintext cache) is
-// stored AES-GCM-encrypted under one non-extractable WebCrypto key kept in the extension's own
-// IndexedDB. The key can be used by extension contexts only (content scripts share the page's
-// storage, not ours) and its bytes can never be read out, not even by us.
-import type { InboxDb } from '../db';
+// stored AES-GCM-encrypted under one sealing key (keyring.ts: a key file of the extension's own
+// origin, or with a passphrase a data key wrapped under it). Extension contexts only can reach it
+// (content scripts share the page's storage, not ours). Without a passphrase, anyone holding the
+// profile's files holds the key too: sealing then stops casual reads, not forensics.
 import type { Sealed } from './types';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
-
-/** The stored (passphrase-less) sealing key, or null (read-only: for extension pages). */
-export async function loadSealingKey(db: InboxDb): Promise<CryptoKey | null> {
-  const row = await db.e2eeDevice.get('sealing-key');
-  return row?.key ?? null;
-}
 
 /** `context` binds the sealed value to where it is stored, so rows cannot be swapped. */
 export async function sealBytes(key: CryptoKey, bytes: Uint8Array, context: string): Promise<Sealed> {

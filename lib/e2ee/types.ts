@@ -13,8 +13,10 @@ export interface Sealed {
  */
 export interface E2eeDeviceRecord {
   id: 'sealing-key' | 'identity' | 'seen' | 'lock';
-  /** `sealing-key` only: the non-extractable AES-GCM key. */
+  /** `sealing-key` only: the non-extractable AES-GCM key (stores from before the key file). */
   key?: CryptoKey;
+  /** `sealing-key` only: the key is in the key file (vault.ts); a missing file is then an error. */
+  inFile?: true;
   /** `identity` / `seen`: the sealed JSON. */
   sealed?: Sealed;
   /** `identity` only: our public identity key (base64), public. */

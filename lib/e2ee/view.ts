@@ -4,6 +4,7 @@
 import type { InboxDb } from '../db';
 import { lockRecordOf, type LockState } from './lock';
 import { openText, SEAL_CONTEXT } from './seal';
+import { importSealingKey, type KeyFile, opfsKeyFile, storedSealingKey } from './vault';
 import type { E2eeConversation, E2eePlain, PlainKind, PlainState } from './types';
 
 export interface PlainView {
@@ -43,9 +44,10 @@ export async function readPlaintexts(
   db: InboxDb,
   conversationIds: readonly string[],
   unlockedKey?: UnlockedKeyLoader,
+  keyFile?: KeyFile | null,
 ): Promise<PlainIndex> {
   const rows = conversationIds.length ? await db.e2eePlain.where('conversationId').anyOf([...conversationIds]).toArray() : [];
-  const key = rows.some((r) => r.sealed) ? await pageSealingKey(db, unlockedKey) : null;
+  const key = rows.some((r) => r.sealed) ? await pageSealingKey(db, unlockedKey, keyFile === undefined ? opfsKeyFile() : keyFile) : null;
   const byMessage = new Map<string, PlainView>();
   const byArmor = new Map<string, PlainView>();
   const seen = new Map<string, number>();
@@ -81,13 +83,16 @@ export type UnlockedKeyLoader = () => Promise<Uint8Array | null>;
  * The sealing key as a page can get it: the stored key, or with a passphrase lock the unlocked data
  * key (null while locked). The store is read first, so a liveQuery sees lock/unlock changes.
  */
-export async function pageSealingKey(db: InboxDb, unlockedKey?: UnlockedKeyLoader): Promise<CryptoKey | null> {
-  const stored = await db.e2eeDevice.get('sealing-key');
+export async function pageSealingKey(
+  db: InboxDb,
+  unlockedKey?: UnlockedKeyLoader,
+  keyFile: KeyFile | null = opfsKeyFile(),
+): Promise<CryptoKey | null> {
   const lock = lockRecordOf(await db.e2eeDevice.get('lock'));
-  if (stored?.key && !lock) return stored.key;
-  if (!lock || !unlockedKey) return null;
+  if (!lock) return storedSealingKey(db, keyFile, ['decrypt']).catch(() => null); // a lost key file: nothing opens
+  if (!unlockedKey) return null;
   const raw = await unlockedKey();
-  return raw ? crypto.subtle.importKey('raw', raw as BufferSource, { name: 'AES-GCM' }, false, ['decrypt']) : null;
+  return raw ? importSealingKey(raw, ['decrypt']) : null;
 }
 
 export async function readLockState(db: InboxDb, unlockedKey?: UnlockedKeyLoader): Promise<LockState> {

@@ -177,6 +177,9 @@ const en = {
     setPassphrase: 'Set passphrase',
     passphraseRule: (n: number) => `At least ${n} characters.`,
     passphraseSet: 'Passphrase set.',
+    passphraseReplacesKeys:
+      'Setting a passphrase also replaces your encryption keys: each encrypted conversation must then be started again, and your contacts will be asked to accept your new key.',
+    keysReplaced: 'Your encryption keys were replaced: start encryption again in each conversation. Your contacts will be asked to accept your new key.',
     lockNow: 'Lock now',
   },
 };
@@ -354,6 +357,9 @@ const id: Strings = {
     setPassphrase: 'Simpan frasa sandi',
     passphraseRule: (n: number) => `Minimal ${n} karakter.`,
     passphraseSet: 'Frasa sandi disimpan.',
+    passphraseReplacesKeys:
+      'Menyimpan frasa sandi juga mengganti kunci enkripsi Anda: setiap percakapan terenkripsi harus dimulai lagi, dan kontak Anda akan diminta menerima kunci baru Anda.',
+    keysReplaced: 'Kunci enkripsi Anda telah diganti: mulai enkripsi lagi di setiap percakapan. Kontak Anda akan diminta menerima kunci baru Anda.',
     lockNow: 'Kunci sekarang',
   },
 };

@@ -63,13 +63,16 @@ function fileFor(site: Site, url: URL): string | null {
 export interface Harness {
   context: BrowserContext;
   extensionId: string;
+  /** The profile's directory (its files are what someone copying the profile would get). */
+  userDataDir: string;
   /** Requests that were refused because they would have left the machine. */
   blocked: string[];
   serviceWorker(): Promise<Worker>;
   openPopup(page?: string): Promise<Page>;
   openSite(url: string): Promise<Page>;
   stopServiceWorker(): Promise<void>;
-  close(): Promise<void>;
+  /** Closes the browser; the profile's files are deleted unless `keepProfile`. */
+  close(opts?: { keepProfile?: boolean }): Promise<void>;
 }
 
 export async function launch(opts: { headless?: boolean } = {}): Promise<Harness> {
@@ -128,6 +131,7 @@ export async function launch(opts: { headless?: boolean } = {}): Promise<Harness
   return {
     context,
     extensionId,
+    userDataDir,
     blocked,
     serviceWorker,
     async openPopup(page = 'popup.html') {
@@ -161,9 +165,9 @@ export async function launch(opts: { headless?: boolean } = {}): Promise<Harness
       await session.send('ServiceWorker.stopAllWorkers');
       await session.detach();
     },
-    async close() {
+    async close(opts = {}) {
       await context.close();
-      rmSync(userDataDir, { recursive: true, force: true });
+      if (!opts.keepProfile) rmSync(userDataDir, { recursive: true, force: true });
     },
   };
 }

@@ -4,7 +4,9 @@
 // (no invisible click-through).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launch, type Harness } from './harness';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EXTENSION_DIR, launch, type Harness } from './harness';
 
 let h: Harness;
 let wa: Page;
@@ -20,8 +22,8 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function storeSnapshot() {
-  return reader.evaluate(
+async function storeSnapshot(from: Page = reader) {
+  return from.evaluate(
     () =>
       new Promise<{ conversations: string[]; messages: string[]; outbox: number }>((resolve, reject) => {
         const open = indexedDB.open('unified-inbox');
@@ -135,5 +137,91 @@ describe('a hostile page script cannot reach the extension', () => {
 
   test('no request left the machine', () => {
     expect(h.blocked).toEqual([]);
+  });
+});
+
+// Issue 12 item 4: the content scripts coordinated through a DOM event on `document`, which a page
+// script could see (fingerprinting) and send back (reading stopped for good). Here the page records
+// every event dispatched on document and window that it did not get from the user (every standard
+// type, and every name-like string in our built content scripts, as an attacker reading our code
+// would), then re-dispatches each one, at once and again later. Reading must go on regardless.
+describe('a page that replays every event it saw cannot switch reading off', () => {
+  let h2: Harness;
+  let page: Page;
+  let popup: Page;
+
+  /** Every identifier-like string literal in the built content scripts: the names a page could try. */
+  function namesInContentScripts(): string[] {
+    const dir = join(EXTENSION_DIR, 'content-scripts');
+    const names = new Set<string>();
+    const scripts = readdirSync(dir).filter((n) => n.endsWith('.js'));
+    for (const f of scripts) {
+      const code = readFileSync(join(dir, f), 'utf8');
+      for (const m of code.matchAll(/["'`]([A-Za-z][\w:.-]{2,63})["'`]/g)) names.add(m[1]!);
+      // A name built at run time (`prefix${name}`): completed with each script's name.
+      for (const m of code.matchAll(/`([A-Za-z][\w:.-]{2,63})\$\{/g)) for (const s of scripts) names.add(m[1]! + s.replace(/\.js$/, ''));
+    }
+    return [...names];
+  }
+
+  beforeAll(async () => {
+    h2 = await launch();
+    await h2.context.addInitScript((guessed: string[]) => {
+      const w = window as any;
+      const types = new Set<string>(guessed);
+      for (const k in window) if (k.startsWith('on')) types.add(k.slice(2));
+      for (const k in document) if (k.startsWith('on')) types.add(k.slice(2));
+      const seen = new Map<string, { type: string; target: 'document' | 'window'; detail: unknown }>();
+      w.__seenEvents = [] as string[];
+      const replay = () => {
+        for (const e of seen.values()) {
+          const target = e.target === 'document' ? document : window;
+          target.dispatchEvent(new CustomEvent(e.type, { detail: e.detail, bubbles: true }));
+          target.dispatchEvent(new CustomEvent(e.type));
+        }
+      };
+      for (const type of types) {
+        for (const [name, target] of [['document', document], ['window', window]] as const) {
+          target.addEventListener(
+            type,
+            (e) => {
+              if (e.isTrusted || (e as any).__replayed) return;
+              const key = `${name} ${type}`;
+              if (seen.has(key)) return;
+              seen.set(key, { type, target: name, detail: (e as CustomEvent).detail ?? null });
+              w.__seenEvents.push(key);
+              setTimeout(replay, 0);
+            },
+            true,
+          );
+        }
+      }
+      for (const ms of [500, 1_500, 3_000, 6_000]) setTimeout(replay, ms);
+      w.__replayNow = replay;
+    }, namesInContentScripts());
+    page = await h2.openSite('https://web.whatsapp.com/');
+    await page.waitForSelector('#pane-side [role="grid"]');
+    popup = await h2.openPopup();
+  });
+  afterAll(async () => {
+    await h2?.close();
+  });
+
+  test('every chat of the page is read, and a message arriving after the replays too', async () => {
+    const rows = await page.locator('#pane-side [role="grid"] [role="row"]').count();
+    expect(rows).toBeGreaterThan(3);
+    await page.waitForTimeout(6_500); // all scheduled replays have run
+    await page.evaluate(() => (window as any).__replayNow());
+    await expect.poll(async () => (await storeSnapshot(popup)).conversations.length, { timeout: 20_000 }).toBeGreaterThanOrEqual(rows);
+    const title = await page.$eval('#main header span[dir="auto"]', (e) => e.textContent!.trim());
+    await page.evaluate(([t]) => (window as any).__fixture.addIncoming(t, 'after the replays'), [title]);
+    await expect.poll(async () => (await storeSnapshot(popup)).messages.includes('after the replays'), { timeout: 20_000 }).toBe(true);
+    // And the page saw nothing of ours to replay (the old design showed it `unified-inbox:started:…`).
+    const seen = (await page.evaluate(() => (window as any).__seenEvents)) as string[];
+    expect(seen.filter((k) => /unified|inbox|wxt/i.test(k))).toEqual([]);
+  });
+
+  test('no request left the machine', () => {
+    expect(h2.blocked).toEqual([]);
   });
 });

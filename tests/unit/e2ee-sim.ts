@@ -7,6 +7,7 @@ import { handleMessage, type BackgroundContext } from '../../lib/background/hand
 import type { TabPort } from '../../lib/background/outbox';
 import { openDb, type InboxDb } from '../../lib/db';
 import { KeyRing, memoryKeyStore, type UnlockedKeyStore } from '../../lib/e2ee/keyring';
+import type { KeyFile } from '../../lib/e2ee/vault';
 import { E2eeManager } from '../../lib/e2ee/manager';
 import { readE2eeState, readPlaintexts, type PlainView } from '../../lib/e2ee/view';
 import { conversationId, type MessageSnapshot, type Platform } from '../../lib/model';
@@ -37,6 +38,8 @@ export class User implements TabPort {
   readonly ctx: BackgroundContext;
   /** Stands for browser.storage.session: where an unlocked passphrase key lives. */
   unlocked: UnlockedKeyStore = memoryKeyStore();
+  /** The profile's key file (lib/e2ee/vault.ts); null: the older IndexedDB key (Node has no OPFS). */
+  keyFile: KeyFile | null = null;
   /** What the messenger page shows in this user's copy of the chat. */
   readonly thread: MessageSnapshot[] = [];
   /** Every text the extension asked this user's page to post. */
@@ -57,7 +60,7 @@ export class User implements TabPort {
   /** A fresh background (as after the service worker was stopped): nothing but the store survives. */
   newManager(): E2eeManager {
     // Cheap scrypt in tests; the extension uses DEFAULT_SCRYPT.
-    const keyRing = new KeyRing(this.db, this.unlocked, { N: 2 ** 10, r: 8, p: 1 });
+    const keyRing = new KeyRing(this.db, this.unlocked, { N: 2 ** 10, r: 8, p: 1 }, undefined, this.keyFile);
     return new E2eeManager({ db: this.db, tabs: this, keyRing });
   }
 
@@ -129,7 +132,7 @@ export class User implements TabPort {
 
   async views(): Promise<PlainView[]> {
     const messages = await this.db.messages.where('conversationId').equals(this.conversationId).sortBy('order');
-    const { byMessage } = await readPlaintexts(this.db, [this.conversationId], () => this.unlocked.get());
+    const { byMessage } = await readPlaintexts(this.db, [this.conversationId], () => this.unlocked.get(), this.keyFile);
     return messages.map((m) => byMessage.get(m.id)).filter((v): v is PlainView => !!v);
   }
 

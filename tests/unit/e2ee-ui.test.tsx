@@ -143,10 +143,16 @@ test('passphrase lock: set it, lock, a wrong passphrase is refused, unlocking sh
   const field = screen.getByLabelText('New passphrase');
   fireEvent.input(field, { target: { value: 'pendek' } });
   expect((screen.getByRole('button', { name: 'Set passphrase' }) as HTMLButtonElement).disabled).toBe(true);
+  // Before setting it, the user is told that it replaces the keys (and the field points to it).
+  expect(field.getAttribute('aria-describedby')).toContain('e2ee-passphrase-keys');
+  expect(document.getElementById('e2ee-passphrase-keys')!.textContent).toMatch(/replaces your encryption keys.*accept your new key/);
   fireEvent.input(field, { target: { value: 'gula aren manis' } });
   fireEvent.click(screen.getByRole('button', { name: 'Set passphrase' }));
   expect(await screen.findByText('Passphrase set.')).toBeTruthy();
+  expect(screen.getByText(/Your encryption keys were replaced/)).toBeTruthy();
   expect(within(log).getByText('rahasia kecil')).toBeTruthy();
+  // The old session ended: encryption is started again from here (issue 12 item 3).
+  expect(await screen.findByRole('button', { name: 'Start encryption' })).toBeTruthy();
 
   fireEvent.click(await screen.findByRole('button', { name: 'Lock now' }));
   const pass = await screen.findByLabelText('Passphrase');

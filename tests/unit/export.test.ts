@@ -165,8 +165,10 @@ describe('delete and import', () => {
     // The other store's newer conversation state is kept (its lastMessageAt is later than the file's).
     const conv = (await other.conversations.get('whatsapp:budi'))!;
     expect(conv.lastMessageAt).toBe(T0 + 9 * 60_000);
-    expect(conv.personId).toBe('person:p1');
-    expect(await other.people.get('person:p1')).toMatchObject({ name: 'Budi' });
+    // Its link stays the user's own: the file's person would have linked a conversation the store
+    // already had, so it is not applied (the user links again; suggestions offer it).
+    expect(conv.personId ?? null).toBeNull();
+    expect(await other.people.get('person:p1')).toBeUndefined();
 
     // Status only moves forward: importing "pending" over "read" changes nothing; "read" over "sent" upgrades.
     await other.messages.update('whatsapp:budi:w2', { status: 'sent' });
@@ -256,5 +258,54 @@ describe('through the background (the store has one writer)', () => {
     // A content script may not ask for either.
     expect((await handleMessage(ctx(), { type: 'delete-all-data' }, tab as never)) as { ok: boolean }).toMatchObject({ ok: false });
     expect(await db.conversations.count()).toBe(3);
+  });
+});
+
+describe('a crafted import cannot re-route replies (issue 12 item 5)', () => {
+  /** An attacker's file: the victim's existing chat and the attacker's own, linked, dated 2099. */
+  function hostileFile(victimConversationId: string, personId: string): unknown {
+    const attacker = { id: 'instagram:evil', platform: 'instagram', nativeId: 'evil', title: 'Budi Santoso', isGroup: false, unread: false, lastMessageAt: '2099-01-01T00:00:00.000Z', personId };
+    const [platform, ...rest] = victimConversationId.split(':');
+    const victim = { id: victimConversationId, platform, nativeId: rest.join(':'), title: 'Siti', isGroup: false, unread: false, lastMessageAt: '2099-01-01T00:00:00.000Z', personId };
+    return {
+      format: 'unified-inbox-export',
+      version: 1,
+      exportedAt: new Date(T0).toISOString(),
+      conversations: [victim, attacker],
+      messages: [{ id: 'instagram:evil:e1', conversationId: 'instagram:evil', platform: 'instagram', nativeId: 'e1', sender: { name: 'Budi Santoso', isSelf: false }, text: 'reply here', sentAt: '2099-01-01T00:00:00.000Z', status: 'received', encrypted: false }],
+      people: [{ id: personId, name: 'Siti', conversationIds: [victimConversationId, 'instagram:evil'] }],
+    };
+  }
+
+  test("an existing conversation is never linked by an import (its reply route stays the user's)", async () => {
+    await seed(db);
+    const before = await db.conversations.get('messenger:9001');
+    expect(before!.personId ?? null).toBeNull();
+    await importData(db, hostileFile('messenger:9001', 'person:evil'), T0 + 1);
+    expect((await db.conversations.get('messenger:9001'))!.personId ?? null).toBeNull();
+    // The attacker's conversation came in, but alone: nothing routes the victim's replies to it.
+    const evil = await db.conversations.get('instagram:evil');
+    expect(evil).toBeDefined();
+    expect(evil!.personId ?? null).toBeNull();
+    expect(await db.people.get('person:evil')).toBeUndefined();
+  });
+
+  test("a new conversation does not join a person the user already has", async () => {
+    await seed(db);
+    // p1 is the user's own link of WhatsApp and Instagram Budi; the file names it for its own chat.
+    const file = hostileFile('messenger:9001', 'person:p1') as { conversations: { personId: string | null }[]; people: { id: string; conversationIds: string[] }[] };
+    await importData(db, file, T0 + 1);
+    const linked = (await db.conversations.where('personId').equals('person:p1').toArray()).map((c) => c.id).sort();
+    expect(linked).toEqual(['instagram:3401', 'whatsapp:budi']);
+    expect((await db.people.get('person:p1'))!.name).toBe('Budi');
+  });
+
+  test('conversations the import creates keep their links among themselves', async () => {
+    await seed(db);
+    const file = await exportData(db, T0);
+    const fresh = openDb(`export-fresh-${k++}`);
+    await importData(fresh, file, T0 + 1);
+    const linked = (await fresh.conversations.where('personId').equals('person:p1').toArray()).map((c) => c.id).sort();
+    expect(linked).toEqual(['instagram:3401', 'whatsapp:budi']);
   });
 });

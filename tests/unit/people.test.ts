@@ -189,9 +189,12 @@ describe('merged timeline', () => {
     expect(t.map((m) => `${m.platform}:${m.nativeId}`)).toEqual(['instagram:b1', 'whatsapp:a1', 'whatsapp:a2']);
   });
 
-  test('replies default to the conversation last sent through, else the most recent', async () => {
+  test("replies default to the conversation last sent through, else none (the opened one): never a message's date", async () => {
+    // A date in 2099 (an import, a page's clock) must not pick the route: only the user's sends do.
     const wa = conv('whatsapp', 'w', 'Budi', { lastMessageAt: T0 + 100 });
-    const ig = conv('instagram', 'i', 'Budi', { lastMessageAt: T0 + 50 });
+    const ig = conv('instagram', 'i', 'Budi', { lastMessageAt: Date.UTC(2099, 0, 1) });
+    expect(await defaultReplyConversation(db, [ig, wa])).toBeNull();
+    await db.outbox.put({ id: 'o0', conversationId: wa.id, platform: 'whatsapp', text: 'hi', state: 'sent', createdAt: T0 - 1, updatedAt: T0, attempts: 1 });
     expect(await defaultReplyConversation(db, [ig, wa])).toBe(wa.id);
     await db.outbox.put({ id: 'o1', conversationId: ig.id, platform: 'instagram', text: 'hi', state: 'sent', createdAt: T0, updatedAt: T0, attempts: 1 });
     expect(await defaultReplyConversation(db, [ig, wa])).toBe(ig.id);

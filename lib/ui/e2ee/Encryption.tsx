@@ -1,7 +1,7 @@
 // The encryption layer in the thread view: start / accept / verify controls, the key-change
 // warning, the composer's Encrypt switch, and encrypted messages shown from the plaintext cache
 // (never their ciphertext). Plaintext is rendered only here, in the extension's own page, as text.
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import type { InboxDb } from '../../db';
 import { findArmored } from '../../crypto/armor';
@@ -133,6 +133,10 @@ export function EncryptionPanel(props: { db: InboxDb; conversation: Conversation
   const invite = state?.incomingInvite ?? null;
   const request = state?.incomingInit ?? null;
   const active = state?.status === 'active';
+  // Once shown, the lock controls stay (setting a passphrase ends the sessions, and the two live
+  // reads may update one render apart: unmounting would close them and lose the confirmation).
+  const showLock = useRef(false);
+  if (active || lock === 'unlocked') showLock.current = true;
   if (lock === 'locked') {
     return (
       <section class="e2ee" aria-label={t.section}>
@@ -186,7 +190,7 @@ export function EncryptionPanel(props: { db: InboxDb; conversation: Conversation
         </div>
       )}
       {active && state.safetyNumber && <SafetyNumber state={state} name={props.name} busy={busy} run={run} />}
-      {active && lock && <LockSettings lock={lock} />}
+      {lock && showLock.current && <LockSettings lock={lock} />}
       {error && (
         <p class="e2ee-error" role="alert">
           {error}
@@ -276,12 +280,16 @@ function LockSettings({ lock }: { lock: LockState }) {
   const t = s.e2ee;
   const [passphrase, setPassphrase] = useState('');
   const [message, setMessage] = useState('');
+  const [replaced, setReplaced] = useState(false);
   const [busy, setBusy] = useState(false);
   const short = passphrase.length < MIN_PASSPHRASE_CHARS;
   return (
     <details class="e2ee-lock-settings">
       <summary>{t.lockSection}</summary>
       <p class="help">{t.lockHelp}</p>
+      <p class="help" id="e2ee-passphrase-keys">
+        {t.passphraseReplacesKeys}
+      </p>
       <form
         onSubmit={async (e) => {
           e.preventDefault();
@@ -290,6 +298,7 @@ function LockSettings({ lock }: { lock: LockState }) {
           const r = await e2eeSetPassphrase(passphrase);
           setBusy(false);
           if (r.ok) setPassphrase('');
+          setReplaced(r.ok);
           setMessage(r.ok ? t.passphraseSet : t.failed(r.error));
         }}
       >
@@ -300,7 +309,7 @@ function LockSettings({ lock }: { lock: LockState }) {
             autocomplete="new-password"
             minLength={MIN_PASSPHRASE_CHARS}
             value={passphrase}
-            aria-describedby="e2ee-passphrase-help"
+            aria-describedby="e2ee-passphrase-help e2ee-passphrase-keys"
             onInput={(e) => setPassphrase((e.target as HTMLInputElement).value)}
           />
         </label>{' '}
@@ -316,7 +325,17 @@ function LockSettings({ lock }: { lock: LockState }) {
           {t.lockNow}
         </button>
       )}
-      {message && <p role="status">{message}</p>}
+      {message && (
+        <p role="status">
+          <span>{message}</span>
+          {replaced && (
+            <>
+              {' '}
+              <span>{t.keysReplaced}</span>
+            </>
+          )}
+        </p>
+      )}
     </details>
   );
 }
