@@ -82,10 +82,17 @@ export function shapeOf(value: string, max = 48): string {
   return chars.length > max ? `${chars.slice(0, max).join('')}…(${chars.length})` : shaped;
 }
 
-/** The adapter's own words: the identifier-like tokens of its selectors (pane-side, messages_table…). */
+/**
+ * The adapter's own words: the identifier-like tokens of its selectors (pane-side, messages_table…).
+ * Words a selector quotes from a label (`[aria-label="Message actions"]`) are not among them: a
+ * label is free text, and a contact may be called just that.
+ */
 function vocabularyOf(selectors: Readonly<Record<string, string>>): Set<string> {
   const words = new Set<string>();
-  for (const sel of Object.values(selectors)) for (const m of sel.matchAll(/[A-Za-z][\w-]{1,40}/g)) words.add(m[0]);
+  for (const sel of Object.values(selectors)) {
+    const structural = sel.replace(/\[\s*(?:aria-label|title|alt|placeholder)\b[^\]]*\]/g, '');
+    for (const m of structural.matchAll(/[A-Za-z][\w-]{1,40}/g)) words.add(m[0]);
+  }
   return words;
 }
 

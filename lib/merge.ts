@@ -35,6 +35,11 @@ export interface MergeResult {
   newIncoming: Message[];
   /** Known conversations whose unread count (or unread mark) went up in this batch. */
   unreadIncreased: Conversation[];
+  /**
+   * Where the batch's thread was stored: its conversation after provisional keys were resolved,
+   * and its messages' ids after former ids were (so later steps never recompute them from the page).
+   */
+  thread?: { conversationId: string; messageIds: string[] };
 }
 
 /** Forward-only status: a later scrape showing an older state (re-render) never downgrades. */
@@ -274,6 +279,7 @@ async function mergeThread(
   if (snaps.length === 0) return;
 
   const ids = snaps.map((m) => messageId(conv.id, m.nativeId));
+  result.thread = { conversationId: conv.id, messageIds: ids };
   const existing = await db.messages.bulkGet(ids);
   const newestBefore = await db.messages
     .where('[conversationId+order]')

@@ -157,7 +157,7 @@ async function movePlainRows(
   const puts: E2eePlain[] = [];
   olds.forEach((r, i) => {
     const taken = targets[i] && !idMap.has(targets[i]!.id);
-    if (!taken) puts.push({ ...r, id: targetIds[i]!, conversationId: convOf.get(targetIds[i]!)! });
+    if (!taken) puts.push({ ...r, id: targetIds[i]!, conversationId: convOf.get(targetIds[i]!)!, sealedFor: r.sealedFor ?? r.id });
   });
   await s.e2eePlain.bulkDelete(olds.map((r) => r.id));
   if (puts.length) await s.e2eePlain.bulkPut(puts);
@@ -251,7 +251,7 @@ async function moveSessions(s: Stores, idMap: ReadonlyMap<string, string>): Prom
   const puts: E2eeConversation[] = [];
   olds.forEach((r, i) => {
     const t = targets[i] && !idMap.has(targets[i]!.conversationId) ? targets[i]! : null;
-    const moved = { ...r, conversationId: idMap.get(r.conversationId)! };
+    const moved = { ...r, conversationId: idMap.get(r.conversationId)!, sessionsSealedFor: r.sessionsSealedFor ?? r.conversationId };
     const better = !t || (moved.status === 'active' && t.status !== 'active') || (moved.status === t.status && moved.updatedAt > t.updatedAt);
     if (better) puts.push(moved);
   });

@@ -45,7 +45,7 @@ import { unindexMessages } from '../search';
 import { dispatch, type TabPort } from '../background/outbox';
 import { armorIdOf, mayHoldArmor } from './detect';
 import { KeyRing, LockedError, MIN_PASSPHRASE_CHARS, memoryKeyStore } from './keyring';
-import { openJson, openText, SEAL_CONTEXT, sealJson, sealText } from './seal';
+import { openJson, openText, plainContext, SEAL_CONTEXT, sealJson, sealText, sessionsContext } from './seal';
 import type { E2eeConversation, E2eeDeviceRecord, E2eePlain, PlainKind, PlainState, Sealed } from './types';
 
 export type E2eeReply = { ok: true } | { ok: false; error: string };
@@ -286,9 +286,9 @@ export class E2eeManager {
     );
     const nextPlain: E2eePlain[] = [];
     for (const r of (await db.e2eePlain.toArray()).filter((row) => row.sealed)) {
-      const text = await openText(oldKey, r.sealed!, SEAL_CONTEXT.plain(r.id));
+      const text = await openText(oldKey, r.sealed!, plainContext(r));
       if (text === null) throw new Error('e2ee: a sealed value does not open');
-      nextPlain.push({ ...r, sealed: await sealText(key, text, SEAL_CONTEXT.plain(r.id)) });
+      nextPlain.push({ ...r, sealed: await sealText(key, text, plainContext(r)) });
     }
     // The unlocked key is in place before the lock record appears, so no reader sees "locked".
     await this.keys.adopt(raw);
@@ -359,7 +359,7 @@ export class E2eeManager {
     this.adoptSession(row, accepted.session);
     row.incomingInvite = null;
     row.handledInvites = remember(row.handledInvites, invite.armorId);
-    row.sessions = await this.sealSessions(conversationId, [accepted.session, ...sessions]);
+    row.sessions = await this.sealSessions(row, [accepted.session, ...sessions]);
     row.updatedAt = now;
     const armorId = armorIdOf(accepted.armoredParts[0]!)!;
     const changes: Changes = {
@@ -386,7 +386,7 @@ export class E2eeManager {
     if (!current) return { ok: false, error: 'no encrypted session' };
     const out = encrypt(current, text, POST_PART_LIMITS[conv.platform]);
     if (!out.ok) return { ok: false, error: out.error };
-    row.sessions = await this.sealSessions(conversationId, [out.session, ...sessions.slice(1)]);
+    row.sessions = await this.sealSessions(row, [out.session, ...sessions.slice(1)]);
     row.updatedAt = now;
     const armorId = armorIdOf(out.armoredParts[0]!)!;
     const changes: Changes = {
@@ -462,8 +462,9 @@ export class E2eeManager {
     if (!thread || batch.health.state !== 'ok' || thread.conversation.isGroup) return Promise.resolve();
     if (!thread.messages.some((m) => mayHoldArmor(m.text))) return Promise.resolve();
     return this.serial(async () => {
-      const convId = toConversationId(batch.platform, thread.conversation.nativeId);
-      const ids = thread.messages.map((m) => toMessageId(convId, m.nativeId));
+      // The merge says where the thread went (a provisional key resolved, former ids re-keyed).
+      const convId = merged.thread?.conversationId ?? toConversationId(batch.platform, thread.conversation.nativeId);
+      const ids = merged.thread?.messageIds ?? thread.messages.map((m) => toMessageId(convId, m.nativeId));
       const stored = (await this.db.messages.bulkGet(ids)).filter((m): m is Message => !!m && !m.system && mayHoldArmor(m.text));
       stored.sort((a, b) => a.order - b.order);
       // Most of a re-scraped thread was read before: skip those in one read (decrypt once).
@@ -567,7 +568,7 @@ export class E2eeManager {
       // A further part of a multi-part message carries no text of its own: its first part shows it.
       const isMain = row.partIndex === 0;
       const plaintext =
-        isMain && known.sealed ? await openText(await this.keys.key(), known.sealed, SEAL_CONTEXT.plain(known.id)) : null;
+        isMain && known.sealed ? await openText(await this.keys.key(), known.sealed, plainContext(known)) : null;
       const state: PlainState = !isMain && known.state === 'ok' ? 'part' : known.state;
       const verdict: Verdict = { kind: known.kind, state, direction: known.direction, plaintext, reason: known.reason };
       await this.commitGroup([{ row, parts }], verdict, m.conversationId, now, {});
@@ -661,7 +662,7 @@ export class E2eeManager {
       }
       const next = sessions.slice();
       next[index] = opened.session;
-      row.sessions = await this.sealSessions(convId, next);
+      row.sessions = await this.sealSessions(row, next);
       row.updatedAt = now;
       const kind: PlainKind = info.type === 'init-message' && opened.plaintext === '' ? 'handshake' : 'message';
       await this.commitGroup(group, { kind, state: 'ok', direction, plaintext: opened.plaintext }, convId, now, { conversation: row }, true);
@@ -701,7 +702,7 @@ export class E2eeManager {
       }
       if (invitedHere && row.invitedPrekeys) row.invitedPrekeys = row.invitedPrekeys.filter((id) => id !== info.prekeyId);
       this.adoptSession(row, opened.session);
-      row.sessions = await this.sealSessions(convId, [opened.session, ...sessions]);
+      row.sessions = await this.sealSessions(row, [opened.session, ...sessions]);
       row.updatedAt = now;
       const kind: PlainKind = opened.plaintext === '' ? 'handshake' : 'message';
       // A prekey that set up a session is rotated (limits what its theft would expose).
@@ -758,7 +759,7 @@ export class E2eeManager {
       else delete r.reason;
       if (i > 0) r.mainId = main.id;
       if (i === 0 && verdict.plaintext !== null && verdict.state === 'ok') {
-        r.sealed = await sealText(key, verdict.plaintext, SEAL_CONTEXT.plain(r.id));
+        r.sealed = await sealText(key, verdict.plaintext, plainContext(r));
       }
       rows.push(r);
     }
@@ -897,13 +898,13 @@ export class E2eeManager {
 
   private async sessionsOf(row: E2eeConversation): Promise<Session[]> {
     if (!row.sessions) return [];
-    const value = await openJson(await this.keys.key(), row.sessions, SEAL_CONTEXT.sessions(row.conversationId));
+    const value = await openJson(await this.keys.key(), row.sessions, sessionsContext(row));
     if (!Array.isArray(value)) throw new Error('e2ee: stored sessions cannot be opened');
     return value.map(parseSession).filter((s): s is Session => s !== null);
   }
 
-  private async sealSessions(conversationId: string, sessions: Session[]): Promise<Sealed> {
-    return sealJson(await this.keys.key(), sessions.slice(0, MAX_SESSIONS), SEAL_CONTEXT.sessions(conversationId));
+  private async sealSessions(row: E2eeConversation, sessions: Session[]): Promise<Sealed> {
+    return sealJson(await this.keys.key(), sessions.slice(0, MAX_SESSIONS), sessionsContext(row));
   }
 
   private async chat(conversationId: string): Promise<Conversation | { error: string }> {

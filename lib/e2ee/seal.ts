@@ -63,3 +63,16 @@ export const SEAL_CONTEXT = {
   sessions: (conversationId: string) => `e2ee sessions ${conversationId}`,
   plain: (rowId: string) => `e2ee plain ${rowId}`,
 } as const;
+
+/**
+ * A row's context is the id it was first sealed under: when the store re-keys a row (a provisional
+ * chat folded into its real one, a message seen under its real id, an id migration) it records
+ * that id in `sealedFor`, since it cannot re-seal without the key (which may be locked).
+ */
+export function plainContext(row: { id: string; sealedFor?: string }): string {
+  return SEAL_CONTEXT.plain(row.sealedFor ?? row.id);
+}
+
+export function sessionsContext(row: { conversationId: string; sessionsSealedFor?: string }): string {
+  return SEAL_CONTEXT.sessions(row.sessionsSealedFor ?? row.conversationId);
+}

@@ -64,6 +64,8 @@ export interface E2eeConversation {
   status: 'none' | 'invited' | 'active';
   /** Sealed `Session[]` (lib/crypto/session.ts), current first, a few older ones kept. */
   sessions: Sealed | null;
+  /** The conversation id `sessions` was sealed under, when the row has moved since (lib/rekey.ts). */
+  sessionsSealedFor?: string;
   /** The current session's id (hex) and peer identity key (base64): public values. */
   sessionId: string | null;
   peerIdentityKey: string | null;
@@ -115,6 +117,8 @@ export interface E2eePlain {
   direction: 'in' | 'out';
   /** Sealed UTF-8 plaintext (state ok, kind message). */
   sealed: Sealed | null;
+  /** The row id `sealed` was sealed under, when the row has moved since (lib/rekey.ts). */
+  sealedFor?: string;
   /** SHA-256 (hex) of the normalised armored text this row was derived from: an edit changes it. */
   textHash: string;
   partIndex: number;

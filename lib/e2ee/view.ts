@@ -3,7 +3,7 @@
 // content scripts cannot reach any of this (their storage is the messenger page's, not ours).
 import type { InboxDb } from '../db';
 import { lockRecordOf, type LockState } from './lock';
-import { openText, SEAL_CONTEXT } from './seal';
+import { openText, plainContext } from './seal';
 import { importSealingKey, type KeyFile, opfsKeyFile, storedSealingKey } from './vault';
 import type { E2eeConversation, E2eePlain, PlainKind, PlainState } from './types';
 
@@ -61,7 +61,7 @@ export async function readPlaintexts(
 }
 
 async function toView(r: E2eePlain, key: CryptoKey | null, partsSeen: number): Promise<PlainView> {
-  const text = r.sealed && key ? await openText(key, r.sealed, SEAL_CONTEXT.plain(r.id)) : null;
+  const text = r.sealed && key ? await openText(key, r.sealed, plainContext(r)) : null;
   const view: PlainView = {
     conversationId: r.conversationId,
     kind: r.kind,

@@ -47,8 +47,8 @@ const TARGETS: Target[] = [
     platform: 'whatsapp',
     url: WA,
     threads: [
-      { key: 'Budi Santoso', conversationId: 'whatsapp:Budi Santoso' },
-      { key: 'Sarah Johnson', conversationId: 'whatsapp:Sarah Johnson' },
+      { key: 'Budi Santoso', conversationId: 'whatsapp:dm/Budi Santoso' },
+      { key: 'Sarah Johnson', conversationId: 'whatsapp:dm/Sarah Johnson' },
     ],
     messages: 400,
   },
@@ -297,7 +297,7 @@ describe.each(TARGETS)('$platform: nothing lost, nothing duplicated, order kept,
 
 // ---- exactly-once sending ----
 
-const CONV = 'whatsapp:Budi Santoso';
+const CONV = 'whatsapp:dm/Budi Santoso';
 
 /** A reply as the popup sends it (the same runtime message), from an extension page. */
 async function requestSend(text: string): Promise<string> {

@@ -56,7 +56,7 @@ describe('a hostile page script cannot reach the extension', () => {
       const out: string[] = [];
       out.push(`runtime:${typeof c?.runtime?.sendMessage}`);
       try {
-        await c.runtime.sendMessage(id, { type: 'send-request', outboxId: 'x', conversationId: 'whatsapp:Budi Santoso', text: 'forged' });
+        await c.runtime.sendMessage(id, { type: 'send-request', outboxId: 'x', conversationId: 'whatsapp:dm/Budi Santoso', text: 'forged' });
         out.push('sent');
       } catch (e) {
         out.push('refused');
@@ -84,7 +84,7 @@ describe('a hostile page script cannot reach the extension', () => {
         thread: null,
       };
       const send = { type: 'send', outboxId: 'forged-send', conversationNativeId: 'Budi Santoso', conversationTitle: 'Budi Santoso', text: 'FORGED SEND', attemptStartedAt: Date.now(), checkEchoFirst: false };
-      const hostile = [forged, send, { type: 'send-request', outboxId: 'o', conversationId: 'whatsapp:Budi Santoso', text: 'FORGED REQUEST' }, { type: 'delete-all-data' }];
+      const hostile = [forged, send, { type: 'send-request', outboxId: 'o', conversationId: 'whatsapp:dm/Budi Santoso', text: 'FORGED REQUEST' }, { type: 'delete-all-data' }];
       for (const m of hostile) {
         window.postMessage(m, '*');
         window.postMessage(JSON.stringify(m), '*');

@@ -10,6 +10,7 @@ import type { Ingest } from '../../lib/protocol';
 import { rankOf, searchMessages } from '../../lib/search';
 import { snapshotChat as chat, snapshotMessage as msg, storedConversation } from './factories';
 import { indexAndRebuild } from './search-index';
+import { openJson, openText, plainContext, sealJson, sealText, sessionsContext, SEAL_CONTEXT } from '../../lib/e2ee/seal';
 
 let db: InboxDb;
 let n = 0;
@@ -74,6 +75,25 @@ describe('provisional conversations', () => {
     expect((await searchMessages(db, 'kopi')).map((h) => [h.message.id, h.conversation.id])).toEqual([['instagram:1234:m1', 'instagram:1234']]);
     const { stored, rebuilt } = await indexAndRebuild(db);
     expect(stored).toEqual(rebuilt);
+  });
+
+  test('sealed encryption rows still open after the fold (sealed under their first id, which they keep)', async () => {
+    const key = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+    const provId = `instagram:${KEY}`;
+    await mergeIngest(db, ingest('instagram', [], { conversation: { nativeId: KEY, title: 'Budi Santoso', isGroup: false }, messages: [msg('m1', { text: 'armored' })] }), T0);
+    const plainId = `${provId}:m1`;
+    await db.e2eePlain.put({ id: plainId, conversationId: provId, armorId: 'a1', kind: 'message', state: 'ok', direction: 'in', sealed: await sealText(key, 'rahasia', SEAL_CONTEXT.plain(plainId)), textHash: 'h', partIndex: 0, partTotal: 1, updatedAt: T0 });
+    await db.e2eeSessions.put({ conversationId: provId, status: 'active', sessions: await sealJson(key, ['s'], SEAL_CONTEXT.sessions(provId)), sessionId: 'x', peerIdentityKey: null, trustedPeerKey: null, verified: false, keyChanged: false, safetyNumber: null, encrypt: true, incomingInvite: null, handledInvites: [], updatedAt: T0 });
+
+    await mergeIngest(db, ingest('instagram', [], opened([msg('m1', { text: 'armored' })])), T0 + 1);
+
+    const plain = (await db.e2eePlain.get('instagram:1234:m1'))!;
+    expect(plain.sealedFor).toBe(plainId);
+    expect(await openText(key, plain.sealed!, plainContext(plain))).toBe('rahasia');
+    const session = (await db.e2eeSessions.get('instagram:1234'))!;
+    expect(await openJson(key, session.sessions!, sessionsContext(session))).toEqual(['s']);
+    // Moved again (a second re-key), they keep the first id they were sealed under.
+    expect(plainContext({ id: 'elsewhere', sealedFor: plain.sealedFor })).toBe(SEAL_CONTEXT.plain(plainId));
   });
 
   test('both records linked to different people: the people become one, every link kept', async () => {
