@@ -63,12 +63,12 @@ export async function performSend(
     }
   }
 
-  const open = adapter.openConversation(doc);
-  if (!open || open.nativeId !== cmd.conversationNativeId) {
-    const opened = await adapter.navigateTo(doc, { nativeId: cmd.conversationNativeId, title: cmd.conversationTitle });
-    if (opened === 'ambiguous') return failed('ambiguous-target');
-    if (!opened) return failed('chat-not-found');
-  }
+  // Asked even when the open chat has the target's id: two chats the page cannot tell apart share
+  // one id (two contacts with one name), and only the adapter can see that the open one may be
+  // the other. Opening the chat that is already open is a no-op for the adapters.
+  const opened = await adapter.navigateTo(doc, { nativeId: cmd.conversationNativeId, title: cmd.conversationTitle });
+  if (opened === 'ambiguous') return failed('ambiguous-target');
+  if (!opened) return failed('chat-not-found');
 
   // The earlier attempt may have posted into this chat while another one was open when the page
   // came back (a reload opens whatever chat it likes): look in the chat itself too.

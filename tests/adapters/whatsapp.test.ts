@@ -407,6 +407,16 @@ describe.each(LAYOUTS)('WhatsApp adapter, 2026 chats: %s', (_name, base) => {
     expect(fx.echoLog).toEqual([]);
   });
 
+  test('a send to one of two look-alike chats is refused while one of them is open (the open one may be the other)', async () => {
+    const fx = mountAt(opts());
+    vi.useRealTimers();
+    fx.openChat('Andi', 0);
+    await waitFor(() => wa.openConversation(document)?.title === 'Andi');
+    const result = await performSend(wa, document, sendCommand(wa.openConversation(document)!.nativeId, 'Andi', 'Besok jadi?'), { echoTimeoutMs: 2_000 });
+    expect(result).toMatchObject({ ok: false, reason: 'ambiguous-target' });
+    expect(fx.echoLog).toEqual([]);
+  });
+
   test('navigateTo: of two rows with one name, the one showing the target\'s kind is opened', async () => {
     mountAt(opts());
     vi.useRealTimers();
