@@ -23,7 +23,18 @@
 // (pending → sent → delivered → read).
 import * as v from 'valibot';
 import type { InboxDb } from './db';
-import { LIMITS, PLATFORMS, conversationId as convIdOf, messageId as msgIdOf, type Conversation, type Message, type MessageStatus, type Person } from './model';
+import {
+  LIMITS,
+  PLATFORMS,
+  conversationId as convIdOf,
+  isProvisionalKey,
+  messageId as msgIdOf,
+  titleKey,
+  type Conversation,
+  type Message,
+  type MessageStatus,
+  type Person,
+} from './model';
 import { MAX_IMPORT_CHARS } from './protocol';
 import { indexMessages } from './search';
 import { previewOf } from './text';
@@ -38,7 +49,8 @@ export const IMPORT_LIMITS = { conversations: 100_000, messages: 2_000_000, peop
 const STATUSES = ['received', 'pending', 'sent', 'delivered', 'read', 'failed'] as const;
 
 const str = (max: number) => v.pipe(v.string(), v.maxLength(max));
-const id = v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.nativeIdChars * 2 + 64));
+// Escaping (`%3A`) can triple a native id within a stored id.
+const id = v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.nativeIdChars * 6 + 64));
 const isoTime = v.nullable(
   v.pipe(
     v.string(),
@@ -189,8 +201,40 @@ export function parseExport(input: unknown): ExportFile {
     const path = first?.path?.map((p) => String(p.key)).join('.') ?? '';
     throw new ImportError(`Invalid export${path ? ` at ${path}` : ''}: ${first?.message ?? 'invalid'}`);
   }
-  checkConsistency(r.output);
-  return r.output;
+  const file = upgradeIds(r.output);
+  checkConsistency(file);
+  return file;
+}
+
+/** A WhatsApp native id from before chats were keyed by kind: the bare title. */
+function isBareWhatsAppTitle(c: ExportedConversation): boolean {
+  return c.platform === 'whatsapp' && !isProvisionalKey(c.nativeId) && !/^(?:dm|group)\//.test(c.nativeId);
+}
+
+/**
+ * Files written before store schema v5 carry ids in the old form (parts joined by `:` without
+ * escaping; WhatsApp chats keyed by bare title): rewrite them to today's, as the store's own
+ * migration does, so an older export meets the records a scrape makes today. Ids in neither form
+ * are left for checkConsistency to refuse.
+ */
+function upgradeIds(file: ExportFile): ExportFile {
+  const convMap = new Map<string, string>();
+  const conversations = file.conversations.map((c) => {
+    const legacyId = `${c.platform}:${c.nativeId}`;
+    if (c.id !== legacyId || c.id === convIdOf(c.platform, c.nativeId) && !isBareWhatsAppTitle(c)) return c;
+    const nativeId = isBareWhatsAppTitle(c) ? titleKey(c.nativeId, c.isGroup) : c.nativeId;
+    const next = { ...c, nativeId, id: convIdOf(c.platform, nativeId) };
+    convMap.set(c.id, next.id);
+    return next;
+  });
+  if (convMap.size === 0 && file.messages.every((m) => m.id === msgIdOf(m.conversationId, m.nativeId))) return file;
+  const messages = file.messages.map((m) => {
+    const conversationId = convMap.get(m.conversationId) ?? m.conversationId;
+    if (m.id !== `${m.conversationId}:${m.nativeId}`) return { ...m, conversationId };
+    return { ...m, conversationId, id: msgIdOf(conversationId, m.nativeId) };
+  });
+  const people = file.people.map((p) => ({ ...p, conversationIds: p.conversationIds.map((cid) => convMap.get(cid) ?? cid) }));
+  return { ...file, conversations, messages, people };
 }
 
 /** Ids must be the ones the extension would derive, so imported records meet scraped ones. */

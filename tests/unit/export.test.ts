@@ -58,11 +58,11 @@ function batch(platform: Ingest['platform'], nativeId: string, title: string, me
 }
 
 async function seed(d: InboxDb) {
-  await mergeIngest(d, batch('whatsapp', 'budi', 'Budi Santoso', [msg('w1', 'Halo, apa kabar?', 0), msg('w2', 'Baik! 👍', 1, true), msg('w3', 'Kopí nanti?', 2)], true), T0);
+  await mergeIngest(d, batch('whatsapp', 'dm/budi', 'Budi Santoso', [msg('w1', 'Halo, apa kabar?', 0), msg('w2', 'Baik! 👍', 1, true), msg('w3', 'Kopí nanti?', 2)], true), T0);
   await mergeIngest(d, batch('instagram', '3401', 'budi.santoso', [msg('mid.$a', 'lihat ini', 5), msg('mid.$b', 'ok', 6, true)]), T0);
   await mergeIngest(d, batch('messenger', '9001', 'Siti', [msg('m1', 'Sampai jumpa', 3)]), T0);
-  await linkConversations(d, ['whatsapp:budi', 'instagram:3401'], { name: 'Budi', now: T0, newId: () => 'p1' });
-  await d.messages.update('whatsapp:budi:w2', { encrypted: true });
+  await linkConversations(d, ['whatsapp:dm/budi', 'instagram:3401'], { name: 'Budi', now: T0, newId: () => 'p1' });
+  await d.messages.update('whatsapp:dm/budi:w2', { encrypted: true });
 }
 
 const withoutTime = (f: ExportFile) => ({ ...f, exportedAt: 'x' });
@@ -77,11 +77,11 @@ describe('export', () => {
     expect(file.version).toBe(1);
     expect(file.exportedAt).toBe(new Date(T0).toISOString());
     expect(file.conversations).toHaveLength(3);
-    const wa = file.conversations.find((c) => c.id === 'whatsapp:budi')!;
+    const wa = file.conversations.find((c) => c.id === 'whatsapp:dm/budi')!;
     expect(wa).toEqual({
-      id: 'whatsapp:budi',
+      id: 'whatsapp:dm/budi',
       platform: 'whatsapp',
-      nativeId: 'budi',
+      nativeId: 'dm/budi',
       title: 'Budi Santoso',
       isGroup: false,
       unread: true,
@@ -89,10 +89,10 @@ describe('export', () => {
       personId: 'person:p1',
     });
     expect(file.conversations.find((c) => c.id === 'messenger:9001')!.personId).toBeNull();
-    expect(file.messages.filter((m) => m.conversationId === 'whatsapp:budi').map((m) => m.nativeId)).toEqual(['w1', 'w2', 'w3']);
-    expect(file.messages.find((m) => m.id === 'whatsapp:budi:w2')).toEqual({
-      id: 'whatsapp:budi:w2',
-      conversationId: 'whatsapp:budi',
+    expect(file.messages.filter((m) => m.conversationId === 'whatsapp:dm/budi').map((m) => m.nativeId)).toEqual(['w1', 'w2', 'w3']);
+    expect(file.messages.find((m) => m.id === 'whatsapp:dm/budi:w2')).toEqual({
+      id: 'whatsapp:dm/budi:w2',
+      conversationId: 'whatsapp:dm/budi',
       platform: 'whatsapp',
       nativeId: 'w2',
       sender: { name: 'You', isSelf: true },
@@ -101,7 +101,7 @@ describe('export', () => {
       status: 'read',
       encrypted: true,
     });
-    expect(file.people).toEqual([{ id: 'person:p1', name: 'Budi', conversationIds: ['instagram:3401', 'whatsapp:budi'] }]);
+    expect(file.people).toEqual([{ id: 'person:p1', name: 'Budi', conversationIds: ['instagram:3401', 'whatsapp:dm/budi'] }]);
     expect(JSON.stringify(file)).not.toContain('SECRET');
     // It is its own schema's valid input.
     expect(parseExport(JSON.stringify(file))).toEqual(file);
@@ -135,10 +135,10 @@ describe('delete and import', () => {
     const after = await exportData(db, T0);
     expect(after).toEqual(before);
     // Thread order and search index are restored too.
-    const wa = await db.messages.where('[conversationId+order]').between(['whatsapp:budi', -Infinity], ['whatsapp:budi', Infinity]).toArray();
+    const wa = await db.messages.where('[conversationId+order]').between(['whatsapp:dm/budi', -Infinity], ['whatsapp:dm/budi', Infinity]).toArray();
     expect(wa.map((m) => m.nativeId)).toEqual(['w1', 'w2', 'w3']);
-    expect((await searchMessages(db, 'kopi')).map((h) => h.message.id)).toEqual(['whatsapp:budi:w3']);
-    expect((await db.conversations.get('whatsapp:budi'))!.preview).toBe('Kopí nanti?');
+    expect((await searchMessages(db, 'kopi')).map((h) => h.message.id)).toEqual(['whatsapp:dm/budi:w3']);
+    expect((await db.conversations.get('whatsapp:dm/budi'))!.preview).toBe('Kopí nanti?');
   });
 
   test('importing twice (or into the same store) never duplicates', async () => {
@@ -157,13 +157,13 @@ describe('delete and import', () => {
     const file = await exportData(db, T0);
     const other = openDb(`export-other-${k++}`);
     // The other store knows w1, w3 and a later w4, but not w2.
-    await mergeIngest(other, batch('whatsapp', 'budi', 'Budi Santoso', [msg('w1', 'Halo, apa kabar?', 0), msg('w3', 'Kopí nanti?', 2), msg('w4', 'terbaru', 9)]), T0);
+    await mergeIngest(other, batch('whatsapp', 'dm/budi', 'Budi Santoso', [msg('w1', 'Halo, apa kabar?', 0), msg('w3', 'Kopí nanti?', 2), msg('w4', 'terbaru', 9)]), T0);
     const summary = await importData(other, file, T0 + 1);
     expect(summary.messages).toBe(4); // w2 (new) + three from other conversations
-    const wa = await other.messages.where('[conversationId+order]').between(['whatsapp:budi', -Infinity], ['whatsapp:budi', Infinity]).toArray();
+    const wa = await other.messages.where('[conversationId+order]').between(['whatsapp:dm/budi', -Infinity], ['whatsapp:dm/budi', Infinity]).toArray();
     expect(wa.map((m) => m.nativeId)).toEqual(['w1', 'w2', 'w3', 'w4']);
     // The other store's newer conversation state is kept (its lastMessageAt is later than the file's).
-    const conv = (await other.conversations.get('whatsapp:budi'))!;
+    const conv = (await other.conversations.get('whatsapp:dm/budi'))!;
     expect(conv.lastMessageAt).toBe(T0 + 9 * 60_000);
     // Its link stays the user's own: the file's person would have linked a conversation the store
     // already had, so it is not applied (the user links again; suggestions offer it).
@@ -171,17 +171,17 @@ describe('delete and import', () => {
     expect(await other.people.get('person:p1')).toBeUndefined();
 
     // Status only moves forward: importing "pending" over "read" changes nothing; "read" over "sent" upgrades.
-    await other.messages.update('whatsapp:budi:w2', { status: 'sent' });
+    await other.messages.update('whatsapp:dm/budi:w2', { status: 'sent' });
     expect((await importData(other, file, T0 + 2)).messages).toBe(1);
-    expect((await other.messages.get('whatsapp:budi:w2'))!.status).toBe('read');
-    const pendingFile = { ...file, messages: file.messages.map((m) => (m.id === 'whatsapp:budi:w2' ? { ...m, status: 'pending' as const } : m)) };
+    expect((await other.messages.get('whatsapp:dm/budi:w2'))!.status).toBe('read');
+    const pendingFile = { ...file, messages: file.messages.map((m) => (m.id === 'whatsapp:dm/budi:w2' ? { ...m, status: 'pending' as const } : m)) };
     expect((await importData(other, pendingFile, T0 + 3)).messages).toBe(0);
-    expect((await other.messages.get('whatsapp:budi:w2'))!.status).toBe('read');
+    expect((await other.messages.get('whatsapp:dm/budi:w2'))!.status).toBe('read');
     // The search index is what a rebuild from the merged messages would be.
     const { stored, rebuilt } = await indexAndRebuild(other);
     expect(stored).toEqual(rebuilt);
-    expect(stored.map((d) => d.messageId)).toContain('whatsapp:budi:w3');
-    expect(stored.map((d) => d.messageId)).not.toContain('whatsapp:budi:w2'); // imported encrypted: never indexed
+    expect(stored.map((d) => d.messageId)).toContain('whatsapp:dm/budi:w3');
+    expect(stored.map((d) => d.messageId)).not.toContain('whatsapp:dm/budi:w2'); // imported encrypted: never indexed
   });
 
   test('a newer conversation in the import updates title and unread; an older one does not', async () => {
@@ -224,6 +224,48 @@ describe('delete and import', () => {
       await expect(importData(db, typeof input === 'string' ? input : JSON.stringify(input), T0)).rejects.toThrow(error);
     }
     for (const t of db.tables) expect(await t.count()).toBe(0);
+  });
+});
+
+describe('exports written before ids were escaped and WhatsApp chats keyed by kind', () => {
+  test('their ids are upgraded on import, so they meet what a scrape stores today', async () => {
+    const at = new Date(T0).toISOString();
+    const conv = (platform: string, nativeId: string, title: string, isGroup = false) => ({
+      id: `${platform}:${nativeId}`, platform, nativeId, title, isGroup, unread: false, unreadCount: null, muted: false,
+      archived: false, pinned: false, preview: '', lastMessageAt: at, listRank: null, personId: null,
+    });
+    const message = (conversationId: string, platform: string, nativeId: string, text: string) => ({
+      id: `${conversationId}:${nativeId}`, conversationId, platform, nativeId, sender: { name: 'Budi', isSelf: false }, text,
+      sentAt: at, timePrecision: 'minute', status: 'received', attachments: [], quote: null, system: false, truncated: false, encrypted: false,
+    });
+    const old = {
+      format: 'unified-inbox-export', version: 1, exportedAt: at,
+      conversations: [conv('whatsapp', 'Budi Santoso', 'Budi Santoso'), conv('whatsapp', 'Keluarga', 'Keluarga', true), conv('instagram', 'a:b', 'Odd')],
+      messages: [
+        message('whatsapp:Budi Santoso', 'whatsapp', '3EB0AA', 'halo'),
+        message('whatsapp:Keluarga', 'whatsapp', '3EB0BB', 'makan malam'),
+        message('instagram:a:b', 'instagram', 'c', 'colon'),
+      ],
+      people: [{ id: 'person:x', name: 'Budi', conversationIds: ['whatsapp:Budi Santoso', 'instagram:a:b'] }],
+    };
+    const file = parseExport(JSON.stringify(old));
+    expect(file.conversations.map((c) => c.id)).toEqual(['whatsapp:dm/Budi Santoso', 'whatsapp:group/Keluarga', 'instagram:a%3Ab']);
+    expect(file.messages.map((m) => m.id)).toEqual(['whatsapp:dm/Budi Santoso:3EB0AA', 'whatsapp:group/Keluarga:3EB0BB', 'instagram:a%3Ab:c']);
+    expect(file.people[0]!.conversationIds).toEqual(['whatsapp:dm/Budi Santoso', 'instagram:a%3Ab']);
+    await importData(db, JSON.stringify(old), T0);
+    // A scrape of today's page meets the imported chat: one conversation, one message.
+    await mergeIngest(db, batch('whatsapp', 'dm/Budi Santoso', 'Budi Santoso', [msg('3EB0AA', 'halo', 0)]), T0 + 1);
+    expect((await db.conversations.toCollection().primaryKeys()).sort()).toEqual(['instagram:a%3Ab', 'whatsapp:dm/Budi Santoso', 'whatsapp:group/Keluarga']);
+    expect(await db.messages.where('conversationId').equals('whatsapp:dm/Budi Santoso').count()).toBe(1);
+  });
+
+  test('an id in neither form is still refused', () => {
+    const at = new Date(T0).toISOString();
+    const bad = {
+      format: 'unified-inbox-export', version: 1, exportedAt: at, people: [], messages: [],
+      conversations: [{ id: 'instagram:other', platform: 'instagram', nativeId: '1', title: 'x', isGroup: false, unread: false, unreadCount: null, muted: false, archived: false, pinned: false, preview: '', lastMessageAt: null, listRank: null, personId: null }],
+    };
+    expect(() => parseExport(JSON.stringify(bad))).toThrow(ImportError);
   });
 });
 
@@ -296,7 +338,7 @@ describe('a crafted import cannot re-route replies (issue 12 item 5)', () => {
     const file = hostileFile('messenger:9001', 'person:p1') as { conversations: { personId: string | null }[]; people: { id: string; conversationIds: string[] }[] };
     await importData(db, file, T0 + 1);
     const linked = (await db.conversations.where('personId').equals('person:p1').toArray()).map((c) => c.id).sort();
-    expect(linked).toEqual(['instagram:3401', 'whatsapp:budi']);
+    expect(linked).toEqual(['instagram:3401', 'whatsapp:dm/budi']);
     expect((await db.people.get('person:p1'))!.name).toBe('Budi');
   });
 
@@ -306,6 +348,6 @@ describe('a crafted import cannot re-route replies (issue 12 item 5)', () => {
     const fresh = openDb(`export-fresh-${k++}`);
     await importData(fresh, file, T0 + 1);
     const linked = (await fresh.conversations.where('personId').equals('person:p1').toArray()).map((c) => c.id).sort();
-    expect(linked).toEqual(['instagram:3401', 'whatsapp:budi']);
+    expect(linked).toEqual(['instagram:3401', 'whatsapp:dm/budi']);
   });
 });
