@@ -558,6 +558,8 @@ function health(doc: Document): HealthReport {
     // Rows that show something but link to no thread: the row shape changed, not an empty inbox.
     const shown = Array.from(doc.querySelectorAll(`${SEL.chatGrid} ${SEL.chatRow}`)).some((r) => clean(r.textContent ?? '') !== '');
     if (shown) return { state: 'layout-unknown', reason: 'chat list rows found but none links to a thread ([role=link] with a /t/ href)' };
+    // Content in the list but no rows at all: the row anchor itself went (not a list still empty).
+    if (clean(grid.textContent ?? '') !== '') return { state: 'layout-unknown', reason: 'the chat list shows content but no [role=row] rows' };
     // Facebook empties the list for a moment when the window regains focus: not "no chats".
     return { state: 'loading', reason: 'the chat list is empty for the moment' };
   }

@@ -709,6 +709,16 @@ describe('Messenger 2026: health that cannot lie', () => {
     expect(fb.health(document).state).toBe('ok');
   });
 
+  test('list rows that lose role=row while the list still shows chats: layout-unknown, not "loading" for ever', () => {
+    mount({ layout: '2026' });
+    for (const r of Array.from(document.querySelectorAll('[role="navigation"] [role="grid"] [role="row"]'))) r.removeAttribute('role');
+    expect(fb.chatRows(document)).toHaveLength(0);
+    expect(fb.health(document)).toMatchObject({ state: 'layout-unknown', reason: expect.stringMatching(/no \[role=row\] rows/) });
+    // An empty list (Facebook empties it for a moment on focus) is still "loading".
+    for (const g of Array.from(document.querySelectorAll('[role="navigation"] [role="grid"]'))) g.replaceChildren();
+    expect(fb.health(document).state).toBe('loading');
+  });
+
   test('list rows that show text but link to no thread, or have no readable title, are layout-unknown, not an empty inbox', () => {
     mount({ layout: '2026' });
     for (const a of Array.from(document.querySelectorAll('[role="navigation"] [role="row"] a'))) a.removeAttribute('href');
