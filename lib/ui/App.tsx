@@ -10,6 +10,7 @@ import { Inbox } from './Inbox';
 import { isTypingTarget } from './keys';
 import { lazy, whenIdle } from './lazy';
 import { useLive } from './live';
+import { conversationOrSuccessor } from './queries';
 import { OptionsButton } from './OptionsButton';
 import { SidePanelButton } from './SidePanelButton';
 import { StorageAlert } from './StorageAlert';
@@ -38,10 +39,14 @@ export function App(props: { db: InboxDb; layout: 'popup' | 'panel'; language?: 
   const [focusSearch, setFocusSearch] = useState(0);
   // Follow the stored record so title/preview changes show while the thread is open.
   const open = useLive(
-    async () => (openId ? ((await props.db.conversations.get(openId)) ?? null) : null),
+    async () => (openId ? await conversationOrSuccessor(props.db, openId) : null),
     [props.db, openId],
     undefined as Conversation | null | undefined,
   );
+  // The open chat was folded into its real one (see conversationOrSuccessor): follow it.
+  useEffect(() => {
+    if (open && openId && open.id !== openId) setOpenId(open.id);
+  }, [open, openId]);
   useEffect(() => whenIdle(() => void ThreadView.preload().catch(() => {})), []);
   useEffect(() => {
     document.documentElement.lang = lang;

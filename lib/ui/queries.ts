@@ -78,6 +78,19 @@ export async function thread(db: InboxDb, conversationId: string, focusId?: stri
   return [...before.reverse(), ...from];
 }
 
+/**
+ * The conversation stored under `id`, or the one it became: a provisional chat (a list row without
+ * an id) is folded into its real one once its thread is read — often right after the user replied
+ * to it from the inbox — and the open thread follows it there.
+ */
+export async function conversationOrSuccessor(db: InboxDb, id: string): Promise<Conversation | null> {
+  const found = await db.conversations.get(id);
+  if (found) return found;
+  const ties = (await db.aliases.where('from').equals(id).toArray()).filter((a) => a.kind === 'conversation');
+  if (ties.length !== 1) return null; // none, or two chats named alike: nothing to guess
+  return (await db.conversations.get(ties[0]!.to)) ?? null;
+}
+
 export function outboxOf(db: InboxDb, conversationId: string | readonly string[]): Promise<OutboxEntry[]> {
   const ids = typeof conversationId === 'string' ? [conversationId] : [...conversationId];
   return db.outbox.where('conversationId').anyOf(ids).sortBy('createdAt');

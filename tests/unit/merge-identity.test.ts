@@ -10,6 +10,7 @@ import type { Ingest } from '../../lib/protocol';
 import { rankOf, searchMessages } from '../../lib/search';
 import { snapshotChat as chat, snapshotMessage as msg, storedConversation } from './factories';
 import { indexAndRebuild } from './search-index';
+import { conversationOrSuccessor } from '../../lib/ui/queries';
 import { openJson, openText, plainContext, sealJson, sealText, sessionsContext, SEAL_CONTEXT } from '../../lib/e2ee/seal';
 
 let db: InboxDb;
@@ -94,6 +95,15 @@ describe('provisional conversations', () => {
     expect(await openJson(key, session.sessions!, sessionsContext(session))).toEqual(['s']);
     // Moved again (a second re-key), they keep the first id they were sealed under.
     expect(plainContext({ id: 'elsewhere', sealedFor: plain.sealedFor })).toBe(SEAL_CONTEXT.plain(plainId));
+  });
+
+  test('a thread open on the provisional conversation follows it into the real one', async () => {
+    await mergeIngest(db, ingest('instagram', [row()]), T0);
+    const provId = `instagram:${KEY}`;
+    expect((await conversationOrSuccessor(db, provId))?.id).toBe(provId);
+    await mergeIngest(db, ingest('instagram', [], opened([msg('m1')])), T0 + 1);
+    expect((await conversationOrSuccessor(db, provId))?.id).toBe('instagram:1234');
+    expect(await conversationOrSuccessor(db, 'instagram:nothing')).toBeNull();
   });
 
   test('both records linked to different people: the people become one, every link kept', async () => {
