@@ -324,7 +324,8 @@ async function mergeThread(
       ),
     );
   }
-  const added = toPut.filter((m) => m.firstSeenAt === now && m.sender.isSelf && !m.system);
+  // A bubble the app marked "Not sent" is no echo: it never confirms a reply.
+  const added = toPut.filter((m) => m.firstSeenAt === now && m.sender.isSelf && !m.system && m.status !== 'failed');
   if (added.length) result.echoed.push(...(await matchOutbox(db, conv.id, added, now)));
 
   await reconcilePreview(db, conv.id, now);

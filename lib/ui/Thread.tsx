@@ -47,7 +47,10 @@ export function Thread(props: { db: InboxDb; conversation: Conversation; onBack?
   const name = person?.name ?? c.title;
 
   // Replies still on their way, or sent but not yet read back from the page as a message.
-  const list = messages ?? [];
+  // A bubble the app itself marked "Not sent" is shown once: as the failed reply, with its reason
+  // and Retry, not a second time as a message read from the page.
+  const refused = new Set(outbox.filter((e) => e.state === 'failed' && e.reason === 'app-not-sent').map((e) => e.text));
+  const list = (messages ?? []).filter((m) => !(m.status === 'failed' && m.sender.isSelf && refused.has(m.text)));
   const stored = new Set(list.map((m) => m.id));
   const inFlight = outbox.filter((e) => !(e.messageId && stored.has(e.messageId)) && !(e.state === 'sent' && !e.messageId));
 

@@ -199,6 +199,13 @@ describe('merge', () => {
     expect((await mergeIngest(db, batch([echo]))).echoed).toEqual([]);
   });
 
+  test('a bubble the app marked "Not sent" never confirms the reply being posted', async () => {
+    await db.outbox.put({ id: 'ob2', conversationId: 'whatsapp:Budi', platform: 'whatsapp', text: 'Gagal', state: 'posting', createdAt: T0, updatedAt: T0, attempts: 1 });
+    const failed = msg('f1', { text: 'Gagal', sender: { name: 'You', isSelf: true }, status: 'failed' });
+    expect((await mergeIngest(db, batch([failed]))).echoed).toEqual([]);
+    expect((await db.outbox.get('ob2'))!.state).toBe('posting');
+  });
+
   test('text survives unchanged: 100,000 characters, HTML-looking, RTL, emoji', async () => {
     const texts = ['x'.repeat(100_000), '<img src=x onerror=alert(1)>', 'مرحبا بالعالم', 'Halo 👋🏽 dunia 🇮🇩'];
     await mergeIngest(db, batch(texts.map((t, k) => msg(`t${k}`, { text: t }))));
