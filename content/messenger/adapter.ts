@@ -578,7 +578,9 @@ function threadHealth(doc: Document): HealthReport {
   const messages = first !== null && (!first.closest('[role="navigation"]') || messageRows(doc).some((r) => !r.matches(SEL.dateBreak)));
   if (!messages) {
     // Rendered rows with text but no message element: the message shape changed, not an empty chat.
-    const rendered = Array.from(doc.querySelectorAll(SEL.threadArticle)).some((a) => clean(a.textContent ?? '') !== '');
+    const rendered =
+      Array.from(doc.querySelectorAll(SEL.threadArticle)).some((a) => clean(a.textContent ?? '') !== '') ||
+      clean(doc.querySelector(SEL.threadLog)?.textContent ?? '') !== '';
     if (rendered) return { state: 'layout-unknown', reason: 'thread rows found but no message element with data-message-id or role=row' };
     if (!composer && !doc.querySelector(SEL.messageRowOrBreak)) return { state: 'loading', reason: 'the open thread has not rendered yet' };
   } else {

@@ -76,10 +76,8 @@ interface Case {
   chatsReason?: RegExp;
 }
 
-// Not every adapter has each break: WhatsApp's chatRows() keeps only rows with a title (a row that
-// lost it is not returned, so the runtime cannot see it; the adapter itself would have to count
-// title-less rows), and Messenger reads any row with text as a message (its thread has no anchor a
-// layout change could take away while keeping the words). Those tests are skipped, not faked.
+// Each adapter is broken in both places: its chat list (the rows stay, the words the adapter reads
+// in them move into a label) and its thread (the rows stay, the anchor messages are read by goes).
 const cases: Record<string, Case> = {
   whatsapp: {
     adapter: whatsappAdapter,
@@ -94,6 +92,13 @@ const cases: Record<string, Case> = {
       return rows.length;
     },
     missingThreadAnchor: /no row has [^;]*\bdataId\b|carry no data-id/,
+    breakChats() {
+      const rows = Array.from(document.querySelectorAll('#pane-side [role="row"]'));
+      rows.forEach(moveTextIntoLabel);
+      rows.forEach((r) => r.querySelectorAll('[title]').forEach((el) => el.removeAttribute('title')));
+      return rows.length;
+    },
+    chatsReason: /title/,
   },
   instagram: {
     adapter: instagramAdapter,
@@ -119,7 +124,7 @@ const cases: Record<string, Case> = {
     adapter: messengerAdapter,
     mount() {
       reset('/messages/');
-      const page = renderMessenger(document);
+      const page = renderMessenger(document, { layout: '2026' });
       page.navigate(document.querySelector('[role="grid"] a[href*="/t/"]')!.getAttribute('href')!);
     },
     breakChats() {
@@ -128,6 +133,16 @@ const cases: Record<string, Case> = {
       return rows.length;
     },
     chatsReason: /^chat list rows found but none has a readable title/,
+    // The app re-renders its messages without the attributes they are read by; their words stay.
+    breakThread() {
+      const els = Array.from(document.querySelectorAll('[data-message-id]'));
+      for (const el of els) {
+        const bare = el.cloneNode(true) as Element;
+        for (const a of ['data-message-id', 'data-scope', 'aria-roledescription']) bare.removeAttribute(a);
+        el.replaceWith(bare);
+      }
+      return els.length;
+    },
   },
 };
 
