@@ -4,6 +4,7 @@ import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { getDb } from '../lib/db';
 import { startBadge } from '../lib/background/badge';
+import { e2eeOutbox } from '../lib/background/e2ee-outbox';
 import { handleMessage, type BackgroundContext } from '../lib/background/handlers';
 import { startNotifications } from '../lib/background/notifications';
 import { resumePending, type TabPort } from '../lib/background/outbox';
@@ -40,7 +41,7 @@ export default defineBackground({
     // The one owner of encryption state; keys are sealed under a non-extractable key in IndexedDB.
     // With a passphrase lock, the unlocked key lives in storage.session (memory, extension contexts only).
     const keyRing = new KeyRing(ctx.db, sessionStorageKeyStore(browser.storage.session));
-    ctx.e2ee = new E2eeManager({ db: ctx.db, tabs, log: ctx.log, keyRing });
+    ctx.e2ee = new E2eeManager({ db: ctx.db, outbox: e2eeOutbox(ctx.db, tabs, ctx.log), log: ctx.log, keyRing });
 
     // Registered synchronously at start so a message (or a notification click) that woke the
     // worker is not missed.

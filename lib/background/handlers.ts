@@ -6,7 +6,7 @@ import { deleteAllData, importData, ImportError, type ImportSummary } from '../d
 import { mergeIngest, type MergeResult } from '../merge';
 import { linkConversations, renamePerson, unlinkConversation } from '../people';
 import { FromContentSchema, FromExtensionPageSchema, parse, type Ingest, type IngestAck } from '../protocol';
-import type { E2eeManager } from '../e2ee/manager';
+import { type E2eeManager, redactEncrypted } from '../e2ee/manager';
 import { applySendResult, dispatch, enqueueSend, resumePending, retry, type TabPort } from './outbox';
 import { classifySender } from './senders';
 import { clearStorageError, recordStorageError } from './storage-errors';
@@ -18,7 +18,7 @@ export interface BackgroundContext {
   extensionBaseUrl: string;
   log: (...args: unknown[]) => void;
   now?: () => number;
-  /** Told of every committed ingest (notifications listen here). */
+  /** Told of every committed ingest, encrypted news redacted (notifications listen here). */
   onMerged?: (result: MergeResult, batch: Ingest) => void;
   /** The encryption layer (issue 4): reads armored messages after each merge, handles e2ee-* messages. */
   e2ee?: E2eeManager;
@@ -46,21 +46,9 @@ export async function handleMessage(ctx: BackgroundContext, message: unknown, se
       return { ok: false, error: 'platform mismatch' };
     }
     switch (msg.type) {
-      case 'ingest': {
-        // Merge first, always: an optional call `hook?.(await merge())` would skip the merge itself
-        // whenever no hook is set.
-        const merged = await mergeRecordingFailures(ctx, msg, now);
-        // The layout report rides on the health it explains (the merge just wrote that record).
-        if (msg.health.report && msg.health.state !== 'ok') {
-          await ctx.db.health.update(msg.platform, { layoutReport: msg.health.report }).catch((e) => ctx.log('storing the layout report failed', e));
-        }
-        if (ctx.e2ee) {
-          // Before listeners hear of the batch: encrypted news must not carry its ciphertext on.
-          await ctx.e2ee.afterIngest(msg, merged, now).catch((e) => ctx.log('e2ee ingest failed', e));
-        }
-        ctx.onMerged?.(merged, msg);
+      case 'ingest':
+        await ingestPipeline(ctx, msg, now);
         return { ok: true, batchId: msg.batchId };
-      }
       case 'send-result':
         await applySendResult(ctx.db, msg, who.platform, now);
         return { ok: true };
@@ -124,6 +112,30 @@ export async function handleMessage(ctx: BackgroundContext, message: unknown, se
       await ctx.e2ee?.reset();
       return { ok: true };
   }
+}
+
+/**
+ * One batch from a page, in its fixed order: merge (the store's write), then the encryption layer
+ * reads what was merged and returns the result with encrypted news redacted, then the listeners
+ * (notifications) hear that redacted copy. No step changes what an earlier one returned.
+ */
+export async function ingestPipeline(ctx: BackgroundContext, batch: Ingest, now: number): Promise<void> {
+  // Merge first, always: an optional call `hook?.(await merge())` would skip the merge itself
+  // whenever no hook is set.
+  const merged = await mergeRecordingFailures(ctx, batch, now);
+  // The layout report rides on the health it explains (the merge just wrote that record).
+  if (batch.health.report && batch.health.state !== 'ok') {
+    await ctx.db.health.update(batch.platform, { layoutReport: batch.health.report }).catch((e) => ctx.log('storing the layout report failed', e));
+  }
+  // Before listeners hear of the batch: encrypted news must not carry its ciphertext on, even when
+  // reading the thread failed.
+  const heard = ctx.e2ee
+    ? await ctx.e2ee.afterIngest(batch, merged, now).catch((e: unknown) => {
+        ctx.log('e2ee ingest failed', e);
+        return redactEncrypted(merged);
+      })
+    : merged;
+  ctx.onMerged?.(heard, batch);
 }
 
 /**

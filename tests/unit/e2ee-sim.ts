@@ -4,6 +4,7 @@
 import { expect } from 'vitest';
 import type { Runtime } from 'webextension-polyfill';
 import { handleMessage, type BackgroundContext } from '../../lib/background/handlers';
+import { e2eeOutbox } from '../../lib/background/e2ee-outbox';
 import type { TabPort } from '../../lib/background/outbox';
 import { openDb, type InboxDb } from '../../lib/db';
 import { KeyRing, memoryKeyStore, type UnlockedKeyStore } from '../../lib/e2ee/keyring';
@@ -61,7 +62,7 @@ export class User implements TabPort {
   newManager(): E2eeManager {
     // Cheap scrypt in tests; the extension uses DEFAULT_SCRYPT.
     const keyRing = new KeyRing(this.db, this.unlocked, { N: 2 ** 10, r: 8, p: 1 }, undefined, this.keyFile);
-    return new E2eeManager({ db: this.db, tabs: this, keyRing });
+    return new E2eeManager({ db: this.db, outbox: e2eeOutbox(this.db, this), keyRing });
   }
 
   restartWorker(opts: { browserRestart?: boolean } = {}) {
