@@ -20,72 +20,72 @@ export interface DeliveryDeps {
   onOverflow(): void;
 }
 
-export class Delivery {
-  private readonly queue: FromContent[] = [];
-  private pumping = false;
-  private idleWaiters: (() => void)[] = [];
-
-  constructor(private readonly deps: DeliveryDeps) {}
-
-  enqueue(message: FromContent): void {
-    this.queue.push(message);
-    this.deps.stats.batches++;
-    if (this.queue.length > MAX_QUEUE) {
-      // Bounded memory, nothing lost: the page still shows it all, and is read again whole.
-      this.queue.splice(0, this.queue.length - 1);
-      this.deps.onOverflow();
-    }
-    void this.pump();
-  }
-
+export interface Delivery {
+  enqueue(message: FromContent): void;
   /** Resolves once every queued message was acknowledged and no read is pending. */
-  idle(): Promise<void> {
-    if (this.isIdle()) return Promise.resolve();
-    return new Promise((r) => this.idleWaiters.push(r));
-  }
-
+  idle(): Promise<void>;
   /** Release the idle waiters if nothing is left to do (called after each read, too). */
-  settle(): void {
-    if (!this.isIdle()) return;
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
+  settle(): void;
+}
+
+export function createDelivery(deps: DeliveryDeps): Delivery {
+  const queue: FromContent[] = [];
+  let pumping = false;
+  let idleWaiters: (() => void)[] = [];
+  const isIdle = () => queue.length === 0 && !deps.readPending() && !pumping;
+
+  function settle(): void {
+    if (!isIdle()) return;
+    const waiters = idleWaiters;
+    idleWaiters = [];
     waiters.forEach((w) => w());
   }
 
-  private isIdle(): boolean {
-    return this.queue.length === 0 && !this.deps.readPending() && !this.pumping;
+  /** Whether the background took the message (or refused it for good); false: try again later. */
+  async function deliver(message: FromContent): Promise<boolean> {
+    try {
+      const reply = (await deps.transport.send(message)) as { ok?: boolean; error?: string } | undefined;
+      if (reply?.ok) return true;
+      if (reply && reply.ok === false) {
+        // Rejected by the schema: retrying would not help. Logged for the developer.
+        deps.log('background rejected a message', reply.error);
+        return true;
+      }
+    } catch (e) {
+      deps.log('background unreachable, will retry', String(e));
+    }
+    return false;
   }
 
-  private async pump(): Promise<void> {
-    if (this.pumping) return;
-    this.pumping = true;
+  async function pump(): Promise<void> {
+    if (pumping) return;
+    pumping = true;
     let backoff = FIRST_BACKOFF_MS;
-    while (this.queue.length && !this.deps.isStopped()) {
-      if (await this.deliver(this.queue[0]!)) {
-        this.queue.shift();
+    while (queue.length && !deps.isStopped()) {
+      if (await deliver(queue[0]!)) {
+        queue.shift();
         backoff = FIRST_BACKOFF_MS;
       } else {
         await new Promise((r) => setTimeout(r, backoff));
         backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
       }
     }
-    this.pumping = false;
-    this.settle();
+    pumping = false;
+    settle();
   }
 
-  /** Whether the background took the message (or refused it for good); false: try again later. */
-  private async deliver(message: FromContent): Promise<boolean> {
-    try {
-      const reply = (await this.deps.transport.send(message)) as { ok?: boolean; error?: string } | undefined;
-      if (reply?.ok) return true;
-      if (reply && reply.ok === false) {
-        // Rejected by the schema: retrying would not help. Logged for the developer.
-        this.deps.log('background rejected a message', reply.error);
-        return true;
+  return {
+    enqueue(message) {
+      queue.push(message);
+      deps.stats.batches++;
+      if (queue.length > MAX_QUEUE) {
+        // Bounded memory, nothing lost: the page still shows it all, and is read again whole.
+        queue.splice(0, queue.length - 1);
+        deps.onOverflow();
       }
-    } catch (e) {
-      this.deps.log('background unreachable, will retry', String(e));
-    }
-    return false;
-  }
+      void pump();
+    },
+    idle: () => (isIdle() ? Promise.resolve() : new Promise((r) => idleWaiters.push(r))),
+    settle,
+  };
 }

@@ -7,11 +7,11 @@
 // compared with what was last delivered, and the chat list is read again only when something in
 // it (or something unplaced) changed.
 import type { PlatformAdapter } from '../adapter';
-import { SendCommands } from './commands';
-import { Delivery } from './deliver';
-import { DirtyRows, PageWatch } from './observe';
-import { PageParse } from './parse';
-import { PageReader } from './read';
+import { createCommands } from './commands';
+import { createDelivery } from './deliver';
+import { createWatch, dirtyRows } from './observe';
+import { createParse } from './parse';
+import { createReader } from './read';
 import type { RuntimeHandle, RuntimeOptions, RuntimeStats, Transport } from './types';
 
 export type { RuntimeHandle, RuntimeOptions, RuntimeStats, Transport } from './types';
@@ -27,23 +27,23 @@ export function startContentRuntime(
   let stopped = false;
   const isStopped = () => stopped;
 
-  const dirty = new DirtyRows();
-  const watch = new PageWatch(adapter, doc, dirty, { debounceMs: opts.debounceMs ?? 100, maxWaitMs: opts.maxWaitMs ?? 500 }, () => read());
+  const dirty = dirtyRows();
+  const watch = createWatch(adapter, doc, dirty, { debounceMs: opts.debounceMs ?? 100, maxWaitMs: opts.maxWaitMs ?? 500 }, () => read());
   const readSoon = () => watch.schedule();
-  const parse = new PageParse(adapter, doc, dirty, stats, readSoon);
-  const delivery = new Delivery({
+  const parse = createParse(adapter, doc, dirty, stats, readSoon);
+  const delivery = createDelivery({
     transport,
     log,
     stats,
     isStopped,
-    readPending: () => watch.pending,
+    readPending: watch.pending,
     onOverflow: () => {
       reader.forgetAll();
       readSoon();
     },
   });
-  const enqueue = delivery.enqueue.bind(delivery);
-  const commands = new SendCommands({
+  const { enqueue } = delivery;
+  const commands = createCommands({
     adapter,
     doc,
     log,
@@ -53,14 +53,14 @@ export function startContentRuntime(
     enqueue,
     readSoon,
     readIfPending: () => {
-      if (watch.pending) read();
+      if (watch.pending()) read();
     },
     catchUp: () => {
-      if (watch.takeRecords() || watch.pending || dirty.messages.size || watch.urlMoved()) read();
+      if (watch.takeRecords() || watch.pending() || dirty.messages.size || watch.urlMoved()) read();
     },
     isStopped,
   });
-  const reader = new PageReader({ adapter, doc, parse, dirty, stats, log, readSoon, enqueue, noteMessage: (m, now) => commands.noteOutgoing(m, now) });
+  const reader = createReader({ adapter, doc, parse, dirty, stats, log, readSoon, enqueue, noteMessage: commands.noteOutgoing });
 
   /** One read now (the scheduled one, or on demand: the scheduled one is then dropped). */
   function read(): void {
@@ -72,14 +72,14 @@ export function startContentRuntime(
     delivery.settle();
   }
 
-  transport.onCommand((raw) => commands.handle(raw));
+  transport.onCommand(commands.handle);
   watch.start();
   enqueue({ type: 'hello', platform: adapter.platform });
   readSoon();
 
   return {
     stats,
-    idle: () => delivery.idle(),
+    idle: delivery.idle,
     stop() {
       stopped = true;
       watch.stop();

@@ -22,112 +22,116 @@ export interface LastThread {
   rows: Element[];
 }
 
-export class PageParse {
-  private chatCache = new WeakMap<Element, Omit<ConversationSnapshot, 'listRank'> | null>();
-  private msgCache = new WeakMap<Element, MessageSnapshot | null>();
-  /** The conversation the cached message snapshots were parsed for (sender names depend on it). */
-  private parsedFor = '';
-  /** Titles the chat list showed, by native id: the open thread's header may be unreadable. */
-  private readonly listTitles = new Map<string, string>();
+export interface PageParse {
   /** The row list of the last thread read (rows that moved are parsed again, see readsRowsAbove). */
-  lastRows: readonly Element[] = [];
+  lastRows: readonly Element[];
   /** The open thread at the last read that read it; null when that read did not. */
-  lastThread: LastThread | null = null;
+  lastThread: LastThread | null;
   /** Whether rows are found but none reads (a layout change the adapter's health did not see). */
   readonly readability: ReadabilityWatch;
-
-  /** `readSoon` asks for another read (rows found but none read yet: confirm or clear it soon). */
-  constructor(
-    private readonly adapter: PlatformAdapter,
-    private readonly doc: Document,
-    private readonly dirty: DirtyRows,
-    private readonly stats: RuntimeStats,
-    private readonly readSoon: () => void,
-  ) {
-    this.readability = new ReadabilityWatch(adapter.selectors);
-  }
-
   /** Forget every parse: the next read parses every row (and the whole chat list) again. */
-  forgetParses(): void {
-    this.chatCache = new WeakMap();
-    this.msgCache = new WeakMap();
-    this.dirty.clear();
-    this.dirty.chatsStale = true;
-  }
-
+  forgetParses(): void;
   /** The chat list, top to bottom, each with its rank; dirty and new rows parsed, the rest cached. */
-  readChats(): ConversationSnapshot[] {
-    const out: ConversationSnapshot[] = [];
-    this.stats.chatReads++;
-    const rows = this.adapter.chatRows(this.doc);
-    rows.forEach((row) => {
-      let snap = this.chatCache.get(row);
-      if (snap === undefined || this.dirty.chats.has(row)) {
-        snap = this.adapter.parseChatRow(row);
-        this.chatCache.set(row, snap);
-        this.stats.rowsParsed++;
-      }
-      if (snap) {
-        out.push({ ...snap, listRank: out.length });
-        if (snap.title.trim()) this.listTitles.set(snap.nativeId, snap.title);
-      }
-    });
-    this.readability.noteChats(rows, out.length, (i) => this.chatCache.get(rows[i]!) != null);
-    return out.slice(0, LIMITS.conversationsPerBatch);
-  }
-
+  readChats(): ConversationSnapshot[];
   /** The open thread, or null when none is open or its title cannot be read. */
-  readThread(): ThreadRead | null {
-    this.lastThread = null;
-    const { adapter, dirty } = this;
-    const open = adapter.openConversation(this.doc);
-    // A thread whose title cannot be read (header changed) would become an untitled conversation:
-    // take the chat list's title, else hold the thread back until one is readable. Its changed rows
-    // lose their cached parse, so they are parsed, compared and sent then.
-    const title = open ? (open.title.trim() ? open.title : this.listTitles.get(open.nativeId)) : undefined;
-    if (!open || !title) {
-      this.readability.noThread();
-      dirty.messages.forEach((row) => this.msgCache.delete(row));
+  readThread(): ThreadRead | null;
+}
+
+/** `readSoon` asks for another read (rows found but none read yet: confirm or clear it soon). */
+export function createParse(adapter: PlatformAdapter, doc: Document, dirty: DirtyRows, stats: RuntimeStats, readSoon: () => void): PageParse {
+  let chatCache = new WeakMap<Element, Omit<ConversationSnapshot, 'listRank'> | null>();
+  let msgCache = new WeakMap<Element, MessageSnapshot | null>();
+  /** The conversation the cached message snapshots were parsed for (sender names depend on it). */
+  let parsedFor = '';
+  /** Titles the chat list showed, by native id: the open thread's header may be unreadable. */
+  const listTitles = new Map<string, string>();
+  const readability = new ReadabilityWatch(adapter.selectors);
+
+  const self: PageParse = {
+    lastRows: [],
+    lastThread: null,
+    readability,
+
+    forgetParses() {
+      chatCache = new WeakMap();
+      msgCache = new WeakMap();
+      dirty.chats.clear();
       dirty.messages.clear();
-      return null;
-    }
-    const conversation = { ...open, title };
-    const key = JSON.stringify(conversation);
-    if (key !== this.parsedFor) {
-      // Another conversation, or the same one now known as a group: snapshots carry its title and
-      // group-ness (sender names), so every row is parsed again.
-      this.msgCache = new WeakMap();
-      this.parsedFor = key;
-    }
-    const messages: MessageSnapshot[] = [];
-    const messageRowsOf: Element[] = [];
-    const parsed: number[] = [];
-    const rows = adapter.messageRows(this.doc);
-    // For an adapter whose snapshots depend on the rows above: once a row above changed, moved or
-    // went away, every row below is parsed again (cheaply: its own node is known unchanged).
-    let changedAbove = false;
-    for (let index = 0; index < rows.length; index++) {
-      const row = rows[index]!;
-      let snap = this.msgCache.get(row);
-      const nodeChanged = snap === undefined || dirty.messages.has(row);
-      if (adapter.readsRowsAbove && this.lastRows[index] !== row) changedAbove = true;
-      if (nodeChanged || (changedAbove && adapter.readsRowsAbove)) {
-        snap = adapter.parseMessageRow(row, conversation, { rows, index, nodeChanged });
-        this.msgCache.set(row, snap);
-        this.stats.rowsParsed++;
-        if (snap) parsed.push(messages.length);
-        changedAbove = true;
+      dirty.chatsStale = true;
+    },
+
+    readChats() {
+      const out: ConversationSnapshot[] = [];
+      stats.chatReads++;
+      const rows = adapter.chatRows(doc);
+      rows.forEach((row) => {
+        let snap = chatCache.get(row);
+        if (snap === undefined || dirty.chats.has(row)) {
+          snap = adapter.parseChatRow(row);
+          chatCache.set(row, snap);
+          stats.rowsParsed++;
+        }
+        if (snap) {
+          out.push({ ...snap, listRank: out.length });
+          if (snap.title.trim()) listTitles.set(snap.nativeId, snap.title);
+        }
+      });
+      readability.noteChats(rows, out.length, (i) => chatCache.get(rows[i]!) != null);
+      return out.slice(0, LIMITS.conversationsPerBatch);
+    },
+
+    readThread() {
+      self.lastThread = null;
+      const open = adapter.openConversation(doc);
+      // A thread whose title cannot be read (header changed) would become an untitled conversation:
+      // take the chat list's title, else hold the thread back until one is readable. Its changed
+      // rows lose their cached parse, so they are parsed, compared and sent then.
+      const title = open ? (open.title.trim() ? open.title : listTitles.get(open.nativeId)) : undefined;
+      if (!open || !title) {
+        readability.noThread();
+        dirty.messages.forEach((row) => msgCache.delete(row));
+        dirty.messages.clear();
+        return null;
       }
-      if (snap) {
-        messages.push(snap);
-        messageRowsOf.push(row);
+      const conversation = { ...open, title };
+      const key = JSON.stringify(conversation);
+      if (key !== parsedFor) {
+        // Another conversation, or the same one now known as a group: snapshots carry its title and
+        // group-ness (sender names), so every row is parsed again.
+        msgCache = new WeakMap();
+        parsedFor = key;
       }
-    }
-    dirty.messages.clear();
-    this.lastRows = rows;
-    this.readability.noteMessages(rows, messages.map((snap, i) => ({ snap, row: messageRowsOf[i]! })));
-    if (this.readability.messagesPending()) this.readSoon();
-    this.lastThread = { conversation, messages, rows: messageRowsOf };
-    return { conversation, messages, parsed };
-  }
+      const messages: MessageSnapshot[] = [];
+      const messageRowsOf: Element[] = [];
+      const parsed: number[] = [];
+      const rows = adapter.messageRows(doc);
+      // For an adapter whose snapshots depend on the rows above: once a row above changed, moved or
+      // went away, every row below is parsed again (cheaply: its own node is known unchanged).
+      let changedAbove = false;
+      for (let index = 0; index < rows.length; index++) {
+        const row = rows[index]!;
+        let snap = msgCache.get(row);
+        const nodeChanged = snap === undefined || dirty.messages.has(row);
+        if (adapter.readsRowsAbove && self.lastRows[index] !== row) changedAbove = true;
+        if (nodeChanged || (changedAbove && adapter.readsRowsAbove)) {
+          snap = adapter.parseMessageRow(row, conversation, { rows, index, nodeChanged });
+          msgCache.set(row, snap);
+          stats.rowsParsed++;
+          if (snap) parsed.push(messages.length);
+          changedAbove = true;
+        }
+        if (snap) {
+          messages.push(snap);
+          messageRowsOf.push(row);
+        }
+      }
+      dirty.messages.clear();
+      self.lastRows = rows;
+      readability.noteMessages(rows, messages.map((snap, i) => ({ snap, row: messageRowsOf[i]! })));
+      if (readability.messagesPending()) readSoon();
+      self.lastThread = { conversation, messages, rows: messageRowsOf };
+      return { conversation, messages, parsed };
+    },
+  };
+  return self;
 }

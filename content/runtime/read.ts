@@ -26,29 +26,32 @@ export interface ReaderDeps {
 
 const healthKeyOf = (h: HealthReport) => `${h.state}|${h.reason ?? ''}`;
 
-export class PageReader {
-  // What the background has been sent (by native id), so unchanged rows are not re-sent.
-  private sentChats = new Map<string, string>();
-  private sentMsgs = new Map<string, MessageSnapshot>();
-  private sentHealth = '';
-  private sentThreadId: string | null = null;
-  private batchSeq = 0;
-  private readonly runId = Math.random().toString(36).slice(2, 10);
-
-  constructor(private readonly deps: ReaderDeps) {}
-
+export interface PageReader {
+  /** One read of the page at `url` (`urlChanged`: the open thread is sent whole). */
+  read(url: string, urlChanged: boolean): void;
   /** Forget every parse and every delivery: the next read parses and sends the whole page. */
-  forgetAll(): void {
-    this.deps.parse.forgetParses();
-    this.sentChats = new Map();
-    this.sentMsgs = new Map();
-    this.sentThreadId = null;
+  forgetAll(): void;
+}
+
+export function createReader(deps: ReaderDeps): PageReader {
+  const { adapter, doc, parse, dirty, stats, log } = deps;
+  // What the background has been sent (by native id), so unchanged rows are not re-sent.
+  let sentChats = new Map<string, string>();
+  let sentMsgs = new Map<string, MessageSnapshot>();
+  let sentHealth = '';
+  let sentThreadId: string | null = null;
+  let batchSeq = 0;
+  const runId = Math.random().toString(36).slice(2, 10);
+
+  function forgetAll(): void {
+    parse.forgetParses();
+    sentChats = new Map();
+    sentMsgs = new Map();
+    sentThreadId = null;
   }
 
-  /** One read of the page at `url` (`urlChanged`: the open thread is sent whole). */
-  read(url: string, urlChanged: boolean): void {
-    const { adapter, doc, parse } = this.deps;
-    if (urlChanged) this.deps.dirty.chatsStale = true;
+  function read(url: string, urlChanged: boolean): void {
+    if (urlChanged) dirty.chatsStale = true;
 
     parse.lastThread = null;
     let health: HealthReport;
@@ -59,15 +62,15 @@ export class PageReader {
     }
     if (health.state !== 'ok') {
       parse.readability.reset();
-      this.reportNotOk(health);
+      reportNotOk(health);
       return;
     }
 
     let chats: ConversationSnapshot[] = [];
     let thread: ThreadSnapshot | null = null;
     try {
-      chats = this.changedChats();
-      thread = this.changedThread(urlChanged);
+      chats = changedChats();
+      thread = changedThread(urlChanged);
       // The adapter says ok, but rows are there and none of them reads: a layout change, never an
       // empty "ok" inbox. Nothing of this read is sent; every row is read again next time.
       const unreadable = parse.readability.verdict();
@@ -76,17 +79,17 @@ export class PageReader {
         // nothing would be the lie); the runtime reads again soon. What this read took for sent
         // was not, so the next read sends it all.
         parse.lastThread = null;
-        this.forgetAll();
+        forgetAll();
         return;
       }
       if (unreadable) {
         parse.lastThread = null;
-        this.reportNotOk({ state: 'layout-unknown', reason: unreadable });
-        this.forgetAll();
+        reportNotOk({ state: 'layout-unknown', reason: unreadable });
+        forgetAll();
         return;
       }
     } catch (e) {
-      this.deps.log('reading the page failed', e);
+      log('reading the page failed', e);
       parse.lastThread = null;
       // Parsed rows may not have been compared with what was sent: parse them all again next time
       // (deliveries are kept, so only real differences are sent).
@@ -94,21 +97,21 @@ export class PageReader {
     }
 
     const healthKey = healthKeyOf(health);
-    if (chats.length === 0 && !thread && healthKey === this.sentHealth) return;
-    this.sentHealth = healthKey;
-    this.queueRead(health, chats, thread);
+    if (chats.length === 0 && !thread && healthKey === sentHealth) return;
+    sentHealth = healthKey;
+    queueRead(health, chats, thread);
   }
 
   /** Queue one read's changes; long runs split, each chunk overlapping the previous by one message (its anchor). */
-  private queueRead(health: HealthReport, chats: ConversationSnapshot[], thread: ThreadSnapshot | null): void {
+  function queueRead(health: HealthReport, chats: ConversationSnapshot[], thread: ThreadSnapshot | null): void {
     if (!thread || thread.messages.length <= LIMITS.messagesPerBatch) {
-      this.deps.enqueue(this.ingest(health, chats, thread));
+      deps.enqueue(ingest(health, chats, thread));
       return;
     }
     const step = LIMITS.messagesPerBatch - 1;
     for (let i = 0; i < thread.messages.length - 1; i += step) {
       const part = { conversation: thread.conversation, messages: thread.messages.slice(i, i + LIMITS.messagesPerBatch) };
-      this.deps.enqueue(this.ingest(health, i === 0 ? chats : [], part));
+      deps.enqueue(ingest(health, i === 0 ? chats : [], part));
     }
   }
 
@@ -117,41 +120,40 @@ export class PageReader {
    * parsed and sent again). The first report of each state carries the layout report: the
    * structure of the page part the adapter reads, without its text, for a bug report.
    */
-  private reportNotOk(health: HealthReport): void {
+  function reportNotOk(health: HealthReport): void {
     const healthKey = healthKeyOf(health);
-    if (healthKey !== this.sentHealth) {
-      this.sentHealth = healthKey;
-      this.forgetAll();
-      this.deps.enqueue(this.ingest(health, [], null, this.layoutReportFor(health)));
+    if (healthKey !== sentHealth) {
+      sentHealth = healthKey;
+      forgetAll();
+      deps.enqueue(ingest(health, [], null, layoutReportFor(health)));
     } else {
-      this.deps.parse.forgetParses();
+      parse.forgetParses();
     }
   }
 
-  private layoutReportFor(health: HealthReport): string | undefined {
+  function layoutReportFor(health: HealthReport): string | undefined {
     // Outside the messages area, or a page still loading (often, briefly): nothing worth reporting.
     if (health.state === 'inactive' || health.state === 'loading') return undefined;
     try {
-      return buildLayoutReport(this.deps.doc, this.deps.adapter, { state: health.state, reason: health.reason });
+      return buildLayoutReport(doc, adapter, { state: health.state, reason: health.reason });
     } catch (e) {
-      this.deps.log('building the layout report failed', e);
+      log('building the layout report failed', e);
       return undefined;
     }
   }
 
   /** The chat-list rows that differ from what was sent (rank included), or none when nothing there changed. */
-  private changedChats(): ConversationSnapshot[] {
-    const { dirty, parse } = this.deps;
+  function changedChats(): ConversationSnapshot[] {
     if (!dirty.chatsStale && dirty.chats.size === 0) return [];
     const chats = parse.readChats().filter((c) => {
       const sig = JSON.stringify(c);
-      if (this.sentChats.get(c.nativeId) === sig) return false;
-      this.sentChats.set(c.nativeId, sig);
+      if (sentChats.get(c.nativeId) === sig) return false;
+      sentChats.set(c.nativeId, sig);
       return true;
     });
     // Rows found but none read: read the list again soon to confirm (or clear) the suspicion.
     dirty.chatsStale = parse.readability.chatsPending();
-    if (dirty.chatsStale) this.deps.readSoon();
+    if (dirty.chatsStale) deps.readSoon();
     dirty.chats.clear();
     return chats;
   }
@@ -162,40 +164,40 @@ export class PageReader {
    * can have changed (the others are the snapshots compared when they were parsed), so only they
    * are compared with what was sent; a new thread, or a forced read, sends every row.
    */
-  private changedThread(force: boolean): ThreadSnapshot | null {
-    const t = this.deps.parse.readThread();
+  function changedThread(force: boolean): ThreadSnapshot | null {
+    const t = parse.readThread();
     if (!t) return null;
-    const switched = t.conversation.nativeId !== this.sentThreadId;
+    const switched = t.conversation.nativeId !== sentThreadId;
     const all = switched || force;
     let first = -1;
     let last = -1;
     const now = Date.now();
     const consider = (i: number) => {
       const m = t.messages[i]!;
-      this.deps.noteMessage(m, now);
+      deps.noteMessage(m, now);
       if (!all) {
-        this.deps.stats.comparisons++;
-        const sent = this.sentMsgs.get(m.nativeId);
+        stats.comparisons++;
+        const sent = sentMsgs.get(m.nativeId);
         if (sent && JSON.stringify(sent) === JSON.stringify(m)) return;
       }
-      this.sentMsgs.set(m.nativeId, m);
+      sentMsgs.set(m.nativeId, m);
       if (first < 0) first = i;
       last = i;
     };
     if (all) t.messages.forEach((_, i) => consider(i));
     else t.parsed.forEach(consider);
-    if (switched) this.sentThreadId = t.conversation.nativeId;
+    if (switched) sentThreadId = t.conversation.nativeId;
     if (first < 0) return switched ? { conversation: t.conversation, messages: [] } : null;
     const from = Math.max(0, first - 1);
     const to = Math.min(t.messages.length, last + 2);
     return { conversation: t.conversation, messages: t.messages.slice(from, to) };
   }
 
-  private ingest(health: HealthReport, conversations: ConversationSnapshot[], thread: ThreadSnapshot | null, report?: string): Ingest {
+  function ingest(health: HealthReport, conversations: ConversationSnapshot[], thread: ThreadSnapshot | null, report?: string): Ingest {
     return {
       type: 'ingest',
-      platform: this.deps.adapter.platform,
-      batchId: `${this.runId}-${++this.batchSeq}`,
+      platform: adapter.platform,
+      batchId: `${runId}-${++batchSeq}`,
       health: {
         state: health.state,
         ...(health.reason ? { reason: health.reason.slice(0, LIMITS.previewChars) } : {}),
@@ -205,4 +207,6 @@ export class PageReader {
       thread,
     };
   }
+
+  return { read, forgetAll };
 }

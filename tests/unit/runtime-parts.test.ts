@@ -6,9 +6,9 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import type { PlatformAdapter } from '../../content/adapter';
 import { instagramAdapter } from '../../content/instagram/adapter';
 import { messengerAdapter } from '../../content/messenger/adapter';
-import { SendCommands, type CommandDeps } from '../../content/runtime/commands';
-import { Delivery, MAX_QUEUE, type DeliveryDeps } from '../../content/runtime/deliver';
-import { DirtyRows, PageWatch } from '../../content/runtime/observe';
+import { createCommands, type CommandDeps } from '../../content/runtime/commands';
+import { createDelivery, MAX_QUEUE, type DeliveryDeps } from '../../content/runtime/deliver';
+import { createWatch, dirtyRows, type PageWatch } from '../../content/runtime/observe';
 import type { Transport } from '../../content/runtime/types';
 import { whatsappAdapter } from '../../content/whatsapp/adapter';
 import type { MessageSnapshot } from '../../lib/model';
@@ -32,7 +32,7 @@ const hello = (n: number): FromContent => ({ type: 'hello', platform: `p${n}` as
 function delivery(transport: Transport, over: Partial<DeliveryDeps> = {}) {
   const stats = { batches: 0 };
   const log = vi.fn();
-  const d = new Delivery({ transport, log, stats, isStopped: () => false, readPending: () => false, onOverflow: () => {}, ...over });
+  const d = createDelivery({ transport, log, stats, isStopped: () => false, readPending: () => false, onOverflow: () => {}, ...over });
   return { d, stats, log };
 }
 
@@ -134,10 +134,10 @@ describe('observing', () => {
 
   function setUp() {
     document.body.innerHTML = '<ul id="list"><li>a</li><li>b</li></ul>';
-    const dirty = new DirtyRows();
+    const dirty = dirtyRows();
     dirty.chatsStale = false;
     const reads = vi.fn(() => watch!.cancel());
-    watch = new PageWatch(adapter, document, dirty, { debounceMs: 5, maxWaitMs: 20 }, reads);
+    watch = createWatch(adapter, document, dirty, { debounceMs: 5, maxWaitMs: 20 }, reads);
     watch.start();
     const rows = Array.from(document.querySelectorAll('#list > li'));
     return { dirty, reads, rows };
@@ -191,7 +191,7 @@ describe('send commands: outgoing bubbles remembered for echo checks', () => {
     truncated: false,
     ...over,
   });
-  const commands = () => new SendCommands({} as CommandDeps);
+  const commands = () => createCommands({} as CommandDeps);
 
   test('a bubble with a time label was first seen no later than its label allows; one without, now', () => {
     const c = commands();
