@@ -1,6 +1,6 @@
 // The one interface every platform adapter implements. Everything platform-specific (selectors,
 // labels, URL shapes, how to send) lives behind it in content/<platform>/; the shared content
-// runtime (content/runtime.ts) does observing, batching, reporting and the send protocol.
+// runtime (content/runtime/) does observing, batching, reporting and the send protocol.
 import type {
   AdapterHealthState,
   ConversationSnapshot,
@@ -45,6 +45,11 @@ export interface PlatformAdapter {
    * matches, and tests count them on the fixture pages so a drifted selector fails by name.
    */
   readonly selectors: Readonly<Record<string, string>>;
+  /**
+   * The attributes whose change can alter what the adapter reads (its selectors.ts): the runtime's
+   * observer reports only these, so a change to any other attribute costs nothing.
+   */
+  readonly observedAttributes: readonly string[];
 
   /** Whether the adapter acts on this URL at all (Messenger: only under /messages). */
   isActiveUrl(url: URL): boolean;

@@ -20,13 +20,18 @@ export interface SendOptions {
   outgoing?: () => MessageSnapshot[] | null;
 }
 
+/** How long a bubble's time label spans (a minute, a day), or null for a bubble without a time. */
+export function timeLabelSpanMs(precision: MessageSnapshot['timePrecision']): number | null {
+  return precision === 'minute' ? 60_000 : precision === 'day' ? 86_400_000 : null;
+}
+
 /**
  * Whether a bubble may have been posted at or after `since`: its time label is coarse (a minute, a
  * day), so it counts while the label's span reaches that moment; a bubble without a time never does.
  */
-function postedSince(m: { sentAt: number | null; timePrecision: 'minute' | 'day' | 'none' }, since: number): boolean {
-  if (m.sentAt === null || m.timePrecision === 'none') return false;
-  const span = m.timePrecision === 'day' ? 86_400_000 : 60_000;
+function postedSince(m: Pick<MessageSnapshot, 'sentAt' | 'timePrecision'>, since: number): boolean {
+  const span = timeLabelSpanMs(m.timePrecision);
+  if (m.sentAt === null || span === null) return false;
   return m.sentAt + span > since - 1_000;
 }
 

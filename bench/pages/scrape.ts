@@ -1,6 +1,6 @@
 // Scrape benchmark, injected into a fixture page (served by bench/run.ts at a bench origin the
 // shipped content scripts do not match, with cross-origin isolation for 5 µs timers). It runs the
-// real content runtime (content/runtime.ts) with the real adapter over a thread of N rendered
+// real content runtime (content/runtime/) with the real adapter over a thread of N rendered
 // messages built by cloning the fixture's own message markup: WhatsApp by default; Instagram (a
 // group thread: date breaks, sender headings, both sides) and Messenger (a 1:1 thread with derived
 // ids) by cloning the open thread's own rows with new ids and texts.

@@ -19,7 +19,7 @@ import {
 } from '../../lib/model';
 import { isBold, isVisuallyHidden, openThreadByUrl, submitByEnterThenButton, visibleText } from '../meta-actions';
 import { waitUntil } from '../dom';
-import { LABELS, NOT_PROFILES, PROFILE_PATH, SEL, THREAD_PATH, DIRECT_PATH, threadListSelector } from './selectors';
+import { LABELS, NOT_PROFILES, OBSERVED_ATTRIBUTES, PROFILE_PATH, SEL, THREAD_PATH, DIRECT_PATH, threadListSelector } from './selectors';
 import { pageLang, parseDateBreak, parseRelativeTime } from '../meta-time';
 import { cap, clean } from '../dom';
 import { rowFlow } from '../meta-rows';
@@ -652,6 +652,7 @@ function findSendButton(composer: HTMLElement): HTMLElement | null {
 export const instagramAdapter: PlatformAdapter = {
   platform: 'instagram',
   selectors: SEL,
+  observedAttributes: OBSERVED_ATTRIBUTES,
   isActiveUrl: (url) => url.hostname === 'www.instagram.com' && DIRECT_PATH.test(url.pathname),
   health,
   chatRows,

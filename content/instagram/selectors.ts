@@ -10,6 +10,12 @@ export const PROFILE_PATH = /^\/([A-Za-z0-9._]{1,30})\/?$/;
 /** Single-segment paths that are app sections, not profiles. */
 export const NOT_PROFILES = new Set(['direct', 'explore', 'reels', 'accounts', 'stories', 'p', 'reel']);
 
+/**
+ * The attributes whose change the runtime must see (the observer ignores the rest): thread and
+ * profile links (href), labels (aria-label), pictures (alt, and src for one that loads late).
+ */
+export const OBSERVED_ATTRIBUTES = ['aria-label', 'href', 'alt', 'src'] as const;
+
 /** Translated labels the adapter accepts (en, id). Structure comes first; labels only confirm. */
 export const LABELS = {
   threadList: ['Thread list', 'Chats', 'Daftar utas', 'Daftar thread', 'Daftar percakapan', 'Obrolan', 'Chat'],

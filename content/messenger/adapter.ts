@@ -16,7 +16,7 @@ import { pageLang, parseDateBreak, parseRelativeTime } from '../meta-time';
 import { cap, clean, sleep, waitUntil } from '../dom';
 import { messageId, sectionKey } from './message-id';
 import { rowFlow } from '../meta-rows';
-import { GRAMMAR, HOSTS, LABELS, MESSAGES_PATH, REAL_MESSAGE_ID, SEL, THREAD_PATH, type LabelGrammar } from './selectors';
+import { GRAMMAR, HOSTS, LABELS, MESSAGES_PATH, OBSERVED_ATTRIBUTES, REAL_MESSAGE_ID, SEL, THREAD_PATH, type LabelGrammar } from './selectors';
 
 type OpenConversation = ThreadSnapshot['conversation'];
 
@@ -659,6 +659,7 @@ function findSendButton(composer: HTMLElement): HTMLElement | null {
 export const messengerAdapter: PlatformAdapter = {
   platform: 'messenger',
   selectors: SEL,
+  observedAttributes: OBSERVED_ATTRIBUTES,
   isActiveUrl: (url) => HOSTS.has(url.hostname) && MESSAGES_PATH.test(url.pathname),
   health,
   chatRows,

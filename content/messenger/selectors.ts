@@ -80,6 +80,13 @@ export interface LabelGrammar {
   status: Readonly<Record<string, MessageStatus>>;
 }
 
+/**
+ * The attributes whose change the runtime must see (the observer ignores the rest): thread links
+ * (href), labels (aria-label: the message line, reactions), pictures (alt, and src for one that
+ * loads late).
+ */
+export const OBSERVED_ATTRIBUTES = ['aria-label', 'href', 'alt', 'src'] as const;
+
 export const GRAMMAR: Readonly<Record<'en' | 'id', LabelGrammar>> = {
   en: {
     message: /^At (?<h>\d{1,2}):(?<m>\d{2})(?:\s?(?<ap>[AaPp])\.?[Mm]\.?)?, (?<who>[^\n]+?): ?(?<text>[\s\S]*)$/u,

@@ -23,7 +23,7 @@ import { cap, childRows, waitUntil } from '../dom';
 import { chatRowParts, chatRowTime, type ChatKind } from './chat-row';
 import { dateOrder, noteDatePair } from './date-order';
 import { parseDataId } from './ids';
-import { IN_CLASS, isLabel, LABEL, OUT_CLASS, SEL } from './selectors';
+import { IN_CLASS, isLabel, LABEL, OBSERVED_ATTRIBUTES, OUT_CLASS, SEL } from './selectors';
 import { dayMonthPair, parseListTime, parsePrePlainText, prePlainDatePair } from './time';
 
 export function chatKey(title: string): string {
@@ -292,6 +292,7 @@ function threadHealth(main: Element, rows: Element[]): HealthReport | null {
 export const whatsappAdapter: PlatformAdapter = {
   platform: 'whatsapp',
   selectors: SEL,
+  observedAttributes: OBSERVED_ATTRIBUTES,
 
   isActiveUrl: (url) => url.hostname === 'web.whatsapp.com',
 

@@ -56,6 +56,14 @@ export const SEL = {
   attachmentIcon: `${DOCUMENT_ICON}, ${AUDIO_ICON}, ${VIDEO_ICON}`,
 } as const;
 
+/**
+ * The attributes whose change the runtime must see (the observer ignores the rest): those this
+ * adapter reads or matches — ids (data-id), the sender/time line (data-pre-plain-text), icons
+ * (data-icon: status ticks, muted, pinned, kind), labels and titles (aria-label, title), the open
+ * row (aria-selected), emoji images (alt) — and src, an image that loads late.
+ */
+export const OBSERVED_ATTRIBUTES = ['aria-label', 'aria-selected', 'data-icon', 'data-id', 'data-pre-plain-text', 'title', 'alt', 'src'] as const;
+
 export const OUT_CLASS = 'message-out';
 export const IN_CLASS = 'message-in';
 

@@ -25,7 +25,7 @@ export const NOTIFICATION_TEXT_CHARS = 180;
 export const NOTIFICATION_TITLE_CHARS = 100;
 /**
  * The first batches of a page run report the list as it first renders: a stored chat whose unread
- * mark rises then is old news read on load, not a new message. Tied to content/runtime.ts's
+ * mark rises then is old news read on load, not a new message. Tied to content/runtime/read.ts's
  * batch ids (`<run>-<sequence>`).
  */
 export const WARMUP_BATCHES = 3;

@@ -12,6 +12,7 @@ import type { FromContent, Ingest, SendCommandReply } from '../../lib/protocol';
 const toy: PlatformAdapter = {
   platform: 'whatsapp',
   selectors: { chatList: '#chats', chatRow: '#chats > li', chatId: '[data-chat]', messageRow: '#thread > li', messageId: '[data-msg]' },
+  observedAttributes: ['aria-label', 'title'],
   isActiveUrl: () => true,
   health: (doc) => (doc.getElementById('chats') ? { state: 'ok' } : { state: 'not-logged-in' }),
   chatRows: (doc) => Array.from(doc.querySelectorAll('#chats > li')),

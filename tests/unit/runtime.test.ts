@@ -10,6 +10,7 @@ import type { FromContent, Ingest, SendCommandReply } from '../../lib/protocol';
 const toy: PlatformAdapter = {
   platform: 'whatsapp',
   selectors: { chats: '#chats > li' },
+  observedAttributes: ['aria-label', 'title'],
   isActiveUrl: () => true,
   health: (doc) => (doc.getElementById('chats') ? { state: 'ok' } : { state: 'not-logged-in', reason: 'no chat list' }),
   chatRows: (doc) => Array.from(doc.querySelectorAll('#chats > li')),

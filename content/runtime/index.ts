@@ -1,0 +1,88 @@
+// The shared content-script runtime: watches the page through the platform adapter, reports what
+// changed to the background in acknowledged batches, and carries out send commands. Four parts,
+// each with its own state: observing (observe.ts: mutations → dirty rows, URL changes), reading
+// (parse.ts: row parse caches; read.ts: what changed since it was sent, health, batches),
+// delivering (deliver.ts: queue, retries, idle) and send commands (commands.ts). This file wires
+// them. Cost is proportional to what changed: only the rows that mutated are parsed again and
+// compared with what was last delivered, and the chat list is read again only when something in
+// it (or something unplaced) changed.
+import type { PlatformAdapter } from '../adapter';
+import { createCommands } from './commands';
+import { createDelivery } from './deliver';
+import { createWatch, dirtyRows } from './observe';
+import { createParse } from './parse';
+import { createReader } from './read';
+import type { RuntimeHandle, RuntimeOptions, RuntimeStats, Transport } from './types';
+
+export type { RuntimeHandle, RuntimeOptions, RuntimeStats, Transport } from './types';
+
+export function startContentRuntime(
+  adapter: PlatformAdapter,
+  doc: Document,
+  transport: Transport,
+  opts: RuntimeOptions = {},
+): RuntimeHandle {
+  const log = opts.log ?? ((...a: unknown[]) => console.debug('[unified-inbox]', ...a));
+  const stats: RuntimeStats = { batches: 0, rowsParsed: 0, flushes: 0, comparisons: 0, chatReads: 0 };
+  let stopped = false;
+  const isStopped = () => stopped;
+
+  const dirty = dirtyRows();
+  const watch = createWatch(adapter, doc, dirty, { debounceMs: opts.debounceMs ?? 100, maxWaitMs: opts.maxWaitMs ?? 500 }, () => read());
+  const readSoon = () => watch.schedule();
+  const parse = createParse(adapter, doc, dirty, stats, readSoon);
+  const delivery = createDelivery({
+    transport,
+    log,
+    stats,
+    isStopped,
+    readPending: watch.pending,
+    onOverflow: () => {
+      reader.forgetAll();
+      readSoon();
+    },
+  });
+  const { enqueue } = delivery;
+  const commands = createCommands({
+    adapter,
+    doc,
+    log,
+    echoTimeoutMs: opts.echoTimeoutMs,
+    dirty,
+    parse,
+    enqueue,
+    readSoon,
+    readIfPending: () => {
+      if (watch.pending()) read();
+    },
+    catchUp: () => {
+      if (watch.takeRecords() || watch.pending() || dirty.messages.size || watch.urlMoved()) read();
+    },
+    isStopped,
+  });
+  const reader = createReader({ adapter, doc, parse, dirty, stats, log, readSoon, enqueue, noteMessage: commands.noteOutgoing });
+
+  /** One read now (the scheduled one, or on demand: the scheduled one is then dropped). */
+  function read(): void {
+    watch.cancel();
+    if (stopped) return;
+    stats.flushes++;
+    const { url, changed } = watch.takeUrl();
+    reader.read(url, changed);
+    delivery.settle();
+  }
+
+  transport.onCommand(commands.handle);
+  watch.start();
+  enqueue({ type: 'hello', platform: adapter.platform });
+  readSoon();
+
+  return {
+    stats,
+    idle: delivery.idle,
+    stop() {
+      stopped = true;
+      watch.stop();
+    },
+  };
+}

@@ -1,0 +1,212 @@
+// Reading and diffing: one read checks the adapter's health, takes what changed in the chat list
+// and the open thread since it was last sent (cost proportional to what changed: only rows parsed
+// in this read are compared), and queues it as batches. A state other than ok, or rows that none
+// reads, is reported with a layout report instead.
+import { LIMITS, type ConversationSnapshot, type MessageSnapshot, type ThreadSnapshot } from '../../lib/model';
+import type { FromContent, Ingest } from '../../lib/protocol';
+import type { HealthReport, PlatformAdapter } from '../adapter';
+import { buildLayoutReport } from '../layout-report';
+import type { DirtyRows } from './observe';
+import type { PageParse } from './parse';
+import type { Log, RuntimeStats } from './types';
+
+export interface ReaderDeps {
+  adapter: PlatformAdapter;
+  doc: Document;
+  parse: PageParse;
+  dirty: DirtyRows;
+  stats: RuntimeStats;
+  log: Log;
+  /** Ask for another read soon. */
+  readSoon(): void;
+  enqueue(message: FromContent): void;
+  /** Each message compared in a read (outgoing bubbles are remembered for the send path). */
+  noteMessage(m: MessageSnapshot, now: number): void;
+}
+
+const healthKeyOf = (h: HealthReport) => `${h.state}|${h.reason ?? ''}`;
+
+export interface PageReader {
+  /** One read of the page at `url` (`urlChanged`: the open thread is sent whole). */
+  read(url: string, urlChanged: boolean): void;
+  /** Forget every parse and every delivery: the next read parses and sends the whole page. */
+  forgetAll(): void;
+}
+
+export function createReader(deps: ReaderDeps): PageReader {
+  const { adapter, doc, parse, dirty, stats, log } = deps;
+  // What the background has been sent (by native id), so unchanged rows are not re-sent.
+  let sentChats = new Map<string, string>();
+  let sentMsgs = new Map<string, MessageSnapshot>();
+  let sentHealth = '';
+  let sentThreadId: string | null = null;
+  let batchSeq = 0;
+  const runId = Math.random().toString(36).slice(2, 10);
+
+  function forgetAll(): void {
+    parse.forgetParses();
+    sentChats = new Map();
+    sentMsgs = new Map();
+    sentThreadId = null;
+  }
+
+  function read(url: string, urlChanged: boolean): void {
+    if (urlChanged) dirty.chatsStale = true;
+
+    parse.lastThread = null;
+    let health: HealthReport;
+    try {
+      health = adapter.isActiveUrl(new URL(url)) ? adapter.health(doc) : { state: 'inactive', reason: 'outside the messages area' };
+    } catch (e) {
+      health = { state: 'layout-unknown', reason: `adapter failed: ${String(e)}` };
+    }
+    if (health.state !== 'ok') {
+      parse.readability.reset();
+      reportNotOk(health);
+      return;
+    }
+
+    let chats: ConversationSnapshot[] = [];
+    let thread: ThreadSnapshot | null = null;
+    try {
+      chats = changedChats();
+      thread = changedThread(urlChanged);
+      // The adapter says ok, but rows are there and none of them reads: a layout change, never an
+      // empty "ok" inbox. Nothing of this read is sent; every row is read again next time.
+      const unreadable = parse.readability.verdict();
+      if (!unreadable && parse.readability.pending()) {
+        // Rows found and none read, not yet sure it is a layout change: say nothing ("ok" with
+        // nothing would be the lie); the runtime reads again soon. What this read took for sent
+        // was not, so the next read sends it all.
+        parse.lastThread = null;
+        forgetAll();
+        return;
+      }
+      if (unreadable) {
+        parse.lastThread = null;
+        reportNotOk({ state: 'layout-unknown', reason: unreadable });
+        forgetAll();
+        return;
+      }
+    } catch (e) {
+      log('reading the page failed', e);
+      parse.lastThread = null;
+      // Parsed rows may not have been compared with what was sent: parse them all again next time
+      // (deliveries are kept, so only real differences are sent).
+      parse.forgetParses();
+    }
+
+    const healthKey = healthKeyOf(health);
+    if (chats.length === 0 && !thread && healthKey === sentHealth) return;
+    sentHealth = healthKey;
+    queueRead(health, chats, thread);
+  }
+
+  /** Queue one read's changes; long runs split, each chunk overlapping the previous by one message (its anchor). */
+  function queueRead(health: HealthReport, chats: ConversationSnapshot[], thread: ThreadSnapshot | null): void {
+    if (!thread || thread.messages.length <= LIMITS.messagesPerBatch) {
+      deps.enqueue(ingest(health, chats, thread));
+      return;
+    }
+    const step = LIMITS.messagesPerBatch - 1;
+    for (let i = 0; i < thread.messages.length - 1; i += step) {
+      const part = { conversation: thread.conversation, messages: thread.messages.slice(i, i + LIMITS.messagesPerBatch) };
+      deps.enqueue(ingest(health, i === 0 ? chats : [], part));
+    }
+  }
+
+  /**
+   * A state other than ok: what the page shows meanwhile is not read (back to ok, everything is
+   * parsed and sent again). The first report of each state carries the layout report: the
+   * structure of the page part the adapter reads, without its text, for a bug report.
+   */
+  function reportNotOk(health: HealthReport): void {
+    const healthKey = healthKeyOf(health);
+    if (healthKey !== sentHealth) {
+      sentHealth = healthKey;
+      forgetAll();
+      deps.enqueue(ingest(health, [], null, layoutReportFor(health)));
+    } else {
+      parse.forgetParses();
+    }
+  }
+
+  function layoutReportFor(health: HealthReport): string | undefined {
+    // Outside the messages area, or a page still loading (often, briefly): nothing worth reporting.
+    if (health.state === 'inactive' || health.state === 'loading') return undefined;
+    try {
+      return buildLayoutReport(doc, adapter, { state: health.state, reason: health.reason });
+    } catch (e) {
+      log('building the layout report failed', e);
+      return undefined;
+    }
+  }
+
+  /** The chat-list rows that differ from what was sent (rank included), or none when nothing there changed. */
+  function changedChats(): ConversationSnapshot[] {
+    if (!dirty.chatsStale && dirty.chats.size === 0) return [];
+    const chats = parse.readChats().filter((c) => {
+      const sig = JSON.stringify(c);
+      if (sentChats.get(c.nativeId) === sig) return false;
+      sentChats.set(c.nativeId, sig);
+      return true;
+    });
+    // Rows found but none read: read the list again soon to confirm (or clear) the suspicion.
+    dirty.chatsStale = parse.readability.chatsPending();
+    if (dirty.chatsStale) deps.readSoon();
+    dirty.chats.clear();
+    return chats;
+  }
+
+  /**
+   * The contiguous DOM run covering every changed message plus one unchanged neighbour on each
+   * side (the anchors that tell the store where new messages go). Only rows parsed in this read
+   * can have changed (the others are the snapshots compared when they were parsed), so only they
+   * are compared with what was sent; a new thread, or a forced read, sends every row.
+   */
+  function changedThread(force: boolean): ThreadSnapshot | null {
+    const t = parse.readThread();
+    if (!t) return null;
+    const switched = t.conversation.nativeId !== sentThreadId;
+    const all = switched || force;
+    let first = -1;
+    let last = -1;
+    const now = Date.now();
+    const consider = (i: number) => {
+      const m = t.messages[i]!;
+      deps.noteMessage(m, now);
+      if (!all) {
+        stats.comparisons++;
+        const sent = sentMsgs.get(m.nativeId);
+        if (sent && JSON.stringify(sent) === JSON.stringify(m)) return;
+      }
+      sentMsgs.set(m.nativeId, m);
+      if (first < 0) first = i;
+      last = i;
+    };
+    if (all) t.messages.forEach((_, i) => consider(i));
+    else t.parsed.forEach(consider);
+    if (switched) sentThreadId = t.conversation.nativeId;
+    if (first < 0) return switched ? { conversation: t.conversation, messages: [] } : null;
+    const from = Math.max(0, first - 1);
+    const to = Math.min(t.messages.length, last + 2);
+    return { conversation: t.conversation, messages: t.messages.slice(from, to) };
+  }
+
+  function ingest(health: HealthReport, conversations: ConversationSnapshot[], thread: ThreadSnapshot | null, report?: string): Ingest {
+    return {
+      type: 'ingest',
+      platform: adapter.platform,
+      batchId: `${runId}-${++batchSeq}`,
+      health: {
+        state: health.state,
+        ...(health.reason ? { reason: health.reason.slice(0, LIMITS.previewChars) } : {}),
+        ...(report ? { report: report.slice(0, LIMITS.layoutReportChars) } : {}),
+      },
+      conversations,
+      thread,
+    };
+  }
+
+  return { read, forgetAll };
+}
