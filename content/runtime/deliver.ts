@@ -62,8 +62,10 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     pumping = true;
     let backoff = FIRST_BACKOFF_MS;
     while (queue.length && !deps.isStopped()) {
-      if (await deliver(queue[0]!)) {
-        queue.shift();
+      const head = queue[0]!;
+      if (await deliver(head)) {
+        // An overflow while it was in flight may have cut the queue: drop only what was delivered.
+        if (queue[0] === head) queue.shift();
         backoff = FIRST_BACKOFF_MS;
       } else {
         await new Promise((r) => setTimeout(r, backoff));

@@ -106,6 +106,23 @@ describe('delivery queue', () => {
     expect(new Set(t.sent.map((m) => m.platform))).toEqual(new Set(['p0', `p${MAX_QUEUE}`]));
   });
 
+  test('a backlog cut while a message is in flight: the newest message is still delivered when the one in flight succeeds', async () => {
+    let release: (v: unknown) => void = () => {};
+    const sent: FromContent[] = [];
+    const t: Transport = {
+      send: (m) => {
+        sent.push(m);
+        return sent.length === 1 ? new Promise((r) => (release = r)) : Promise.resolve({ ok: true });
+      },
+      onCommand() {},
+    };
+    const { d } = delivery(t);
+    for (let i = 0; i <= MAX_QUEUE; i++) d.enqueue(hello(i)); // p0 in flight, then the cap is passed
+    release({ ok: true });
+    await d.idle();
+    expect(sent.map((m) => m.platform)).toEqual(['p0', `p${MAX_QUEUE}`]);
+  });
+
   test('a stopped runtime stops retrying', async () => {
     vi.useFakeTimers();
     let stopped = false;
