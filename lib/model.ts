@@ -276,8 +276,12 @@ export interface OutboxEntry {
   platform: Platform;
   text: string;
   state: OutboxState;
+  /** Why it failed, as a code: the pages word it in the user's language (lib/i18n.ts `sendFailure`). */
   reason?: SendFailureReason;
-  /** Human-readable detail for a failure. */
+  /**
+   * A page's free-text exception message for a failure, kept for diagnosis; never shown when there
+   * is a `reason`. (Entries stored before codes-only also hold the English reason text here.)
+   */
   detail?: string;
   createdAt: number;
   updatedAt: number;

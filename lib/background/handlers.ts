@@ -2,10 +2,11 @@
 // it with fakes). Every message is schema-checked; content scripts may speak only for their platform.
 import type { Runtime } from 'webextension-polyfill';
 import type { InboxDb } from '../db';
-import { deleteAllData, importData, ImportError, type ImportSummary } from '../data-export';
+import { deleteAllData, importData, ImportError } from '../data-export';
 import { mergeIngest, type MergeResult } from '../merge';
 import { linkConversations, renamePerson, unlinkConversation } from '../people';
-import { FromContentSchema, FromExtensionPageSchema, parse, type Ingest, type IngestAck } from '../protocol';
+import { FromContentSchema, FromExtensionPageSchema, parse, type E2eePageMessage, type Ingest, type IngestAck } from '../protocol';
+import type { Done, PageReplies, PageReply, PageRequests, PageRequestType } from '../requests';
 import { type E2eeManager, redactEncrypted } from '../e2ee/manager';
 import { applySendResult, dispatch, enqueueSend, resumePending, retry, type TabPort } from './outbox';
 import { classifySender } from './senders';
@@ -24,7 +25,8 @@ export interface BackgroundContext {
   e2ee?: E2eeManager;
 }
 
-export type Reply = IngestAck | { ok: true } | { ok: true; imported: ImportSummary } | { ok: false; error: string };
+/** What the background answers: a content script's batch ack, or a page request's own reply. */
+export type Reply = IngestAck | Done | PageReply<PageRequestType>;
 
 export async function handleMessage(ctx: BackgroundContext, message: unknown, sender: Runtime.MessageSender): Promise<Reply> {
   const now = ctx.now?.() ?? Date.now();
@@ -66,53 +68,70 @@ export async function handleMessage(ctx: BackgroundContext, message: unknown, se
     ctx.log('rejected page message:', parsed.error);
     return { ok: false, error: parsed.error };
   }
-  const msg = parsed.value;
-  switch (msg.type) {
-    case 'send-request': {
-      const queued = await enqueueSend(ctx.db, msg, now);
-      if ('error' in queued) return { ok: false, error: queued.error };
-      // Do not hold the page's reply on the tab round trip: the outbox in the store is the truth.
-      if (queued.created) void dispatch(ctx.db, queued.entry.id, ctx.tabs, now).catch((e) => ctx.log('dispatch failed', e));
-      return { ok: true };
-    }
-    case 'retry-send':
-      void retry(ctx.db, msg.outboxId, ctx.tabs, now).catch((e) => ctx.log('retry failed', e));
-      return { ok: true };
-    case 'link-people': {
-      const linked = await linkConversations(ctx.db, msg.conversationIds, { name: msg.name, now });
-      return linked.ok ? { ok: true } : { ok: false, error: linked.error };
-    }
-    case 'unlink':
-      return (await unlinkConversation(ctx.db, msg.conversationId, now)) ? { ok: true } : { ok: false, error: 'not linked' };
-    case 'rename-person':
-      return (await renamePerson(ctx.db, msg.personId, msg.name, now)) ? { ok: true } : { ok: false, error: 'no such person' };
-    case 'import-data':
-      try {
-        return { ok: true, imported: await importData(ctx.db, msg.data, now) };
-      } catch (e) {
-        if (e instanceof ImportError) return { ok: false, error: e.message };
-        ctx.log('import failed', e);
-        return { ok: false, error: 'import failed' };
-      }
-    case 'e2ee-start':
-    case 'e2ee-accept':
-    case 'e2ee-send':
-    case 'e2ee-verify':
-    case 'e2ee-accept-key-change':
-    case 'e2ee-set-encrypt':
-    case 'e2ee-decline':
-    case 'e2ee-answer-init':
-    case 'e2ee-set-passphrase':
-    case 'e2ee-unlock':
-    case 'e2ee-lock':
-      if (!ctx.e2ee) return { ok: false, error: 'encryption unavailable' };
-      return ctx.e2ee.handlePage(msg, now);
-    case 'delete-all-data':
-      await deleteAllData(ctx.db);
-      await ctx.e2ee?.reset();
-      return { ok: true };
-  }
+  return answerPage(ctx, parsed.value.type, parsed.value, now);
 }
+
+/** A checked page request, handed to its entry in the map (typed per request, no cast). */
+function answerPage<K extends PageRequestType>(ctx: BackgroundContext, type: K, msg: PageRequests[K], now: number): Promise<PageReply<K>> {
+  return PAGE_HANDLERS[type](msg, ctx, now);
+}
+
+/** Every page request's handler, typed by its reply: a missing or wrongly typed one is a type error. */
+export type PageHandlers = { [K in PageRequestType]: (msg: PageRequests[K], ctx: BackgroundContext, now: number) => Promise<PageReplies[K]> };
+
+/** Encryption requests go to the e2ee layer, the one owner of crypto state. */
+async function e2ee(msg: E2eePageMessage, ctx: BackgroundContext, now: number): Promise<Done> {
+  if (!ctx.e2ee) return { ok: false, error: 'encryption unavailable' };
+  return ctx.e2ee.handlePage(msg, now);
+}
+
+/** One entry per page request (lib/requests.ts): a request without one does not compile. */
+const PAGE_HANDLERS: PageHandlers = {
+  'send-request': async (msg, ctx, now) => {
+    const queued = await enqueueSend(ctx.db, msg, now);
+    if ('error' in queued) return { ok: false, error: queued.error };
+    // Do not hold the page's reply on the tab round trip: the outbox in the store is the truth.
+    if (queued.created) void dispatch(ctx.db, queued.entry.id, ctx.tabs, now).catch((e) => ctx.log('dispatch failed', e));
+    return { ok: true };
+  },
+  'retry-send': async (msg, ctx, now) => {
+    void retry(ctx.db, msg.outboxId, ctx.tabs, now).catch((e) => ctx.log('retry failed', e));
+    return { ok: true };
+  },
+  'link-people': async (msg, ctx, now) => {
+    const linked = await linkConversations(ctx.db, msg.conversationIds, { name: msg.name, now });
+    return linked.ok ? { ok: true } : { ok: false, error: linked.error };
+  },
+  unlink: async (msg, ctx, now) =>
+    (await unlinkConversation(ctx.db, msg.conversationId, now)) ? { ok: true } : { ok: false, error: 'not linked' },
+  'rename-person': async (msg, ctx, now) =>
+    (await renamePerson(ctx.db, msg.personId, msg.name, now)) ? { ok: true } : { ok: false, error: 'no such person' },
+  'import-data': async (msg, ctx, now) => {
+    try {
+      return { ok: true, imported: await importData(ctx.db, msg.data, now) };
+    } catch (e) {
+      if (e instanceof ImportError) return { ok: false, error: e.message };
+      ctx.log('import failed', e);
+      return { ok: false, error: 'import failed' };
+    }
+  },
+  'delete-all-data': async (_msg, ctx) => {
+    await deleteAllData(ctx.db);
+    await ctx.e2ee?.reset();
+    return { ok: true };
+  },
+  'e2ee-start': e2ee,
+  'e2ee-accept': e2ee,
+  'e2ee-send': e2ee,
+  'e2ee-verify': e2ee,
+  'e2ee-accept-key-change': e2ee,
+  'e2ee-set-encrypt': e2ee,
+  'e2ee-decline': e2ee,
+  'e2ee-answer-init': e2ee,
+  'e2ee-set-passphrase': e2ee,
+  'e2ee-unlock': e2ee,
+  'e2ee-lock': e2ee,
+};
 
 /**
  * One batch from a page, in its fixed order: merge (the store's write), then the encryption layer

@@ -15,7 +15,7 @@ import { conversationId as convIdOf, PLATFORM_LABEL, type Conversation, type Mes
 import type { Ingest } from '../protocol';
 import { getSettings, mayNotify, type Settings } from '../settings';
 import { previewOf } from '../text';
-import { pickLanguage, strings, type Strings } from '../ui/i18n';
+import { pickLanguage, strings, type Strings } from '../i18n';
 
 export const NOTIFY_INTERVAL_MS = 10_000;
 /** How long an announced text stays "already shown" for its conversation. */

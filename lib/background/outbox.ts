@@ -3,7 +3,7 @@
 // of a tab, so a worker stopped at any moment resumes from the store; a re-dispatch asks the page
 // to look for the echo first, so a reply is never posted twice.
 import type { InboxDb } from '../db';
-import { messageId, PLATFORM_LABEL, PLATFORM_TEXT_LIMIT, type OutboxEntry, type Platform, type SendFailureReason } from '../model';
+import { messageId, PLATFORM_TEXT_LIMIT, type OutboxEntry, type Platform, type SendFailureReason } from '../model';
 import type { SendCommand, SendCommandReply, SendRequest, SendResult } from '../protocol';
 import { sameMessageText } from '../text';
 
@@ -17,24 +17,6 @@ export interface TabPort {
 export const STALE_POSTING_MS = 45_000;
 /** After this many attempts without an echo, the reply is marked failed for the user to retry. */
 export const MAX_ATTEMPTS = 3;
-
-const REASON_TEXT: Record<SendFailureReason, (p: Platform) => string> = {
-  'no-tab': (p) => `No ${PLATFORM_LABEL[p]} tab is open. Open ${PLATFORM_LABEL[p]} in a tab and retry.`,
-  'chat-not-found': (p) => `The chat could not be found in ${PLATFORM_LABEL[p]}. Scroll to it or open it there, then retry.`,
-  'composer-rejected': (p) => `${PLATFORM_LABEL[p]}'s message box did not accept the text.`,
-  'draft-present': (p) => `There is an unsent draft in ${PLATFORM_LABEL[p]}'s message box; it was left untouched.`,
-  'too-long': (p) => `Too long for ${PLATFORM_LABEL[p]} (at most ${PLATFORM_TEXT_LIMIT[p].toLocaleString('en')} characters).`,
-  'no-echo': (p) => `${PLATFORM_LABEL[p]} never showed the message as sent.`,
-  'not-ready': (p) => `${PLATFORM_LABEL[p]} is not ready (logged out, loading or not recognised).`,
-  interrupted: (p) => `The ${PLATFORM_LABEL[p]} tab went away while posting.`,
-  'ambiguous-target': (p) =>
-    `Two ${PLATFORM_LABEL[p]} chats have this name: open the right one in ${PLATFORM_LABEL[p]}, then send.`,
-  'app-not-sent': (p) => `${PLATFORM_LABEL[p]} marked the message "Not sent". Check the page, then retry.`,
-};
-
-export function reasonText(reason: SendFailureReason, platform: Platform): string {
-  return REASON_TEXT[reason](platform);
-}
 
 export async function enqueueSend(
   db: InboxDb,
@@ -58,14 +40,17 @@ export async function enqueueSend(
   if (req.text.length > PLATFORM_TEXT_LIMIT[conv.platform]) {
     entry.state = 'failed';
     entry.reason = 'too-long';
-    entry.detail = reasonText('too-long', conv.platform);
   }
   await db.outbox.put(entry);
   return { entry, created: true };
 }
 
+/**
+ * Only the reason code is stored: the pages say it in the user's language (lib/i18n.ts). `detail`
+ * keeps a page's free-text exception message, if it sent one, for diagnosis; it is never ours.
+ */
 async function fail(db: InboxDb, entry: OutboxEntry, reason: SendFailureReason, now: number, detail?: string) {
-  const next: OutboxEntry = { ...entry, state: 'failed', reason, detail: detail ?? reasonText(reason, entry.platform), updatedAt: now };
+  const next: OutboxEntry = { ...entry, state: 'failed', reason, detail, updatedAt: now };
   await db.outbox.put(next);
   return next;
 }
@@ -90,7 +75,7 @@ export async function dispatch(db: InboxDb, id: string, tabs: TabPort, now = Dat
   let entry = await db.outbox.get(id);
   if (!entry || entry.state === 'sent' || (entry.state === 'failed' && entry.reason === 'too-long')) return entry;
   const conv = await db.conversations.get(entry.conversationId);
-  if (!conv) return fail(db, entry, 'chat-not-found', now, 'The conversation is no longer known.');
+  if (!conv) return fail(db, entry, 'chat-not-found', now);
 
   const echo = await findEcho(db, entry);
   if (echo) {

@@ -6,6 +6,7 @@ import { LIMITS, PLATFORM_LABEL, PLATFORM_TEXT_LIMIT, type Conversation, type Me
 import { conversationsOf, defaultReplyConversation, personTimeline } from '../people';
 import { retrySend, sendReply } from './api';
 import { useUi } from './context';
+import type { Language, Strings } from './i18n';
 import { count, messageTime } from './format';
 import { useLive } from './live';
 import { LinkPanel, PersonBar } from './People';
@@ -190,7 +191,7 @@ function Reactions({ reactions }: { reactions: Message['reactions'] }) {
 }
 
 function OutboxView({ e, showPlatform, plains }: { e: OutboxEntry; showPlatform: boolean; plains: PlainIndex }) {
-  const { s } = useUi();
+  const { s, lang } = useUi();
   const encrypted = encryptedOutbox(e, plains);
   if (encrypted?.hidden) return null;
   const label = e.state === 'failed' ? s.failed : e.state === 'sent' ? s.sent : s.pending;
@@ -209,7 +210,7 @@ function OutboxView({ e, showPlatform, plains }: { e: OutboxEntry; showPlatform:
         <span class="status">{label}</span>
         {e.state === 'failed' && (
           <>
-            {e.detail && <span class="reason">: {e.detail}</span>}
+            {(e.reason || e.detail) && <span class="reason">: {failureText(e, s, lang)}</span>}
             {e.reason !== 'too-long' && (
               <button type="button" class="retry" onClick={() => void retrySend(e.id)}>
                 {s.retry}
@@ -220,6 +221,16 @@ function OutboxView({ e, showPlatform, plains }: { e: OutboxEntry; showPlatform:
       </footer>
     </article>
   );
+}
+
+/**
+ * A failed reply's reason in the user's language, from its code whenever it has one (entries
+ * stored before codes-only also hold English text in `detail`: never shown over the code); a page's
+ * free-text message without a code is shown as it came.
+ */
+function failureText(e: OutboxEntry, s: Strings, lang: Language): string {
+  if (!e.reason) return e.detail ?? '';
+  return s.sendFailure[e.reason](PLATFORM_LABEL[e.platform], count(PLATFORM_TEXT_LIMIT[e.platform], lang));
 }
 
 function Composer(props: { db: InboxDb; targets: Conversation[]; current: Conversation }) {

@@ -1,34 +1,23 @@
 // What extension pages ask of the background. Pages never write the store themselves: the
-// background is its one writer.
-import { browser } from 'wxt/browser';
-import type { FromExtensionPage } from '../protocol';
+// background is its one writer. Each helper is one typed request (lib/ui/call.ts).
+import { call } from './call';
 
-async function ask(message: FromExtensionPage): Promise<boolean> {
-  try {
-    const reply = (await browser.runtime.sendMessage(message)) as { ok?: boolean } | undefined;
-    return reply?.ok === true;
-  } catch (e) {
-    console.error('[unified-inbox] background unreachable', e);
-    return false;
-  }
+export async function sendReply(conversationId: string, text: string): Promise<boolean> {
+  return (await call('send-request', { outboxId: crypto.randomUUID(), conversationId, text })).ok;
 }
 
-export function sendReply(conversationId: string, text: string): Promise<boolean> {
-  return ask({ type: 'send-request', outboxId: crypto.randomUUID(), conversationId, text });
+export async function retrySend(outboxId: string): Promise<boolean> {
+  return (await call('retry-send', { outboxId })).ok;
 }
 
-export function retrySend(outboxId: string): Promise<boolean> {
-  return ask({ type: 'retry-send', outboxId });
+export async function linkPeople(conversationIds: string[], name?: string): Promise<boolean> {
+  return (await call('link-people', { conversationIds, ...(name ? { name } : {}) })).ok;
 }
 
-export function linkPeople(conversationIds: string[], name?: string): Promise<boolean> {
-  return ask({ type: 'link-people', conversationIds, ...(name ? { name } : {}) });
+export async function unlinkConversation(conversationId: string): Promise<boolean> {
+  return (await call('unlink', { conversationId })).ok;
 }
 
-export function unlinkConversation(conversationId: string): Promise<boolean> {
-  return ask({ type: 'unlink', conversationId });
-}
-
-export function renamePerson(personId: string, name: string): Promise<boolean> {
-  return ask({ type: 'rename-person', personId, name });
+export async function renamePerson(personId: string, name: string): Promise<boolean> {
+  return (await call('rename-person', { personId, name })).ok;
 }

@@ -384,7 +384,7 @@ describe('exactly-once sending under faults (echo log of the page)', () => {
     await wa.close();
     const e = await outboxEntry(id, settled);
     expect(e?.state, 'the user is told').toBe('failed');
-    expect(e?.detail).toBeTruthy();
+    expect(e?.reason).toBeTruthy();
     wa = await openWhatsApp();
     await fx(wa, 'openChat', 'Budi Santoso');
     await expect.poll(async () => (await storedEchoes(text)).length, { timeout: 15_000 }).toBe(1);
@@ -407,7 +407,6 @@ describe('exactly-once sending under faults (echo log of the page)', () => {
     const id = await requestSend(text);
     const e = await outboxEntry(id, settled);
     expect(e).toMatchObject({ state: 'failed', reason: 'draft-present' });
-    expect(e?.detail).toMatch(/draft/i);
     expect((await box.textContent())?.trim()).toBe(draft);
     expect(await posts(wa, text)).toBe(0);
     expect(await posts(wa, draft)).toBe(0);

@@ -2,7 +2,7 @@
 // once when no tab ever took it, left alone while a live tab is posting it, and never posted twice.
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, test } from 'vitest';
-import { dispatch, resumePending, STALE_POSTING_MS, type TabPort } from '../../lib/background/outbox';
+import { applySendResult, dispatch, enqueueSend, resumePending, STALE_POSTING_MS, type TabPort } from '../../lib/background/outbox';
 import { openDb, type InboxDb } from '../../lib/db';
 import type { OutboxEntry } from '../../lib/model';
 import type { SendCommand, SendCommandReply } from '../../lib/protocol';
@@ -113,5 +113,34 @@ describe('a failed reply whose echo shows up later', () => {
     await db.outbox.put(entry({ state: 'failed', attempts: 1, ...over }));
     await mergeIngest(db, echoBatch('halo'), T0 + 5_000);
     expect((await db.outbox.get('o1'))!.state).toBe(want);
+  });
+});
+
+describe('a failure is stored as its reason code, never as words', () => {
+  test('no tab, an unknown conversation, too long: the code only, no English text', async () => {
+    const noTabs: TabPort = { findTabs: async () => [], sendToTab: async () => ({ accepted: true }) };
+    await db.outbox.put(entry({}));
+    expect(await dispatch(db, 'o1', noTabs, T0 + 10)).toMatchObject({ state: 'failed', reason: 'no-tab' });
+    expect((await db.outbox.get('o1'))!.detail).toBeUndefined();
+
+    await db.outbox.put(entry({ id: 'o2', conversationId: 'whatsapp:Gone' }));
+    expect(await dispatch(db, 'o2', tabs, T0 + 10)).toMatchObject({ state: 'failed', reason: 'chat-not-found' });
+    expect((await db.outbox.get('o2'))!.detail).toBeUndefined();
+
+    const long = await enqueueSend(db, { type: 'send-request', outboxId: 'o3', conversationId: 'whatsapp:Budi', text: 'x'.repeat(8_001) }, T0);
+    expect(long).toMatchObject({ entry: { state: 'failed', reason: 'too-long' } });
+    expect((await db.outbox.get('o3'))!.detail).toBeUndefined();
+  });
+
+  test("a page's verdict keeps its code and its own free-text message, and adds none", async () => {
+    await db.outbox.put(entry({ state: 'posting', attempts: 1, attemptStartedAt: T0, tabId: 7 }));
+    const verdict = { type: 'send-result' as const, platform: 'whatsapp' as const, outboxId: 'o1', ok: false };
+    await applySendResult(db, { ...verdict, reason: 'composer-rejected', detail: 'Error: boom' }, 'whatsapp', T0 + 10);
+    expect(await db.outbox.get('o1')).toMatchObject({ state: 'failed', reason: 'composer-rejected', detail: 'Error: boom' });
+    await db.outbox.put(entry({ id: 'o2', state: 'posting', attempts: 1, attemptStartedAt: T0, tabId: 7 }));
+    await applySendResult(db, { ...verdict, outboxId: 'o2', reason: 'draft-present' }, 'whatsapp', T0 + 10);
+    const stored = (await db.outbox.get('o2'))!;
+    expect(stored).toMatchObject({ state: 'failed', reason: 'draft-present' });
+    expect(stored.detail).toBeUndefined();
   });
 });

@@ -3,7 +3,7 @@ import 'fake-indexeddb/auto';
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { openDb, type InboxDb } from '../../lib/db';
-import { messageId, type Conversation, type Message, type Platform } from '../../lib/model';
+import { messageId, type Conversation, type Message, type OutboxEntry, type Platform, type SendFailureReason } from '../../lib/model';
 import { indexMessages } from '../../lib/search';
 import { App } from '../../lib/ui/App';
 import { ROW_HEIGHT } from '../../lib/ui/Inbox';
@@ -301,5 +301,63 @@ describe('people in the thread', () => {
     expect(accept).toBeTruthy();
     const panel = screen.getByRole('region', { name: 'People who may be the same person' });
     expect(within(panel).queryByText(/Hendra/)).toBeNull();
+  });
+});
+
+describe('failed replies', () => {
+  // The Indonesian text for each stored reason code, on WhatsApp (limit 8.000 characters).
+  const INDONESIAN: Record<SendFailureReason, string> = {
+    'no-tab': 'Tidak ada tab WhatsApp yang terbuka. Buka WhatsApp di sebuah tab, lalu coba lagi.',
+    'chat-not-found': 'Chat tidak ditemukan di WhatsApp. Gulir ke chat itu atau buka di sana, lalu coba lagi.',
+    'composer-rejected': 'Kotak pesan WhatsApp tidak menerima teksnya.',
+    'draft-present': 'Ada draf yang belum terkirim di kotak pesan WhatsApp; draf itu tidak diubah.',
+    'too-long': 'Terlalu panjang untuk WhatsApp (paling banyak 8.000 karakter).',
+    'no-echo': 'WhatsApp tidak pernah menampilkan pesan ini sebagai terkirim.',
+    'not-ready': 'WhatsApp belum siap (belum masuk, masih memuat, atau tidak dikenali).',
+    interrupted: 'Tab WhatsApp tertutup saat mengirim.',
+    'ambiguous-target': 'Dua chat WhatsApp memiliki nama ini: buka chat yang benar di WhatsApp, lalu kirim.',
+    'app-not-sent': 'WhatsApp menandai pesan ini "Tidak terkirim". Periksa halamannya, lalu coba lagi.',
+  };
+  const reasons = Object.keys(INDONESIAN) as SendFailureReason[];
+  const failed = (c: Conversation, id: string, over: Partial<OutboxEntry>): OutboxEntry => ({
+    id, conversationId: c.id, platform: c.platform, text: `balasan ${id}`, state: 'failed', createdAt: T0, updatedAt: T0, attempts: 1, ...over,
+  });
+
+  async function openThread(entries: OutboxEntry[]) {
+    const budi = conv('whatsapp', 'b', 'Budi Santoso', 1);
+    await db.conversations.put(budi);
+    await db.outbox.bulkPut(entries);
+    render(<App db={db} layout="panel" language="id" />);
+    const inbox = () => screen.getByRole('list', { name: 'Percakapan' });
+    await waitFor(() => expect(within(inbox()).getAllByRole('listitem')).toHaveLength(1));
+    fireEvent.click(within(inbox()).getByRole('button', { name: /Budi Santoso/ }));
+    const log = await screen.findByRole('log', { name: 'Percakapan dengan Budi Santoso' });
+    await waitFor(() => expect(within(log).getAllByRole('article')).toHaveLength(entries.length));
+    return (id: string) => within(log).getAllByRole('article').find((a) => a.textContent?.includes(`balasan ${id}`))!;
+  }
+
+  test('every stored reason code is shown in Indonesian under Gagal, with Retry except when too long', async () => {
+    const budi = conv('whatsapp', 'b', 'Budi Santoso', 1);
+    const article = await openThread(reasons.map((r) => failed(budi, r, { reason: r })));
+    for (const r of reasons) {
+      const a = article(r);
+      expect(within(a).getByText('Gagal')).toBeTruthy();
+      expect(within(a).getByText(`: ${INDONESIAN[r]}`)).toBeTruthy();
+      expect(within(a).queryAllByRole('button', { name: 'Coba lagi' }), r).toHaveLength(r === 'too-long' ? 0 : 1);
+    }
+  });
+
+  test('an entry stored with English text beside its code (before codes-only) is shown in Indonesian; a page message without a code as it came', async () => {
+    const budi = conv('whatsapp', 'b', 'Budi Santoso', 1);
+    const article = await openThread([
+      failed(budi, 'lama', { reason: 'ambiguous-target', detail: 'Two WhatsApp chats have this name: open the right one in WhatsApp, then send.' }),
+      failed(budi, 'halaman', { reason: 'composer-rejected', detail: 'The send button did not appear.' }),
+      failed(budi, 'tanpa-kode', { detail: 'TypeError: x is undefined' }),
+    ]);
+    expect(within(article('lama')).getByText(`: ${INDONESIAN['ambiguous-target']}`)).toBeTruthy();
+    expect(article('lama').textContent).not.toMatch(/Two WhatsApp chats/);
+    expect(within(article('halaman')).getByText(`: ${INDONESIAN['composer-rejected']}`)).toBeTruthy();
+    expect(article('halaman').textContent).not.toMatch(/send button/);
+    expect(within(article('tanpa-kode')).getByText(': TypeError: x is undefined')).toBeTruthy();
   });
 });

@@ -1,9 +1,8 @@
 // The Data section's work: export (read from the store here, saved through a Blob and an anchor
 // with `download`), import and delete (asked of the background, the store's one writer).
-import { browser } from 'wxt/browser';
 import { exportData, exportFileName, MAX_IMPORT_CHARS } from '../../data-export';
 import type { InboxDb } from '../../db';
-import type { FromExtensionPage } from '../../protocol';
+import { call } from '../call';
 
 export type DataReply<T = object> = ({ ok: true } & T) | { ok: false; error: string };
 
@@ -11,17 +10,6 @@ export interface ImportCounts {
   conversations: number;
   messages: number;
   people: number;
-}
-
-/** A readable reason, never an exception: the background may be unreachable for a moment. */
-async function ask<T extends object>(message: FromExtensionPage, unreachable: string): Promise<DataReply<T>> {
-  try {
-    const reply = (await browser.runtime.sendMessage(message)) as DataReply<T> | undefined;
-    if (reply && typeof reply === 'object' && 'ok' in reply) return reply;
-    return { ok: false, error: unreachable };
-  } catch {
-    return { ok: false, error: unreachable };
-  }
 }
 
 /** Write the whole store as the documented JSON and hand it to the browser as a download. */
@@ -54,10 +42,14 @@ export async function importFile(file: Blob, unreachable: string): Promise<Impor
   if (file.size > MAX_IMPORT_CHARS * 3) return { ok: false, error: 'too-large' };
   const text = await file.text();
   if (text.length > MAX_IMPORT_CHARS) return { ok: false, error: 'too-large' };
-  const reply = await ask<{ imported: ImportCounts }>({ type: 'import-data', data: text }, unreachable);
-  return reply.ok ? { ok: true, imported: reply.imported } : { ok: false, error: reply.error };
+  const reply = await call('import-data', { data: text });
+  if (reply.ok) return { ok: true, imported: reply.imported };
+  return { ok: false, error: 'unreachable' in reply ? unreachable : reply.error };
 }
 
+/** `unreachable` is the readable reason shown when the background does not answer. */
 export async function deleteEverything(unreachable: string): Promise<DataReply> {
-  return ask({ type: 'delete-all-data' }, unreachable);
+  const reply = await call('delete-all-data', {});
+  if (reply.ok) return { ok: true };
+  return { ok: false, error: 'unreachable' in reply ? unreachable : reply.error };
 }
