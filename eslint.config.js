@@ -1,4 +1,4 @@
-// Lint = the tier rules of docs/house.md §5 ("Enforcement") plus zero import cycles.
+// Lint = the tier rules of the house design (section 5, "Enforcement") plus zero import cycles.
 // Each file's tier is named by path in TIERS below; when lib/ moves to lib/{shared,store,worker,pages}
 // only TIERS changes, the zones stay as they are.
 import tseslint from 'typescript-eslint';
@@ -97,7 +97,7 @@ export default tseslint.config(
             ...zone({
               target: TIERS.content,
               from: TIERS.notForContent,
-              message: 'content scripts never import worker, store, page or crypto code (house.md §5)',
+              message: 'content scripts never import worker, store, page or crypto code',
             }),
             ...zone({
               target: TIERS.pages,
