@@ -2,8 +2,8 @@
 // writer; extension pages read it (same extension origin) reactively with liveQuery.
 import Dexie, { type EntityTable, type Table } from 'dexie';
 import type { AdapterHealth, Conversation, Message, OutboxEntry, Person, Platform } from './model';
-import { docOf, termsOf, type DocKey, type SearchDoc, type SearchTerm } from './search';
-import type { E2eeConversation, E2eeDeviceRecord, E2eePlain } from './e2ee/types';
+import { docOf, termsOf, type DocKey, type SearchDoc, type SearchTerm } from './search-doc';
+import type { E2eeConversation, E2eeDeviceRecord, E2eePlain } from './e2ee-records';
 import { migrateIdsV5, type AliasRecord } from './rekey';
 
 export const DB_NAME = 'unified-inbox';

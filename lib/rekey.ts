@@ -7,7 +7,7 @@ import type { Table, Transaction } from 'dexie';
 import type { InboxDb } from './db';
 import type { E2eeConversation, E2eePlain } from './e2ee/types';
 import { conversationId, isProvisionalKey, messageId, provisionalKey, titleKey, type Conversation, type Message, type MessageStatus, type OutboxEntry, type Person } from './model';
-import { docOf, rankOf, type DocKey, type SearchDoc } from './search';
+import { docOf, rankOf, type DocKey, type SearchDoc } from './search-doc';
 
 /** An id that was replaced: `from` (an old message or provisional conversation id) now means `to`. */
 export interface AliasRecord {

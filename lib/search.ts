@@ -6,25 +6,11 @@
 // and "KOPI"; words of a query are ANDed, each matched as a prefix of a word.
 import type { InboxDb } from './db';
 import type { Conversation, Message } from './model';
+import { docOf, fold, rankOf, searchableText, tokenize, type DocKey, type SearchDoc } from './search-doc';
 
-/** The index record of one message: its newest-first sort key and its distinct folded words. */
-export interface SearchDoc {
-  rank: number;
-  messageId: string;
-  terms: string[];
-}
-/** Primary key of a SearchDoc: [rank, messageId]; ascending order is newest first. */
-export type DocKey = [number, string];
+// Re-exported so callers keep one import for search; the derivation itself lives in search-doc.ts.
+export * from './search-doc';
 
-/** v2's index row (one per word and message), kept for that version's released upgrade only. */
-export interface SearchTerm {
-  term: string;
-  messageId: string;
-}
-
-/** Longer tokens are cut (a prefix still finds them); a message contributes at most this many. */
-export const MAX_TERM_CHARS = 32;
-export const MAX_TERMS_PER_MESSAGE = 2_000;
 /**
  * A query word that starts more distinct indexed words than this (a one- or two-letter prefix in a
  * large store) is not expanded into per-word lists; it is checked against the candidates' records.
@@ -32,54 +18,6 @@ export const MAX_TERMS_PER_MESSAGE = 2_000;
 const MAX_TERMS_PER_WORD = 48;
 /** Index keys read per indexed word in a query's first round. */
 const FIRST_READ = 64;
-
-/** Case- and accent-insensitive form: "Kopí" → "kopi", "ŞEHİR" → "sehir". */
-export function fold(s: string): string {
-  return s.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
-}
-
-const WORD = /[\p{L}\p{N}]+/gu;
-
-/** Distinct folded words of a text, in first-seen order, capped. */
-export function tokenize(text: string, max = MAX_TERMS_PER_MESSAGE): string[] {
-  const out = new Set<string>();
-  for (const m of fold(text).matchAll(WORD)) {
-    out.add(m[0].slice(0, MAX_TERM_CHARS));
-    if (out.size >= max) break;
-  }
-  return [...out];
-}
-
-/** What of a message is searchable: its text, attachment labels and quoted text. */
-function searchableText(m: Message): string {
-  const parts = [m.text];
-  for (const a of m.attachments) parts.push(a.label);
-  if (m.quote) parts.push(m.quote.text);
-  return parts.join(' ');
-}
-
-/** v2's rows for a message (the released v2 upgrade builds them; v4 drops that table). */
-export function termsOf(m: Message): SearchTerm[] {
-  return tokenize(searchableText(m)).map((term) => ({ term, messageId: m.id }));
-}
-
-function timeOf(m: Pick<Message, 'sentAt' | 'firstSeenAt'>): number {
-  return m.sentAt ?? m.firstSeenAt;
-}
-
-export function rankOf(m: Pick<Message, 'sentAt' | 'firstSeenAt'>): number {
-  return -timeOf(m);
-}
-
-/**
- * The index record of a message, or null when it has nothing to find: no words, or encrypted (the
- * ciphertext is meaningless and the plaintext stays sealed, never indexed).
- */
-export function docOf(m: Message): SearchDoc | null {
-  if (m.encrypted) return null;
-  const terms = tokenize(searchableText(m));
-  return terms.length ? { rank: rankOf(m), messageId: m.id, terms } : null;
-}
 
 /**
  * (Re)index messages inside the transaction that writes them (it must include `searchDocs`).

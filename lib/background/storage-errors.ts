@@ -2,23 +2,9 @@
 // the failure is recorded in `meta` for the popup to show as an alert, and cleared once a write
 // succeeds again. The batch itself is not acknowledged, so the content script keeps it and re-sends.
 import type { InboxDb } from '../db';
+import { isStorageErrorRecord, STORAGE_ERROR_KEY, type StorageErrorRecord } from '../storage-error';
 
-export const STORAGE_ERROR_KEY = 'storage-error';
-
-export interface StorageErrorRecord {
-  /** The DOMException name, e.g. QuotaExceededError. */
-  name: string;
-  message: string;
-  /** When it was first and last seen since the store last worked, and how often. */
-  firstAt: number;
-  lastAt: number;
-  count: number;
-}
-
-export function isStorageErrorRecord(value: unknown): value is StorageErrorRecord {
-  const v = value as Partial<StorageErrorRecord> | null;
-  return !!v && typeof v.name === 'string' && typeof v.message === 'string' && typeof v.lastAt === 'number';
-}
+export { STORAGE_ERROR_KEY, readStorageError, type StorageErrorRecord } from '../storage-error';
 
 /** Dexie wraps the IndexedDB error; the original name is the useful one. */
 function describe(error: unknown): { name: string; message: string } {
@@ -46,9 +32,4 @@ export async function recordStorageError(db: InboxDb, error: unknown, now: numbe
 /** After a successful write: the alert goes away. Cheap when there is nothing to clear. */
 export async function clearStorageError(db: InboxDb): Promise<void> {
   if (await db.meta.get(STORAGE_ERROR_KEY)) await db.meta.delete(STORAGE_ERROR_KEY);
-}
-
-export async function readStorageError(db: InboxDb): Promise<StorageErrorRecord | null> {
-  const value = (await db.meta.get(STORAGE_ERROR_KEY))?.value;
-  return isStorageErrorRecord(value) ? value : null;
 }

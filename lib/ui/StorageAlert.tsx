@@ -1,7 +1,7 @@
 // A visible alert when the store refused a write (quota exceeded, IndexedDB failure): new messages
 // are then not being saved, and the user must know rather than watch an inbox that silently stops.
 import type { InboxDb } from '../db';
-import { readStorageError, type StorageErrorRecord } from '../background/storage-errors';
+import { readStorageError, type StorageErrorRecord } from '../storage-error';
 import { useUi } from './context';
 import { useLive } from './live';
 

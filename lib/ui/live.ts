@@ -13,7 +13,7 @@ export function useLive<T>(query: () => Promise<T>, deps: unknown[], initial: T,
       error: (e) => console.error('[unified-inbox] query failed', e),
     });
     return () => sub.unsubscribe();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // The caller's deps decide re-runs: the query closure is new on every render.
   }, [...deps, enabled]);
   return value;
 }

@@ -7,7 +7,7 @@ import { cleanup, render, screen, waitFor } from '@testing-library/preact';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import type { Runtime } from 'webextension-polyfill';
 import { handleMessage, type BackgroundContext } from '../../lib/background/handlers';
-import { readStorageError, STORAGE_ERROR_KEY } from '../../lib/background/storage-errors';
+import { readStorageError, STORAGE_ERROR_KEY } from '../../lib/storage-error';
 import { openDb, type InboxDb } from '../../lib/db';
 import type { Ingest } from '../../lib/protocol';
 import { App } from '../../lib/ui/App';
