@@ -21,12 +21,8 @@ export const TIERS = {
   ],
   /** Extension pages (popup, side panel, options). */
   pages: ['lib/ui/**', 'entrypoints/popup/**', 'entrypoints/sidepanel/**', 'entrypoints/options/**'],
-  /**
-   * Runs anywhere; imports only other shared modules and libraries. lib/ui/i18n.ts is shared in
-   * substance (the worker's notifications use it) and moves out of lib/ui in its own step.
-   */
+  /** Runs anywhere; imports only other shared modules and libraries (i18n is here: the worker's notifications use it). */
   shared: ['lib/model.ts', 'lib/protocol.ts', 'lib/text.ts', 'lib/settings.ts', 'lib/i18n.ts', 'lib/i18n/**', 'lib/crypto/**'],
-  sharedInPages: ['lib/ui/i18n.ts'],
   /** Store, e2ee and crypto code a content script must never bundle. */
   notForContent: [
     'lib/background/**',
@@ -107,7 +103,6 @@ export default tseslint.config(
             ...zone({
               target: TIERS.worker,
               from: TIERS.pages,
-              except: TIERS.sharedInPages,
               message: 'the worker never imports page code',
             }),
             ...zone({
