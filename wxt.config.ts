@@ -1,14 +1,11 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'wxt';
 import type { Plugin } from 'vite';
+import { hostPermissions } from './lib/platforms';
 
-// Origins we read and post into. Kept exactly to the messengers (least privilege).
-export const MESSENGER_HOSTS = [
-  'https://web.whatsapp.com/*',
-  'https://www.instagram.com/*',
-  'https://www.facebook.com/*',
-  'https://www.messenger.com/*',
-];
+// Origins we read and post into: exactly the content scripts' matches (least privilege), from
+// the one table of platform facts.
+export const MESSENGER_HOSTS = hostPermissions();
 
 // Firefox 140 (ESR) is the first to know data_collection_permissions; Firefox for Android 142.
 const GECKO = {

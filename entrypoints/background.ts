@@ -20,7 +20,7 @@ export default defineBackground({
   main() {
     const tabs: TabPort = {
       async findTabs(platform: Platform) {
-        const found = await browser.tabs.query({ url: PLATFORM_TAB_PATTERNS[platform] });
+        const found = await browser.tabs.query({ url: [...PLATFORM_TAB_PATTERNS[platform]] });
         // The tab the user looked at last is the one most likely logged in and awake.
         return found
           .filter((t) => t.id !== undefined && !t.discarded)

@@ -3,9 +3,10 @@
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { instagramAdapter } from '../content/instagram/adapter';
 import { startPlatform } from '../content/start';
+import { PLATFORM_SPECS } from '../lib/platforms';
 
 export default defineContentScript({
-  matches: ['https://www.instagram.com/*'],
+  matches: [...PLATFORM_SPECS.instagram.contentMatches],
   runAt: 'document_idle',
   main(ctx) {
     startPlatform(instagramAdapter, ctx);

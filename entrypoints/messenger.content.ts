@@ -5,9 +5,10 @@
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { messengerAdapter } from '../content/messenger/adapter';
 import { startPlatform } from '../content/start';
+import { PLATFORM_SPECS } from '../lib/platforms';
 
 export default defineContentScript({
-  matches: ['https://www.facebook.com/*', 'https://www.messenger.com/*'],
+  matches: [...PLATFORM_SPECS.messenger.contentMatches],
   runAt: 'document_idle',
   main(ctx) {
     startPlatform(messengerAdapter, ctx);

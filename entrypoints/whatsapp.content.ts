@@ -2,9 +2,10 @@
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { whatsappAdapter } from '../content/whatsapp/adapter';
 import { startPlatform } from '../content/start';
+import { PLATFORM_SPECS } from '../lib/platforms';
 
 export default defineContentScript({
-  matches: ['https://web.whatsapp.com/*'],
+  matches: [...PLATFORM_SPECS.whatsapp.contentMatches],
   runAt: 'document_idle',
   main(ctx) {
     startPlatform(whatsappAdapter, ctx);

@@ -1,15 +1,12 @@
 // The platform-neutral model shared by content scripts, the background and the UI.
 // Ids are derived from platform ids so the same thing seen twice gets the same id.
+import { platformTable } from './platforms';
 
 export const PLATFORMS = ['whatsapp', 'instagram', 'messenger'] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
-/** Human-readable platform names (shown in the UI and used as accessible labels). */
-export const PLATFORM_LABEL: Record<Platform, string> = {
-  whatsapp: 'WhatsApp',
-  instagram: 'Instagram',
-  messenger: 'Messenger',
-};
+/** Human-readable platform names (shown in the UI and used as accessible labels). From lib/platforms.ts. */
+export const PLATFORM_LABEL: Record<Platform, string> = platformTable('label');
 
 /** Hard caps on anything scraped from a page (untrusted input). */
 export const LIMITS = {
@@ -27,12 +24,8 @@ export const LIMITS = {
   layoutReportChars: 20_000,
 } as const;
 
-/** Maximum characters each platform accepts in one message. */
-export const PLATFORM_TEXT_LIMIT: Record<Platform, number> = {
-  whatsapp: 8_000,
-  instagram: 1_000,
-  messenger: 8_000,
-};
+/** Maximum characters each platform accepts in one message. From lib/platforms.ts. */
+export const PLATFORM_TEXT_LIMIT: Record<Platform, number> = platformTable('textLimit');
 
 export type AdapterHealthState =
   | 'ok'

@@ -3,6 +3,7 @@
 // are checked here before anything reaches the store.
 import * as v from 'valibot';
 import { LIMITS, PLATFORMS, type Platform } from './model';
+import { platformTable } from './platforms';
 
 const str = (max: number) => v.pipe(v.string(), v.maxLength(max));
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.nativeIdChars));
@@ -259,18 +260,10 @@ export type IngestAck = { ok: true; batchId: string } | { ok: false; error: stri
 export type SendCommandReply = { accepted: true } | { accepted: false; reason: string };
 
 /** The origins each platform's content script may speak from. */
-export const PLATFORM_ORIGINS: Record<Platform, readonly string[]> = {
-  whatsapp: ['https://web.whatsapp.com'],
-  instagram: ['https://www.instagram.com'],
-  messenger: ['https://www.facebook.com', 'https://www.messenger.com'],
-};
+export const PLATFORM_ORIGINS: Record<Platform, readonly string[]> = platformTable('origins');
 
 /** The tab URL patterns where a platform's content script runs (for tabs.query). */
-export const PLATFORM_TAB_PATTERNS: Record<Platform, string[]> = {
-  whatsapp: ['https://web.whatsapp.com/*'],
-  instagram: ['https://www.instagram.com/direct/*'],
-  messenger: ['https://www.facebook.com/messages/*', 'https://www.messenger.com/*'],
-};
+export const PLATFORM_TAB_PATTERNS: Record<Platform, readonly string[]> = platformTable('tabPatterns');
 
 export function parse<T extends v.GenericSchema>(
   schema: T,

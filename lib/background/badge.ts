@@ -6,6 +6,7 @@ import { liveQuery } from 'dexie';
 import { browser } from 'wxt/browser';
 import type { InboxDb } from '../db';
 import type { Conversation } from '../model';
+import { PLATFORM_SPECS } from '../platforms';
 import { getSettings, watchSettings, type Settings } from '../settings';
 
 export const BADGE_DEBOUNCE_MS = 300;
@@ -20,7 +21,7 @@ export function unreadTotal(conversations: readonly Conversation[], settings: Se
   let total = 0;
   for (const c of conversations) {
     if (!c.unread || c.muted || c.archived || !settings.platforms[c.platform].enabled) continue;
-    total += c.platform === 'whatsapp' ? Math.max(1, c.unreadCount ?? 1) : 1;
+    total += PLATFORM_SPECS[c.platform].unreadIsCount ? Math.max(1, c.unreadCount ?? 1) : 1;
   }
   return total;
 }

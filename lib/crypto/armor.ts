@@ -9,6 +9,8 @@
 // surrounding text to it. The checksum rejects corrupted parts early (the AEAD tag remains the real
 // integrity check of the reassembled envelope). Nothing here throws on page text.
 import { base58xmr } from '@scure/base';
+import type { Platform } from '../model';
+import { platformTable } from '../platforms';
 import { ARMOR_MARKER, normalizeArmorText } from './armor-text';
 import { concatBytes, constantTimeEqual, sha256Digest, toHex } from './bytes';
 
@@ -29,12 +31,8 @@ function encodedLength(bytes: number): number {
 }
 
 /** Characters per part that each platform accepts comfortably. */
-export const PLATFORM_PART_LIMITS = {
-  instagram: 900, // hard limit 1,000 per message
-  whatsapp: 4000, // far below WhatsApp's limit
-  messenger: 2000,
-} as const;
-export type ArmorPlatform = keyof typeof PLATFORM_PART_LIMITS;
+export const PLATFORM_PART_LIMITS: Record<Platform, number> = platformTable('armorPartLimit');
+export type ArmorPlatform = Platform;
 
 export interface ArmoredPart {
   /** Hex of the 8-byte message id (derived from the envelope, so a retry yields the same text). */

@@ -1,12 +1,13 @@
 // What the e2ee layer's parts share: the limits and reasons they agree on, the one-at-a-time queue
 // that keeps crypto state read-modify-write, the Outbox port through which ciphertext leaves, and
 // the small pure helpers more than one part uses. No state lives here except in the queue object.
-import { type ArmoredPart, normalizeArmorText, PLATFORM_PART_LIMITS } from '../crypto/armor';
+import { type ArmoredPart, normalizeArmorText } from '../crypto/armor';
 import type { SeenEphemerals } from '../crypto/handshake';
 import type { DeviceIdentity } from '../crypto/identity';
 import { sha256Digest, toHex, utf8 } from '../crypto/primitives';
 import { type Session, sessionSafetyNumber } from '../crypto/session';
 import { messageId as toMessageId, type OutboxEntry, type Platform } from '../model';
+import { platformTable } from '../platforms';
 import type { E2eeConversation, E2eePlain, PlainKind, PlainState } from './types';
 
 /**
@@ -14,11 +15,7 @@ import type { E2eeConversation, E2eePlain, PlainKind, PlainState } from './types
  * and the scraper reads only what is shown, so its parts stay below that; Instagram's hard limit is
  * 1,000 (parts of 900); Messenger shows long texts whole.
  */
-export const POST_PART_LIMITS: Record<Platform, number> = {
-  whatsapp: 640,
-  instagram: PLATFORM_PART_LIMITS.instagram,
-  messenger: PLATFORM_PART_LIMITS.messenger,
-};
+export const POST_PART_LIMITS: Record<Platform, number> = platformTable('partLimit');
 
 /** Sessions kept per conversation (current first): older ones still read late messages. */
 export const MAX_SESSIONS = 5;
