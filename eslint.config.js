@@ -22,7 +22,7 @@ export const TIERS = {
   /** Extension pages (popup, side panel, options). */
   pages: ['lib/ui/**', 'entrypoints/popup/**', 'entrypoints/sidepanel/**', 'entrypoints/options/**'],
   /** Runs anywhere; imports only other shared modules and libraries (i18n is here: the worker's notifications use it). */
-  shared: ['lib/model.ts', 'lib/protocol.ts', 'lib/text.ts', 'lib/settings.ts', 'lib/i18n.ts', 'lib/i18n/**', 'lib/crypto/**'],
+  shared: ['lib/model.ts', 'lib/platforms.ts', 'lib/protocol.ts', 'lib/text.ts', 'lib/settings.ts', 'lib/i18n.ts', 'lib/i18n/**', 'lib/crypto/**'],
   /** Store, e2ee and crypto code a content script must never bundle. */
   notForContent: [
     'lib/background/**',
