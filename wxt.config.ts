@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'wxt';
 import type { Plugin } from 'vite';
-import { hostPermissions } from './lib/platforms';
+import { hostPermissions } from './lib/shared/platforms';
 
 // Origins we read and post into: exactly the content scripts' matches (least privilege), from
 // the one table of platform facts.

@@ -1,8 +1,8 @@
 // Synthetic, reproducible inbox data for the benchmarks: seeded, realistic lengths (mostly short
 // chat lines, some paragraphs), Indonesian and English text, emoji, groups, attachments, quotes.
 // Runs in Node and in the browser (no Node imports). The same seed always gives the same data.
-import { PLATFORMS, conversationId, messageId, type Conversation, type ConversationSnapshot, type Message, type MessageSnapshot, type Platform } from '../lib/model';
-import type { Ingest } from '../lib/protocol';
+import { PLATFORMS, conversationId, messageId, type Conversation, type ConversationSnapshot, type Message, type MessageSnapshot, type Platform } from '../lib/shared/model';
+import type { Ingest } from '../lib/shared/protocol';
 
 /** mulberry32: small, fast, good enough for test data. */
 export function rng(seed: number): () => number {

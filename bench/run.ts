@@ -357,7 +357,7 @@ async function pageLoadTimes(h: H, path: string, reps: number, warmup = true): P
 
 /**
  * Popup open, by conversations in the store (the open path reads the conversations table only:
- * lib/ui/queries.ts inbox(); messages are read when a thread opens), and search, by messages.
+ * lib/store/queries.ts inbox(); messages are read when a thread opens), and search, by messages.
  * Default sizes are what a ~10 minute run allows at the measured write rate; --full fills the
  * issue's 250,000 messages with their index.
  */
@@ -484,7 +484,7 @@ async function benchSearch(page: Page): Promise<void> {
       slowest: slow,
     };
     add({
-      figure: 'Search: lib/search.ts per query',
+      figure: 'Search: lib/store/search.ts per query',
       scale,
       data: `100 queries / ${size.messages.toLocaleString('en')} msgs (${fill.docs.toLocaleString('en')} index records)`,
       unit: 'ms',

@@ -7,7 +7,7 @@ import type {
   MessageSnapshot,
   Platform,
   ThreadSnapshot,
-} from '../lib/model';
+} from '../lib/shared/model';
 
 export interface HealthReport {
   state: AdapterHealthState;

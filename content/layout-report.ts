@@ -4,7 +4,7 @@
 // selectors matched how often. Text and free-text attributes (labels, titles, alt…) appear only as
 // their length. Pure DOM → string, capped in depth, nodes and size.
 import type { PlatformAdapter } from './adapter';
-import { LIMITS } from '../lib/model';
+import { LIMITS } from '../lib/shared/model';
 
 export interface LayoutReportOptions {
   state?: string;

@@ -2,7 +2,7 @@
 // whose rows are all there and none of which reads is a layout change too (field guide 2026: every
 // peer broke that way at least once), not an empty inbox. The runtime tells this watch what each
 // read found; the watch answers with a layout-unknown reason once it is sure, naming what is missing.
-import type { MessageSnapshot } from '../lib/model';
+import type { MessageSnapshot } from '../lib/shared/model';
 
 /** Readings in a row that must find rows and read none (caprine trusts an empty list after three). */
 export const UNREADABLE_READINGS = 3;

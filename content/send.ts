@@ -1,9 +1,9 @@
 // Posting one reply through the page, on the user's explicit Send only. One send at a time; each
 // waits for its echo (an outgoing bubble with the same text) before the next, as the apps expect
 // from a person. A reply already posted (by an earlier attempt) is never posted again.
-import { PLATFORM_TEXT_LIMIT, type MessageSnapshot } from '../lib/model';
-import type { SendCommand, SendResult } from '../lib/protocol';
-import { sameMessageText } from '../lib/text';
+import { PLATFORM_TEXT_LIMIT, type MessageSnapshot } from '../lib/shared/model';
+import type { SendCommand, SendResult } from '../lib/shared/protocol';
+import { sameMessageText } from '../lib/shared/text';
 import type { PlatformAdapter } from './adapter';
 import { composerText, insertIntoComposer } from './composer';
 import { sleep } from './dom';

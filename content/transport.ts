@@ -2,7 +2,7 @@
 // browser's native API (see wxt.config.ts), so replies to commands go through sendResponse, which
 // Chrome and Firefox both honour, rather than a returned promise.
 import { browser } from 'wxt/browser';
-import type { SendCommandReply } from '../lib/protocol';
+import type { SendCommandReply } from '../lib/shared/protocol';
 import type { Transport } from './runtime';
 
 export function runtimeTransport(): Transport {

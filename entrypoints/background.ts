@@ -2,16 +2,16 @@
 // remember is in IndexedDB, and it resumes the outbox whenever it starts.
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
-import { getDb } from '../lib/db';
-import { startBadge } from '../lib/background/badge';
-import { e2eeOutbox } from '../lib/background/e2ee-outbox';
-import { handleMessage, type BackgroundContext } from '../lib/background/handlers';
-import { startNotifications } from '../lib/background/notifications';
-import { resumePending, type TabPort } from '../lib/background/outbox';
-import { KeyRing, sessionStorageKeyStore } from '../lib/e2ee/keyring';
-import { E2eeManager } from '../lib/e2ee/manager';
-import type { Platform } from '../lib/model';
-import { PLATFORM_TAB_PATTERNS, type SendCommandReply } from '../lib/protocol';
+import { getDb } from '../lib/store/db';
+import { startBadge } from '../lib/worker/badge';
+import { e2eeOutbox } from '../lib/worker/e2ee/outbox-port';
+import { handleMessage, type BackgroundContext } from '../lib/worker/router';
+import { startNotifications } from '../lib/worker/notifications';
+import { resumePending, type TabPort } from '../lib/worker/outbox';
+import { KeyRing, sessionStorageKeyStore } from '../lib/worker/e2ee/keyring';
+import { E2eeManager } from '../lib/worker/e2ee/manager';
+import type { Platform } from '../lib/shared/model';
+import { PLATFORM_TAB_PATTERNS, type SendCommandReply } from '../lib/shared/protocol';
 
 const SWEEP_ALARM = 'outbox-sweep';
 

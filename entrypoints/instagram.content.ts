@@ -3,7 +3,7 @@
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { instagramAdapter } from '../content/instagram/adapter';
 import { startPlatform } from '../content/start';
-import { PLATFORM_SPECS } from '../lib/platforms';
+import { PLATFORM_SPECS } from '../lib/shared/platforms';
 
 export default defineContentScript({
   matches: [...PLATFORM_SPECS.instagram.contentMatches],

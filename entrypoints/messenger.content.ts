@@ -5,7 +5,7 @@
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { messengerAdapter } from '../content/messenger/adapter';
 import { startPlatform } from '../content/start';
-import { PLATFORM_SPECS } from '../lib/platforms';
+import { PLATFORM_SPECS } from '../lib/shared/platforms';
 
 export default defineContentScript({
   matches: [...PLATFORM_SPECS.messenger.contentMatches],

@@ -2,7 +2,7 @@
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { whatsappAdapter } from '../content/whatsapp/adapter';
 import { startPlatform } from '../content/start';
-import { PLATFORM_SPECS } from '../lib/platforms';
+import { PLATFORM_SPECS } from '../lib/shared/platforms';
 
 export default defineContentScript({
   matches: [...PLATFORM_SPECS.whatsapp.contentMatches],

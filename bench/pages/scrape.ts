@@ -9,7 +9,7 @@ import { whatsappAdapter } from '../../content/whatsapp/adapter';
 import { instagramAdapter } from '../../content/instagram/adapter';
 import { messengerAdapter } from '../../content/messenger/adapter';
 import type { PlatformAdapter } from '../../content/adapter';
-import type { FromContent } from '../../lib/protocol';
+import type { FromContent } from '../../lib/shared/protocol';
 import { rng, sentence, synthConversations, synthMessages } from '../data';
 
 const EMOJI_RE = /(\p{Extended_Pictographic}(?:\u200d\p{Extended_Pictographic}|\ufe0f)*)/u;

@@ -1,14 +1,14 @@
 // Bench page served at the extension origin (chrome-extension://<id>/bench/store.html), so the
-// store code below is the product's own (lib/db.ts, lib/merge.ts, lib/search.ts on Dexie) writing
+// store code below is the product's own (lib/store/db.ts, lib/worker/merge.ts, lib/store/search.ts on Dexie) writing
 // the same IndexedDB the background and popup use. The Node driver (bench/run.ts) calls
 // window.__bench through Playwright; every function returns plain numbers.
 import Dexie from 'dexie';
-import { getDb, openDb } from '../../lib/db';
-import { mergeIngest } from '../../lib/merge';
-import type { Message } from '../../lib/model';
-import type { Ingest } from '../../lib/protocol';
-import { docOf, fold, searchMessages, termsOf, tokenize, type SearchDoc, type SearchStats, type SearchTerm } from '../../lib/search';
-import { inbox } from '../../lib/ui/queries';
+import { getDb, openDb } from '../../lib/store/db';
+import { mergeIngest } from '../../lib/worker/merge';
+import type { Message } from '../../lib/shared/model';
+import type { Ingest } from '../../lib/shared/protocol';
+import { docOf, fold, searchMessages, termsOf, tokenize, type SearchDoc, type SearchStats, type SearchTerm } from '../../lib/store/search';
+import { inbox } from '../../lib/store/queries';
 import { recordsOf, synthIngests, synthQueries, type DataSize } from '../data';
 
 const NOW = Date.UTC(2026, 10, 25, 10);
@@ -53,7 +53,7 @@ function req<T>(r: IDBRequest<T>): Promise<T> {
 }
 
 /**
- * A bare IndexedDB database with the product's stores and indexes (lib/db.ts v4: the search
+ * A bare IndexedDB database with the product's stores and indexes (lib/store/db.ts v4: the search
  * index is `searchDocs`, keyed [rank, messageId] with a multiEntry `terms` index), no Dexie. It
  * also has v2's `searchTerms` store, for the baseline that writes the old design's rows.
  */
@@ -78,7 +78,7 @@ async function openRaw(name: string): Promise<IDBDatabase> {
 
 /**
  * Baseline: the same conversation and message records put in one readwrite transaction.
- * index 'docs' also writes the search-index records the merge writes (lib/db.ts v4: one per
+ * index 'docs' also writes the search-index records the merge writes (lib/store/db.ts v4: one per
  * message), computed before the clock starts: the same records, stores and indexes as the
  * merge. 'none' writes no search index (the merge's messages alone); 'v2rows' writes v2's
  * per-word rows instead (what the old design cost).
@@ -146,7 +146,7 @@ async function fillStore(size: DataSize, seed: number, withIndex: boolean): Prom
   return { ms: performance.now() - t0, conversations: records.conversations.length, messages: records.messages.length, docs: docCount, indexEntries };
 }
 
-/** lib/search.ts against the filled store: one time per query, its hits, and what it read. */
+/** lib/store/search.ts against the filled store: one time per query, its hits, and what it read. */
 async function searchStore(count: number, seed: number): Promise<{ times: number[]; hits: number[]; queries: string[]; stats: SearchStats[] }> {
   const db = getDb();
   const queries = synthQueries(count, seed);
@@ -221,7 +221,7 @@ async function searchAgrees(count: number, seed: number): Promise<{ equal: numbe
   return { equal, differ };
 }
 
-/** The popup's list query alone (lib/ui/queries.ts inbox(): all conversations, filtered, sorted). */
+/** The popup's list query alone (lib/store/queries.ts inbox(): all conversations, filtered, sorted). */
 async function inboxQuery(reps: number): Promise<{ times: number[]; conversations: number }> {
   const db = getDb();
   let n = 0;

@@ -16,7 +16,7 @@ import {
   type ConversationSnapshot,
   type MessageSnapshot,
   type ThreadSnapshot,
-} from '../../lib/model';
+} from '../../lib/shared/model';
 import { isBold, isVisuallyHidden, openThreadByUrl, submitByEnterThenButton, visibleText } from '../meta-actions';
 import { waitUntil } from '../dom';
 import { LABELS, NOT_PROFILES, OBSERVED_ATTRIBUTES, PROFILE_PATH, SEL, THREAD_PATH, DIRECT_PATH, threadListSelector } from './selectors';

@@ -10,7 +10,7 @@
 //   older builds: `[role="row"]` rows with a hidden "You sent"/"Anda mengirim" heading; ids derived
 //     from day, sender, text and position (message-id.ts).
 import type { ConversationTarget, HealthReport, PlatformAdapter, RowContext } from '../adapter';
-import { LIMITS, type Attachment, type MessageSnapshot, type MessageStatus, type Quote, type Reaction, type ThreadSnapshot } from '../../lib/model';
+import { LIMITS, type Attachment, type MessageSnapshot, type MessageStatus, type Quote, type Reaction, type ThreadSnapshot } from '../../lib/shared/model';
 import { isVisuallyHidden, submitByEnterThenButton, visibleText } from '../meta-actions';
 import { pageLang, parseDateBreak, parseRelativeTime } from '../meta-time';
 import { cap, clean, sleep, waitUntil } from '../dom';

@@ -1,7 +1,7 @@
 // Every anchor the Messenger adapter reads, in one place (field guide: live-2026.md, then
 // messenger.md). Structure, roles, data-* attributes and URL shapes only: class names are generated
 // and change (the one exception, `html-span`, is a stable class the unread marker's parent carries).
-import type { MessageStatus } from '../../lib/model';
+import type { MessageStatus } from '../../lib/shared/model';
 
 /** Messenger lives under /messages on facebook.com (messenger.com only redirects there now). */
 export const HOSTS = new Set(['www.facebook.com', 'www.messenger.com']);

@@ -1,8 +1,8 @@
 // Send commands from the background: one send at a time (each waits for its echo), a reply asked
 // for again is never posted twice, and a retry after a failure first looks for an earlier echo among
 // the outgoing bubbles this page has shown (outgoingSeen).
-import type { MessageSnapshot } from '../../lib/model';
-import type { FromContent, SendCommand, SendCommandReply, SendResult } from '../../lib/protocol';
+import type { MessageSnapshot } from '../../lib/shared/model';
+import type { FromContent, SendCommand, SendCommandReply, SendResult } from '../../lib/shared/protocol';
 import type { PlatformAdapter } from '../adapter';
 import { readSendCommand } from '../command';
 import { performSend, timeLabelSpanMs } from '../send';

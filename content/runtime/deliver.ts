@@ -1,7 +1,7 @@
 // Delivering to the background, at least once (the merge makes it exactly-once in effect): one
 // message at a time in order, each retried with backoff until the background answers; idle waiters
 // are released once the queue is empty and no read is pending.
-import type { FromContent } from '../../lib/protocol';
+import type { FromContent } from '../../lib/shared/protocol';
 import type { Log, RuntimeStats, Transport } from './types';
 
 /** Beyond this backlog the background has been unreachable for long: keep the newest only. */

@@ -2,7 +2,7 @@
 // that mutated (a node a virtual list reuses for another message mutates too). Only the rendered
 // thread's row list is walked per read, which the merge needs to place new messages next to their
 // DOM neighbours.
-import { LIMITS, type ConversationSnapshot, type MessageSnapshot, type ThreadSnapshot } from '../../lib/model';
+import { LIMITS, type ConversationSnapshot, type MessageSnapshot, type ThreadSnapshot } from '../../lib/shared/model';
 import type { PlatformAdapter } from '../adapter';
 import { ReadabilityWatch } from '../readability';
 import type { DirtyRows } from './observe';

@@ -2,8 +2,8 @@
 // and the open thread since it was last sent (cost proportional to what changed: only rows parsed
 // in this read are compared), and queues it as batches. A state other than ok, or rows that none
 // reads, is reported with a layout report instead.
-import { LIMITS, type ConversationSnapshot, type MessageSnapshot, type ThreadSnapshot } from '../../lib/model';
-import type { FromContent, Ingest } from '../../lib/protocol';
+import { LIMITS, type ConversationSnapshot, type MessageSnapshot, type ThreadSnapshot } from '../../lib/shared/model';
+import type { FromContent, Ingest } from '../../lib/shared/protocol';
 import type { HealthReport, PlatformAdapter } from '../adapter';
 import { buildLayoutReport } from '../layout-report';
 import type { DirtyRows } from './observe';

@@ -1,6 +1,6 @@
 // The content runtime's boundary: how it talks to the background, its options, and what a caller
 // (the entrypoint, tests, the bench) gets back.
-import type { FromContent, SendCommandReply } from '../../lib/protocol';
+import type { FromContent, SendCommandReply } from '../../lib/shared/protocol';
 
 export interface Transport {
   /** Deliver to the background; resolves with its reply, rejects when it could not be reached. */

@@ -18,7 +18,7 @@ import {
   type MessageStatus,
   type Quote,
   type ThreadSnapshot,
-} from '../../lib/model';
+} from '../../lib/shared/model';
 import { cap, childRows, waitUntil } from '../dom';
 import { chatRowParts, chatRowTime, type ChatKind } from './chat-row';
 import { dateOrder, noteDatePair } from './date-order';

@@ -1,6 +1,6 @@
 import { render } from 'preact';
-import { getDb } from '../../lib/db';
-import { Options } from '../../lib/ui/options/Options';
-import '../../lib/ui/styles.css';
+import { getDb } from '../../lib/store/db';
+import { Options } from '../../lib/pages/options/Options';
+import '../../lib/pages/styles.css';
 
 render(<Options db={getDb()} />, document.getElementById('app')!);

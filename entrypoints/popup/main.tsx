@@ -1,6 +1,6 @@
 import { render } from 'preact';
-import { getDb } from '../../lib/db';
-import { App } from '../../lib/ui/App';
-import '../../lib/ui/styles.css';
+import { getDb } from '../../lib/store/db';
+import { App } from '../../lib/pages/App';
+import '../../lib/pages/styles.css';
 
 render(<App db={getDb()} layout="popup" />, document.getElementById('app')!);

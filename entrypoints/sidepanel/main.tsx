@@ -2,8 +2,8 @@
 // Chrome's sidePanel permission from this entrypoint): the same live inbox, taller, with the list
 // and the thread side by side when there is room.
 import { render } from 'preact';
-import { getDb } from '../../lib/db';
-import { App } from '../../lib/ui/App';
-import '../../lib/ui/styles.css';
+import { getDb } from '../../lib/store/db';
+import { App } from '../../lib/pages/App';
+import '../../lib/pages/styles.css';
 
 render(<App db={getDb()} layout="panel" />, document.getElementById('app')!);

@@ -9,8 +9,8 @@
 // surrounding text to it. The checksum rejects corrupted parts early (the AEAD tag remains the real
 // integrity check of the reassembled envelope). Nothing here throws on page text.
 import { base58xmr } from '@scure/base';
-import type { Platform } from '../model';
-import { platformTable } from '../platforms';
+import type { Platform } from '../shared/model';
+import { platformTable } from '../shared/platforms';
 import { ARMOR_MARKER, normalizeArmorText } from './armor-text';
 import { concatBytes, constantTimeEqual, sha256Digest, toHex } from './bytes';
 

@@ -13,7 +13,7 @@ import type { PlatformAdapter } from '../../content/adapter';
 import { whatsappAdapter } from '../../content/whatsapp/adapter';
 import { instagramAdapter } from '../../content/instagram/adapter';
 import { messengerAdapter } from '../../content/messenger/adapter';
-import { ConversationSnapshotSchema, IngestSchema, MessageSnapshotSchema, type FromContent, type Ingest } from '../../lib/protocol';
+import { ConversationSnapshotSchema, IngestSchema, MessageSnapshotSchema, type FromContent, type Ingest } from '../../lib/shared/protocol';
 import { startContentRuntime, type Transport } from '../../content/runtime';
 import { renderWhatsApp } from '../fixtures/whatsapp/whatsapp-app.js';
 import { renderInstagram } from '../fixtures/instagram/instagram-app.js';

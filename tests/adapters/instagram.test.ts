@@ -8,8 +8,8 @@ import { insertIntoComposer } from '../../content/composer';
 import { startReader } from './read-cost';
 import { performSend } from '../../content/send';
 import { startContentRuntime, type Transport } from '../../content/runtime';
-import type { FromContent, SendResult } from '../../lib/protocol';
-import { isProvisionalKey, provisionalKey } from '../../lib/model';
+import type { FromContent, SendResult } from '../../lib/shared/protocol';
+import { isProvisionalKey, provisionalKey } from '../../lib/shared/model';
 import { renderInstagram, type FixtureControl, type InstagramFixtureOptions } from '../fixtures/instagram/instagram-app.js';
 
 // The adapter reads date breaks against the real clock, so the fixture runs on it too.

@@ -7,7 +7,7 @@ import type { PlatformAdapter } from '../../content/adapter';
 import { instagramAdapter } from '../../content/instagram/adapter';
 import { messengerAdapter } from '../../content/messenger/adapter';
 import { whatsappAdapter } from '../../content/whatsapp/adapter';
-import type { Ingest } from '../../lib/protocol';
+import type { Ingest } from '../../lib/shared/protocol';
 import { renderInstagram } from '../fixtures/instagram/instagram-app.js';
 import { renderMessenger } from '../fixtures/messenger/messenger-app.js';
 import { renderWhatsApp } from '../fixtures/whatsapp/whatsapp-app.js';

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { messengerAdapter as fb, messengerSkipCounts, parseMessageLabel, resetMessengerSkipCounts } from '../../content/messenger/adapter';
 import { GRAMMAR, SEL } from '../../content/messenger/selectors';
 import { performSend } from '../../content/send';
-import type { MessageSnapshot } from '../../lib/model';
+import type { MessageSnapshot } from '../../lib/shared/model';
 import { derivedMessageId } from '../../content/messenger/message-id';
 import { insertIntoComposer } from '../../content/composer';
 import { startReader, type Reader } from './read-cost';

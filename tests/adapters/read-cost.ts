@@ -3,7 +3,7 @@
 // Messenger adapter tests on threads grown to a few thousand rows by cloning fixture rows.
 import type { PlatformAdapter } from '../../content/adapter';
 import { startContentRuntime, type RuntimeHandle, type Transport } from '../../content/runtime';
-import type { FromContent, Ingest } from '../../lib/protocol';
+import type { FromContent, Ingest } from '../../lib/shared/protocol';
 
 export interface Cost {
   rowsParsed: number;

@@ -11,9 +11,9 @@ import { parseDataId } from '../../content/whatsapp/ids';
 import { insertIntoComposer } from '../../content/composer';
 import { SEL } from '../../content/whatsapp/selectors';
 import { performSend } from '../../content/send';
-import { ConversationSnapshotSchema, ThreadSnapshotSchema, type SendCommand } from '../../lib/protocol';
+import { ConversationSnapshotSchema, ThreadSnapshotSchema, type SendCommand } from '../../lib/shared/protocol';
 import * as v from 'valibot';
-import { provisionalKey, titleKey } from '../../lib/model';
+import { provisionalKey, titleKey } from '../../lib/shared/model';
 import { renderWhatsApp, type WhatsAppFixtureOptions } from '../fixtures/whatsapp/whatsapp-app.js';
 
 function mount(opts: WhatsAppFixtureOptions = {}) {

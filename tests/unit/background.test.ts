@@ -1,11 +1,11 @@
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, test } from 'vitest';
 import type { Runtime } from 'webextension-polyfill';
-import { handleMessage, type BackgroundContext } from '../../lib/background/handlers';
-import { dispatch, resumePending, STALE_POSTING_MS, type TabPort } from '../../lib/background/outbox';
-import { classifySender } from '../../lib/background/senders';
-import { openDb, type InboxDb } from '../../lib/db';
-import type { SendCommand, SendCommandReply } from '../../lib/protocol';
+import { handleMessage, type BackgroundContext } from '../../lib/worker/router';
+import { dispatch, resumePending, STALE_POSTING_MS, type TabPort } from '../../lib/worker/outbox';
+import { classifySender } from '../../lib/worker/senders';
+import { openDb, type InboxDb } from '../../lib/store/db';
+import type { SendCommand, SendCommandReply } from '../../lib/shared/protocol';
 import { storedConversation } from './factories';
 
 const EXT = 'abcdefghijklmnopabcdefghijklmnop';

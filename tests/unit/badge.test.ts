@@ -1,10 +1,10 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { badgeText, browserBadge, startBadge, unreadTotal, type BadgePort } from '../../lib/background/badge';
-import { openDb, type InboxDb } from '../../lib/db';
-import type { Conversation, Platform } from '../../lib/model';
-import { DEFAULT_SETTINGS, normaliseSettings, setSettings } from '../../lib/settings';
+import { badgeText, browserBadge, startBadge, unreadTotal, type BadgePort } from '../../lib/worker/badge';
+import { openDb, type InboxDb } from '../../lib/store/db';
+import type { Conversation, Platform } from '../../lib/shared/model';
+import { DEFAULT_SETTINGS, normaliseSettings, setSettings } from '../../lib/shared/settings';
 import { storedConversation } from './factories';
 
 const conv = storedConversation;

@@ -2,8 +2,8 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { readSendCommand } from '../../content/command';
-import { LIMITS } from '../../lib/model';
-import { parse, SendCommandSchema } from '../../lib/protocol';
+import { LIMITS } from '../../lib/shared/model';
+import { parse, SendCommandSchema } from '../../lib/shared/protocol';
 
 const good = {
   type: 'send',

@@ -4,16 +4,16 @@
 import 'fake-indexeddb/auto';
 import Dexie from 'dexie';
 import { expect, test } from 'vitest';
-import { openDb } from '../../lib/db';
-import { mergeIngest } from '../../lib/merge';
-import { migrateIdsV5, STORE_NAMES } from '../../lib/rekey';
-import { provisionalKey, type Conversation, type Message } from '../../lib/model';
+import { openDb } from '../../lib/store/db';
+import { mergeIngest } from '../../lib/worker/merge';
+import { migrateIdsV5, STORE_NAMES } from '../../lib/store/rekey';
+import { provisionalKey, type Conversation, type Message } from '../../lib/shared/model';
 import { snapshotChat } from './factories';
-import { docOf, searchMessages } from '../../lib/search';
+import { docOf, searchMessages } from '../../lib/store/search';
 
 const T0 = Date.UTC(2026, 10, 20, 9, 0);
 
-/** Exactly the v1 schema as released (copied, so later edits to lib/db.ts cannot change it). */
+/** Exactly the v1 schema as released (copied, so later edits to lib/store/db.ts cannot change it). */
 function openV1(name: string): Dexie {
   const db = new Dexie(name);
   db.version(1).stores({

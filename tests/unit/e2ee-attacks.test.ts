@@ -6,10 +6,10 @@ import 'fake-indexeddb/auto';
 import { describe, expect, test } from 'vitest';
 import { armorEnvelope } from '../../lib/crypto/armor';
 import { randomBytes } from '../../lib/crypto/primitives';
-import { MAX_PENDING_PER_CONVERSATION } from '../../lib/e2ee/manager';
-import { readE2eeState } from '../../lib/e2ee/view';
+import { MAX_PENDING_PER_CONVERSATION } from '../../lib/worker/e2ee/manager';
+import { readE2eeState } from '../../lib/store/e2ee/view';
 import type { Runtime } from 'webextension-polyfill';
-import { handleMessage } from '../../lib/background/handlers';
+import { handleMessage } from '../../lib/worker/router';
 import { connect, EXT, ingestChat, nextId, ORIGIN, pair, snapshot, User, viewsOf } from './e2ee-sim';
 
 async function say(user: User, text: string) {

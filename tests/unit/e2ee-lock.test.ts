@@ -5,9 +5,9 @@ import { describe, expect, test } from 'vitest';
 import { parseIdentity } from '../../lib/crypto/identity';
 import { toBase64 } from '../../lib/crypto/primitives';
 import { decrypt, parseSession } from '../../lib/crypto/session';
-import { openJson, openText, SEAL_CONTEXT } from '../../lib/e2ee/seal';
-import { importSealingKey, memoryKeyFile } from '../../lib/e2ee/vault';
-import { readPlaintexts } from '../../lib/e2ee/view';
+import { openJson, openText, SEAL_CONTEXT } from '../../lib/store/e2ee/seal';
+import { importSealingKey, memoryKeyFile } from '../../lib/store/e2ee/vault';
+import { readPlaintexts } from '../../lib/store/e2ee/view';
 import { connect, nextId, pair, type User } from './e2ee-sim';
 
 const say = (u: User, text: string) => u.ask({ type: 'e2ee-send', outboxId: nextId(), conversationId: u.conversationId, text });

@@ -3,16 +3,16 @@
 // other's as an incoming one. Everything goes through the real message handler and outbox.
 import { expect } from 'vitest';
 import type { Runtime } from 'webextension-polyfill';
-import { handleMessage, type BackgroundContext } from '../../lib/background/handlers';
-import { e2eeOutbox } from '../../lib/background/e2ee-outbox';
-import type { TabPort } from '../../lib/background/outbox';
-import { openDb, type InboxDb } from '../../lib/db';
-import { KeyRing, memoryKeyStore, type UnlockedKeyStore } from '../../lib/e2ee/keyring';
-import type { KeyFile } from '../../lib/e2ee/vault';
-import { E2eeManager } from '../../lib/e2ee/manager';
-import { readE2eeState, readPlaintexts, type PlainView } from '../../lib/e2ee/view';
-import { conversationId, type MessageSnapshot, type Platform } from '../../lib/model';
-import type { SendCommand } from '../../lib/protocol';
+import { handleMessage, type BackgroundContext } from '../../lib/worker/router';
+import { e2eeOutbox } from '../../lib/worker/e2ee/outbox-port';
+import type { TabPort } from '../../lib/worker/outbox';
+import { openDb, type InboxDb } from '../../lib/store/db';
+import { KeyRing, memoryKeyStore, type UnlockedKeyStore } from '../../lib/worker/e2ee/keyring';
+import type { KeyFile } from '../../lib/store/e2ee/vault';
+import { E2eeManager } from '../../lib/worker/e2ee/manager';
+import { readE2eeState, readPlaintexts, type PlainView } from '../../lib/store/e2ee/view';
+import { conversationId, type MessageSnapshot, type Platform } from '../../lib/shared/model';
+import type { SendCommand } from '../../lib/shared/protocol';
 
 export const EXT = 'abcdefghijklmnopabcdefghijklmnop';
 const BASE = `chrome-extension://${EXT}/`;
@@ -39,7 +39,7 @@ export class User implements TabPort {
   readonly ctx: BackgroundContext;
   /** Stands for browser.storage.session: where an unlocked passphrase key lives. */
   unlocked: UnlockedKeyStore = memoryKeyStore();
-  /** The profile's key file (lib/e2ee/vault.ts); null: the older IndexedDB key (Node has no OPFS). */
+  /** The profile's key file (lib/store/e2ee/vault.ts); null: the older IndexedDB key (Node has no OPFS). */
   keyFile: KeyFile | null = null;
   /** What the messenger page shows in this user's copy of the chat. */
   readonly thread: MessageSnapshot[] = [];

@@ -5,16 +5,16 @@ import 'fake-indexeddb/auto';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { afterEach, beforeAll, beforeEach, expect, test, vi } from 'vitest';
 import { browser } from 'wxt/browser';
-import { handleMessage } from '../../lib/background/handlers';
-import { sessionStorageKeyStore } from '../../lib/e2ee/keyring';
-import { App } from '../../lib/ui/App';
+import { handleMessage } from '../../lib/worker/router';
+import { sessionStorageKeyStore } from '../../lib/worker/e2ee/keyring';
+import { App } from '../../lib/pages/App';
 import { nextId, pair, popup, snapshot, User } from './e2ee-sim';
 
 let alice: User;
 let bob: User;
 
 // The thread view is a lazily loaded chunk: load it once up front (see ui.test.tsx).
-beforeAll(() => import('../../lib/ui/Thread'));
+beforeAll(() => import('../../lib/pages/Thread'));
 
 beforeEach(async () => {
   ({ alice, bob } = await pair());
@@ -248,7 +248,7 @@ test('Indonesian: the request to set up encryption', async () => {
 });
 
 test('the thread view never shows a verdict under another sender or chat than it was reached in', async () => {
-  const { encryptedMessage, encryptedOutbox } = await import('../../lib/ui/e2ee/Encryption');
+  const { encryptedMessage, encryptedOutbox } = await import('../../lib/pages/e2ee/Encryption');
   const view = { conversationId: 'whatsapp:Bob', kind: 'message', state: 'ok', direction: 'in', text: 'hi', partIndex: 0, partTotal: 1, partsSeen: 0 } as const;
   const plains = { byMessage: new Map([['whatsapp:Bob:1', view]]), byArmor: new Map() };
   const m = { id: 'whatsapp:Bob:1', text: 'UIE1x0', encrypted: true, conversationId: 'whatsapp:Bob', sender: { name: 'Bob', isSelf: false } };

@@ -6,8 +6,8 @@ import 'fake-indexeddb/auto';
 import { describe, expect, test } from 'vitest';
 import type { Runtime } from 'webextension-polyfill';
 import { findArmored, PLATFORM_PART_LIMITS } from '../../lib/crypto/armor';
-import { handleMessage } from '../../lib/background/handlers';
-import { searchMessages } from '../../lib/search';
+import { handleMessage } from '../../lib/worker/router';
+import { searchMessages } from '../../lib/store/search';
 import { readEnvelope } from '../../lib/crypto/session';
 import { advance, connect, EXT, nextId, ORIGIN, pair, User } from './e2ee-sim';
 

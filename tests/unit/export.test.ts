@@ -1,12 +1,12 @@
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, test } from 'vitest';
-import { deleteAllData, exportData, exportFileName, importData, ImportError, parseExport, type ExportFile } from '../../lib/data-export';
-import { openDb, type InboxDb } from '../../lib/db';
-import { mergeIngest } from '../../lib/merge';
-import { linkConversations } from '../../lib/people';
-import type { Ingest } from '../../lib/protocol';
-import { searchMessages } from '../../lib/search';
-import type { MessageSnapshot } from '../../lib/model';
+import { deleteAllData, exportData, exportFileName, importData, ImportError, parseExport, type ExportFile } from '../../lib/store/data-export';
+import { openDb, type InboxDb } from '../../lib/store/db';
+import { mergeIngest } from '../../lib/worker/merge';
+import { linkConversations } from '../../lib/store/people';
+import type { Ingest } from '../../lib/shared/protocol';
+import { searchMessages } from '../../lib/store/search';
+import type { MessageSnapshot } from '../../lib/shared/model';
 import { indexAndRebuild } from './search-index';
 
 let db: InboxDb;
@@ -284,7 +284,7 @@ describe('through the background (the store has one writer)', () => {
   });
 
   test('import-data and delete-all-data from the options page', async () => {
-    const { handleMessage } = await import('../../lib/background/handlers');
+    const { handleMessage } = await import('../../lib/worker/router');
     await seed(db);
     const file = JSON.stringify(await exportData(db, T0));
     expect(await handleMessage(ctx(), { type: 'delete-all-data' }, optionsPage as never)).toEqual({ ok: true });

@@ -1,6 +1,6 @@
 // Record builders shared by the unit tests: the defaults of a plain, read, unmuted chat or message;
 // each test states only what matters to it.
-import { conversationId, type Conversation, type ConversationSnapshot, type MessageSnapshot, type Platform } from '../../lib/model';
+import { conversationId, type Conversation, type ConversationSnapshot, type MessageSnapshot, type Platform } from '../../lib/shared/model';
 
 /** A message as a content script reports it. */
 export function snapshotMessage(nativeId: string, over: Partial<MessageSnapshot> = {}): MessageSnapshot {

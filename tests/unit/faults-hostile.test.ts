@@ -5,10 +5,10 @@
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, test } from 'vitest';
 import type { Runtime } from 'webextension-polyfill';
-import { handleMessage, type BackgroundContext } from '../../lib/background/handlers';
-import { openDb, type InboxDb } from '../../lib/db';
-import { LIMITS } from '../../lib/model';
-import type { SendCommand } from '../../lib/protocol';
+import { handleMessage, type BackgroundContext } from '../../lib/worker/router';
+import { openDb, type InboxDb } from '../../lib/store/db';
+import { LIMITS } from '../../lib/shared/model';
+import type { SendCommand } from '../../lib/shared/protocol';
 
 const EXT = 'abcdefghijklmnopabcdefghijklmnop';
 const BASE = `chrome-extension://${EXT}/`;

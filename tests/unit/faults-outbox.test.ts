@@ -2,10 +2,10 @@
 // once when no tab ever took it, left alone while a live tab is posting it, and never posted twice.
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, test } from 'vitest';
-import { applySendResult, dispatch, enqueueSend, resumePending, STALE_POSTING_MS, type TabPort } from '../../lib/background/outbox';
-import { openDb, type InboxDb } from '../../lib/db';
-import type { OutboxEntry } from '../../lib/model';
-import type { SendCommand, SendCommandReply } from '../../lib/protocol';
+import { applySendResult, dispatch, enqueueSend, resumePending, STALE_POSTING_MS, type TabPort } from '../../lib/worker/outbox';
+import { openDb, type InboxDb } from '../../lib/store/db';
+import type { OutboxEntry } from '../../lib/shared/model';
+import type { SendCommand, SendCommandReply } from '../../lib/shared/protocol';
 
 class Tabs implements TabPort {
   commands: SendCommand[] = [];
@@ -109,7 +109,7 @@ describe('a failed reply whose echo shows up later', () => {
     ['never handed to a tab (no tab at all)', { reason: 'no-tab' as const }, 'failed'],
     ['refused for a draft (never posted)', { reason: 'draft-present' as const, attemptStartedAt: T0 }, 'failed'],
   ])('%s → %s', async (_name, over, want) => {
-    const { mergeIngest } = await import('../../lib/merge');
+    const { mergeIngest } = await import('../../lib/worker/merge');
     await db.outbox.put(entry({ state: 'failed', attempts: 1, ...over }));
     await mergeIngest(db, echoBatch('halo'), T0 + 5_000);
     expect((await db.outbox.get('o1'))!.state).toBe(want);

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { startContentRuntime, type RuntimeHandle, type Transport } from '../../content/runtime';
 import { whatsappAdapter } from '../../content/whatsapp/adapter';
 import { insertIntoComposer } from '../../content/composer';
-import type { FromContent, SendCommand, SendCommandReply, SendResult } from '../../lib/protocol';
+import type { FromContent, SendCommand, SendCommandReply, SendResult } from '../../lib/shared/protocol';
 import { renderWhatsApp, type WhatsAppFixtureControl } from '../fixtures/whatsapp/whatsapp-app.js';
 
 const adapter = { ...whatsappAdapter, isActiveUrl: () => true };

@@ -2,14 +2,14 @@
 // the app's own read through Dexie, and must never create the store.
 import 'fake-indexeddb/auto';
 import { describe, expect, test } from 'vitest';
-import { DB_NAME, openDb } from '../../lib/db';
-import { BY_TIME, CONVERSATIONS, FIRST_ROWS, readFirstRows, startFirstRows, STORE_NAME, takeFirstRows } from '../../lib/ui/first-rows';
-import { HEAD_ROWS } from '../../lib/ui/Inbox';
-import { inboxHead } from '../../lib/ui/queries';
+import { DB_NAME, openDb } from '../../lib/store/db';
+import { BY_TIME, CONVERSATIONS, FIRST_ROWS, readFirstRows, startFirstRows, STORE_NAME, takeFirstRows } from '../../lib/pages/first-rows';
+import { HEAD_ROWS } from '../../lib/pages/Inbox';
+import { inboxHead } from '../../lib/store/queries';
 import { storedConversation } from './factories';
 
 describe('first rows', () => {
-  test('names the store, table and index lib/db.ts defines, and reads as many rows as the list', async () => {
+  test('names the store, table and index lib/store/db.ts defines, and reads as many rows as the list', async () => {
     expect(STORE_NAME).toBe(DB_NAME);
     expect(FIRST_ROWS).toBe(HEAD_ROWS);
     const db = openDb(DB_NAME);

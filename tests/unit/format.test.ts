@@ -1,6 +1,6 @@
 // The cached formatters must give exactly what the per-call toLocale*String forms gave.
 import { describe, expect, test } from 'vitest';
-import { count, listTime, messageTime } from '../../lib/ui/format';
+import { count, listTime, messageTime } from '../../lib/pages/format';
 
 const LOCALE = { en: 'en-GB', id: 'id-ID' } as const;
 const NOW = new Date(2026, 10, 20, 15, 30).getTime();

@@ -3,9 +3,9 @@
 import 'fake-indexeddb/auto';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { openDb } from '../../lib/db';
-import type { Platform } from '../../lib/model';
-import { inbox, inboxHead } from '../../lib/ui/queries';
+import { openDb } from '../../lib/store/db';
+import type { Platform } from '../../lib/shared/model';
+import { inbox, inboxHead } from '../../lib/store/queries';
 import { storedConversation } from './factories';
 
 const PLATFORMS: Platform[] = ['whatsapp', 'instagram', 'messenger'];

@@ -1,22 +1,22 @@
-// The worker's ingest pipeline (lib/background/handlers.ts ingestPipeline): merge → e2ee → listeners
+// The worker's ingest pipeline (lib/worker/router.ts ingestPipeline): merge → e2ee → listeners
 // in one order, each step handing on a value instead of changing what an earlier step returned.
 // The merge result is captured where the merge returns it, so an in-place edit would show here.
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, test, vi } from 'vitest';
 import type { Runtime } from 'webextension-polyfill';
-import { e2eeOutbox } from '../../lib/background/e2ee-outbox';
-import { handleMessage, type BackgroundContext } from '../../lib/background/handlers';
-import type { TabPort } from '../../lib/background/outbox';
-import { openDb, type InboxDb } from '../../lib/db';
-import { E2eeManager, ENCRYPTED_PLACEHOLDER } from '../../lib/e2ee/manager';
-import type { MergeResult } from '../../lib/merge';
-import type { MessageSnapshot } from '../../lib/model';
+import { e2eeOutbox } from '../../lib/worker/e2ee/outbox-port';
+import { handleMessage, type BackgroundContext } from '../../lib/worker/router';
+import type { TabPort } from '../../lib/worker/outbox';
+import { openDb, type InboxDb } from '../../lib/store/db';
+import { E2eeManager, ENCRYPTED_PLACEHOLDER } from '../../lib/worker/e2ee/manager';
+import type { MergeResult } from '../../lib/worker/merge';
+import type { MessageSnapshot } from '../../lib/shared/model';
 import { snapshotChat, snapshotMessage } from './factories';
 
 // Every result the real merge returns, as it returned it (the pipeline may not touch it after).
 const merges = vi.hoisted(() => [] as { result: MergeResult; frozen: string }[]);
-vi.mock('../../lib/merge', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('../../lib/merge')>();
+vi.mock('../../lib/worker/merge', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../lib/worker/merge')>();
   return {
     ...actual,
     mergeIngest: async (...args: Parameters<typeof actual.mergeIngest>) => {

@@ -3,9 +3,9 @@
 import 'fake-indexeddb/auto';
 import { beforeEach, expect, test } from 'vitest';
 import type { Runtime } from 'webextension-polyfill';
-import { handleMessage, type BackgroundContext } from '../../lib/background/handlers';
-import { openDb, type InboxDb } from '../../lib/db';
-import { LIMITS } from '../../lib/model';
+import { handleMessage, type BackgroundContext } from '../../lib/worker/router';
+import { openDb, type InboxDb } from '../../lib/store/db';
+import { LIMITS } from '../../lib/shared/model';
 
 const EXT = 'abcdefghijklmnopabcdefghijklmnop';
 const BASE = `chrome-extension://${EXT}/`;

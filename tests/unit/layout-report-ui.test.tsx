@@ -6,10 +6,10 @@ import 'fake-indexeddb/auto';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import axe from 'axe-core';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { openDb, type InboxDb } from '../../lib/db';
-import type { AdapterHealth } from '../../lib/model';
-import { App } from '../../lib/ui/App';
-import { Options } from '../../lib/ui/options/Options';
+import { openDb, type InboxDb } from '../../lib/store/db';
+import type { AdapterHealth } from '../../lib/shared/model';
+import { App } from '../../lib/pages/App';
+import { Options } from '../../lib/pages/options/Options';
 
 let db: InboxDb;
 let n = 0;

@@ -10,7 +10,7 @@ import { buildLayoutReport, shapeOf } from '../../content/layout-report';
 import { instagramAdapter } from '../../content/instagram/adapter';
 import { messengerAdapter } from '../../content/messenger/adapter';
 import { whatsappAdapter } from '../../content/whatsapp/adapter';
-import { LIMITS } from '../../lib/model';
+import { LIMITS } from '../../lib/shared/model';
 import { renderInstagram } from '../fixtures/instagram/instagram-app.js';
 import { renderMessenger } from '../fixtures/messenger/messenger-app.js';
 import { renderWhatsApp } from '../fixtures/whatsapp/whatsapp-app.js';

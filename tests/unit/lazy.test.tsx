@@ -1,8 +1,8 @@
 // @vitest-environment happy-dom
-// lib/ui/lazy.ts: a lazily loaded view must appear however its load and the first render interleave.
+// lib/pages/lazy.ts: a lazily loaded view must appear however its load and the first render interleave.
 import { expect, test } from 'vitest';
 import { h, render } from 'preact';
-import { lazy } from '../../lib/ui/lazy';
+import { lazy } from '../../lib/pages/lazy';
 
 const later = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

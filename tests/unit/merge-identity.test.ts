@@ -2,16 +2,16 @@
 // their real ones, messages first read under a derived id, ids that cannot collide.
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, test } from 'vitest';
-import { openDb, type InboxDb } from '../../lib/db';
-import { AMBIGUOUS_PROVISIONAL_KEY, mergeIngest } from '../../lib/merge';
-import { provisionalKey, type ConversationSnapshot, type MessageSnapshot, type Platform, type ThreadSnapshot } from '../../lib/model';
-import { linkConversations } from '../../lib/people';
-import type { Ingest } from '../../lib/protocol';
-import { rankOf, searchMessages } from '../../lib/search';
+import { openDb, type InboxDb } from '../../lib/store/db';
+import { AMBIGUOUS_PROVISIONAL_KEY, mergeIngest } from '../../lib/worker/merge';
+import { provisionalKey, type ConversationSnapshot, type MessageSnapshot, type Platform, type ThreadSnapshot } from '../../lib/shared/model';
+import { linkConversations } from '../../lib/store/people';
+import type { Ingest } from '../../lib/shared/protocol';
+import { rankOf, searchMessages } from '../../lib/store/search';
 import { snapshotChat as chat, snapshotMessage as msg, storedConversation } from './factories';
 import { indexAndRebuild } from './search-index';
-import { conversationOrSuccessor } from '../../lib/ui/queries';
-import { openJson, openText, plainContext, sealJson, sealText, sessionsContext, SEAL_CONTEXT } from '../../lib/e2ee/seal';
+import { conversationOrSuccessor } from '../../lib/store/queries';
+import { openJson, openText, plainContext, sealJson, sealText, sessionsContext, SEAL_CONTEXT } from '../../lib/store/e2ee/seal';
 
 let db: InboxDb;
 let n = 0;

@@ -1,9 +1,9 @@
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, test } from 'vitest';
-import { openDb, type InboxDb } from '../../lib/db';
-import { mergeIngest } from '../../lib/merge';
-import type { ConversationSnapshot, MessageSnapshot } from '../../lib/model';
-import type { Ingest } from '../../lib/protocol';
+import { openDb, type InboxDb } from '../../lib/store/db';
+import { mergeIngest } from '../../lib/worker/merge';
+import type { ConversationSnapshot, MessageSnapshot } from '../../lib/shared/model';
+import type { Ingest } from '../../lib/shared/protocol';
 import { snapshotChat, snapshotMessage } from './factories';
 import { indexAndRebuild } from './search-index';
 
@@ -216,7 +216,7 @@ describe('merge', () => {
 
 describe('ordering across platforms', () => {
   test('chats that moved within the same labelled minute are ordered by when they were seen', async () => {
-    const { inbox } = await import('../../lib/ui/queries');
+    const { inbox } = await import('../../lib/store/queries');
     const list = (platform: Ingest['platform'], c: ConversationSnapshot): Ingest => ({ ...batch([], [c]), platform });
     // First scrape at 10:05:10: both last spoke at 10:00.
     await mergeIngest(db, list('instagram', chat('ig', { preview: 'a', lastMessageAt: min(60) })), min(65) + 10_000);

@@ -12,12 +12,12 @@ import {
   NOTIFY_INTERVAL_MS,
   startNotifications,
   type Notifier,
-} from '../../lib/background/notifications';
-import { openDb, type InboxDb } from '../../lib/db';
-import { mergeIngest } from '../../lib/merge';
-import type { ConversationSnapshot, MessageSnapshot, Platform } from '../../lib/model';
-import type { Ingest } from '../../lib/protocol';
-import { setSettings } from '../../lib/settings';
+} from '../../lib/worker/notifications';
+import { openDb, type InboxDb } from '../../lib/store/db';
+import { mergeIngest } from '../../lib/worker/merge';
+import type { ConversationSnapshot, MessageSnapshot, Platform } from '../../lib/shared/model';
+import type { Ingest } from '../../lib/shared/protocol';
+import { setSettings } from '../../lib/shared/settings';
 import { snapshotChat, snapshotMessage } from './factories';
 
 const msg = snapshotMessage;

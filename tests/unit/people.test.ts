@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, test } from 'vitest';
-import { openDb, type InboxDb } from '../../lib/db';
-import { messageId, type Conversation, type Message, type Platform } from '../../lib/model';
+import { openDb, type InboxDb } from '../../lib/store/db';
+import { messageId, type Conversation, type Message, type Platform } from '../../lib/shared/model';
 import {
   defaultReplyConversation,
   linkConversations,
@@ -11,7 +11,7 @@ import {
   renamePerson,
   suggestLinks,
   unlinkConversation,
-} from '../../lib/people';
+} from '../../lib/store/people';
 import { storedConversation } from './factories';
 
 let db: InboxDb;

@@ -1,18 +1,18 @@
-// The one table of platform facts (lib/platforms.ts) and every place that declares or derives
+// The one table of platform facts (lib/shared/platforms.ts) and every place that declares or derives
 // them must agree: the manifest's host permissions, each content script's matches, the worker's
 // sender check, the tab patterns used to post, the limits and the badge rule.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Runtime, Tabs } from 'webextension-polyfill';
-import { unreadTotal } from '../../lib/background/badge';
-import { classifySender } from '../../lib/background/senders';
+import { unreadTotal } from '../../lib/worker/badge';
+import { classifySender } from '../../lib/worker/senders';
 import { PLATFORM_PART_LIMITS } from '../../lib/crypto/armor';
-import { POST_PART_LIMITS } from '../../lib/e2ee/common';
-import { PLATFORM_LABEL, PLATFORM_TEXT_LIMIT, PLATFORMS, type Platform } from '../../lib/model';
-import { hostPermissions, PLATFORM_SPECS } from '../../lib/platforms';
-import { PLATFORM_ORIGINS, PLATFORM_TAB_PATTERNS } from '../../lib/protocol';
-import { DEFAULT_SETTINGS } from '../../lib/settings';
+import { POST_PART_LIMITS } from '../../lib/worker/e2ee/common';
+import { PLATFORM_LABEL, PLATFORM_TEXT_LIMIT, PLATFORMS, type Platform } from '../../lib/shared/model';
+import { hostPermissions, PLATFORM_SPECS } from '../../lib/shared/platforms';
+import { PLATFORM_ORIGINS, PLATFORM_TAB_PATTERNS } from '../../lib/shared/protocol';
+import { DEFAULT_SETTINGS } from '../../lib/shared/settings';
 import { MESSENGER_HOSTS } from '../../wxt.config';
 import { storedConversation } from './factories';
 

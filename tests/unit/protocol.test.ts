@@ -2,8 +2,8 @@
 // only well-formed, size-capped values.
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { LIMITS } from '../../lib/model';
-import { FromContentSchema, FromExtensionPageSchema, IngestSchema, parse, SendCommandSchema } from '../../lib/protocol';
+import { LIMITS } from '../../lib/shared/model';
+import { FromContentSchema, FromExtensionPageSchema, IngestSchema, parse, SendCommandSchema } from '../../lib/shared/protocol';
 
 const goodMessage = {
   nativeId: 'ABC',

@@ -6,11 +6,11 @@ import 'fake-indexeddb/auto';
 import { cleanup, render, screen, waitFor } from '@testing-library/preact';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import type { Runtime } from 'webextension-polyfill';
-import { handleMessage, type BackgroundContext } from '../../lib/background/handlers';
-import { readStorageError, STORAGE_ERROR_KEY } from '../../lib/storage-error';
-import { openDb, type InboxDb } from '../../lib/db';
-import type { Ingest } from '../../lib/protocol';
-import { App } from '../../lib/ui/App';
+import { handleMessage, type BackgroundContext } from '../../lib/worker/router';
+import { readStorageError, STORAGE_ERROR_KEY } from '../../lib/store/storage-error';
+import { openDb, type InboxDb } from '../../lib/store/db';
+import type { Ingest } from '../../lib/shared/protocol';
+import { App } from '../../lib/pages/App';
 
 const EXT = 'abcdefghijklmnopabcdefghijklmnop';
 const BASE = `chrome-extension://${EXT}/`;

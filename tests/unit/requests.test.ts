@@ -6,11 +6,11 @@ import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, expectTypeOf, test, vi } from 'vitest';
 import type { Runtime } from 'webextension-polyfill';
 import { browser } from 'wxt/browser';
-import { handleMessage, type BackgroundContext, type PageHandlers } from '../../lib/background/handlers';
-import type { ImportSummary } from '../../lib/data-export';
-import { openDb, type InboxDb } from '../../lib/db';
-import { call } from '../../lib/ui/call';
-import { deleteEverything, importFile } from '../../lib/ui/options/data';
+import { handleMessage, type BackgroundContext, type PageHandlers } from '../../lib/worker/router';
+import type { ImportSummary } from '../../lib/store/data-export';
+import { openDb, type InboxDb } from '../../lib/store/db';
+import { call } from '../../lib/pages/call';
+import { deleteEverything, importFile } from '../../lib/pages/options/data';
 import { storedConversation } from './factories';
 
 const EXT = 'abcdefghijklmnopabcdefghijklmnop';

@@ -5,8 +5,8 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import type { PlatformAdapter } from '../../content/adapter';
 import { startContentRuntime, type RuntimeHandle, type Transport } from '../../content/runtime';
-import type { MessageSnapshot } from '../../lib/model';
-import type { FromContent, Ingest, SendCommandReply } from '../../lib/protocol';
+import type { MessageSnapshot } from '../../lib/shared/model';
+import type { FromContent, Ingest, SendCommandReply } from '../../lib/shared/protocol';
 
 /** Chats are `#chats > li[data-chat]`; messages `#thread > li[data-msg]`, `li.notice` a system row, anything else unreadable. */
 const toy: PlatformAdapter = {

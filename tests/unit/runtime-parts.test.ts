@@ -11,8 +11,8 @@ import { createDelivery, MAX_QUEUE, type DeliveryDeps } from '../../content/runt
 import { createWatch, dirtyRows, type PageWatch } from '../../content/runtime/observe';
 import type { Transport } from '../../content/runtime/types';
 import { whatsappAdapter } from '../../content/whatsapp/adapter';
-import type { MessageSnapshot } from '../../lib/model';
-import type { FromContent } from '../../lib/protocol';
+import type { MessageSnapshot } from '../../lib/shared/model';
+import type { FromContent } from '../../lib/shared/protocol';
 
 /** Answers with the replies it is given, one per send (an Error is thrown: background unreachable). */
 class ScriptedTransport implements Transport {

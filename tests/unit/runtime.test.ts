@@ -4,8 +4,8 @@
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import type { PlatformAdapter } from '../../content/adapter';
 import { startContentRuntime, type RuntimeHandle, type Transport } from '../../content/runtime';
-import type { MessageSnapshot } from '../../lib/model';
-import type { FromContent, Ingest, SendCommandReply } from '../../lib/protocol';
+import type { MessageSnapshot } from '../../lib/shared/model';
+import type { FromContent, Ingest, SendCommandReply } from '../../lib/shared/protocol';
 
 const toy: PlatformAdapter = {
   platform: 'whatsapp',

@@ -1,6 +1,6 @@
 // Test helper: the stored search index against the one a rebuild from the stored messages gives.
-import type { InboxDb } from '../../lib/db';
-import { docOf, type SearchDoc } from '../../lib/search';
+import type { InboxDb } from '../../lib/store/db';
+import { docOf, type SearchDoc } from '../../lib/store/search';
 
 /** Stored index records, and what a rebuild from the messages would store; equal when consistent. */
 export async function indexAndRebuild(db: InboxDb): Promise<{ stored: SearchDoc[]; rebuilt: SearchDoc[] }> {

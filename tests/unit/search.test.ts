@@ -1,11 +1,11 @@
 import 'fake-indexeddb/auto';
 import { liveQuery } from 'dexie';
 import { beforeEach, describe, expect, test, vi } from 'vitest';
-import { openDb, type InboxDb } from '../../lib/db';
-import { mergeIngest } from '../../lib/merge';
-import type { Message, MessageSnapshot, Platform } from '../../lib/model';
-import type { Ingest } from '../../lib/protocol';
-import { fold, indexMessages, searchMessages, snippetOf, tokenize, type SearchStats } from '../../lib/search';
+import { openDb, type InboxDb } from '../../lib/store/db';
+import { mergeIngest } from '../../lib/worker/merge';
+import type { Message, MessageSnapshot, Platform } from '../../lib/shared/model';
+import type { Ingest } from '../../lib/shared/protocol';
+import { fold, indexMessages, searchMessages, snippetOf, tokenize, type SearchStats } from '../../lib/store/search';
 import { rng } from '../../bench/data';
 
 let db: InboxDb;

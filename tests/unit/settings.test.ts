@@ -10,7 +10,7 @@ import {
   SETTINGS_KEY,
   watchSettings,
   type Settings,
-} from '../../lib/settings';
+} from '../../lib/shared/settings';
 
 beforeEach(() => fakeBrowser.reset());
 

@@ -3,9 +3,9 @@
 import 'fake-indexeddb/auto';
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/preact';
 import { afterEach, beforeAll, beforeEach, expect, test } from 'vitest';
-import { openDb, type InboxDb } from '../../lib/db';
-import { messageId, type Message } from '../../lib/model';
-import { App } from '../../lib/ui/App';
+import { openDb, type InboxDb } from '../../lib/store/db';
+import { messageId, type Message } from '../../lib/shared/model';
+import { App } from '../../lib/pages/App';
 import { storedConversation } from './factories';
 
 let db: InboxDb;
@@ -35,7 +35,7 @@ function message(nativeId: string, order: number, text: string, reactions?: Mess
   };
 }
 
-beforeAll(() => import('../../lib/ui/Thread'));
+beforeAll(() => import('../../lib/pages/Thread'));
 beforeEach(async () => {
   db = openDb(`ui-reactions-${n++}`);
   await db.open();

@@ -2,11 +2,11 @@
 import 'fake-indexeddb/auto';
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { openDb, type InboxDb } from '../../lib/db';
-import { messageId, type Conversation, type Message, type OutboxEntry, type Platform, type SendFailureReason } from '../../lib/model';
-import { indexMessages } from '../../lib/search';
-import { App } from '../../lib/ui/App';
-import { ROW_HEIGHT } from '../../lib/ui/Inbox';
+import { openDb, type InboxDb } from '../../lib/store/db';
+import { messageId, type Conversation, type Message, type OutboxEntry, type Platform, type SendFailureReason } from '../../lib/shared/model';
+import { indexMessages } from '../../lib/store/search';
+import { App } from '../../lib/pages/App';
+import { ROW_HEIGHT } from '../../lib/pages/Inbox';
 import { storedConversation } from './factories';
 
 let db: InboxDb;
@@ -48,7 +48,7 @@ function message(c: Conversation, nativeId: string, order: number, text: string,
 
 // The thread view is a lazily loaded chunk; load (transform) it once up front so a test's
 // findByRole timeout is not spent compiling it on a busy machine.
-beforeAll(() => import('../../lib/ui/Thread'));
+beforeAll(() => import('../../lib/pages/Thread'));
 
 beforeEach(async () => {
   db = openDb(`ui-test-${n++}`);

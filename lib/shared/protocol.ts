@@ -1,0 +1,277 @@
+// Runtime messages between contexts, each validated by a schema on receipt.
+// Everything a content script sends is untrusted page-derived data: shapes, types and sizes
+// are checked here before anything reaches the store.
+import * as v from 'valibot';
+import { LIMITS, PLATFORMS, type Platform } from './model';
+import { platformTable } from './platforms';
+
+const str = (max: number) => v.pipe(v.string(), v.maxLength(max));
+const id = v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.nativeIdChars));
+const time = v.nullable(v.pipe(v.number(), v.finite()));
+
+export const PlatformSchema = v.picklist(PLATFORMS);
+
+export const HealthStateSchema = v.picklist([
+  'ok',
+  'loading',
+  'not-logged-in',
+  'layout-unknown',
+  'pin-required',
+  'inactive',
+]);
+
+export const AttachmentSchema = v.strictObject({
+  kind: v.picklist(['image', 'video', 'audio', 'document', 'sticker', 'gif', 'other']),
+  label: str(LIMITS.titleChars),
+});
+
+export const MessageSnapshotSchema = v.strictObject({
+  nativeId: id,
+  sender: v.strictObject({ name: str(LIMITS.titleChars), isSelf: v.boolean() }),
+  text: str(LIMITS.textChars),
+  sentAt: time,
+  timePrecision: v.picklist(['minute', 'day', 'none']),
+  status: v.picklist(['received', 'pending', 'sent', 'delivered', 'read', 'failed']),
+  attachments: v.pipe(v.array(AttachmentSchema), v.maxLength(LIMITS.attachmentsPerMessage)),
+  quote: v.nullable(v.strictObject({ sender: str(LIMITS.titleChars), text: str(LIMITS.previewChars) })),
+  system: v.boolean(),
+  truncated: v.boolean(),
+  reactions: v.optional(
+    v.pipe(
+      v.array(v.strictObject({ emoji: str(64), count: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1_000_000)) })),
+      v.maxLength(32),
+    ),
+  ),
+  formerIds: v.optional(v.pipe(v.array(id), v.maxLength(4))),
+});
+
+export const ConversationSnapshotSchema = v.strictObject({
+  nativeId: id,
+  title: str(LIMITS.titleChars),
+  isGroup: v.boolean(),
+  unread: v.boolean(),
+  unreadCount: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1_000_000))),
+  muted: v.boolean(),
+  archived: v.boolean(),
+  pinned: v.boolean(),
+  preview: str(LIMITS.previewChars),
+  lastMessageAt: time,
+  listRank: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0))),
+  provisional: v.optional(v.boolean()),
+});
+
+export const ThreadSnapshotSchema = v.strictObject({
+  conversation: v.strictObject({
+    nativeId: id,
+    title: str(LIMITS.titleChars),
+    isGroup: v.boolean(),
+    provisionalKey: v.optional(id),
+  }),
+  messages: v.pipe(v.array(MessageSnapshotSchema), v.maxLength(LIMITS.messagesPerBatch)),
+});
+
+// ---- content script → background ----
+
+/** A batch of what the page shows. Acknowledged only after it is committed to the store. */
+export const IngestSchema = v.strictObject({
+  type: v.literal('ingest'),
+  platform: PlatformSchema,
+  batchId: id,
+  health: v.strictObject({
+    state: HealthStateSchema,
+    reason: v.optional(str(LIMITS.previewChars)),
+    /** With a state other than ok: the page's structure without its text, for a bug report. */
+    report: v.optional(str(LIMITS.layoutReportChars)),
+  }),
+  conversations: v.pipe(v.array(ConversationSnapshotSchema), v.maxLength(LIMITS.conversationsPerBatch)),
+  thread: v.nullable(ThreadSnapshotSchema),
+});
+
+export const SendFailureReasonSchema = v.picklist([
+  'no-tab',
+  'chat-not-found',
+  'composer-rejected',
+  'draft-present',
+  'too-long',
+  'no-echo',
+  'not-ready',
+  'interrupted',
+  'ambiguous-target',
+  'app-not-sent',
+]);
+
+/** The content script's verdict on a send it was asked to make. */
+export const SendResultSchema = v.strictObject({
+  type: v.literal('send-result'),
+  platform: PlatformSchema,
+  outboxId: id,
+  ok: v.boolean(),
+  reason: v.optional(SendFailureReasonSchema),
+  detail: v.optional(str(LIMITS.previewChars)),
+  /** The native id of the outgoing bubble that echoed the send. */
+  messageNativeId: v.optional(id),
+  conversationNativeId: v.optional(id),
+});
+
+/** A content script announcing it is up (after a load or reload); the background re-sends work. */
+export const HelloSchema = v.strictObject({
+  type: v.literal('hello'),
+  platform: PlatformSchema,
+});
+
+export const FromContentSchema = v.variant('type', [IngestSchema, SendResultSchema, HelloSchema]);
+
+// ---- extension pages (popup, side panel, options) → background ----
+
+export const SendRequestSchema = v.strictObject({
+  type: v.literal('send-request'),
+  outboxId: id,
+  conversationId: id,
+  text: v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.outgoingChars)),
+});
+
+export const RetrySendSchema = v.strictObject({
+  type: v.literal('retry-send'),
+  outboxId: id,
+});
+
+/** Link conversations into one person (issue 5); the first one's title names a new person. */
+export const LinkPeopleSchema = v.strictObject({
+  type: v.literal('link-people'),
+  conversationIds: v.pipe(v.array(id), v.minLength(2), v.maxLength(32)),
+  name: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.titleChars))),
+});
+
+/** Take one conversation out of its person (a person left with one conversation is dissolved). */
+export const UnlinkSchema = v.strictObject({
+  type: v.literal('unlink'),
+  conversationId: id,
+});
+
+export const RenamePersonSchema = v.strictObject({
+  type: v.literal('rename-person'),
+  personId: id,
+  name: v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.titleChars)),
+});
+
+/** The largest export file the options page may hand over (a runtime message carries it). */
+export const MAX_IMPORT_CHARS = 32_000_000;
+
+/** Import an export file (its JSON text; checked in full by lib/store/data-export.ts) into the store. */
+export const ImportDataSchema = v.strictObject({
+  type: v.literal('import-data'),
+  data: v.pipe(v.string(), v.maxLength(MAX_IMPORT_CHARS)),
+});
+
+/** Wipe every table of the store (the options page asked, after the user confirmed). */
+export const DeleteAllDataSchema = v.strictObject({
+  type: v.literal('delete-all-data'),
+});
+
+// ---- end-to-end encryption (issue 4): extension pages → background, which owns all crypto state ----
+
+/** Offer encryption in a conversation: the background posts an invite (armored) through the outbox. */
+export const E2eeStartSchema = v.strictObject({ type: v.literal('e2ee-start'), outboxId: id, conversationId: id });
+/** Accept the peer's invite shown in the conversation: the background posts the init. */
+export const E2eeAcceptSchema = v.strictObject({ type: v.literal('e2ee-accept'), outboxId: id, conversationId: id });
+/** Plaintext from the extension page; only the armored ciphertext ever reaches the messenger's page. */
+export const E2eeSendSchema = v.strictObject({
+  type: v.literal('e2ee-send'),
+  outboxId: id,
+  conversationId: id,
+  text: v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.outgoingChars)),
+});
+/** The user compared this safety number with the contact's: mark it verified. */
+export const E2eeVerifySchema = v.strictObject({
+  type: v.literal('e2ee-verify'),
+  conversationId: id,
+  safetyNumber: v.pipe(v.string(), v.regex(/^\d{60}$/)),
+});
+/** The user accepts the contact's new key (after a key-change warning). */
+export const E2eeAcceptKeyChangeSchema = v.strictObject({ type: v.literal('e2ee-accept-key-change'), conversationId: id });
+/** The composer's "Encrypt" switch. */
+export const E2eeSetEncryptSchema = v.strictObject({ type: v.literal('e2ee-set-encrypt'), conversationId: id, on: v.boolean() });
+/** Dismiss an incoming invite without accepting it. */
+export const E2eeDeclineSchema = v.strictObject({ type: v.literal('e2ee-decline'), conversationId: id });
+/** The user's answer to a request to set up encryption (an init where we did not invite). */
+export const E2eeAnswerInitSchema = v.strictObject({ type: v.literal('e2ee-answer-init'), conversationId: id, accept: v.boolean() });
+
+/** Protect the encryption keys with a passphrase (or change it; the lock must be open). */
+export const E2eeSetPassphraseSchema = v.strictObject({
+  type: v.literal('e2ee-set-passphrase'),
+  passphrase: v.pipe(v.string(), v.minLength(8), v.maxLength(1024)),
+});
+export const E2eeUnlockSchema = v.strictObject({ type: v.literal('e2ee-unlock'), passphrase: v.pipe(v.string(), v.minLength(1), v.maxLength(1024)) });
+export const E2eeLockSchema = v.strictObject({ type: v.literal('e2ee-lock') });
+
+export const E2eePageSchemas = [
+  E2eeStartSchema,
+  E2eeAcceptSchema,
+  E2eeSendSchema,
+  E2eeVerifySchema,
+  E2eeAcceptKeyChangeSchema,
+  E2eeSetEncryptSchema,
+  E2eeDeclineSchema,
+  E2eeAnswerInitSchema,
+  E2eeSetPassphraseSchema,
+  E2eeUnlockSchema,
+  E2eeLockSchema,
+] as const;
+
+export const FromExtensionPageSchema = v.variant('type', [
+  ...E2eePageSchemas,
+  SendRequestSchema,
+  RetrySendSchema,
+  LinkPeopleSchema,
+  UnlinkSchema,
+  RenamePersonSchema,
+  ImportDataSchema,
+  DeleteAllDataSchema,
+]);
+
+// ---- background → content script ----
+
+export const SendCommandSchema = v.strictObject({
+  type: v.literal('send'),
+  outboxId: id,
+  conversationNativeId: id,
+  conversationTitle: str(LIMITS.titleChars),
+  text: v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.outgoingChars)),
+  /** Epoch ms when this send was first attempted; an echo since then means "already posted". */
+  attemptStartedAt: v.number(),
+  /** True when a previous attempt may have posted: look for the echo before posting again. */
+  checkEchoFirst: v.boolean(),
+});
+
+export const ToContentSchema = v.variant('type', [SendCommandSchema]);
+
+export type Ingest = v.InferOutput<typeof IngestSchema>;
+export type SendResult = v.InferOutput<typeof SendResultSchema>;
+export type Hello = v.InferOutput<typeof HelloSchema>;
+export type FromContent = v.InferOutput<typeof FromContentSchema>;
+export type SendRequest = v.InferOutput<typeof SendRequestSchema>;
+export type RetrySend = v.InferOutput<typeof RetrySendSchema>;
+export type FromExtensionPage = v.InferOutput<typeof FromExtensionPageSchema>;
+export type SendCommand = v.InferOutput<typeof SendCommandSchema>;
+export type E2eePageMessage = v.InferOutput<(typeof E2eePageSchemas)[number]>;
+
+/** Replies. */
+export type IngestAck = { ok: true; batchId: string } | { ok: false; error: string };
+export type SendCommandReply = { accepted: true } | { accepted: false; reason: string };
+
+/** The origins each platform's content script may speak from. */
+export const PLATFORM_ORIGINS: Record<Platform, readonly string[]> = platformTable('origins');
+
+/** The tab URL patterns where a platform's content script runs (for tabs.query). */
+export const PLATFORM_TAB_PATTERNS: Record<Platform, readonly string[]> = platformTable('tabPatterns');
+
+export function parse<T extends v.GenericSchema>(
+  schema: T,
+  input: unknown,
+): { ok: true; value: v.InferOutput<T> } | { ok: false; error: string } {
+  const r = v.safeParse(schema, input);
+  if (r.success) return { ok: true, value: r.output };
+  const first = r.issues[0];
+  const path = first?.path?.map((p) => String(p.key)).join('.') ?? '';
+  return { ok: false, error: `${path ? path + ': ' : ''}${first?.message ?? 'invalid'}` };
+}

@@ -1,0 +1,113 @@
+// The one local store (IndexedDB through Dexie). The background service worker is its only
+// writer; extension pages read it (same extension origin) reactively with liveQuery.
+import Dexie, { type EntityTable, type Table } from 'dexie';
+import type { AdapterHealth, Conversation, Message, OutboxEntry, Person, Platform } from '../shared/model';
+import { docOf, termsOf, type DocKey, type SearchDoc, type SearchTerm } from './search-doc';
+import type { E2eeConversation, E2eeDeviceRecord, E2eePlain } from './records';
+import { migrateIdsV5, type AliasRecord } from './rekey';
+
+export const DB_NAME = 'unified-inbox';
+
+/** Small key/value records the background keeps (e.g. counters, last-seen batch ids). */
+export interface MetaRecord {
+  key: string;
+  value: unknown;
+}
+
+export type InboxDb = Dexie & {
+  conversations: EntityTable<Conversation, 'id'>;
+  messages: EntityTable<Message, 'id'>;
+  outbox: EntityTable<OutboxEntry, 'id'>;
+  health: EntityTable<AdapterHealth, 'platform'>;
+  meta: EntityTable<MetaRecord, 'key'>;
+  /** v2: people linked across platforms. */
+  people: EntityTable<Person, 'id'>;
+  /** v4: the message search index, one record per message keyed newest first (lib/store/search.ts). */
+  searchDocs: Table<SearchDoc, DocKey>;
+  /** v3: this device's encryption keys (sealed) and the sealing key (lib/e2ee). */
+  e2eeDevice: EntityTable<E2eeDeviceRecord, 'id'>;
+  /** v3: encryption state per conversation (sessions sealed). */
+  e2eeSessions: EntityTable<E2eeConversation, 'conversationId'>;
+  /** v3: decrypted plaintexts (sealed), per stored message id or `armor:<armor message id>`. */
+  e2eePlain: EntityTable<E2eePlain, 'id'>;
+  /**
+   * v5: ids that were replaced and what replaces them: a provisional conversation key tied to the
+   * real conversation a thread read named (possibly several, see lib/worker/merge.ts), a message's former
+   * (derived) id to its real one. Primary key [from+to].
+   */
+  aliases: Table<AliasRecord, [string, string]>;
+};
+
+/**
+ * Schema history. Never edit a released version: add a new one with an upgrade function, and a
+ * test that opens a store written by every earlier version.
+ */
+export function defineSchema(db: Dexie): void {
+  db.version(1).stores({
+    conversations: 'id, platform, lastMessageAt, personId, updatedAt',
+    messages: 'id, conversationId, [conversationId+order], firstSeenAt',
+    outbox: 'id, conversationId, state, createdAt',
+    health: 'platform',
+    meta: 'key',
+  });
+  // v2 (issue 5): people, and a token index for search. Existing messages are indexed on upgrade.
+  db.version(2)
+    .stores({
+      people: 'id, name',
+      searchTerms: '[term+messageId], term, messageId',
+    })
+    .upgrade(async (tx) => {
+      const messages = tx.table<Message, string>('messages');
+      const terms = tx.table<SearchTerm, [string, string]>('searchTerms');
+      const ids = await messages.toCollection().primaryKeys();
+      for (let i = 0; i < ids.length; i += 500) {
+        const batch = await messages.bulkGet(ids.slice(i, i + 500));
+        await terms.bulkPut(batch.flatMap((m) => (m ? termsOf(m) : [])));
+      }
+    });
+  // v3 (issue 4): the end-to-end encryption layer's own tables; nothing existing changes.
+  db.version(3).stores({
+    e2eeDevice: 'id',
+    e2eeSessions: 'conversationId',
+    e2eePlain: 'id, conversationId, armorId',
+  });
+  // v4 (issue 7): the search index becomes one record per message, keyed [−time, message id]
+  // with a multiEntry index on its words (v2 wrote a row with three B-tree entries per word and
+  // message, ~80 % of the merge's time, and could not be read newest first). Rebuilt from the
+  // stored messages; the v2 table goes.
+  db.version(4)
+    .stores({
+      searchTerms: null,
+      searchDocs: '[rank+messageId], *terms',
+    })
+    .upgrade(async (tx) => {
+      const messages = tx.table<Message, string>('messages');
+      const docs = tx.table<SearchDoc, DocKey>('searchDocs');
+      const ids = await messages.toCollection().primaryKeys();
+      for (let i = 0; i < ids.length; i += 500) {
+        const batch = await messages.bulkGet(ids.slice(i, i + 500));
+        await docs.bulkPut(batch.flatMap((m) => (m ? (docOf(m) ?? []) : [])));
+      }
+    });
+  // v5 (issues 11, 12): replaced ids are remembered (aliases); WhatsApp conversations move from
+  // their title to titleKey (kind-qualified); ids escape `%` and `:` in their parts so two native
+  // ids can never make one id. Every table holding such ids is rewritten (lib/store/rekey.ts).
+  db.version(5)
+    .stores({ aliases: '[from+to], from, to' })
+    .upgrade((tx) => migrateIdsV5(tx));
+}
+
+export function openDb(name = DB_NAME): InboxDb {
+  const db = new Dexie(name) as InboxDb;
+  defineSchema(db);
+  return db;
+}
+
+let shared: InboxDb | null = null;
+/** The process-wide store handle (one per extension context). */
+export function getDb(): InboxDb {
+  shared ??= openDb();
+  return shared;
+}
+
+export type { Platform };

@@ -1,0 +1,375 @@
+// Offline message search. The index lives in IndexedDB (table `searchDocs`): one record per
+// indexed message whose primary key is [rank, message id] with rank = −time, and a multiEntry
+// index on its folded words. Reading one word's index entries therefore yields message keys
+// newest first, with their times, so a query reads only as deep as its top results need and loads
+// only the messages it shows. Folding (NFKD, marks stripped, lower case) makes "kopi" find "Kopí"
+// and "KOPI"; words of a query are ANDed, each matched as a prefix of a word.
+import type { InboxDb } from './db';
+import type { Conversation, Message } from '../shared/model';
+import { docOf, fold, rankOf, searchableText, tokenize, type DocKey, type SearchDoc } from './search-doc';
+
+// Re-exported so callers keep one import for search; the derivation itself lives in search-doc.ts.
+export * from './search-doc';
+
+/**
+ * A query word that starts more distinct indexed words than this (a one- or two-letter prefix in a
+ * large store) is not expanded into per-word lists; it is checked against the candidates' records.
+ */
+const MAX_TERMS_PER_WORD = 48;
+/** Index keys read per indexed word in a query's first round. */
+const FIRST_READ = 64;
+
+/**
+ * (Re)index messages inside the transaction that writes them (it must include `searchDocs`).
+ * `previous` holds the stored versions of those that existed: a record keyed by an old time is
+ * removed by its key, so no secondary index on the message id is needed.
+ */
+export async function indexMessages(
+  db: InboxDb,
+  messages: readonly Message[],
+  previous: ReadonlyMap<string, Message> = new Map(),
+): Promise<void> {
+  const stale: DocKey[] = [];
+  const docs: SearchDoc[] = [];
+  for (const m of messages) {
+    const doc = docOf(m);
+    const old = previous.get(m.id);
+    if (old && (!doc || rankOf(old) !== doc.rank)) stale.push([rankOf(old), old.id]);
+    if (doc) docs.push(doc);
+  }
+  if (stale.length) await db.searchDocs.bulkDelete(stale);
+  if (docs.length) await db.searchDocs.bulkPut(docs);
+}
+
+/** Drop stored messages from the index (e.g. found to be encrypted), by their current times. */
+export async function unindexMessages(db: InboxDb, ids: readonly string[]): Promise<void> {
+  const stored = await db.messages.bulkGet([...ids]);
+  const keys = stored.filter((m): m is Message => !!m).map((m): DocKey => [rankOf(m), m.id]);
+  if (keys.length) await db.searchDocs.bulkDelete(keys);
+}
+
+export interface SearchHit {
+  message: Message;
+  conversation: Conversation;
+  snippet: Snippet;
+}
+
+/** A piece of the message around the first match; `mark` is the matched range inside `text`. */
+export interface Snippet {
+  text: string;
+  mark: [number, number] | null;
+}
+
+/** What one query read, for the benchmarks' notes. */
+export interface SearchStats {
+  rounds: number;
+  keysRead: number;
+  docsRead: number;
+  /** Milliseconds: expanding words into indexed words, reading their keys, loading what is shown. */
+  expandMs?: number;
+  listsMs?: number;
+  loadMs?: number;
+}
+
+/** The query's words, minus those another word implies ("kop" in "kop kopi"). */
+export function queryWords(query: string): string[] {
+  const words = tokenize(query, 8);
+  return words.filter((w) => !words.some((o) => o !== w && o.startsWith(w)));
+}
+
+/** Messages containing every word of the query (each as a word prefix), newest first. */
+export async function searchMessages(db: InboxDb, query: string, limit = 50, stats?: SearchStats): Promise<SearchHit[]> {
+  const words = queryWords(query);
+  if (words.length === 0 || limit <= 0) return [];
+  const s = stats ?? { rounds: 0, keysRead: 0, docsRead: 0 };
+  // The reads below go straight to IndexedDB, which a Dexie liveQuery (the popup's) cannot see:
+  // one Dexie read of each word's index range makes it re-run whenever a message with a matching
+  // word is indexed, changed or removed. Before the native reads, so the live query's context holds.
+  await Promise.all(words.map((w) => db.searchDocs.where('terms').startsWith(w).limit(1).primaryKeys()));
+  const read = new IndexReader(db.backendDB());
+  const keys = await newestMatches(read, words, limit, s);
+  if (keys.length === 0) return [];
+  const t0 = performance.now();
+  const messages = (await read.get<Message>('messages', keys.map((k) => k[1]))).filter((m): m is Message => !!m);
+  const convs = await read.get<Conversation>('conversations', [...new Set(messages.map((m) => m.conversationId))]);
+  const byId = new Map(convs.filter((c): c is Conversation => !!c).map((c) => [c.id, c]));
+  s.loadMs = performance.now() - t0;
+  return messages.flatMap((message) => {
+    const conversation = byId.get(message.conversationId);
+    return conversation ? [{ message, conversation, snippet: snippetOf(searchableText(message), words) }] : [];
+  });
+}
+
+const cmpKey = (a: DocKey, b: DocKey): number => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
+
+/** One indexed word's entries read so far: its newest `asked` keys (all of them if fewer came). */
+interface TermList {
+  term: string;
+  keys: DocKey[];
+  asked: number;
+}
+const truncated = (l: TermList) => l.keys.length >= l.asked;
+
+/** A query word expanded into the indexed words it starts, with what was read of each. */
+interface WordLists {
+  word: string;
+  lists: TermList[];
+  /** Keys read so far, and the last key up to which that set is complete (null: complete). */
+  seen: Set<string>;
+  bound: DocKey | null;
+  count: number;
+}
+
+function docMatches(doc: SearchDoc, words: readonly string[]): boolean {
+  return words.every((w) => doc.terms.some((t) => t.startsWith(w)));
+}
+
+/**
+ * The keys of the newest `limit` messages matching every word. Each indexed word a query word
+ * starts is read newest first, only as deep as needed: the first round reads FIRST_READ keys of
+ * each; the matches are exact down to the shallowest truncated list, and when they are too few the
+ * lists are read deeper, in proportion to what the first rounds found. A word whose candidates are
+ * all read (a rare word) drives, and the others are decided from what was read of them or, past
+ * that, from the candidates' index records.
+ */
+async function newestMatches(db: IndexReader, words: readonly string[], limit: number, s: SearchStats): Promise<DocKey[]> {
+  let t0 = performance.now();
+  const expanded = await Promise.all(
+    words.map(async (word) => {
+      const terms = await db.termsStartingWith(word, MAX_TERMS_PER_WORD + 1);
+      s.keysRead += terms.length;
+      return { word, terms };
+    }),
+  );
+  s.expandMs = performance.now() - t0;
+  t0 = performance.now();
+  const broad = expanded.filter((e) => e.terms.length > MAX_TERMS_PER_WORD).map((e) => e.word);
+  const narrow: WordLists[] = expanded
+    .filter((e) => e.terms.length <= MAX_TERMS_PER_WORD)
+    .map((e) => ({ word: e.word, lists: e.terms.map((term) => ({ term, keys: [], asked: 0 })), seen: new Set(), bound: null, count: 0 }));
+  if (narrow.some((w) => w.lists.length === 0)) return []; // some word starts no indexed word
+  if (narrow.length === 0) return scanDocs(db, words, limit, s);
+
+  const target = new Map<TermList, number>(narrow.flatMap((w) => w.lists.map((l) => [l, FIRST_READ] as const)));
+  for (;;) {
+    s.rounds++;
+    await Promise.all(
+      [...target].map(async ([l, ask]) => {
+        l.keys = await db.newestKeys(l.term, ask);
+        l.asked = ask;
+        s.keysRead += l.keys.length;
+      }),
+    );
+    for (const w of narrow) summarize(w);
+    // Drive with a fully read word if there is one (exact to the end), else with everything read
+    // down to the shallowest truncated list, where every word's set is exact.
+    const complete = narrow.filter((w) => w.bound === null).sort((a, b) => a.count - b.count)[0];
+    let region: DocKey | null = null;
+    if (!complete) for (const w of narrow) if (!region || cmpKey(w.bound!, region) < 0) region = w.bound;
+    const driver = complete ?? narrow.slice().sort((a, b) => a.count - b.count)[0]!;
+    const candidates = keysOf(driver).filter((k) => !region || cmpKey(k, region) <= 0);
+    const others = narrow.filter((w) => w !== driver);
+    // true/false when what was read of the other words decides; null: ask the index record.
+    const decide = (k: DocKey): boolean | null => {
+      let known = broad.length === 0;
+      for (const w of others) {
+        if (w.bound === null || cmpKey(k, w.bound) <= 0) {
+          if (!w.seen.has(k[1])) return false;
+        } else known = false;
+      }
+      return known ? true : null;
+    };
+    const found = await filterInOrder(db, candidates, decide, words, limit, s);
+    if (found.length >= limit || !region) {
+      s.listsMs = performance.now() - t0;
+      return found.slice(0, limit);
+    }
+    target.clear();
+    planDeeper(narrow, region, found.length, limit, target);
+  }
+}
+
+/**
+ * The reads of one query, all in one readonly transaction (one snapshot, and no per-call
+ * transaction cost), issued straight to IndexedDB so requests are pipelined. The transaction
+ * stays open because every await below is on one of its own requests.
+ */
+class IndexReader {
+  private readonly tx: IDBTransaction;
+  constructor(idb: IDBDatabase) {
+    this.tx = idb.transaction(['searchDocs', 'messages', 'conversations'], 'readonly');
+  }
+
+  /**
+   * The distinct indexed words that start with `prefix`, up to `max`. A key cursor that seeks
+   * past each word (continue(word + "\0")) costs one step per distinct word; Dexie's uniqueKeys()
+   * walks every duplicate entry in between (measured: ~0.2 s for "sa" over 25,000 messages).
+   */
+  termsStartingWith(prefix: string, max: number): Promise<string[]> {
+    return new Promise((resolve, reject) => {
+      const index = this.tx.objectStore('searchDocs').index('terms');
+      const req = index.openKeyCursor(IDBKeyRange.bound(prefix, prefix + '\uffff', false, true));
+      const out: string[] = [];
+      req.onsuccess = () => {
+        const cursor = req.result;
+        if (!cursor || out.length >= max) return resolve(out);
+        const term = cursor.key as string;
+        out.push(term);
+        cursor.continue(term + '\0');
+      };
+      req.onerror = () => reject(req.error);
+    });
+  }
+
+  /** The keys of the newest `count` records holding `term` (index order within a term = key order). */
+  newestKeys(term: string, count: number): Promise<DocKey[]> {
+    return request(this.tx.objectStore('searchDocs').index('terms').getAllKeys(IDBKeyRange.only(term), count)) as Promise<DocKey[]>;
+  }
+
+  /** Records newest first, after `after` (exclusive) when given. */
+  docsAfter(after: DocKey | null, count: number): Promise<SearchDoc[]> {
+    return request(this.tx.objectStore('searchDocs').getAll(after ? IDBKeyRange.lowerBound(after, true) : null, count));
+  }
+
+  get<T>(store: 'searchDocs' | 'messages' | 'conversations', keys: readonly IDBValidKey[]): Promise<(T | undefined)[]> {
+    const os = this.tx.objectStore(store);
+    return Promise.all(keys.map((k) => request<T | undefined>(os.get(k))));
+  }
+}
+
+function request<T>(r: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });
+}
+
+function summarize(w: WordLists): void {
+  w.seen = new Set();
+  w.bound = null;
+  for (const l of w.lists) {
+    for (const k of l.keys) w.seen.add(k[1]);
+    const last = l.keys[l.keys.length - 1];
+    if (truncated(l) && last && (!w.bound || cmpKey(last, w.bound) < 0)) w.bound = last;
+  }
+  w.count = w.seen.size;
+}
+
+/** A word's keys read so far, newest first, each once (a message may hold several of its words). */
+function keysOf(w: WordLists): DocKey[] {
+  const byId = new Map<string, DocKey>();
+  for (const l of w.lists) for (const k of l.keys) byId.set(k[1], k);
+  return [...byId.values()].sort(cmpKey);
+}
+
+/**
+ * How deep to read next. The matches so far (`found` down to `region`) give a density; aim at a
+ * depth (in time) with ~1.3× the results needed (at most 8× deeper per round), and ask each
+ * truncated list for the number of keys its own density predicts down to that depth.
+ */
+function planDeeper(narrow: WordLists[], region: DocKey, found: number, limit: number, target: Map<TermList, number>): void {
+  const lists = narrow.flatMap((w) => w.lists).filter((l) => l.keys.length > 0);
+  const newest = Math.min(...lists.map((l) => l.keys[0]![0]));
+  const factor = Math.min(8, Math.max(2, (1.3 * limit) / Math.max(found, 1)));
+  const depth = newest + Math.max(region[0] - newest, 1) * factor;
+  for (const l of lists) {
+    if (!truncated(l)) continue;
+    const last = l.keys[l.keys.length - 1]![0];
+    if (last >= depth) continue;
+    const predicted = Math.ceil(((l.keys.length * (depth - newest)) / Math.max(last - newest, 1)) * 1.1);
+    target.set(l, Math.max(l.asked * 2, predicted));
+  }
+}
+
+/**
+ * The first `limit` candidates (already newest first) that match: decided from what was read of
+ * the other words where possible, else from the candidate's index record, loaded in small chunks.
+ */
+async function filterInOrder(
+  db: IndexReader,
+  candidates: readonly DocKey[],
+  decide: (k: DocKey) => boolean | null,
+  words: readonly string[],
+  limit: number,
+  s: SearchStats,
+): Promise<DocKey[]> {
+  const out: DocKey[] = [];
+  let i = 0;
+  while (i < candidates.length && out.length < limit) {
+    const chunk: { k: DocKey; v: boolean | null }[] = [];
+    let open = 0;
+    while (i < candidates.length && out.length + open < limit + 16) {
+      const k = candidates[i++]!;
+      const v = decide(k);
+      if (v === false) continue;
+      chunk.push({ k, v });
+      open++;
+    }
+    const unknown = chunk.filter((c) => c.v === null).map((c) => c.k);
+    const ok = new Set<string>();
+    if (unknown.length) {
+      const docs = await db.get<SearchDoc>('searchDocs', unknown);
+      s.docsRead += unknown.length;
+      for (const d of docs) if (d && docMatches(d, words)) ok.add(d.messageId);
+    }
+    for (const c of chunk) if (c.v === true || ok.has(c.k[1])) out.push(c.k);
+  }
+  return out.slice(0, Math.max(limit, 0));
+}
+
+/**
+ * Every word is a very short prefix (it starts more indexed words than are worth expanding): such
+ * words match a large share of messages, so reading the records newest first finds the top
+ * results after a short way.
+ */
+async function scanDocs(db: IndexReader, words: readonly string[], limit: number, s: SearchStats): Promise<DocKey[]> {
+  const out: DocKey[] = [];
+  let after: DocKey | null = null;
+  let chunk = 200;
+  s.rounds++;
+  while (out.length < limit) {
+    const docs = await db.docsAfter(after, chunk);
+    s.docsRead += docs.length;
+    for (const d of docs) if (docMatches(d, words)) out.push([d.rank, d.messageId]);
+    if (docs.length < chunk) break;
+    const last = docs[docs.length - 1]!;
+    after = [last.rank, last.messageId];
+    chunk = Math.min(chunk * 2, 4_000);
+  }
+  return out.slice(0, limit);
+}
+
+/**
+ * The text around the first place a query word starts a word, with that range marked. Folding can
+ * change lengths (ligatures), so positions are mapped back to the original characters.
+ */
+export function snippetOf(text: string, words: readonly string[], before = 30, after = 90): Snippet {
+  let folded = '';
+  const origin: number[] = []; // folded index → original index
+  let i = 0;
+  for (const ch of text) {
+    const f = fold(ch);
+    for (let k = 0; k < f.length; k++) origin.push(i);
+    folded += f;
+    i += ch.length;
+  }
+  origin.push(text.length);
+  let best: [number, number] | null = null;
+  for (const w of words) {
+    let at = folded.indexOf(w);
+    while (at > 0 && /[\p{L}\p{N}]/u.test(folded[at - 1]!)) at = folded.indexOf(w, at + 1);
+    if (at >= 0 && (!best || at < best[0])) best = [at, at + w.length];
+  }
+  if (!best) return { text: cut(text, 0, before + after), mark: null };
+  const start = origin[best[0]]!;
+  const end = origin[best[1]] ?? text.length;
+  const from = Math.max(0, start - before);
+  const to = Math.min(text.length, end + after);
+  const lead = from > 0 ? '…' : '';
+  const tail = to < text.length ? '…' : '';
+  return { text: lead + text.slice(from, to) + tail, mark: [lead.length + start - from, lead.length + end - from] };
+}
+
+function cut(text: string, from: number, n: number): string {
+  return text.length - from > n ? text.slice(from, from + n) + '…' : text.slice(from);
+}

@@ -1,3 +1,0 @@
-// The pages' entry to the interface strings. The table itself lives in lib/i18n.ts, a module any
-// context may import, so the worker (notifications) reads it without importing page code.
-export * from '../i18n';
