@@ -4,6 +4,7 @@
 import * as v from 'valibot';
 import { LIMITS, PLATFORMS, type Platform } from './model';
 import { platformTable } from './platforms';
+import { SWEEP_KINDS, SWEEP_REASONS, SWEEP_STATES } from './sweep';
 
 const str = (max: number) => v.pipe(v.string(), v.maxLength(max));
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.nativeIdChars));
@@ -119,6 +120,17 @@ export const HelloSchema = v.strictObject({
   platform: PlatformSchema,
 });
 
+/** After each step of a sweep (lib/shared/sweep.ts) and once when it ends (a final state). */
+export const SweepProgressSchema = v.strictObject({
+  type: v.literal('sweep-progress'),
+  platform: PlatformSchema,
+  runId: id,
+  state: v.picklist(SWEEP_STATES),
+  reason: v.optional(v.picklist(SWEEP_REASONS)),
+  steps: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(100_000)),
+  found: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10_000_000)),
+});
+
 export const FromContentSchema = v.variant('type', [IngestSchema, SendResultSchema, HelloSchema]);
 
 // ---- extension pages (popup, side panel, options) → background ----
@@ -153,6 +165,19 @@ export const RenamePersonSchema = v.strictObject({
   personId: id,
   name: v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.titleChars)),
 });
+
+/**
+ * Start a sweep on the user's click: 'chats' on one platform or on every platform with a tab
+ * ('all', one after another); 'older' or 'chat' in one conversation (its store id).
+ */
+export const SweepStartSchema = v.variant('kind', [
+  v.strictObject({ type: v.literal('sweep-start'), kind: v.literal('chats'), platform: v.union([PlatformSchema, v.literal('all')]) }),
+  v.strictObject({ type: v.literal('sweep-start'), kind: v.picklist(['older', 'chat']), conversationId: id }),
+]);
+/** Cancel the running sweep (and the rest of a "Read all"). */
+export const SweepCancelSchema = v.strictObject({ type: v.literal('sweep-cancel') });
+/** Open a platform's app in a pinned background tab (the inbox's "Open WhatsApp"). */
+export const OpenPlatformTabSchema = v.strictObject({ type: v.literal('open-platform-tab'), platform: PlatformSchema });
 
 /** The largest export file the options page may hand over (a runtime message carries it). */
 export const MAX_IMPORT_CHARS = 32_000_000;
@@ -243,6 +268,21 @@ export const SendCommandSchema = v.strictObject({
   checkEchoFirst: v.boolean(),
 });
 
+/** Run one sweep in this tab (content/command.ts checks the same shape by hand). */
+export const SweepCommandSchema = v.strictObject({
+  type: v.literal('sweep'),
+  runId: id,
+  kind: v.picklist(SWEEP_KINDS),
+  /** For 'older' and 'chat': the conversation to bring up first (as for a send). */
+  conversationNativeId: v.optional(id),
+  conversationTitle: v.optional(str(LIMITS.titleChars)),
+  maxSteps: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1_000)),
+  /** For 'older': stop after this many older messages arrived. */
+  targetMessages: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10_000))),
+});
+/** Stop the run with this id within one step. */
+export const SweepCancelCommandSchema = v.strictObject({ type: v.literal('sweep-cancel'), runId: id });
+
 export const ToContentSchema = v.variant('type', [SendCommandSchema]);
 
 export type Ingest = v.InferOutput<typeof IngestSchema>;
@@ -253,6 +293,9 @@ export type SendRequest = v.InferOutput<typeof SendRequestSchema>;
 export type RetrySend = v.InferOutput<typeof RetrySendSchema>;
 export type FromExtensionPage = v.InferOutput<typeof FromExtensionPageSchema>;
 export type SendCommand = v.InferOutput<typeof SendCommandSchema>;
+export type SweepCommand = v.InferOutput<typeof SweepCommandSchema>;
+export type SweepCancelCommand = v.InferOutput<typeof SweepCancelCommandSchema>;
+export type SweepProgress = v.InferOutput<typeof SweepProgressSchema>;
 export type E2eePageMessage = v.InferOutput<(typeof E2eePageSchemas)[number]>;
 
 /** Replies. */
