@@ -131,7 +131,7 @@ export const SweepProgressSchema = v.strictObject({
   found: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10_000_000)),
 });
 
-export const FromContentSchema = v.variant('type', [IngestSchema, SendResultSchema, HelloSchema]);
+export const FromContentSchema = v.variant('type', [IngestSchema, SendResultSchema, HelloSchema, SweepProgressSchema]);
 
 // ---- extension pages (popup, side panel, options) → background ----
 
@@ -252,6 +252,9 @@ export const FromExtensionPageSchema = v.variant('type', [
   RenamePersonSchema,
   ImportDataSchema,
   DeleteAllDataSchema,
+  SweepStartSchema,
+  SweepCancelSchema,
+  OpenPlatformTabSchema,
 ]);
 
 // ---- background → content script ----
@@ -283,7 +286,7 @@ export const SweepCommandSchema = v.strictObject({
 /** Stop the run with this id within one step. */
 export const SweepCancelCommandSchema = v.strictObject({ type: v.literal('sweep-cancel'), runId: id });
 
-export const ToContentSchema = v.variant('type', [SendCommandSchema]);
+export const ToContentSchema = v.variant('type', [SendCommandSchema, SweepCommandSchema, SweepCancelCommandSchema]);
 
 export type Ingest = v.InferOutput<typeof IngestSchema>;
 export type SendResult = v.InferOutput<typeof SendResultSchema>;
@@ -296,6 +299,8 @@ export type SendCommand = v.InferOutput<typeof SendCommandSchema>;
 export type SweepCommand = v.InferOutput<typeof SweepCommandSchema>;
 export type SweepCancelCommand = v.InferOutput<typeof SweepCancelCommandSchema>;
 export type SweepProgress = v.InferOutput<typeof SweepProgressSchema>;
+export type SweepStart = v.InferOutput<typeof SweepStartSchema>;
+export type ToContent = v.InferOutput<typeof ToContentSchema>;
 export type E2eePageMessage = v.InferOutput<(typeof E2eePageSchemas)[number]>;
 
 /** Replies. */

@@ -4,6 +4,7 @@
 // (lib/worker/router.ts) and the pages' one `call()` (lib/pages/call.ts) gets a typed answer.
 // Runs anywhere: type-only imports.
 import type { FromExtensionPage } from './protocol';
+import type { SweepReason } from './sweep';
 
 /** What an import wrote (lib/store/data-export.ts). */
 export interface ImportSummary {
@@ -17,6 +18,13 @@ export interface ImportSummary {
 export type Refusal = { ok: false; error: string };
 /** Done, or refused. */
 export type Done = { ok: true } | Refusal;
+
+/**
+ * A sweep was started (its run id; the store's SweepRecord shows it live), or refused with the
+ * reason code the pages word (lib/shared/sweep.ts): 'busy', 'no-tab', 'not-ready',
+ * 'opening-chats-off', 'chat-not-found'.
+ */
+export type SweepStartReply = { ok: true; runId: string } | { ok: false; error: SweepReason };
 
 /** Every page request by its `type`. */
 export type PageRequests = { [M in FromExtensionPage as M['type']]: M };
@@ -34,6 +42,9 @@ export interface PageReplies {
   'rename-person': Done;
   'import-data': { ok: true; imported: ImportSummary } | Refusal;
   'delete-all-data': Done;
+  'sweep-start': SweepStartReply;
+  'sweep-cancel': Done;
+  'open-platform-tab': Done;
   'e2ee-start': Done;
   'e2ee-accept': Done;
   'e2ee-send': Done;
