@@ -2,8 +2,9 @@
 // user picked one in Options (stored under `uiLanguage`). Every user-facing sentence lives here,
 // in both languages; the worker and the store keep codes (a send failure's `reason`), and the
 // pages turn them into text, so a stored record never carries one language's words.
-// Runs anywhere (worker and pages): it imports only types.
+// Runs anywhere (worker and pages): it imports only types and its sibling tables (i18n-sweep.ts).
 import type { SendFailureReason } from './model';
+import { enSweep, idSweep } from './i18n-sweep';
 
 export const LANGUAGES = ['en', 'id'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -156,6 +157,8 @@ const en = {
   notificationTitle: (name: string, platform: string) => `${name} (${platform})`,
   notificationGroupTitle: (sender: string, group: string, platform: string) => `${sender} in ${group} (${platform})`,
   notificationNewMessage: 'New message',
+  /** Reading the whole inbox (issue 13): lib/shared/i18n-sweep.ts. */
+  sweep: enSweep,
   e2ee: {
     section: 'Encryption',
     startEncryption: 'Start encryption',
@@ -354,6 +357,7 @@ const id: Strings = {
   notificationTitle: (name: string, platform: string) => `${name} (${platform})`,
   notificationGroupTitle: (sender: string, group: string, platform: string) => `${sender} di ${group} (${platform})`,
   notificationNewMessage: 'Pesan baru',
+  sweep: idSweep,
   e2ee: {
     section: 'Enkripsi',
     startEncryption: 'Mulai enkripsi',

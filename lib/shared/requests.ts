@@ -30,8 +30,10 @@ export type SweepStartReply = { ok: true; runId: string } | { ok: false; error: 
 export type PageRequests = { [M in FromExtensionPage as M['type']]: M };
 export type PageRequestType = keyof PageRequests;
 export type PageRequest<K extends PageRequestType> = PageRequests[K];
+/** Omit applied to each member of a union (a request with variants, e.g. sweep-start, keeps them apart). */
+type OmitEach<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 /** A request without its `type`: what `call(type, payload)` takes. */
-export type PagePayload<K extends PageRequestType> = Omit<PageRequest<K>, 'type'>;
+export type PagePayload<K extends PageRequestType> = OmitEach<PageRequest<K>, 'type'>;
 
 /** What each page request answers. A request type missing here (or a stray one) fails to compile below. */
 export interface PageReplies {
