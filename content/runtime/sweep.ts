@@ -274,7 +274,8 @@ export async function runSweep(cmd: SweepCommand, deps: SweepDeps, signal: RunSi
     const unwatchBack = watchUserInput(doc, () => back.stop('user-input'));
     try {
       box.setTop(rawTop());
-      if (!anchor || !region.isConnected) return;
+      // A content script that is done (extension reloaded, a newer one started) reads no more.
+      if (!anchor || !region.isConnected || signal.reason === 'tab-lost') return;
       await settle(region, () => false, back, clock, { quietMs: QUIET_MS.indicator, maxMs: RESTORE_WAIT_MS });
       if (back.stopped) return;
       deps.readNow();
