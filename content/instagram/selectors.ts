@@ -59,3 +59,16 @@ export const SEL = {
   login: 'form#loginForm, input[name="password"], input[name="username"]',
   progress: '[role="progressbar"]',
 } as const;
+
+/**
+ * What a sweep reads ("Read all chats", "Load older messages": content/instagram/sweep.ts), apart
+ * from SEL, which every read uses. The thread list and the thread scroll in the nearest scrolling
+ * ancestor of their rows (no source names either element; the rows are the anchors); the thread's
+ * is `column-reverse`, scrollTop 0 at the newest and negative upwards (live-2026.md), which the
+ * sweep's scroll box measures for. Loading more shows `[role="progressbar"]` near the rows, the
+ * spinner health already takes for "loading" (SEL.progress); no 2026 source shows the one in the
+ * list or thread, so where it is not seen the sweep waits for rows to stop arriving instead.
+ */
+export const SWEEP_SEL = {
+  spinner: '[role="progressbar"]',
+} as const;

@@ -58,6 +58,26 @@ export const SEL = {
   progress: '[role="progressbar"]',
 } as const;
 
+/**
+ * What a sweep reads ("Read all chats", "Load older messages": content/messenger/sweep.ts), apart
+ * from SEL, which every read uses:
+ * - the chat list scrolls in the grid or its nearest scrolling ancestor inside the navigation
+ *   (bankjaneo/caprine source/browser/selectors.ts: the list is `[role=navigation] [role=grid]`);
+ * - 2026: the thread scrolls in an element two levels below `[role="log"]` (live-2026.md); older
+ *   builds scrolled the thread's `[role="grid"]` (a public Messenger scraper finds the element with
+ *   overflow-y auto and role grid); otherwise the nearest scrolling ancestor of a message;
+ * - loading more shows `[role="progressbar"]`, the spinner health already takes for "loading"
+ *   (SEL.progress). No 2026 source shows the one in the list or thread: where it is not seen, the
+ *   sweep waits for rows to stop arriving instead (showsLoading is false).
+ */
+export const SWEEP_SEL = {
+  list: '[role="navigation"]',
+  threadScroller: '[role="main"] [role="log"] > * > *',
+  classicThreadGrid: '[role="main"] [role="grid"]',
+  listSpinner: '[role="navigation"] [role="progressbar"]',
+  threadSpinner: '[role="main"] [role="progressbar"]',
+} as const;
+
 /** Translated labels the adapter accepts (en, id). Structure comes first; labels only confirm. */
 export const LABELS = {
   composer: ['Message', 'Aa', 'Pesan', 'Tulis pesan...'],

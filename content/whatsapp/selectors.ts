@@ -57,6 +57,23 @@ export const SEL = {
 } as const;
 
 /**
+ * What a sweep reads ("Read all chats", "Load older messages": content/whatsapp/sweep.ts), apart
+ * from SEL, which every read uses:
+ * - the chat list scrolls in `#pane-side` itself (live-2026.md; ferdium/ferdium-recipes
+ *   recipes/whatsapp/webview.js reads the rows under #pane-side; abdelrahman-assoum/
+ *   whatsapp-contact-scrapper console.js and laksa19/WhatsApp-Web-Quick-Reply scroll #pane-side);
+ * - the thread scrolls in the nearest scrolling ancestor of its row list inside `#main` (a public
+ *   2026 WhatsApp Web locator registry names it only by test ids and tabindex, so structure it is);
+ * - older history loads behind a `[role="progressbar"]` in `#main` (that registry's "older history
+ *   loading spinner"). The chat list shows no indicator: WhatsApp renders it from its own store,
+ *   virtualised but not fetched in batches.
+ */
+export const SWEEP_SEL = {
+  listScroller: '#pane-side',
+  threadSpinner: '#main [role="progressbar"]',
+} as const;
+
+/**
  * The attributes whose change the runtime must see (the observer ignores the rest): those this
  * adapter reads or matches — ids (data-id), the sender/time line (data-pre-plain-text), icons
  * (data-icon: status ticks, muted, pinned, kind), labels and titles (aria-label, title), the open
