@@ -65,10 +65,11 @@ export const SEL = {
  * from SEL, which every read uses. The thread list and the thread scroll in the nearest scrolling
  * ancestor of their rows (no source names either element; the rows are the anchors); the thread's
  * is `column-reverse`, scrollTop 0 at the newest and negative upwards (live-2026.md), which the
- * sweep's scroll box measures for. Loading more shows `[role="progressbar"]` near the rows, the
- * spinner health already takes for "loading" (SEL.progress); no 2026 source shows the one in the
- * list or thread, so where it is not seen the sweep waits for rows to stop arriving instead.
+ * sweep's scroll box measures for. Meta's loading indicator, shown while more is fetched, is
+ * `[data-visualcompletion="loading-state"]` (with `role="progressbar"`), Instagram's holding an
+ * `svg[aria-label="Loading..."]`: public 2025–26 Instagram scripts (follower and profile
+ * scrapers) wait on exactly these while they scroll.
  */
 export const SWEEP_SEL = {
-  spinner: '[role="progressbar"]',
+  spinner: '[data-visualcompletion="loading-state"], [role="progressbar"], svg[aria-label="Loading..."], svg[aria-label="Memuat..."]',
 } as const;

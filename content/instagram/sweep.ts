@@ -21,7 +21,7 @@ export function instagramSweep(rows: Rows): SweepSurfaces {
   return {
     chatListScroller,
     threadScroller,
-    showsLoading: { chats: false, thread: false },
+    showsLoading: { chats: true, thread: true },
     loadingMore(doc, where) {
       // The spinner sits in the scroller or just around it (above the list, at the thread's top).
       const box = where === 'chats' ? chatListScroller(doc) : threadScroller(doc);

@@ -66,16 +66,17 @@ export const SEL = {
  * - 2026: the thread scrolls in an element two levels below `[role="log"]` (live-2026.md); older
  *   builds scrolled the thread's `[role="grid"]` (a public Messenger scraper finds the element with
  *   overflow-y auto and role grid); otherwise the nearest scrolling ancestor of a message;
- * - loading more shows `[role="progressbar"]`, the spinner health already takes for "loading"
- *   (SEL.progress). No 2026 source shows the one in the list or thread: where it is not seen, the
- *   sweep waits for rows to stop arriving instead (showsLoading is false).
+ * - Meta's loading indicator, shown while a list or thread fetches more, is
+ *   `[data-visualcompletion="loading-state"]`, usually with `role="progressbar"`: public 2025–26
+ *   scripts that scroll Facebook and Instagram lists (an Ad Library scraper, a page-invite
+ *   scroller that checks the scroll box's last child for it, follower scrapers) wait on exactly it.
  */
 export const SWEEP_SEL = {
   list: '[role="navigation"]',
   threadScroller: '[role="main"] [role="log"] > * > *',
   classicThreadGrid: '[role="main"] [role="grid"]',
-  listSpinner: '[role="navigation"] [role="progressbar"]',
-  threadSpinner: '[role="main"] [role="progressbar"]',
+  spinner: '[data-visualcompletion="loading-state"], [role="progressbar"]',
+  main: '[role="main"]',
 } as const;
 
 /** Translated labels the adapter accepts (en, id). Structure comes first; labels only confirm. */

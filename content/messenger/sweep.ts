@@ -19,6 +19,6 @@ export const messengerSweep: SweepSurfaces = {
     const row = doc.querySelector(SEL.messageAny);
     return row ? scrollingAncestor(row, doc.querySelector(SEL.main)) : null;
   },
-  showsLoading: { chats: false, thread: false },
-  loadingMore: (doc, where) => doc.querySelector(where === 'chats' ? SWEEP_SEL.listSpinner : SWEEP_SEL.threadSpinner) !== null,
+  showsLoading: { chats: true, thread: true },
+  loadingMore: (doc, where) => doc.querySelector(where === 'chats' ? SWEEP_SEL.list : SWEEP_SEL.main)?.querySelector(SWEEP_SEL.spinner) != null,
 };

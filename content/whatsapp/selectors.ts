@@ -64,13 +64,14 @@ export const SEL = {
  *   whatsapp-contact-scrapper console.js and laksa19/WhatsApp-Web-Quick-Reply scroll #pane-side);
  * - the thread scrolls in the nearest scrolling ancestor of its row list inside `#main` (a public
  *   2026 WhatsApp Web locator registry names it only by test ids and tabindex, so structure it is);
- * - older history loads behind a `[role="progressbar"]` in `#main` (that registry's "older history
- *   loading spinner"). The chat list shows no indicator: WhatsApp renders it from its own store,
- *   virtualised but not fetched in batches.
+ * - a loading indicator: that registry names `#main [role="progressbar"]` for older history, but
+ *   no other source confirms WhatsApp's spinner markup (the fixture's is a bare circle), so a
+ *   sweep does not count on seeing one here (showsLoading false: it waits for rows to stop
+ *   arriving) and takes it into account where it is shown.
  */
 export const SWEEP_SEL = {
   listScroller: '#pane-side',
-  threadSpinner: '#main [role="progressbar"]',
+  spinner: '[role="progressbar"]',
 } as const;
 
 /**

@@ -17,6 +17,6 @@ export const whatsappSweep: SweepSurfaces = {
     const list = main?.querySelector(SEL.messageList) ?? main?.querySelector(SEL.messageRow);
     return list ? scrollingAncestor(list, main) : null;
   },
-  showsLoading: { chats: false, thread: true },
-  loadingMore: (doc, where) => where === 'thread' && doc.querySelector(SWEEP_SEL.threadSpinner) !== null,
+  showsLoading: { chats: false, thread: false },
+  loadingMore: (doc, where) => doc.querySelector(where === 'chats' ? SWEEP_SEL.listScroller : SEL.main)?.querySelector(SWEEP_SEL.spinner) != null,
 };
