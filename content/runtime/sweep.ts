@@ -67,6 +67,8 @@ export interface SweepDeps {
   clock?: SweepClock;
   random?: () => number;
   boxOf?: (el: HTMLElement) => ScrollBox;
+  /** Told how long each step's read took (parse, compare, queue; no waiting): the bench's per-step cost. */
+  onStepRead?: (ms: number) => void;
 }
 
 type End = { reason: SweepReason };
@@ -131,7 +133,9 @@ export async function runSweep(cmd: SweepCommand, deps: SweepDeps, signal: RunSi
   async function readChecked(): Promise<End | null> {
     const until = clock.now() + SWEEP_LOAD_WAIT_MS;
     for (;;) {
+      const t0 = performance.now();
       deps.readNow();
+      deps.onStepRead?.(performance.now() - t0);
       const health = adapter.isActiveUrl(new URL(doc.location.href)) ? adapter.health(doc) : { state: 'inactive' as const };
       if (health.state === 'ok' && !deps.unreadable()) return halted();
       if (health.state !== 'loading' || clock.now() >= until) return { reason: 'not-ready' };

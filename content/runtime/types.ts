@@ -15,8 +15,8 @@ export interface Transport {
 }
 
 export interface RuntimeOptions {
-  /** Injected into sweeps (tests, the bench): clock, randomness, scroll geometry. */
-  sweep?: Partial<Pick<SweepDeps, 'clock' | 'random' | 'boxOf'>>;
+  /** Injected into sweeps (tests, the bench): clock, randomness, scroll geometry, a per-step timer. */
+  sweep?: Partial<Pick<SweepDeps, 'clock' | 'random' | 'boxOf' | 'onStepRead'>>;
   debounceMs?: number;
   maxWaitMs?: number;
   echoTimeoutMs?: number;
