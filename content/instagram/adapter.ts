@@ -20,6 +20,7 @@ import {
 import { isBold, isVisuallyHidden, openThreadByUrl, submitByEnterThenButton, visibleText } from '../meta-actions';
 import { waitUntil } from '../dom';
 import { LABELS, NOT_PROFILES, OBSERVED_ATTRIBUTES, PROFILE_PATH, SEL, THREAD_PATH, DIRECT_PATH, threadListSelector } from './selectors';
+import { instagramSweep } from './sweep';
 import { pageLang, parseDateBreak, parseRelativeTime } from '../meta-time';
 import { cap, clean } from '../dom';
 import { rowFlow } from '../meta-rows';
@@ -663,6 +664,7 @@ export const instagramAdapter: PlatformAdapter = {
   readsRowsAbove: true,
   rowOf,
   navigateTo,
+  sweep: instagramSweep({ chatRows, messageRows }),
   composer: composerOf,
   submit: (_doc, composer) => submitByEnterThenButton(composer, () => findSendButton(composer)),
 };

@@ -15,6 +15,7 @@ import { isVisuallyHidden, submitByEnterThenButton, visibleText } from '../meta-
 import { pageLang, parseDateBreak, parseRelativeTime } from '../meta-time';
 import { cap, clean, sleep, waitUntil } from '../dom';
 import { messageId, sectionKey } from './message-id';
+import { messengerSweep } from './sweep';
 import { rowFlow } from '../meta-rows';
 import { GRAMMAR, HOSTS, LABELS, MESSAGES_PATH, OBSERVED_ATTRIBUTES, REAL_MESSAGE_ID, SEL, THREAD_PATH, type LabelGrammar } from './selectors';
 
@@ -683,4 +684,5 @@ export const messengerAdapter: PlatformAdapter = {
   },
   composer: composerOf,
   submit: (_doc, composer) => submitByEnterThenButton(composer, () => findSendButton(composer)),
+  sweep: messengerSweep,
 };

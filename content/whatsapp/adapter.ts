@@ -23,6 +23,7 @@ import { cap, childRows, waitUntil } from '../dom';
 import { chatRowParts, chatRowTime, type ChatKind } from './chat-row';
 import { dateOrder, noteDatePair } from './date-order';
 import { parseDataId } from './ids';
+import { whatsappSweep } from './sweep';
 import { IN_CLASS, isLabel, LABEL, OBSERVED_ATTRIBUTES, OUT_CLASS, SEL } from './selectors';
 import { dayMonthPair, parseListTime, parsePrePlainText, prePlainDatePair } from './time';
 
@@ -475,6 +476,8 @@ export const whatsappAdapter: PlatformAdapter = {
     find()!.click();
     return true;
   },
+
+  sweep: whatsappSweep,
 };
 
 function systemNotice(nativeId: string, text: string): MessageSnapshot {

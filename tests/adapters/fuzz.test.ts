@@ -13,8 +13,8 @@ import type { PlatformAdapter } from '../../content/adapter';
 import { whatsappAdapter } from '../../content/whatsapp/adapter';
 import { instagramAdapter } from '../../content/instagram/adapter';
 import { messengerAdapter } from '../../content/messenger/adapter';
-import { ConversationSnapshotSchema, IngestSchema, MessageSnapshotSchema, type FromContent, type Ingest } from '../../lib/shared/protocol';
-import { startContentRuntime, type Transport } from '../../content/runtime';
+import { ConversationSnapshotSchema, IngestSchema, MessageSnapshotSchema, type Ingest } from '../../lib/shared/protocol';
+import { startContentRuntime, type OutgoingMessage, type Transport } from '../../content/runtime';
 import { renderWhatsApp } from '../fixtures/whatsapp/whatsapp-app.js';
 import { renderInstagram } from '../fixtures/instagram/instagram-app.js';
 import { renderMessenger } from '../fixtures/messenger/messenger-app.js';
@@ -215,7 +215,7 @@ function expectSane(x: Extraction): void {
 
 /** Runs the real content runtime once over the current page and returns the batches it sent. */
 async function ingestsFrom(adapter: PlatformAdapter): Promise<Ingest[]> {
-  const sent: FromContent[] = [];
+  const sent: OutgoingMessage[] = [];
   const transport: Transport = {
     async send(m) {
       sent.push(m);

@@ -7,8 +7,8 @@ import { parseDateBreak, parseRelativeTime } from '../../content/meta-time';
 import { insertIntoComposer } from '../../content/composer';
 import { startReader } from './read-cost';
 import { performSend } from '../../content/send';
-import { startContentRuntime, type Transport } from '../../content/runtime';
-import type { FromContent, SendResult } from '../../lib/shared/protocol';
+import { startContentRuntime, type OutgoingMessage, type Transport } from '../../content/runtime';
+import type { SendResult } from '../../lib/shared/protocol';
 import { isProvisionalKey, provisionalKey } from '../../lib/shared/model';
 import { renderInstagram, type FixtureControl, type InstagramFixtureOptions } from '../fixtures/instagram/instagram-app.js';
 
@@ -843,7 +843,7 @@ describe('Instagram: partial and mixed shapes make no bogus conversations or mes
 describe('Instagram: failed sends through the content runtime', () => {
   test('a failed bubble the runtime has seen is never taken as an earlier attempt that posted', async () => {
     const fx = mount({ layout: '2026' }, `/direct/t/${ALEX}/`);
-    const sent: FromContent[] = [];
+    const sent: OutgoingMessage[] = [];
     let command: ((raw: unknown) => Promise<unknown>) | null = null;
     const transport: Transport = {
       async send(m) {

@@ -2,8 +2,8 @@
 // parsed, DOM queries made and elements those queries handed back. Used by the Instagram and
 // Messenger adapter tests on threads grown to a few thousand rows by cloning fixture rows.
 import type { PlatformAdapter } from '../../content/adapter';
-import { startContentRuntime, type RuntimeHandle, type Transport } from '../../content/runtime';
-import type { FromContent, Ingest } from '../../lib/shared/protocol';
+import { startContentRuntime, type OutgoingMessage, type RuntimeHandle, type Transport } from '../../content/runtime';
+import type { Ingest } from '../../lib/shared/protocol';
 
 export interface Cost {
   rowsParsed: number;
@@ -56,7 +56,7 @@ export interface Reader {
 
 /** The real runtime over the page as it is (URL check off: happy-dom is not the app's origin). */
 export async function startReader(adapter: PlatformAdapter): Promise<{ reader: Reader; first: Cost }> {
-  const sent: FromContent[] = [];
+  const sent: OutgoingMessage[] = [];
   const transport: Transport = {
     async send(m) {
       sent.push(m);

@@ -4,10 +4,10 @@
 // find the echo instead of posting again; Retry in the same page must make a new attempt rather
 // than repeat the old failure; and an older reply with the same text is never taken for the echo.
 import { afterEach, describe, expect, test } from 'vitest';
-import { startContentRuntime, type RuntimeHandle, type Transport } from '../../content/runtime';
+import { startContentRuntime, type OutgoingMessage, type RuntimeHandle, type Transport } from '../../content/runtime';
 import { whatsappAdapter } from '../../content/whatsapp/adapter';
 import { insertIntoComposer } from '../../content/composer';
-import type { FromContent, SendCommand, SendCommandReply, SendResult } from '../../lib/shared/protocol';
+import type { SendCommand, SendCommandReply, SendResult } from '../../lib/shared/protocol';
 import { renderWhatsApp, type WhatsAppFixtureControl } from '../fixtures/whatsapp/whatsapp-app.js';
 
 const adapter = { ...whatsappAdapter, isActiveUrl: () => true };
@@ -27,7 +27,7 @@ function mount(): WhatsAppFixtureControl {
 
 /** A content runtime with a transport that records what it reports and lets the test command it. */
 function start() {
-  const sent: FromContent[] = [];
+  const sent: OutgoingMessage[] = [];
   let handler: ((c: unknown) => Promise<SendCommandReply>) | null = null;
   const transport: Transport = {
     async send(m) {

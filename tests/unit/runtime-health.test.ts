@@ -4,9 +4,9 @@
 // empty placeholders, a notice or two, one odd list row) are not, unless it lasts.
 import { afterEach, describe, expect, test } from 'vitest';
 import type { PlatformAdapter } from '../../content/adapter';
-import { startContentRuntime, type RuntimeHandle, type Transport } from '../../content/runtime';
+import { startContentRuntime, type OutgoingMessage, type RuntimeHandle, type Transport } from '../../content/runtime';
 import type { MessageSnapshot } from '../../lib/shared/model';
-import type { FromContent, Ingest, SendCommandReply } from '../../lib/shared/protocol';
+import type { Ingest, SendCommandReply } from '../../lib/shared/protocol';
 
 /** Chats are `#chats > li[data-chat]`; messages `#thread > li[data-msg]`, `li.notice` a system row, anything else unreadable. */
 const toy: PlatformAdapter = {
@@ -76,7 +76,7 @@ const msg = (i: number): Row => ({ attrs: { 'data-msg': `m${i}` }, text: `hello 
 const bare = (text: string): Row => ({ text });
 
 let rt: RuntimeHandle | null = null;
-let sent: FromContent[] = [];
+let sent: OutgoingMessage[] = [];
 let command: ((c: unknown) => Promise<SendCommandReply>) | null = null;
 afterEach(() => {
   rt?.stop();
