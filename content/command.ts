@@ -4,10 +4,10 @@
 // tests/unit/command.test.ts proves each pair accepts and refuses the same inputs.
 import { LIMITS } from '../lib/shared/model';
 import type { SendCommand, SweepCancelCommand, SweepCommand } from '../lib/shared/protocol';
-import { SWEEP_KINDS, type SweepKind } from '../lib/shared/sweep';
+import { SWEEP_KINDS, SWEEP_LOAD_WAIT_MS, SWEEP_STEP_DELAY_MS, type SweepKind } from '../lib/shared/sweep';
 
 const SEND_KEYS = ['type', 'outboxId', 'conversationNativeId', 'conversationTitle', 'text', 'attemptStartedAt', 'checkEchoFirst'];
-const SWEEP_KEYS = ['type', 'runId', 'kind', 'conversationNativeId', 'conversationTitle', 'maxSteps', 'targetMessages'];
+const SWEEP_KEYS = ['type', 'runId', 'kind', 'conversationNativeId', 'conversationTitle', 'maxSteps', 'targetMessages', 'stepDelayMs', 'loadWaitMs'];
 const CANCEL_KEYS = ['type', 'runId'];
 
 const isString = (v: unknown, min: number, max: number): v is string =>
@@ -55,6 +55,8 @@ export function readSweepCommand(raw: unknown): SweepCommand | null {
   if (o.conversationTitle !== undefined && !isString(o.conversationTitle, 0, LIMITS.titleChars)) return null;
   if (!isIntIn(o.maxSteps, 1, 1_000)) return null;
   if (o.targetMessages !== undefined && !isIntIn(o.targetMessages, 1, 10_000)) return null;
+  if (o.stepDelayMs !== undefined && !isIntIn(o.stepDelayMs, 0, SWEEP_STEP_DELAY_MS.max)) return null;
+  if (o.loadWaitMs !== undefined && !isIntIn(o.loadWaitMs, 100, SWEEP_LOAD_WAIT_MS)) return null;
   return {
     type: 'sweep',
     runId: o.runId,
@@ -63,6 +65,8 @@ export function readSweepCommand(raw: unknown): SweepCommand | null {
     ...(o.conversationTitle !== undefined ? { conversationTitle: o.conversationTitle } : {}),
     maxSteps: o.maxSteps,
     ...(o.targetMessages !== undefined ? { targetMessages: o.targetMessages } : {}),
+    ...(o.stepDelayMs !== undefined ? { stepDelayMs: o.stepDelayMs } : {}),
+    ...(o.loadWaitMs !== undefined ? { loadWaitMs: o.loadWaitMs } : {}),
   };
 }
 

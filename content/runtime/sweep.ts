@@ -79,6 +79,7 @@ export async function runSweep(cmd: SweepCommand, deps: SweepDeps, signal: RunSi
   const clock = deps.clock ?? windowClock(doc.defaultView!);
   const random = deps.random ?? Math.random;
   const boxOf = deps.boxOf ?? domScrollBox;
+  const loadWaitMs = cmd.loadWaitMs ?? SWEEP_LOAD_WAIT_MS;
   let steps = 0;
   let found = 0;
   let lastScrollAt = -Infinity;
@@ -104,13 +105,13 @@ export async function runSweep(cmd: SweepCommand, deps: SweepDeps, signal: RunSi
 
   /** Wait until the drawn delay since the last scroll passed (a person's pace). */
   async function pace(): Promise<void> {
-    const delay = SWEEP_STEP_DELAY_MS.min + random() * (SWEEP_STEP_DELAY_MS.max - SWEEP_STEP_DELAY_MS.min);
+    const delay = cmd.stepDelayMs ?? SWEEP_STEP_DELAY_MS.min + random() * (SWEEP_STEP_DELAY_MS.max - SWEEP_STEP_DELAY_MS.min);
     await signal.wait(lastScrollAt + delay - clock.now());
   }
 
   /** Let the background take what was read before reading more (its queue drops a long backlog). */
   async function drain(): Promise<End | null> {
-    const until = clock.now() + SWEEP_LOAD_WAIT_MS;
+    const until = clock.now() + loadWaitMs;
     while (deps.backlog() > MAX_BACKLOG) {
       if (signal.stopped) return halted();
       if (clock.now() >= until) return { reason: 'tab-lost' };
@@ -120,7 +121,7 @@ export async function runSweep(cmd: SweepCommand, deps: SweepDeps, signal: RunSi
   }
 
   /** After a scroll: wait for the app (bounded), read what it shows, check it is still readable. */
-  async function afterScroll(s: SweepSurfaces, where: 'chats' | 'thread', region: Element, maxMs = SWEEP_LOAD_WAIT_MS): Promise<End | null> {
+  async function afterScroll(s: SweepSurfaces, where: 'chats' | 'thread', region: Element, maxMs = loadWaitMs): Promise<End | null> {
     await settle(region, () => s.loadingMore(doc, where), signal, clock, {
       quietMs: s.showsLoading[where] ? QUIET_MS.indicator : QUIET_MS.none,
       maxMs,
@@ -131,7 +132,7 @@ export async function runSweep(cmd: SweepCommand, deps: SweepDeps, signal: RunSi
 
   /** Read now; a page that stopped being readable ends the run (a moment of 'loading' is waited out). */
   async function readChecked(): Promise<End | null> {
-    const until = clock.now() + SWEEP_LOAD_WAIT_MS;
+    const until = clock.now() + loadWaitMs;
     for (;;) {
       const t0 = performance.now();
       deps.readNow();
@@ -198,7 +199,8 @@ export async function runSweep(cmd: SweepCommand, deps: SweepDeps, signal: RunSi
       found = count();
       deps.report(progress('running'));
       stall = found > before ? 0 : stall + 1;
-      if (stall >= SWEEP_STALL_STEPS) return { reason: atBottom(box) ? 'end' : 'no-progress' };
+      // The bottom with the app's loading indicator still up is a page that stopped loading, not the end.
+      if (stall >= SWEEP_STALL_STEPS) return { reason: atBottom(box) && !s.loadingMore(doc, 'chats') ? 'end' : 'no-progress' };
     }
   }
 
@@ -265,7 +267,7 @@ export async function runSweep(cmd: SweepCommand, deps: SweepDeps, signal: RunSi
       // Scrolling up through rows already rendered is progress too; at the top nothing new is a stall.
       const rose = box.top() < top - 1 && rows.length > 0;
       stall = fresh > 0 || rose ? 0 : stall + 1;
-      if (stall >= SWEEP_STALL_STEPS) return { reason: atTop(box) ? 'start-of-conversation' : 'no-progress' };
+      if (stall >= SWEEP_STALL_STEPS) return { reason: atTop(box) && !s.loadingMore(doc, 'thread') ? 'start-of-conversation' : 'no-progress' };
     }
   }
 

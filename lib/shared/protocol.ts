@@ -4,7 +4,7 @@
 import * as v from 'valibot';
 import { LIMITS, PLATFORMS, type Platform } from './model';
 import { platformTable } from './platforms';
-import { SWEEP_KINDS, SWEEP_REASONS, SWEEP_STATES } from './sweep';
+import { SWEEP_KINDS, SWEEP_LOAD_WAIT_MS, SWEEP_REASONS, SWEEP_STATES, SWEEP_STEP_DELAY_MS } from './sweep';
 
 const str = (max: number) => v.pipe(v.string(), v.maxLength(max));
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.nativeIdChars));
@@ -282,6 +282,9 @@ export const SweepCommandSchema = v.strictObject({
   maxSteps: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1_000)),
   /** For 'older': stop after this many older messages arrived. */
   targetMessages: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10_000))),
+  /** Browser tests only (SWEEP_TEST_PACING_KEY): a fixed step delay and a shorter load wait (ms). */
+  stepDelayMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(SWEEP_STEP_DELAY_MS.max))),
+  loadWaitMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(100), v.maxValue(SWEEP_LOAD_WAIT_MS))),
 });
 /** Stop the run with this id within one step. */
 export const SweepCancelCommandSchema = v.strictObject({ type: v.literal('sweep-cancel'), runId: id });

@@ -6,6 +6,7 @@ import type { Platform } from '../shared/model';
 import { PLATFORM_SPECS } from '../shared/platforms';
 import { PLATFORM_TAB_PATTERNS, type SendCommandReply } from '../shared/protocol';
 import { getSettings } from '../shared/settings';
+import { SWEEP_TEST_PACING_KEY, type SweepTestPacing } from '../shared/sweep';
 import type { TabPort } from './outbox';
 import type { SweepPort } from './sweep';
 
@@ -33,5 +34,10 @@ export function browserSweepPort(tabs: Pick<TabPort, 'findTabs'>): SweepPort {
       await browser.tabs.create({ url: PLATFORM_SPECS[platform].appUrl, pinned: true, active: false });
     },
     settings: getSettings,
+    async testPacing() {
+      const stored = await browser.storage.local.get(SWEEP_TEST_PACING_KEY);
+      const p = stored[SWEEP_TEST_PACING_KEY];
+      return typeof p === 'object' && p !== null ? (p as SweepTestPacing) : null;
+    },
   };
 }

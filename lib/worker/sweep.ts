@@ -12,12 +12,15 @@ import type { Settings } from '../shared/settings';
 import {
   chatsReadKey,
   OLDER_MESSAGES_PER_RUN,
+  SWEEP_LOAD_WAIT_MS,
   SWEEP_MAX_STEPS,
+  SWEEP_STEP_DELAY_MS,
   sweepKey,
   type SweepKind,
   type SweepReason,
   type SweepRecord,
   type SweepState,
+  type SweepTestPacing,
 } from '../shared/sweep';
 import { isSilent, sweepRecord, threadStartKey } from '../store/sweeps';
 
@@ -32,6 +35,8 @@ export interface SweepPort {
   /** Opens the platform's app as a pinned background tab, unless a tab of it is open. */
   openAppTab(platform: Platform): Promise<void>;
   settings(): Promise<Settings>;
+  /** The browser tests' pacing (SWEEP_TEST_PACING_KEY), or null: the product's own. */
+  testPacing(): Promise<SweepTestPacing | null>;
 }
 
 /**
@@ -62,6 +67,16 @@ export interface Sweeps {
 }
 
 type Target = { kind: 'chats' } | { kind: 'older' | 'chat'; conversation: Conversation };
+
+/** What of the tests' pacing goes into a command: only ever a shorter run or faster steps. */
+function testPaced(p: SweepTestPacing | null, maxSteps: number): Partial<SweepCommand> {
+  if (!p) return {};
+  const int = (n: unknown, min: number, max: number) => (typeof n === 'number' && Number.isInteger(n) && n >= min && n <= max ? n : undefined);
+  const stepDelayMs = int(p.stepDelayMs, 0, SWEEP_STEP_DELAY_MS.max);
+  const loadWaitMs = int(p.loadWaitMs, 100, SWEEP_LOAD_WAIT_MS);
+  const cap = int(p.maxSteps, 1, maxSteps);
+  return { ...(stepDelayMs !== undefined ? { stepDelayMs } : {}), ...(loadWaitMs !== undefined ? { loadWaitMs } : {}), ...(cap !== undefined ? { maxSteps: cap } : {}) };
+}
 
 const refuse = (error: SweepReason): SweepStartReply => ({ ok: false, error });
 
@@ -171,6 +186,7 @@ export function createSweeps(db: InboxDb, port: SweepPort, log: (...args: unknow
       ...(conv ? { conversationNativeId: conv.nativeId, conversationTitle: conv.title } : {}),
       maxSteps: SWEEP_MAX_STEPS[target.kind],
       ...(target.kind === 'older' ? { targetMessages: OLDER_MESSAGES_PER_RUN } : {}),
+      ...testPaced(await port.testPacing().catch(() => null), SWEEP_MAX_STEPS[target.kind]),
     };
     let reason: SweepReason = 'no-tab';
     for (const tabId of await port.findTabs(platform)) {

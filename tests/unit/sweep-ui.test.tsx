@@ -45,6 +45,7 @@ let opened: Platform[];
 function fakePort(): SweepPort {
   return {
     findTabs: async (p) => (openTabs.has(p) ? [TAB[p]] : []),
+    testPacing: async () => null,
     async sendToTab(tabId, command): Promise<SendCommandReply> {
       sent.push({ tabId, command });
       return { accepted: true };

@@ -11,7 +11,7 @@ import { asShown, sweepOverview, sweepRecord, threadStartReached } from '../../l
 import { messageId, type Message, type Platform } from '../../lib/shared/model';
 import type { SendCommandReply, SweepCancelCommand, SweepCommand } from '../../lib/shared/protocol';
 import { normaliseSettings, type Settings } from '../../lib/shared/settings';
-import { chatsReadKey, OLDER_MESSAGES_PER_RUN, SWEEP_MAX_STEPS, SWEEP_SILENCE_MS, type SweepRecord } from '../../lib/shared/sweep';
+import { chatsReadKey, OLDER_MESSAGES_PER_RUN, SWEEP_LOAD_WAIT_MS, SWEEP_MAX_STEPS, SWEEP_SILENCE_MS, type SweepRecord, type SweepTestPacing } from '../../lib/shared/sweep';
 import { storedConversation } from './factories';
 
 const EXT = 'abcdefghijklmnopabcdefghijklmnop';
@@ -58,6 +58,10 @@ class FakePort implements SweepPort {
   async openAppTab(p: Platform) {
     this.opened.push(p);
   }
+  pacing: SweepTestPacing | null = null;
+  async testPacing() {
+    return this.pacing;
+  }
   async settings() {
     return this.current;
   }
@@ -102,6 +106,16 @@ const record = (p: Platform) => sweepRecord(db, p);
 const runIdOf = async (p: Platform) => (await record(p))!.runId;
 
 describe('sweep-start', () => {
+  test("the browser tests' pacing only ever shortens a run: in range it goes into the command, out of range it is dropped", async () => {
+    port.pacing = { stepDelayMs: 0, loadWaitMs: 500, maxSteps: 8 };
+    await startChats('whatsapp');
+    expect(port.sent[0]!.command).toEqual({ type: 'sweep', runId: 'run-1', kind: 'chats', maxSteps: 8, stepDelayMs: 0, loadWaitMs: 500 });
+    await progress('whatsapp', 'run-1', { state: 'done', reason: 'end' });
+    port.pacing = { stepDelayMs: -1, loadWaitMs: SWEEP_LOAD_WAIT_MS + 1, maxSteps: SWEEP_MAX_STEPS.chats + 1 };
+    await startChats('whatsapp');
+    expect(port.sent[1]!.command).toEqual({ type: 'sweep', runId: 'run-2', kind: 'chats', maxSteps: SWEEP_MAX_STEPS.chats });
+  });
+
   test('records the run before asking the tab, sends one command, keeps the tab from being discarded', async () => {
     let seenAtSend: SweepRecord | null = null;
     port.answer = async () => {
