@@ -111,7 +111,8 @@ export async function runSweep(cmd: SweepCommand, deps: SweepDeps, signal: RunSi
 
   /** Let the background take what was read before reading more (its queue drops a long backlog). */
   async function drain(): Promise<End | null> {
-    const until = clock.now() + loadWaitMs;
+    // The background's pace, not the page's: the tests' shorter load wait does not apply here.
+    const until = clock.now() + SWEEP_LOAD_WAIT_MS;
     while (deps.backlog() > MAX_BACKLOG) {
       if (signal.stopped) return halted();
       if (clock.now() >= until) return { reason: 'tab-lost' };
