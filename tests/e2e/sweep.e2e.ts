@@ -17,7 +17,6 @@ import type { Locator, Page, Worker } from 'playwright-core';
 import type { SweepRecord, SweepTestPacing } from '../../lib/shared/sweep';
 import { launch, type Harness } from './harness';
 
-declare const chrome: { storage: { local: { set(items: Record<string, unknown>): Promise<void> } } };
 
 const LOAD_MS = 50;
 /** The long 1:1 chat (chat 0 of shared/long-data.js, 5,000 messages) and a short one never opened. */
@@ -156,6 +155,15 @@ async function openConversation(ui: Page, app: App, title: string): Promise<void
   await ui.getByRole('log').first().waitFor();
 }
 
+/** Waits for a run other than `prev` to be recorded on this platform, and returns it once it has taken `steps` steps. */
+async function newRun(platform: string, prev: string | undefined, steps = 0): Promise<SweepRecord> {
+  await expect.poll(async () => {
+    const r = await record(platform);
+    return !!r && r.runId !== prev && (r.state !== 'running' || r.steps >= steps);
+  }, { timeout: 30_000 }).toBe(true);
+  return (await record(platform))!;
+}
+
 const visible = (l: Locator, timeout = 15_000) => l.first().waitFor({ state: 'visible', timeout });
 const hasText = async (l: Locator, text: string, timeout = 15_000) => {
   try {
@@ -229,11 +237,15 @@ describe.each(APPS)('the whole inbox in a real browser: $platform', (app) => {
       expect(empty).toBeTruthy();
 
       await openConversation(ui, app, empty!.title);
+      const prev = (await record(app.platform))?.runId;
       await ui.getByRole('button', { name: 'Read this chat' }).click();
       // The first use asks.
       await ui.getByRole('dialog').getByRole('button', { name: 'Open and read' }).click();
-      await expect.poll(async () => (await record(app.platform))?.state, { timeout: 30_000 }).not.toBe('running');
-      console.log(`${app.platform}: read this chat`, JSON.stringify(await record(app.platform)));
+      try {
+        await expect.poll(async () => (await record(app.platform))?.runId !== prev && (await record(app.platform))?.state !== 'running', { timeout: 30_000 }).toBe(true);
+      } finally {
+        console.log(`${app.platform}: read this chat: ${JSON.stringify(await record(app.platform))}; status: ${await ui.locator('.thread-sweep [role="status"]').textContent()}`);
+      }
       await expect.poll(() => storedMessages(empty!.id), { timeout: 30_000 }).toBeGreaterThan(0);
       await expect.poll(async () => (await record(app.platform))?.state, { timeout: 30_000 }).toBe('done');
 
@@ -272,16 +284,16 @@ describe.each(APPS)('the whole inbox in a real browser: $platform', (app) => {
       await pacing({ stepDelayMs: 700, loadWaitMs: 3_000 });
       await scroller(page, app.chatRow, { top: 0 });
       ui = await openUi(app);
+      let prev = (await record(app.platform))?.runId;
       await (await readChatsButton(ui, app)).click();
-      await expect.poll(async () => (await record(app.platform))?.steps ?? 0, { timeout: 20_000 }).toBeGreaterThanOrEqual(3);
-      const stepsAtCancel = (await record(app.platform))!.steps;
+      const stepsAtCancel = (await newRun(app.platform, prev, 3)).steps;
       await ui.getByRole('button', { name: 'Cancel' }).click();
       await hasText(inboxStatus(ui), `${app.label}: cancelled.`, 10_000);
       expect((await record(app.platform))!.steps - stepsAtCancel).toBeLessThanOrEqual(1);
 
+      prev = (await record(app.platform))?.runId;
       await (await readChatsButton(ui, app)).click();
-      await expect.poll(async () => (await record(app.platform))?.steps ?? 0, { timeout: 20_000 }).toBeGreaterThanOrEqual(3);
-      const stepsAtWheel = (await record(app.platform))!.steps;
+      const stepsAtWheel = (await newRun(app.platform, prev, 3)).steps;
       const box = (await page.locator(app.chatRow).first().boundingBox())!;
       await page.bringToFront();
       await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
