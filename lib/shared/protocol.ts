@@ -182,7 +182,7 @@ export const OpenPlatformTabSchema = v.strictObject({ type: v.literal('open-plat
 /** The largest export file the options page may hand over (a runtime message carries it). */
 export const MAX_IMPORT_CHARS = 32_000_000;
 
-/** Import an export file (its JSON text; checked in full by lib/store/data-export.ts) into the store. */
+/** Import an export file (its JSON text; checked in full by lib/store/export.ts) into the store. */
 export const ImportDataSchema = v.strictObject({
   type: v.literal('import-data'),
   data: v.pipe(v.string(), v.maxLength(MAX_IMPORT_CHARS)),
