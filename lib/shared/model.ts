@@ -269,7 +269,7 @@ export interface OutboxEntry {
   platform: Platform;
   text: string;
   state: OutboxState;
-  /** Why it failed, as a code: the pages word it in the user's language (lib/shared/i18n.ts `sendFailure`). */
+  /** Why it failed, as a code: the pages word it in the user's language (lib/shared/i18n/ `sendFailure`). */
   reason?: SendFailureReason;
   /**
    * A page's free-text exception message for a failure, kept for diagnosis; never shown when there
