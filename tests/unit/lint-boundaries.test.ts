@@ -31,6 +31,14 @@ describe('tier boundaries (eslint.config.js)', () => {
     expect(await rulesFor('content/x.ts', runtime)).toEqual(['@typescript-eslint/no-restricted-imports']);
   });
 
+  it('content may import the snapshot types but not the snapshot schemas', async () => {
+    const types = `import type { MessageSnapshot } from '../lib/shared/schemas';\nexport type { MessageSnapshot };\n`;
+    expect(await rulesFor('content/x.ts', types)).toEqual([]);
+    const runtime = `import { MessageSnapshotSchema } from '../lib/shared/schemas';\nexport { MessageSnapshotSchema };\n`;
+    expect(await rulesFor('content/x.ts', runtime)).toEqual(['@typescript-eslint/no-restricted-imports']);
+    expect(await rulesFor('entrypoints/whatsapp.content.ts', runtime)).toEqual(['@typescript-eslint/no-restricted-imports']);
+  });
+
   it('pages may not import worker code, and may read the store', async () => {
     expect(await rulesFor('lib/pages/X.tsx', `import * as m from '../worker/storage-errors';\nexport { m };\n`)).toEqual(['import-x/no-restricted-paths']);
     expect(await rulesFor('lib/pages/X.tsx', `import * as m from '../worker/merge';\nexport { m };\n`)).toEqual(['import-x/no-restricted-paths']);
