@@ -5,7 +5,7 @@
 // Runs anywhere: type-only imports.
 import type { FromExtensionPage } from './protocol';
 
-/** What an import wrote (lib/store/data-export.ts). */
+/** What an import wrote (lib/worker/import.ts). */
 export interface ImportSummary {
   /** Records that were new, plus existing ones the import changed. */
   conversations: number;

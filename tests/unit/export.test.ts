@@ -1,9 +1,10 @@
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, test } from 'vitest';
-import { deleteAllData, exportData, exportFileName, importData, ImportError, parseExport } from '../../lib/store/data-export';
+import { exportData, exportFileName, ImportError, parseExport } from '../../lib/store/export';
+import { deleteAllData, importData } from '../../lib/worker/import';
 import { openDb, type InboxDb } from '../../lib/store/db';
 import { mergeIngest } from '../../lib/worker/merge';
-import { linkConversations } from '../../lib/store/people';
+import { linkConversations } from '../../lib/worker/people';
 import type { Ingest } from '../../lib/shared/protocol';
 import { searchMessages } from '../../lib/store/search';
 import type { MessageSnapshot } from '../../lib/shared/model';
@@ -180,6 +181,38 @@ describe('delete and import', () => {
     expect(stored).toEqual(rebuilt);
     expect(stored.map((d) => d.messageId)).toContain('whatsapp:dm/budi:w3');
     expect(stored.map((d) => d.messageId)).not.toContain('whatsapp:dm/budi:w2'); // imported encrypted: never indexed
+  });
+
+  test('a run of new messages between two stored ones too close to subdivide stays distinct and in file order', async () => {
+    await seed(db);
+    const file = await exportData(db, T0);
+    const conv = 'whatsapp:dm/budi';
+    // The store holds w1 and w3 at orders so close that no float fits between them, plus a later w4.
+    await db.messages.update(`${conv}:w1`, { order: 1 });
+    // w3 is stored as sent and the file has it read: its status update must keep its new order.
+    await db.messages.update(`${conv}:w3`, { order: 1 + Number.EPSILON, status: 'sent' });
+    await db.messages.delete(`${conv}:w2`);
+    const late = (await db.messages.get(`${conv}:w3`))!;
+    await db.messages.put({ ...late, id: `${conv}:w4`, nativeId: 'w4', text: 'terbaru', order: 2 });
+    // The file puts three new messages (w2, x1, x2) between w1 and w3.
+    const at = file.messages.findIndex((m) => m.id === `${conv}:w2`);
+    const w2 = file.messages[at]!;
+    const extra = ['x1', 'x2'].map((n) => ({ ...w2, id: `${conv}:${n}`, nativeId: n, text: n }));
+    const rest = file.messages.slice(at + 1).map((m) => (m.id === `${conv}:w3` ? { ...m, status: 'read' as const } : m));
+    const messages = [...file.messages.slice(0, at + 1), ...extra, ...rest];
+    await importData(db, { ...file, messages }, T0 + 1);
+    const wa = await db.messages.where('[conversationId+order]').between([conv, -Infinity], [conv, Infinity]).toArray();
+    expect(wa.map((m) => m.nativeId)).toEqual(['w1', 'w2', 'x1', 'x2', 'w3', 'w4']);
+    expect(new Set(wa.map((m) => m.order)).size).toBe(wa.length);
+    expect(wa.find((m) => m.nativeId === 'w3')!.status).toBe('read');
+    // The same with a gap of 1e-12: room for floats, too little for the merge's minimum gap.
+    await db.messages.bulkDelete([`${conv}:w2`, `${conv}:x1`, `${conv}:x2`]);
+    await db.messages.update(`${conv}:w3`, { order: 1 + 1e-12 });
+    await importData(db, { ...file, messages }, T0 + 2);
+    const again = await db.messages.where('[conversationId+order]').between([conv, -Infinity], [conv, Infinity]).toArray();
+    expect(again.map((m) => m.nativeId)).toEqual(['w1', 'w2', 'x1', 'x2', 'w3', 'w4']);
+    const orders = again.map((m) => m.order);
+    for (let i = 1; i < orders.length; i++) expect(orders[i]! - orders[i - 1]!).toBeGreaterThanOrEqual(1e-2);
   });
 
   test('a newer conversation in the import updates title and unread; an older one does not', async () => {

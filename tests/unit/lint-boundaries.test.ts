@@ -31,6 +31,14 @@ describe('tier boundaries (eslint.config.js)', () => {
     expect(await rulesFor('content/x.ts', runtime)).toEqual(['@typescript-eslint/no-restricted-imports']);
   });
 
+  it('content may import the snapshot types but not the snapshot schemas', async () => {
+    const types = `import type { MessageSnapshot } from '../lib/shared/schemas';\nexport type { MessageSnapshot };\n`;
+    expect(await rulesFor('content/x.ts', types)).toEqual([]);
+    const runtime = `import { MessageSnapshotSchema } from '../lib/shared/schemas';\nexport { MessageSnapshotSchema };\n`;
+    expect(await rulesFor('content/x.ts', runtime)).toEqual(['@typescript-eslint/no-restricted-imports']);
+    expect(await rulesFor('entrypoints/whatsapp.content.ts', runtime)).toEqual(['@typescript-eslint/no-restricted-imports']);
+  });
+
   it('pages may not import worker code, and may read the store', async () => {
     expect(await rulesFor('lib/pages/X.tsx', `import * as m from '../worker/storage-errors';\nexport { m };\n`)).toEqual(['import-x/no-restricted-paths']);
     expect(await rulesFor('lib/pages/X.tsx', `import * as m from '../worker/merge';\nexport { m };\n`)).toEqual(['import-x/no-restricted-paths']);
@@ -38,7 +46,7 @@ describe('tier boundaries (eslint.config.js)', () => {
     expect(await rulesFor('lib/pages/X.tsx', `import * as m from '../store/storage-error';\nexport { m };\n`)).toEqual([]);
   });
 
-  it('the worker may not import page code (its strings come from the shared lib/shared/i18n.ts)', async () => {
+  it('the worker may not import page code (its strings come from the shared lib/shared/i18n/)', async () => {
     expect(await rulesFor('lib/worker/x.ts', `import * as m from '../pages/api';\nexport { m };\n`)).toEqual(['import-x/no-restricted-paths']);
     expect(await rulesFor('lib/worker/x.ts', `import * as m from '../pages/i18n';\nexport { m };\n`)).toEqual(['import-x/no-restricted-paths']);
     expect(await rulesFor('lib/worker/x.ts', `import * as m from '../shared/i18n';\nexport { m };\n`)).toEqual([]);

@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, test } from 'vitest';
 import { openDb, type InboxDb } from '../../lib/store/db';
 import { AMBIGUOUS_PROVISIONAL_KEY, mergeIngest } from '../../lib/worker/merge';
 import { provisionalKey, type ConversationSnapshot, type MessageSnapshot, type Platform, type ThreadSnapshot } from '../../lib/shared/model';
-import { linkConversations } from '../../lib/store/people';
+import { linkConversations } from '../../lib/worker/people';
 import type { Ingest } from '../../lib/shared/protocol';
 import { rankOf, searchMessages } from '../../lib/store/search';
 import { snapshotChat as chat, snapshotMessage as msg, storedConversation } from './factories';

@@ -2,16 +2,8 @@ import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { openDb, type InboxDb } from '../../lib/store/db';
 import { messageId, type Conversation, type Message, type Platform } from '../../lib/shared/model';
-import {
-  defaultReplyConversation,
-  linkConversations,
-  mergeTimelines,
-  nameSimilarity,
-  personTimeline,
-  renamePerson,
-  suggestLinks,
-  unlinkConversation,
-} from '../../lib/store/people';
+import { defaultReplyConversation, mergeTimelines, nameSimilarity, personTimeline, suggestLinks } from '../../lib/store/people';
+import { linkConversations, renamePerson, unlinkConversation } from '../../lib/worker/people';
 import { storedConversation } from './factories';
 
 let db: InboxDb;

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, expectTypeOf, test, vi } from 
 import type { Runtime } from 'webextension-polyfill';
 import { browser } from 'wxt/browser';
 import { handleMessage, type BackgroundContext, type PageHandlers } from '../../lib/worker/router';
-import type { ImportSummary } from '../../lib/store/data-export';
+import type { ImportSummary } from '../../lib/worker/import';
 import { openDb, type InboxDb } from '../../lib/store/db';
 import { call } from '../../lib/pages/call';
 import { deleteEverything, importFile } from '../../lib/pages/options/data';

@@ -1,4 +1,5 @@
-// Export, import and deletion of everything the inbox stores.
+// The export file: its format, its schema, reading one (parseExport) and writing one (exportData).
+// Reads only: writing an import into the store is the worker's (lib/worker/import.ts).
 //
 // Format (issue 5, documented in the README), times as ISO strings or null:
 //   { format: "unified-inbox-export", version: 1, exportedAt,
@@ -14,13 +15,6 @@
 // People: each `people` record, with the conversations whose `personId` points at it. A personId
 // with no people record (older stores) still becomes a person: named by a `meta` record
 // `person:<id>` holding `{ name }` or a string, else by the title of its first conversation.
-//
-// Import merges by id and never duplicates: a new record is added; an existing conversation is
-// updated only when the import's lastMessageAt is newer (title, unread, lastMessageAt) and never
-// changes person (links are the user's own: a crafted file must not re-route replies); a person
-// from the file is created only for two or more conversations the import itself adds, and only if
-// the store has no person of that id; an existing message only moves forward in status
-// (pending → sent → delivered → read).
 import * as v from 'valibot';
 import type { InboxDb } from './db';
 import {
@@ -30,17 +24,8 @@ import {
   isProvisionalKey,
   messageId as msgIdOf,
   titleKey,
-  type Conversation,
-  type Message,
-  type MessageStatus,
-  type Person,
 } from '../shared/model';
 import { MAX_IMPORT_CHARS } from '../shared/protocol';
-import { indexMessages } from './search';
-import { previewOf } from '../shared/text';
-import type { ImportSummary } from '../shared/requests';
-
-export type { ImportSummary };
 
 export const EXPORT_FORMAT = 'unified-inbox-export';
 export const EXPORT_VERSION = 1;
@@ -110,7 +95,6 @@ export class ImportError extends Error {
 }
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
-const ms = (s: string | null): number | null => (s === null ? null : Date.parse(s));
 
 export function exportFileName(date = new Date()): string {
   const pad = (n: number) => String(n).padStart(2, '0');
@@ -255,181 +239,4 @@ function checkConsistency(file: ExportFile): void {
     if (people.has(p.id)) throw new ImportError(`Person ${p.id} appears twice.`);
     people.add(p.id);
   }
-}
-
-/** Forward-only status, as the merge does: a received message stays received. */
-const STATUS_RANK: Record<MessageStatus, number> = { failed: 0, pending: 1, sent: 2, delivered: 3, read: 4, received: 5 };
-function laterStatus(old: MessageStatus, imported: MessageStatus): MessageStatus {
-  if (old === 'received' || imported === 'received') return old;
-  return STATUS_RANK[imported] > STATUS_RANK[old] ? imported : old;
-}
-
-/** Write an import into the store, merging by id. Throws ImportError on a malformed file. */
-export async function importData(db: InboxDb, input: unknown, now = Date.now()): Promise<ImportSummary> {
-  const file = parseExport(input);
-  const summary: ImportSummary = { conversations: 0, messages: 0, people: 0 };
-  await db.transaction('rw', [db.conversations, db.messages, db.people, db.searchDocs], async () => {
-    // Links come only from the user (issue 12 item 5): an import never links, unlinks or relinks a
-    // conversation the store already has, and never adds to a person the store already has (either
-    // would change where the user's replies to someone go). A person in the file is kept only among
-    // the conversations this import creates, and only if it still links two of them.
-    const ids = file.conversations.map((c) => c.id);
-    const existing = await db.conversations.bulkGet(ids);
-    const isNew = new Set(ids.filter((_, i) => !existing[i]));
-    const personOf = new Map<string, string>();
-    for (const p of file.people) for (const cid of p.conversationIds) if (isNew.has(cid)) personOf.set(cid, p.id);
-    for (const c of file.conversations) if (c.personId && isNew.has(c.id)) personOf.set(c.id, c.personId);
-    const members = new Map<string, string[]>();
-    for (const [cid, pid] of personOf) members.set(pid, [...(members.get(pid) ?? []), cid]);
-    const known = await db.people.bulkGet([...members.keys()]);
-    [...members.keys()].forEach((pid, i) => {
-      if (known[i] || members.get(pid)!.length < 2) for (const cid of members.get(pid)!) personOf.delete(cid);
-    });
-    const names = new Map(file.people.map((p) => [p.id, p.name]));
-    const newPeople: Person[] = [];
-    for (const pid of new Set(personOf.values())) {
-      const first = file.conversations.find((c) => personOf.get(c.id) === pid);
-      newPeople.push({ id: pid, name: names.get(pid) ?? (first?.title || pid), createdAt: now, updatedAt: now });
-    }
-    await db.people.bulkPut(newPeople);
-    summary.people = newPeople.length;
-
-    const lastMessage = new Map<string, ExportedMessage>();
-    for (const m of file.messages) lastMessage.set(m.conversationId, m);
-    const toPut: Conversation[] = [];
-    file.conversations.forEach((c, i) => {
-      const old = existing[i];
-      const personId = personOf.get(c.id) ?? null;
-      const at = ms(c.lastMessageAt);
-      if (!old) {
-        const last = lastMessage.get(c.id);
-        toPut.push({
-          id: c.id,
-          platform: c.platform,
-          nativeId: c.nativeId,
-          title: c.title,
-          isGroup: c.isGroup,
-          unread: c.unread,
-          unreadCount: null,
-          muted: false,
-          archived: false,
-          pinned: false,
-          preview: last ? previewOf({ text: last.text, attachments: [], encrypted: last.encrypted }) : '',
-          lastMessageAt: at,
-          listRank: null,
-          personId,
-          firstSeenAt: now,
-          updatedAt: now,
-        });
-        return;
-      }
-      const next: Conversation = { ...old };
-      if (at !== null && (old.lastMessageAt === null || at > old.lastMessageAt)) {
-        next.title = c.title || old.title;
-        next.unread = c.unread;
-        next.lastMessageAt = at;
-      }
-      if (next.title !== old.title || next.unread !== old.unread || next.lastMessageAt !== old.lastMessageAt || next.personId !== old.personId) {
-        next.updatedAt = now;
-        toPut.push(next);
-      }
-    });
-    await db.conversations.bulkPut(toPut);
-    summary.conversations = toPut.length;
-
-    summary.messages = await importMessages(db, file.messages, now);
-  });
-  return summary;
-}
-
-async function importMessages(db: InboxDb, messages: readonly ExportedMessage[], now: number): Promise<number> {
-  const groups = new Map<string, ExportedMessage[]>();
-  for (const m of messages) {
-    const list = groups.get(m.conversationId) ?? [];
-    list.push(m);
-    groups.set(m.conversationId, list);
-  }
-  let written = 0;
-  for (const [convId, list] of groups) {
-    const existing = await db.messages.bulkGet(list.map((m) => m.id));
-    const orders = await placeNew(db, convId, existing.map((m) => m?.order));
-    const toPut: Message[] = [];
-    list.forEach((m, i) => {
-      const old = existing[i];
-      if (old) {
-        const status = laterStatus(old.status, m.status);
-        if (status !== old.status) toPut.push({ ...old, status, updatedAt: now });
-        return;
-      }
-      const sentAt = ms(m.sentAt);
-      toPut.push({
-        id: m.id,
-        conversationId: m.conversationId,
-        platform: m.platform,
-        nativeId: m.nativeId,
-        sender: { name: m.sender.name, isSelf: m.sender.isSelf },
-        text: m.text,
-        sentAt,
-        timePrecision: sentAt === null ? 'none' : 'minute',
-        order: orders[i]!,
-        status: m.status,
-        attachments: [],
-        quote: null,
-        system: false,
-        truncated: false,
-        ...(m.encrypted ? { encrypted: true } : {}),
-        firstSeenAt: now,
-        updatedAt: now,
-      });
-    });
-    await db.messages.bulkPut(toPut);
-    // Known messages only change status here (same words, same time): only new ones are indexed.
-    const known = new Set(existing.flatMap((m) => (m ? [m.id] : [])));
-    await indexMessages(db, toPut.filter((m) => !known.has(m.id)));
-    written += toPut.length;
-  }
-  return written;
-}
-
-/**
- * Orders for the file's messages of one conversation (file order = thread order). Known messages
- * keep theirs and anchor the new ones: between two anchors evenly; before the first anchor between
- * it and the stored message just below it; after the last anchor (or with no anchor at all) after
- * everything stored, counting up.
- */
-async function placeNew(db: InboxDb, convId: string, known: (number | undefined)[]): Promise<number[]> {
-  const range = () => db.messages.where('[conversationId+order]');
-  const out = [...known];
-  let i = 0;
-  while (i < out.length) {
-    if (out[i] !== undefined) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < out.length && out[j] === undefined) j++;
-    const n = j - i;
-    let lo = i > 0 ? out[i - 1]! : null;
-    const hi = j < out.length ? out[j]! : null;
-    if (hi === null) {
-      const newest = (await range().between([convId, -Infinity], [convId, Infinity]).last())?.order;
-      lo = Math.max(lo ?? -1, newest ?? -1);
-    } else if (lo === null) {
-      lo = (await range().between([convId, -Infinity], [convId, hi], true, false).last())?.order ?? null;
-    }
-    for (let k = 0; k < n; k++) {
-      if (lo !== null && hi !== null) out[i + k] = lo + ((hi - lo) * (k + 1)) / (n + 1);
-      else if (hi !== null) out[i + k] = hi - (n - k);
-      else out[i + k] = lo! + k + 1;
-    }
-    i = j;
-  }
-  return out as number[];
-}
-
-/** Wipe every table of the store (settings in browser storage are kept). */
-export async function deleteAllData(db: InboxDb): Promise<void> {
-  await db.transaction('rw', db.tables, async () => {
-    await Promise.all(db.tables.map((t) => t.clear()));
-  });
 }
