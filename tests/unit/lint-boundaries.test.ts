@@ -17,7 +17,8 @@ beforeAll(() => {
   eslint = new ESLint({ cwd: ROOT });
 });
 
-describe('tier boundaries (eslint.config.js)', () => {
+// The first lint walks the import graph of the real tree (no-cycle): seconds, more on a loaded machine.
+describe('tier boundaries (eslint.config.js)', { timeout: 120_000 }, () => {
   it('content may not import the store, the worker, crypto or pages', async () => {
     for (const from of ['../lib/store/db', '../lib/worker/outbox', '../lib/worker/e2ee/manager', '../lib/crypto/armor', '../lib/pages/App', '../lib/store/search']) {
       expect(await rulesFor('content/x.ts', `import * as m from '${from}';\nexport { m };\n`), from).toEqual(['import-x/no-restricted-paths']);
