@@ -3,7 +3,7 @@
 // variants (scrambled classes, Indonesian), bad states, navigation and sending through the composer.
 import { afterEach, describe, expect, test } from 'vitest';
 import { instagramAdapter as ig } from '../../content/instagram/adapter';
-import { parseDateBreak, parseRelativeTime } from '../../content/meta-time';
+import { parseDateBreak, parseRelativeTime } from '../../content/meta/time';
 import { insertIntoComposer } from '../../content/composer';
 import { startReader } from './read-cost';
 import { performSend } from '../../content/send';

@@ -3,7 +3,9 @@
 // structure, /t/ and /e2ee/t/ as one id, derived message ids stable across re-renders and recycled
 // rows, emoji by alt, PIN screen, the list that empties on focus, navigation and sending.
 import { afterEach, describe, expect, test } from 'vitest';
-import { messengerAdapter as fb, messengerSkipCounts, parseMessageLabel, resetMessengerSkipCounts } from '../../content/messenger/adapter';
+import { messengerAdapter as fb } from '../../content/messenger/adapter';
+import { parseMessageLabel } from '../../content/messenger/message-label';
+import { messengerSkipCounts, resetMessengerSkipCounts } from '../../content/messenger/row-facts';
 import { GRAMMAR, SEL } from '../../content/messenger/selectors';
 import { performSend } from '../../content/send';
 import type { MessageSnapshot } from '../../lib/shared/model';
