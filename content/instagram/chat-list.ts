@@ -6,7 +6,7 @@
 import { LIMITS, provisionalKey, type ConversationSnapshot } from '../../lib/shared/model';
 import { isBold, isVisuallyHidden } from '../meta/text';
 import { pageLang, parseRelativeTime } from '../meta/time';
-import { cap, clean } from '../dom';
+import { cap, clean, descendants } from '../dom';
 import { LABELS, SEL, THREAD_PATH } from './selectors';
 
 /** The thread id a link points to, or null. Accepts relative and absolute hrefs. */
@@ -34,8 +34,8 @@ export function isInMessages(el: Element): boolean {
 /** Text-bearing leaves of a row in order (skipping aria-hidden decoration). */
 export function textLeaves(root: Element): Element[] {
   const out: Element[] = [];
-  for (const el of Array.from(root.querySelectorAll('*'))) {
-    if (el.closest('[aria-hidden="true"]')) continue;
+  for (const el of descendants(root)) {
+    if (el.closest(SEL.ariaHidden)) continue;
     const own = Array.from(el.childNodes).some((n) => n.nodeType === 3 && (n.nodeValue ?? '').trim() !== '');
     if (own) out.push(el);
   }
@@ -109,7 +109,7 @@ export function threadList(doc: Document): Element | null {
   if (labelled) return labelled;
   for (const b of Array.from(doc.querySelectorAll(SEL.anchorlessRow))) {
     if (b.closest(SEL.threadLink) || !looksLikeInboxRow(b)) continue;
-    const list = b.parentElement?.closest('[aria-label]') ?? null;
+    const list = b.parentElement?.closest(SEL.labelled) ?? null;
     if (list && !list.closest(SEL.rowOrBreak) && list !== doc.body) return list;
   }
   return null;
@@ -147,7 +147,7 @@ export function chatLinks(doc: Document): Element[] {
 function hasUnreadDot(row: Element): boolean {
   const win = row.ownerDocument.defaultView;
   if (!win) return false;
-  for (const el of Array.from(row.querySelectorAll('div, span'))) {
+  for (const el of Array.from(row.querySelectorAll(SEL.box))) {
     if (el.childElementCount > 0 || (el.textContent ?? '').trim() !== '') continue;
     const cs = win.getComputedStyle(el);
     const w = parseFloat(cs.width);

@@ -5,7 +5,7 @@
 import { LIMITS } from '../../lib/shared/model';
 import { isVisuallyHidden, visibleText } from '../meta/text';
 import { pageLang, parseRelativeTime } from '../meta/time';
-import { cap, clean } from '../dom';
+import { cap, clean, descendants } from '../dom';
 import { HOSTS, SEL, THREAD_PATH } from './selectors';
 
 /** The thread id in a link or path (both `/t/` and `/e2ee/t/`), or null. */
@@ -39,8 +39,8 @@ export function chatRows(doc: Document): Element[] {
 /** Elements carrying text (own text nodes or emoji images), skipping hidden and aria-hidden ones. */
 function textLeaves(root: Element): Element[] {
   const out: Element[] = [];
-  for (const el of Array.from(root.querySelectorAll('*'))) {
-    if (el.closest('[aria-hidden="true"]')) continue;
+  for (const el of descendants(root)) {
+    if (el.closest(SEL.ariaHidden)) continue;
     const own = Array.from(el.childNodes).some(
       (n) =>
         (n.nodeType === 3 && (n.nodeValue ?? '').trim() !== '') ||
@@ -57,7 +57,7 @@ function textLeaves(root: Element): Element[] {
  * rows ("Online now", "Sent") have other parents: "any hidden text" would mark online contacts unread.
  */
 function hasUnreadMarker(row: Element): boolean {
-  return Array.from(row.querySelectorAll('.html-span > *')).some((el) => el.childElementCount === 0 && isOnePixelLeaf(el));
+  return Array.from(row.querySelectorAll(SEL.unreadMarkerCandidate)).some((el) => el.childElementCount === 0 && isOnePixelLeaf(el));
 }
 
 function isOnePixelLeaf(el: Element): boolean {
@@ -89,7 +89,7 @@ export function parseChatRow(row: Element) {
   return {
     nativeId,
     title,
-    isGroup: link.querySelectorAll(SEL.image).length - link.querySelectorAll('img[alt]:not([alt=""])').length >= 2,
+    isGroup: link.querySelectorAll(SEL.image).length - link.querySelectorAll(SEL.namedImage).length >= 2,
     // Only the html-span marker (live-2026.md names it as the signal); weight alone is not trusted.
     unread: hasUnreadMarker(row),
     // Messenger shows read/unread only, never a number.

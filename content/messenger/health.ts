@@ -41,7 +41,7 @@ function threadHealth(doc: Document): HealthReport {
   const composer = composerOf(doc);
   // The first row is enough to know the thread rendered (a navigation row in main is not one).
   const first = doc.querySelector(SEL.messageAny);
-  const messages = first !== null && (!first.closest('[role="navigation"]') || messageRows(doc).some((r) => !r.matches(SEL.dateBreak)));
+  const messages = first !== null && (!first.closest(SEL.navigation) || messageRows(doc).some((r) => !r.matches(SEL.dateBreak)));
   if (!messages) {
     // Rendered rows with text but no message element: the message shape changed, not an empty chat.
     const rendered =

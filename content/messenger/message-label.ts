@@ -59,14 +59,14 @@ export function looseClock(label: string): number | null {
 export function selfByLayout(el: Element): boolean | null {
   const win = el.ownerDocument.defaultView;
   if (!win) return null;
-  const box = el.closest('[role="log"]') ?? el.closest(SEL.main);
+  const box = el.closest(SEL.log) ?? el.closest(SEL.main);
   const r = el.getBoundingClientRect();
   const b = box?.getBoundingClientRect();
   if (b && r.width > 0 && b.width > 0) {
     const offset = r.left + r.width / 2 - (b.left + b.width / 2);
     if (Math.abs(offset) > b.width * 0.05) return offset > 0;
   }
-  const stop = el.closest('[role="article"]');
+  const stop = el.closest(SEL.article);
   for (let a = el.parentElement; a; a = a.parentElement) {
     const cs = win.getComputedStyle(a);
     if (cs.display.includes('flex')) {

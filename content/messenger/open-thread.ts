@@ -41,7 +41,7 @@ export function rowOf(node: Node): { kind: 'chat' | 'message'; row: Element } | 
   const el = node.nodeType === 1 ? (node as Element) : node.parentElement;
   if (!el) return null;
   const classify = (r: Element): { kind: 'chat' | 'message'; row: Element } | null => {
-    if (r.closest('[role="navigation"]')) return threadLinkOf(r) ? { kind: 'chat', row: r } : null;
+    if (r.closest(SEL.navigation)) return threadLinkOf(r) ? { kind: 'chat', row: r } : null;
     if (r.closest(SEL.main)) return { kind: 'message', row: r };
     return null;
   };

@@ -19,7 +19,7 @@ export function composerOf(doc: Document): HTMLElement | null {
 function listScroller(grid: Element): HTMLElement | null {
   const win = grid.ownerDocument.defaultView;
   if (!win) return null;
-  for (let el: Element | null = grid; el && !el.matches('[role="navigation"]'); el = el.parentElement) {
+  for (let el: Element | null = grid; el && !el.matches(SEL.navigation); el = el.parentElement) {
     if (/(auto|scroll)/.test(win.getComputedStyle(el).overflowY)) return el as HTMLElement;
   }
   return grid as HTMLElement;

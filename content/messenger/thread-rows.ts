@@ -18,7 +18,7 @@ export function messageRows(doc: Document): Element[] {
   }
   // Rows of a navigation list that shares the main area are not messages. Such lists are few, so
   // they are found once, not by asking every row for its ancestors.
-  const lists = Array.from(doc.querySelectorAll('[role="navigation"]')).filter((n) => n.closest(SEL.main) || n.querySelector(SEL.main));
+  const lists = Array.from(doc.querySelectorAll(SEL.navigation)).filter((n) => n.closest(SEL.main) || n.querySelector(SEL.main));
   return lists.length === 0 ? rows : rows.filter((r) => !lists.some((n) => n.contains(r)));
 }
 

@@ -18,14 +18,14 @@ export function statusOf(icon: Element | undefined): MessageStatus | null {
 }
 
 function isQuoteBlock(el: Element): boolean {
-  return isLabel(el.getAttribute('aria-label'), LABEL.quoted) || el.classList.contains('quoted-mention');
+  return isLabel(el.getAttribute('aria-label'), LABEL.quoted) || el.matches(SEL.quotedMention);
 }
 
 /** `labelled`: the bubble's `[role="button"], [aria-label]` elements, in document order. */
 export function quoteOf(labelled: Element[]): Quote | null {
   const block = labelled.find(isQuoteBlock);
   if (!block) return null;
-  const spans = Array.from(block.querySelectorAll('span[dir="auto"], span.quoted-mention'));
+  const spans = Array.from(block.querySelectorAll(SEL.quoteSpan));
   const sender = spans[0] ? readText(spans[0]).trim() : '';
   const text = spans.length > 1 ? readText(spans[spans.length - 1]!).trim() : readText(block).trim();
   return { sender: cap(sender, LIMITS.titleChars), text: cap(text, LIMITS.previewChars) };
@@ -59,7 +59,7 @@ export function attachmentsOf(holder: Element, icons: Element[], caption: string
 function attachmentIcons(icons: Element[], caption: string, out: Attachment[]): void {
   const doc = icons.find((i) => i.matches(SEL.documentIcon));
   if (doc) {
-    const name = doc.parentElement?.querySelector('[title]')?.getAttribute('title') ?? '';
+    const name = doc.parentElement?.querySelector(SEL.titled)?.getAttribute('title') ?? '';
     out.push({ kind: 'document', label: cap(name || 'Document', LIMITS.titleChars) });
   }
   if (icons.some((i) => i.matches(SEL.audioIcon))) out.push({ kind: 'audio', label: 'Voice message' });

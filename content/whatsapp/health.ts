@@ -40,7 +40,7 @@ export function health(doc: Document): HealthReport {
     return (main && threadHealth(main, messageRows(doc))) || { state: 'ok' };
   }
   if (doc.querySelector(SEL.qrCanvas)) return { state: 'not-logged-in', reason: 'the QR login screen is shown' };
-  const buttons = Array.from(doc.querySelectorAll('button, [role="button"]'));
+  const buttons = Array.from(doc.querySelectorAll(SEL.anyButton));
   if (buttons.some((b) => isLabel(b.textContent, LABEL.useHere))) {
     return { state: 'inactive', reason: 'WhatsApp is open in another window ("Use here")' };
   }

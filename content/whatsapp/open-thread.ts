@@ -56,7 +56,7 @@ export function openConversation(doc: Document): ThreadSnapshot['conversation'] 
   const titleEl = main?.querySelector(SEL.mainHeaderTitle);
   const title = chatKey(titleEl?.getAttribute('title') || titleEl?.textContent || '');
   if (!title || !main || !titleEl) return null;
-  const isGroup = threadIsGroup(main, titleEl.closest('header'), titleEl, title);
+  const isGroup = threadIsGroup(main, titleEl.closest(SEL.header), titleEl, title);
   const conversation: ThreadSnapshot['conversation'] = {
     nativeId: titleKey(title, isGroup),
     title: cap(titleEl.getAttribute('title') || title, LIMITS.titleChars),

@@ -5,7 +5,7 @@ import { SEL } from './selectors';
 export function rowOf(node: Node): { kind: 'chat' | 'message'; row: Element } | null {
   const el = node.nodeType === 1 ? (node as Element) : node.parentElement;
   if (!el) return null;
-  const row = el.closest('[role="row"], [role="listitem"]');
+  const row = el.closest(SEL.anyRow);
   if (!row) return null;
   if (row.closest(SEL.paneSide)) return { kind: 'chat', row };
   if (row.closest(SEL.main)) return { kind: 'message', row };

@@ -34,7 +34,7 @@ function isWanted(c: ThreadSnapshot['conversation'] | null, want: WantedChat): b
 }
 
 function click(doc: Document, row: Element): void {
-  const cell = row.querySelector('[role="gridcell"]') ?? row;
+  const cell = row.querySelector(SEL.gridCell) ?? row;
   const view = doc.defaultView!;
   for (const type of ['mousedown', 'mouseup', 'click'] as const) {
     cell.dispatchEvent(new view.MouseEvent(type, { bubbles: true, cancelable: true, view, button: 0 }));
@@ -73,10 +73,10 @@ export async function submit(doc: Document): Promise<boolean> {
   const find = () => {
     const footer = doc.querySelector(SEL.main)?.querySelector(SEL.footer);
     if (!footer) return null;
-    const byLabel = Array.from(footer.querySelectorAll<HTMLElement>('button, [role="button"]')).find((b) =>
+    const byLabel = Array.from(footer.querySelectorAll<HTMLElement>(SEL.anyButton)).find((b) =>
       isLabel(b.getAttribute('aria-label'), LABEL.send),
     );
-    return byLabel ?? footer.querySelector(SEL.sendIcon)?.closest<HTMLElement>('button, [role="button"]') ?? null;
+    return byLabel ?? footer.querySelector(SEL.sendIcon)?.closest<HTMLElement>(SEL.anyButton) ?? null;
   };
   if (!(await waitUntil(() => find() !== null, 2_000))) return false;
   find()!.click();
