@@ -1,6 +1,6 @@
 // From a mutated node to the Instagram row it belongs to (a message cell or break, a link row, an
 // anchorless row of the thread list), so the runtime re-reads only the rows that changed.
-import { isLinkRow, threadIdOfHref, threadList } from './chat-list';
+import { threadIdOfHref, threadList } from './chat-list';
 import { messageRowsIn } from './parse-message';
 import { SEL } from './selectors';
 

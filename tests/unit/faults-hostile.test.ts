@@ -14,7 +14,6 @@ const EXT = 'abcdefghijklmnopabcdefghijklmnop';
 const BASE = `chrome-extension://${EXT}/`;
 const tab = (id: number) => ({ id }) as Runtime.MessageSender['tab'];
 const waTab: Runtime.MessageSender = { id: EXT, url: 'https://web.whatsapp.com/', tab: tab(7), frameId: 0 };
-const page: Runtime.MessageSender = { id: EXT, url: `${BASE}popup.html` };
 
 let db: InboxDb;
 let ctx: BackgroundContext;
