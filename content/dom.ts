@@ -31,3 +31,8 @@ export function childRows(list: Element, row: string): Element[] {
   }
   return out;
 }
+
+/** Every element under `root`, in document order. */
+export function descendants(root: Element): Element[] {
+  return Array.from(root.querySelectorAll('*'));
+}

@@ -3,8 +3,10 @@
 // structure, /t/ and /e2ee/t/ as one id, derived message ids stable across re-renders and recycled
 // rows, emoji by alt, PIN screen, the list that empties on focus, navigation and sending.
 import { afterEach, describe, expect, test } from 'vitest';
-import { messengerAdapter as fb, messengerSkipCounts, parseMessageLabel, resetMessengerSkipCounts } from '../../content/messenger/adapter';
-import { GRAMMAR, SEL } from '../../content/messenger/selectors';
+import { messengerAdapter as fb } from '../../content/messenger/adapter';
+import { parseMessageLabel } from '../../content/messenger/message-label';
+import { messengerSkipCounts, resetMessengerSkipCounts } from '../../content/messenger/row-facts';
+import { GRAMMAR } from '../../content/messenger/selectors';
 import { performSend } from '../../content/send';
 import type { MessageSnapshot } from '../../lib/shared/model';
 import { derivedMessageId } from '../../content/messenger/message-id';
@@ -768,50 +770,3 @@ describe('Messenger 2026: navigate and send', () => {
   });
 });
 
-describe('Messenger: every selector counts its matches on the fixture pages', () => {
-  /** Where each selector must match at least once; the few that must not match say why. */
-  const WHERE: Record<keyof typeof SEL, Array<{ layout: Layout; state?: MessengerFixtureOptions['state']; lang?: 'en' | 'id' }> | string> = {
-    chatGrid: [{ layout: 'classic' }, { layout: '2026' }, { layout: 'mixed' }],
-    chatRow: [{ layout: 'classic' }, { layout: '2026' }, { layout: 'mixed' }],
-    threadLink: [{ layout: 'classic' }, { layout: '2026' }, { layout: 'mixed' }],
-    openChatLink: [{ layout: 'classic' }, { layout: '2026' }],
-    unreadMarkerParent: [{ layout: 'classic' }, { layout: '2026' }, { layout: '2026', lang: 'id' }],
-    main: [{ layout: 'classic' }, { layout: '2026' }],
-    threadLog: [{ layout: '2026' }, { layout: 'mixed' }],
-    virtualRow: [{ layout: '2026' }, { layout: 'mixed' }],
-    threadArticle: [{ layout: '2026' }, { layout: 'mixed' }],
-    messageElement: [{ layout: '2026' }, { layout: 'mixed' }],
-    messageRowOrBreak: [{ layout: 'classic' }, { layout: '2026' }, { layout: 'mixed' }],
-    messageAny: [{ layout: 'classic' }, { layout: '2026' }, { layout: 'mixed' }],
-    nestedMessage: 'a guard: no page nests one message element in another',
-    rowLike: [{ layout: 'classic' }, { layout: '2026' }, { layout: 'mixed' }],
-    dateBreak: [{ layout: 'classic' }, { layout: '2026' }, { layout: 'mixed' }],
-    quote: [{ layout: '2026' }, { layout: 'mixed' }],
-    reactionButton: [{ layout: '2026' }, { layout: 'mixed' }],
-    toolbar: [{ layout: '2026' }, { layout: 'mixed' }],
-    heading: [{ layout: 'classic' }, { layout: '2026' }],
-    pageHeading: [{ layout: 'classic' }, { layout: '2026' }],
-    image: [{ layout: 'classic' }, { layout: '2026' }],
-    video: 'no fixture thread holds a video (the adapter only labels it an attachment)',
-    composer: [{ layout: 'classic' }, { layout: '2026' }, { layout: 'mixed' }, { layout: '2026', lang: 'id' }],
-    buttons: [{ layout: 'classic' }, { layout: '2026' }],
-    pin: [{ layout: 'classic', state: 'pin' }, { layout: '2026', state: 'pin' }],
-    login: [{ layout: 'classic', state: 'not-logged-in' }],
-    progress: 'the fixture never shows its loading spinner',
-  };
-
-  test('each named selector matches where it applies (a drifted selector fails by name)', () => {
-    expect(Object.keys(WHERE).sort()).toEqual(Object.keys(SEL).sort());
-    for (const [name, where] of Object.entries(WHERE) as [keyof typeof SEL, (typeof WHERE)[keyof typeof SEL]][]) {
-      if (typeof where === 'string') continue;
-      for (const page of where) {
-        // Mama's e2ee thread: quote, reactions, status rows; Mark's: the reply quote in the newer half.
-        const path = page.layout === 'mixed' ? `/messages/t/${MARK}/` : `/messages/e2ee/t/${MAMA}/`;
-        mount({ layout: page.layout, state: page.state, lang: page.lang }, path);
-        expect(document.querySelectorAll(SEL[name]).length, `${name} on ${JSON.stringify(page)}`).toBeGreaterThan(0);
-      }
-    }
-    mount({ layout: '2026' }, `/messages/e2ee/t/${MAMA}/`);
-    expect(document.querySelectorAll(SEL.nestedMessage)).toHaveLength(0);
-  });
-});

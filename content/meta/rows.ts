@@ -3,7 +3,7 @@
 // carried down from the rows above it (the day the nearest date break names, the sender of the
 // burst). Both are kept per node, so a read parses a row by reading its node once and taking the
 // carried state from the row just above: a read costs the rows it parses, not the thread.
-import type { RowContext } from './adapter';
+import type { RowContext } from '../adapter';
 
 export interface RowStep<F, S> {
   facts: F;
