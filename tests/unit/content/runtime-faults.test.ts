@@ -4,10 +4,12 @@
 // find the echo instead of posting again; Retry in the same page must make a new attempt rather
 // than repeat the old failure; and an older reply with the same text is never taken for the echo.
 import { afterEach, describe, expect, test } from 'vitest';
-import { startContentRuntime, type RuntimeHandle, type Transport } from '../../../content/runtime';
+import { startContentRuntime, type RuntimeHandle } from '../../../content/runtime';
 import { whatsappAdapter } from '../../../content/whatsapp/adapter';
 import { insertIntoComposer } from '../../../content/composer';
-import type { FromContent, SendCommand, SendCommandReply, SendResult } from '../../../lib/shared/protocol';
+import type { SendCommand } from '../../../lib/shared/protocol';
+import { sendCommand } from '../helpers/factories';
+import { RecordingTransport } from '../helpers/transport';
 import { renderWhatsApp, type WhatsAppFixtureControl } from '../../fixtures/whatsapp/whatsapp-app.js';
 
 const adapter = { ...whatsappAdapter, isActiveUrl: () => true };
@@ -27,40 +29,13 @@ function mount(): WhatsAppFixtureControl {
 
 /** A content runtime with a transport that records what it reports and lets the test command it. */
 function start() {
-  const sent: FromContent[] = [];
-  let handler: ((c: unknown) => Promise<SendCommandReply>) | null = null;
-  const transport: Transport = {
-    async send(m) {
-      sent.push(m);
-      return m.type === 'ingest' ? { ok: true, batchId: m.batchId } : { ok: true };
-    },
-    onCommand(h) {
-      handler = h;
-    },
-  };
-  const handle = startContentRuntime(adapter, document, transport, { debounceMs: 50, maxWaitMs: 100, echoTimeoutMs: 1_500, log: () => {} });
+  const t = new RecordingTransport();
+  const handle = startContentRuntime(adapter, document, t, { debounceMs: 50, maxWaitMs: 100, echoTimeoutMs: 1_500, log: () => {} });
   handles.push(handle);
-  const verdict = async (outboxId: string): Promise<SendResult> => {
-    for (let i = 0; i < 200; i++) {
-      const r = sent.filter((m): m is SendResult => m.type === 'send-result' && m.outboxId === outboxId).at(-1);
-      if (r) return r;
-      await new Promise((res) => setTimeout(res, 20));
-    }
-    throw new Error('no verdict');
-  };
-  return { sent, handle, command: (c: SendCommand) => handler!(c), verdict };
+  return { sent: t.sent, handle, command: (c: SendCommand) => t.command(c), verdict: (outboxId: string) => t.sendResult(outboxId) };
 }
 
-const cmd = (over: Partial<SendCommand>): SendCommand => ({
-  type: 'send',
-  outboxId: 'o1',
-  conversationNativeId: 'Budi Santoso',
-  conversationTitle: 'Budi Santoso',
-  text: 'hello',
-  attemptStartedAt: Date.now(),
-  checkEchoFirst: false,
-  ...over,
-});
+const cmd = (over: Partial<SendCommand>): SendCommand => sendCommand('Budi Santoso', 'Budi Santoso', 'hello', { outboxId: 'o1', ...over });
 const posts = (fx: WhatsAppFixtureControl, text: string) => fx.echoLog.filter((e) => e.text === text).length;
 
 describe('content runtime: sending under faults', () => {

@@ -4,9 +4,9 @@
 // empty placeholders, a notice or two, one odd list row) are not, unless it lasts.
 import { afterEach, describe, expect, test } from 'vitest';
 import type { PlatformAdapter } from '../../../content/adapter';
-import { startContentRuntime, type RuntimeHandle, type Transport } from '../../../content/runtime';
+import { startContentRuntime, type RuntimeHandle } from '../../../content/runtime';
 import type { MessageSnapshot } from '../../../lib/shared/model';
-import type { FromContent, Ingest, SendCommandReply } from '../../../lib/shared/protocol';
+import { RecordingTransport } from '../helpers/transport';
 
 /** Chats are `#chats > li[data-chat]`; messages `#thread > li[data-msg]`, `li.notice` a system row, anything else unreadable. */
 const toy: PlatformAdapter = {
@@ -76,24 +76,14 @@ const msg = (i: number): Row => ({ attrs: { 'data-msg': `m${i}` }, text: `hello 
 const bare = (text: string): Row => ({ text });
 
 let rt: RuntimeHandle | null = null;
-let sent: FromContent[] = [];
-let command: ((c: unknown) => Promise<SendCommandReply>) | null = null;
+let transport = new RecordingTransport();
 afterEach(() => {
   rt?.stop();
   rt = null;
 });
 
 async function start() {
-  sent = [];
-  const transport: Transport = {
-    async send(m) {
-      sent.push(m);
-      return m.type === 'ingest' ? { ok: true, batchId: m.batchId } : { ok: true };
-    },
-    onCommand(handler) {
-      command = handler;
-    },
-  };
+  transport = new RecordingTransport();
   rt = startContentRuntime(toy, document, transport, { debounceMs: 1, maxWaitMs: 1, log: () => {} });
   await settle();
 }
@@ -106,7 +96,7 @@ async function settle() {
   }
 }
 
-const ingests = () => sent.filter((m): m is Ingest => m.type === 'ingest');
+const ingests = () => transport.ingests();
 const health = () => ingests().at(-1)!.health;
 
 describe('rows found, none readable', () => {
@@ -184,7 +174,7 @@ describe('rows found, none readable', () => {
     page([bare('a'), bare('b'), bare('c')], null);
     await start();
     expect(health().state).toBe('layout-unknown');
-    const reply = await command!({
+    const reply = await transport.command({
       type: 'send',
       outboxId: 'o1',
       conversationNativeId: 'c0',

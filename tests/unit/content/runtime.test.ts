@@ -3,9 +3,9 @@
 // cost proportional to change, acknowledged delivery with retries, and send-command dedupe.
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import type { PlatformAdapter } from '../../../content/adapter';
-import { startContentRuntime, type RuntimeHandle, type Transport } from '../../../content/runtime';
+import { startContentRuntime, type RuntimeHandle } from '../../../content/runtime';
 import type { MessageSnapshot } from '../../../lib/shared/model';
-import type { FromContent, Ingest, SendCommandReply } from '../../../lib/shared/protocol';
+import { RecordingTransport } from '../helpers/transport';
 
 const toy: PlatformAdapter = {
   platform: 'whatsapp',
@@ -81,26 +81,6 @@ function message(id: string, text: string, self = false) {
   return li;
 }
 
-class FakeTransport implements Transport {
-  received: FromContent[] = [];
-  failNext = 0;
-  handler?: (c: unknown) => Promise<SendCommandReply>;
-  async send(m: FromContent) {
-    if (this.failNext > 0) {
-      this.failNext--;
-      throw new Error('Could not establish connection. Receiving end does not exist.');
-    }
-    this.received.push(m);
-    return m.type === 'ingest' ? { ok: true, batchId: m.batchId } : { ok: true };
-  }
-  onCommand(h: (c: unknown) => Promise<SendCommandReply>) {
-    this.handler = h;
-  }
-  ingests(): Ingest[] {
-    return this.received.filter((m): m is Ingest => m.type === 'ingest');
-  }
-}
-
 let rt: RuntimeHandle | undefined;
 afterEach(() => rt?.stop());
 const opts = { debounceMs: 5, maxWaitMs: 20, log: () => {} };
@@ -108,10 +88,10 @@ const opts = { debounceMs: 5, maxWaitMs: 20, log: () => {} };
 describe('content runtime', () => {
   test('first report: hello, then every chat and the whole open thread', async () => {
     page(5, 4);
-    const t = new FakeTransport();
+    const t = new RecordingTransport();
     rt = startContentRuntime(toy, document, t, opts);
     await rt.idle();
-    expect(t.received[0]).toEqual({ type: 'hello', platform: 'whatsapp' });
+    expect(t.sent[0]).toEqual({ type: 'hello', platform: 'whatsapp' });
     const [first] = t.ingests();
     expect(first!.conversations.map((c) => [c.nativeId, c.listRank])).toEqual([
       ['c0', 0],
@@ -125,7 +105,7 @@ describe('content runtime', () => {
 
   test('a change re-parses only its row and reports only it, with its neighbour as anchor', async () => {
     page(1000, 300);
-    const t = new FakeTransport();
+    const t = new RecordingTransport();
     rt = startContentRuntime(toy, document, t, opts);
     await rt.idle();
     const parsedAtStart = rt.stats.rowsParsed;
@@ -143,7 +123,7 @@ describe('content runtime', () => {
 
   test('an incremental read parses and compares only the changed rows, and skips an untouched chat list', async () => {
     page(50, 1000);
-    const t = new FakeTransport();
+    const t = new RecordingTransport();
     rt = startContentRuntime(toy, document, t, opts);
     await rt.idle();
     const thread = document.getElementById('thread')!;
@@ -191,10 +171,10 @@ describe('content runtime', () => {
       expect(t.ingests().at(-1)!.conversations.map((c) => c.nativeId)).toEqual(['c7']);
 
       // A mutation that changes nothing the page shows sends nothing and compares nothing.
-      const sent = t.received.length;
+      const sent = t.sent.length;
       const same = await measure(() => thread.children[10]!.setAttribute('title', 'x'));
       expect(same).toMatchObject({ parsed: 1, compared: 1 });
-      expect(t.received.length).toBe(sent);
+      expect(t.sent.length).toBe(sent);
     } finally {
       stringify.mockRestore();
     }
@@ -202,7 +182,7 @@ describe('content runtime', () => {
 
   test('rows added inside a wrapper (not mapped to a row) are still read, and the chat list is re-read', async () => {
     page(5, 3);
-    const t = new FakeTransport();
+    const t = new RecordingTransport();
     rt = startContentRuntime(toy, document, t, opts);
     await rt.idle();
     const before = rt.stats.chatReads;
@@ -229,7 +209,7 @@ describe('content runtime', () => {
       },
       parseMessageRow: (row, conv) => ({ ...toy.parseMessageRow(row, conv)!, sender: { name: conv.isGroup ? '' : 'c0', isSelf: false } }),
     };
-    const t = new FakeTransport();
+    const t = new RecordingTransport();
     rt = startContentRuntime(adapter, document, t, opts);
     await rt.idle();
     const parsed = rt.stats.rowsParsed;
@@ -252,7 +232,7 @@ describe('content runtime', () => {
         return t ? { nativeId: t.getAttribute('data-conv')!, title: t.getAttribute('aria-label') ?? '', isGroup: false } : null;
       },
     };
-    const t = new FakeTransport();
+    const t = new RecordingTransport();
     rt = startContentRuntime(adapter, document, t, opts);
     await rt.idle();
     const settle = async () => {
@@ -276,19 +256,19 @@ describe('content runtime', () => {
 
   test('nothing changed, nothing sent', async () => {
     page(3, 3);
-    const t = new FakeTransport();
+    const t = new RecordingTransport();
     rt = startContentRuntime(toy, document, t, opts);
     await rt.idle();
-    const n = t.received.length;
+    const n = t.sent.length;
     document.body.setAttribute('data-x', '1'); // unrelated mutation
     await new Promise((r) => setTimeout(r, 30));
     await rt.idle();
-    expect(t.received.length).toBe(n);
+    expect(t.sent.length).toBe(n);
   });
 
   test('a background that cannot be reached (worker stopped) gets the batch on retry', async () => {
     page(2, 2);
-    const t = new FakeTransport();
+    const t = new RecordingTransport();
     t.failNext = 3;
     rt = startContentRuntime(toy, document, t, opts);
     await rt.idle();
@@ -297,7 +277,7 @@ describe('content runtime', () => {
 
   test('a logged-out page reports its state once and no conversations', async () => {
     document.body.replaceChildren();
-    const t = new FakeTransport();
+    const t = new RecordingTransport();
     rt = startContentRuntime(toy, document, t, opts);
     await rt.idle();
     document.body.append(document.createElement('p'));
@@ -314,7 +294,7 @@ describe('content runtime', () => {
 
   test('a send command asked twice posts once; malformed commands are refused', async () => {
     page(1, 1);
-    const t = new FakeTransport();
+    const t = new RecordingTransport();
     let submits = 0;
     const adapter: PlatformAdapter = {
       ...toy,
@@ -343,7 +323,7 @@ describe('content runtime', () => {
     composer.textContent = '';
     await new Promise((r) => setTimeout(r, 300));
     await rt.idle();
-    const results = t.received.filter((m) => m.type === 'send-result');
+    const results = t.sent.filter((m) => m.type === 'send-result');
     expect(submits).toBe(1);
     expect(results.length).toBeGreaterThanOrEqual(1);
     expect(results.every((r) => r.type === 'send-result' && r.ok && r.messageNativeId === 'echo1')).toBe(true);
@@ -351,7 +331,7 @@ describe('content runtime', () => {
 
   test('waiting for the echo reads the parse cache: a 2,000-row thread is not parsed again per poll', async () => {
     page(1, 2_000);
-    const t = new FakeTransport();
+    const t = new RecordingTransport();
     let parses = 0;
     const adapter: PlatformAdapter = {
       ...toy,
@@ -377,8 +357,8 @@ describe('content runtime', () => {
     parses = 0;
     const cmd = { type: 'send', outboxId: 'ob2', conversationNativeId: 'c0', conversationTitle: 'c0', text: 'Halo', attemptStartedAt: Date.now(), checkEchoFirst: false };
     await t.handler!(cmd);
-    for (let i = 0; i < 100 && !t.received.some((m) => m.type === 'send-result'); i++) await new Promise((r) => setTimeout(r, 20));
-    expect(t.received.find((m) => m.type === 'send-result')).toMatchObject({ ok: true, messageNativeId: 'echo2' });
+    for (let i = 0; i < 100 && !t.sent.some((m) => m.type === 'send-result'); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(t.sent.find((m) => m.type === 'send-result')).toMatchObject({ ok: true, messageNativeId: 'echo2' });
     // The echo row, parsed by the read that reports it and by the echo check: a few parses, not 2,000 per poll.
     expect(parses).toBeLessThanOrEqual(4);
   });

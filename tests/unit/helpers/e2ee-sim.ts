@@ -13,10 +13,10 @@ import { E2eeManager } from '../../../lib/worker/e2ee/manager';
 import { readE2eeState, readPlaintexts, type PlainView } from '../../../lib/store/e2ee/view';
 import { conversationId, type MessageSnapshot, type Platform } from '../../../lib/shared/model';
 import type { SendCommand } from '../../../lib/shared/protocol';
+import { backgroundContext, contentSender, EXT, pageSender } from './background';
 
-export const EXT = 'abcdefghijklmnopabcdefghijklmnop';
-const BASE = `chrome-extension://${EXT}/`;
-export const popup: Runtime.MessageSender = { id: EXT, url: `${BASE}popup.html` };
+export { EXT };
+export const popup = pageSender('popup.html');
 export const ORIGIN: Record<Platform, string> = {
   whatsapp: 'https://web.whatsapp.com/',
   instagram: 'https://www.instagram.com/direct/t/1/',
@@ -55,7 +55,7 @@ export class User implements TabPort {
   ) {
     this.db = openDb(`e2ee-${run}-${dbCount++}`);
     this.e2ee = this.newManager();
-    this.ctx = { db: this.db, tabs: this, extensionId: EXT, extensionBaseUrl: BASE, log: () => {}, now: () => clock, e2ee: this.e2ee };
+    this.ctx = backgroundContext(this.db, { tabs: this, now: () => clock, e2ee: this.e2ee });
   }
 
   /** A fresh background (as after the service worker was stopped): nothing but the store survives. */
@@ -75,7 +75,7 @@ export class User implements TabPort {
     return `${this.platform}:${this.chat}`;
   }
   private get tab(): Runtime.MessageSender {
-    return { id: EXT, url: ORIGIN[this.platform], tab: { id: 7 } as Runtime.MessageSender['tab'], frameId: 0 };
+    return contentSender(ORIGIN[this.platform], 7);
   }
 
   async findTabs() {
@@ -190,7 +190,7 @@ export async function connect(platform: Platform = 'whatsapp') {
  */
 export async function ingestChat(user: User, platform: Platform, chat: string, messages: MessageSnapshot[]): Promise<string> {
   clock += 1000;
-  const sender: Runtime.MessageSender = { id: EXT, url: ORIGIN[platform], tab: { id: 8 } as Runtime.MessageSender['tab'], frameId: 0 };
+  const sender = contentSender(ORIGIN[platform], 8);
   const reply = await handleMessage(
     user.ctx,
     {

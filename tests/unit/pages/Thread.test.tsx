@@ -4,9 +4,9 @@ import 'fake-indexeddb/auto';
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/preact';
 import { afterEach, beforeAll, beforeEach, expect, test } from 'vitest';
 import { openDb, type InboxDb } from '../../../lib/store/db';
-import { messageId, type Message } from '../../../lib/shared/model';
+import type { Message } from '../../../lib/shared/model';
 import { App } from '../../../lib/pages/App';
-import { storedConversation } from '../helpers/factories';
+import { storedConversation, storedMessage } from '../helpers/factories';
 
 let db: InboxDb;
 let n = 0;
@@ -14,25 +14,7 @@ const T0 = Date.UTC(2026, 10, 20, 9, 0);
 const budi = storedConversation('whatsapp', 'dm/Budi', { title: 'Budi', preview: 'oke', lastMessageAt: T0, listRank: 0 });
 
 function message(nativeId: string, order: number, text: string, reactions?: Message['reactions']): Message {
-  return {
-    id: messageId(budi.id, nativeId),
-    conversationId: budi.id,
-    platform: 'whatsapp',
-    nativeId,
-    sender: { name: 'Budi', isSelf: false },
-    text,
-    sentAt: T0 + order,
-    timePrecision: 'minute',
-    order,
-    status: 'received',
-    attachments: [],
-    quote: null,
-    system: false,
-    truncated: false,
-    ...(reactions ? { reactions } : {}),
-    firstSeenAt: T0,
-    updatedAt: T0,
-  };
+  return storedMessage(budi, nativeId, order, { text, sentAt: T0 + order, firstSeenAt: T0, updatedAt: T0, ...(reactions ? { reactions } : {}) });
 }
 
 beforeAll(() => import('../../../lib/pages/Thread'));

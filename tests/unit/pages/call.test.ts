@@ -4,17 +4,16 @@
 // `tsc` through the @ts-expect-error lines below.
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, expectTypeOf, test, vi } from 'vitest';
-import type { Runtime } from 'webextension-polyfill';
 import { browser } from 'wxt/browser';
 import { handleMessage, type BackgroundContext, type PageHandlers } from '../../../lib/worker/router';
 import type { ImportSummary } from '../../../lib/store/data-export';
 import { openDb, type InboxDb } from '../../../lib/store/db';
 import { call } from '../../../lib/pages/call';
 import { deleteEverything, importFile } from '../../../lib/pages/options/data';
+import { backgroundContext, pageSender } from '../helpers/background';
 import { storedConversation } from '../helpers/factories';
 
-const EXT = 'abcdefghijklmnopabcdefghijklmnop';
-const popup: Runtime.MessageSender = { id: EXT, url: `chrome-extension://${EXT}/popup.html` };
+const popup = pageSender('popup.html');
 let db: InboxDb;
 let ctx: BackgroundContext;
 let n = 0;
@@ -22,7 +21,8 @@ const sent: unknown[] = [];
 
 beforeEach(async () => {
   db = openDb(`requests-${n++}`);
-  ctx = { db, tabs: { findTabs: async () => [], sendToTab: async () => ({ accepted: true }) }, extensionId: EXT, extensionBaseUrl: `chrome-extension://${EXT}/`, log: () => {} };
+  // The real clock: no fixed `now`.
+  ctx = backgroundContext(db, { tabs: { findTabs: async () => [], sendToTab: async () => ({ accepted: true }) }, now: undefined });
   sent.length = 0;
   vi.spyOn(browser.runtime, 'sendMessage').mockImplementation((async (message: unknown) => {
     sent.push(message);

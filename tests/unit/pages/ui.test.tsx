@@ -3,11 +3,11 @@ import 'fake-indexeddb/auto';
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { openDb, type InboxDb } from '../../../lib/store/db';
-import { messageId, type Conversation, type Message, type OutboxEntry, type Platform, type SendFailureReason } from '../../../lib/shared/model';
+import type { Conversation, Message, OutboxEntry, Platform, SendFailureReason } from '../../../lib/shared/model';
 import { indexMessages } from '../../../lib/store/search';
 import { App } from '../../../lib/pages/App';
 import { ROW_HEIGHT } from '../../../lib/pages/Inbox';
-import { storedConversation } from '../helpers/factories';
+import { storedConversation, storedMessage } from '../helpers/factories';
 
 let db: InboxDb;
 let n = 0;
@@ -26,24 +26,7 @@ function conv(platform: Platform, nativeId: string, title: string, minutesAgo: n
 }
 
 function message(c: Conversation, nativeId: string, order: number, text: string, sentAt: number | null = T0 + order): Message {
-  return {
-    id: messageId(c.id, nativeId),
-    conversationId: c.id,
-    platform: c.platform,
-    nativeId,
-    sender: { name: c.title, isSelf: false },
-    text,
-    sentAt,
-    timePrecision: 'minute',
-    order,
-    status: 'received',
-    attachments: [],
-    quote: null,
-    system: false,
-    truncated: false,
-    firstSeenAt: T0,
-    updatedAt: T0,
-  };
+  return storedMessage(c, nativeId, order, { text, sentAt, firstSeenAt: T0, updatedAt: T0 });
 }
 
 // The thread view is a lazily loaded chunk; load (transform) it once up front so a test's

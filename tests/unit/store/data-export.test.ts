@@ -8,6 +8,7 @@ import type { Ingest } from '../../../lib/shared/protocol';
 import { searchMessages } from '../../../lib/store/search';
 import type { MessageSnapshot } from '../../../lib/shared/model';
 import { indexAndRebuild } from '../helpers/search-index';
+import { backgroundContext, contentSender, pageSender } from '../helpers/background';
 
 let db: InboxDb;
 let k = 0;
@@ -270,35 +271,26 @@ describe('exports written before ids were escaped and WhatsApp chats keyed by ki
 });
 
 describe('through the background (the store has one writer)', () => {
-  const EXT = 'abcdefghijklmnopabcdefghijklmnop';
-  const BASE = `chrome-extension://${EXT}/`;
-  const optionsPage = { id: EXT, url: `${BASE}options.html` };
-  const tab = { id: EXT, url: 'https://web.whatsapp.com/', tab: { id: 7 }, frameId: 0 };
-  const ctx = () => ({
-    db,
-    tabs: { findTabs: async () => [], sendToTab: async () => ({ accepted: true as const }) },
-    extensionId: EXT,
-    extensionBaseUrl: BASE,
-    log: () => {},
-    now: () => T0,
-  });
+  const optionsPage = pageSender('options.html');
+  const tab = contentSender('https://web.whatsapp.com/', 7);
+  const ctx = () => backgroundContext(db, { tabs: { findTabs: async () => [], sendToTab: async () => ({ accepted: true as const }) }, now: () => T0 });
 
   test('import-data and delete-all-data from the options page', async () => {
     const { handleMessage } = await import('../../../lib/worker/router');
     await seed(db);
     const file = JSON.stringify(await exportData(db, T0));
-    expect(await handleMessage(ctx(), { type: 'delete-all-data' }, optionsPage as never)).toEqual({ ok: true });
+    expect(await handleMessage(ctx(), { type: 'delete-all-data' }, optionsPage)).toEqual({ ok: true });
     expect(await db.conversations.count()).toBe(0);
-    expect(await handleMessage(ctx(), { type: 'import-data', data: file }, optionsPage as never)).toEqual({
+    expect(await handleMessage(ctx(), { type: 'import-data', data: file }, optionsPage)).toEqual({
       ok: true,
       imported: { conversations: 3, messages: 6, people: 1 },
     });
-    expect(await handleMessage(ctx(), { type: 'import-data', data: '{"format":"x"}' }, optionsPage as never)).toEqual({
+    expect(await handleMessage(ctx(), { type: 'import-data', data: '{"format":"x"}' }, optionsPage)).toEqual({
       ok: false,
       error: 'Not a Unified Inbox export (wrong "format").',
     });
     // A content script may not ask for either.
-    expect((await handleMessage(ctx(), { type: 'delete-all-data' }, tab as never)) as { ok: boolean }).toMatchObject({ ok: false });
+    expect((await handleMessage(ctx(), { type: 'delete-all-data' }, tab)) as { ok: boolean }).toMatchObject({ ok: false });
     expect(await db.conversations.count()).toBe(3);
   });
 });

@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { openDb, type InboxDb } from '../../../lib/store/db';
-import { messageId, type Conversation, type Message, type Platform } from '../../../lib/shared/model';
+import type { Conversation, Message, Platform } from '../../../lib/shared/model';
 import {
   defaultReplyConversation,
   linkConversations,
@@ -12,7 +12,7 @@ import {
   suggestLinks,
   unlinkConversation,
 } from '../../../lib/store/people';
-import { storedConversation } from '../helpers/factories';
+import { storedConversation, storedMessage } from '../helpers/factories';
 
 let db: InboxDb;
 let n = 0;
@@ -30,24 +30,7 @@ function conv(platform: Platform, nativeId: string, title: string, over: Partial
 }
 
 function message(c: Conversation, nativeId: string, order: number, sentAt: number | null): Message {
-  return {
-    id: messageId(c.id, nativeId),
-    conversationId: c.id,
-    platform: c.platform,
-    nativeId,
-    sender: { name: c.title, isSelf: false },
-    text: `${c.platform} ${nativeId}`,
-    sentAt,
-    timePrecision: sentAt === null ? 'none' : 'minute',
-    order,
-    status: 'received',
-    attachments: [],
-    quote: null,
-    system: false,
-    truncated: false,
-    firstSeenAt: T0,
-    updatedAt: T0,
-  };
+  return storedMessage(c, nativeId, order, { text: `${c.platform} ${nativeId}`, sentAt, timePrecision: sentAt === null ? 'none' : 'minute', firstSeenAt: T0, updatedAt: T0 });
 }
 
 describe('name similarity', () => {

@@ -7,6 +7,7 @@ import type { Message, MessageSnapshot, Platform } from '../../../lib/shared/mod
 import type { Ingest } from '../../../lib/shared/protocol';
 import { fold, indexMessages, searchMessages, snippetOf, tokenize, type SearchStats } from '../../../lib/store/search';
 import { rng } from '../../../bench/data';
+import { snapshotMessage } from '../helpers/factories';
 
 let db: InboxDb;
 let n = 0;
@@ -19,18 +20,7 @@ const T0 = Date.UTC(2026, 10, 20, 9, 0);
 let batchNo = 0;
 
 function msg(id: string, text: string, minute: number): MessageSnapshot {
-  return {
-    nativeId: id,
-    sender: { name: 'Budi', isSelf: false },
-    text,
-    sentAt: T0 + minute * 60_000,
-    timePrecision: 'minute',
-    status: 'received',
-    attachments: [],
-    quote: null,
-    system: false,
-    truncated: false,
-  };
+  return snapshotMessage(id, { text, sentAt: T0 + minute * 60_000, timePrecision: 'minute' });
 }
 
 function ingest(platform: Platform, chat: string, messages: MessageSnapshot[]): Promise<unknown> {

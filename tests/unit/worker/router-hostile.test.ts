@@ -9,12 +9,12 @@ import { handleMessage, type BackgroundContext } from '../../../lib/worker/route
 import { openDb, type InboxDb } from '../../../lib/store/db';
 import { LIMITS } from '../../../lib/shared/model';
 import type { SendCommand } from '../../../lib/shared/protocol';
+import { snapshotChat, snapshotMessage } from '../helpers/factories';
+import { backgroundContext, contentSender, EXT, pageSender } from '../helpers/background';
 
-const EXT = 'abcdefghijklmnopabcdefghijklmnop';
-const BASE = `chrome-extension://${EXT}/`;
 const tab = (id: number) => ({ id }) as Runtime.MessageSender['tab'];
-const waTab: Runtime.MessageSender = { id: EXT, url: 'https://web.whatsapp.com/', tab: tab(7), frameId: 0 };
-const page: Runtime.MessageSender = { id: EXT, url: `${BASE}popup.html` };
+const waTab = contentSender('https://web.whatsapp.com/', 7);
+const page = pageSender('popup.html');
 
 let db: InboxDb;
 let ctx: BackgroundContext;
@@ -26,8 +26,7 @@ beforeEach(() => {
   db = openDb(`hostile-${n++}`);
   posted = [];
   logs.length = 0;
-  ctx = {
-    db,
+  ctx = backgroundContext(db, {
     tabs: {
       findTabs: async () => [7],
       sendToTab: async (_t, c) => {
@@ -35,38 +34,13 @@ beforeEach(() => {
         return { accepted: true };
       },
     },
-    extensionId: EXT,
-    extensionBaseUrl: BASE,
     log: (...a) => logs.push(a),
     now: () => 9_000_000,
-  };
+  });
 });
 
-const msg = (i: number, text = `hello ${i}`) => ({
-  nativeId: `m${i}`,
-  sender: { name: 'Budi', isSelf: false },
-  text,
-  sentAt: 1_000 + i,
-  timePrecision: 'minute',
-  status: 'received',
-  attachments: [],
-  quote: null,
-  system: false,
-  truncated: false,
-});
-const conv = (i: number) => ({
-  nativeId: `c${i}`,
-  title: `Chat ${i}`,
-  isGroup: false,
-  unread: false,
-  unreadCount: null,
-  muted: false,
-  archived: false,
-  pinned: false,
-  preview: '',
-  lastMessageAt: null,
-  listRank: i,
-});
+const msg = (i: number, text = `hello ${i}`) => snapshotMessage(`m${i}`, { text, sentAt: 1_000 + i, timePrecision: 'minute' });
+const conv = (i: number) => snapshotChat(`c${i}`, { title: `Chat ${i}`, listRank: i });
 const ingest = (over: Record<string, unknown> = {}) => ({
   type: 'ingest',
   platform: 'whatsapp',

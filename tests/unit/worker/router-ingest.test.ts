@@ -3,7 +3,6 @@
 // The merge result is captured where the merge returns it, so an in-place edit would show here.
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, test, vi } from 'vitest';
-import type { Runtime } from 'webextension-polyfill';
 import { e2eeOutbox } from '../../../lib/worker/e2ee/outbox-port';
 import { handleMessage, type BackgroundContext } from '../../../lib/worker/router';
 import type { TabPort } from '../../../lib/worker/outbox';
@@ -12,6 +11,7 @@ import { E2eeManager, ENCRYPTED_PLACEHOLDER } from '../../../lib/worker/e2ee/man
 import type { MergeResult } from '../../../lib/worker/merge';
 import type { MessageSnapshot } from '../../../lib/shared/model';
 import { snapshotChat, snapshotMessage } from '../helpers/factories';
+import { backgroundContext, contentSender } from '../helpers/background';
 
 // Every result the real merge returns, as it returned it (the pipeline may not touch it after).
 const merges = vi.hoisted(() => [] as { result: MergeResult; frozen: string }[]);
@@ -27,9 +27,7 @@ vi.mock('../../../lib/worker/merge', async (importOriginal) => {
   };
 });
 
-const EXT = 'abcdefghijklmnopabcdefghijklmnop';
-const BASE = `chrome-extension://${EXT}/`;
-const waTab: Runtime.MessageSender = { id: EXT, url: 'https://web.whatsapp.com/', tab: { id: 7 } as Runtime.MessageSender['tab'], frameId: 0 };
+const waTab = contentSender('https://web.whatsapp.com/', 7);
 // Text that may hold armor (the marker) but is no valid envelope: the reader marks it, never decrypts it.
 const ARMORED = 'UIE1 aGVsbG8gd29ybGQ ini bukan envelope';
 const tabs: TabPort = { findTabs: async () => [], sendToTab: async () => ({ accepted: true }) };
@@ -43,7 +41,7 @@ beforeEach(() => {
   heard = [];
   db = openDb(`pipeline-${k++}`);
   const e2ee = new E2eeManager({ db, outbox: e2eeOutbox(db, tabs) });
-  ctx = { db, tabs, extensionId: EXT, extensionBaseUrl: BASE, log: () => {}, now: () => 1_000_000, e2ee, onMerged: (r) => heard.push(r) };
+  ctx = backgroundContext(db, { tabs, e2ee, onMerged: (r) => heard.push(r) });
 });
 
 function ingest(batchId: string, messages: MessageSnapshot[], preview: string, unreadCount: number) {

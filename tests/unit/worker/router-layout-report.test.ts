@@ -2,14 +2,12 @@
 // schema-checked and size-capped, and is kept on the platform's health record until the state changes.
 import 'fake-indexeddb/auto';
 import { beforeEach, expect, test } from 'vitest';
-import type { Runtime } from 'webextension-polyfill';
 import { handleMessage, type BackgroundContext } from '../../../lib/worker/router';
 import { openDb, type InboxDb } from '../../../lib/store/db';
 import { LIMITS } from '../../../lib/shared/model';
+import { backgroundContext, contentSender } from '../helpers/background';
 
-const EXT = 'abcdefghijklmnopabcdefghijklmnop';
-const BASE = `chrome-extension://${EXT}/`;
-const igTab: Runtime.MessageSender = { id: EXT, url: 'https://www.instagram.com/direct/inbox/', tab: { id: 3 } as Runtime.MessageSender['tab'], frameId: 0 };
+const igTab = contentSender('https://www.instagram.com/direct/inbox/', 3);
 
 let db: InboxDb;
 let ctx: BackgroundContext;
@@ -17,14 +15,7 @@ let k = 0;
 let batch = 0;
 beforeEach(async () => {
   db = openDb(`layout-report-store-${k++}`);
-  ctx = {
-    db,
-    tabs: { findTabs: async () => [], sendToTab: async () => ({ accepted: true }) },
-    extensionId: EXT,
-    extensionBaseUrl: BASE,
-    log: () => {},
-    now: () => 1_000_000,
-  };
+  ctx = backgroundContext(db, { tabs: { findTabs: async () => [], sendToTab: async () => ({ accepted: true }) } });
 });
 
 const ingest = (health: Record<string, unknown>) =>

@@ -2,29 +2,20 @@
 // schema-checked, and are refused from content scripts.
 import 'fake-indexeddb/auto';
 import { beforeEach, expect, test } from 'vitest';
-import type { Runtime } from 'webextension-polyfill';
 import { handleMessage, type BackgroundContext } from '../../../lib/worker/router';
 import { openDb, type InboxDb } from '../../../lib/store/db';
 import type { Conversation } from '../../../lib/shared/model';
+import { backgroundContext, contentSender, pageSender } from '../helpers/background';
 
-const EXT = 'abcdefghijklmnopabcdefghijklmnop';
-const BASE = `chrome-extension://${EXT}/`;
-const sidePanel: Runtime.MessageSender = { id: EXT, url: `${BASE}sidepanel.html` };
-const waTab: Runtime.MessageSender = { id: EXT, url: 'https://web.whatsapp.com/', tab: { id: 7 } as Runtime.MessageSender['tab'], frameId: 0 };
+const sidePanel = pageSender('sidepanel.html');
+const waTab = contentSender('https://web.whatsapp.com/', 7);
 
 let db: InboxDb;
 let ctx: BackgroundContext;
 let k = 0;
 beforeEach(async () => {
   db = openDb(`people-msg-${k++}`);
-  ctx = {
-    db,
-    tabs: { findTabs: async () => [], sendToTab: async () => ({ accepted: false, reason: 'none' }) },
-    extensionId: EXT,
-    extensionBaseUrl: BASE,
-    log: () => {},
-    now: () => 1_000_000,
-  };
+  ctx = backgroundContext(db);
   const base: Omit<Conversation, 'id' | 'platform' | 'nativeId' | 'title'> = {
     isGroup: false, unread: false, unreadCount: null, muted: false, archived: false, pinned: false,
     preview: '', lastMessageAt: null, listRank: 0, personId: null, firstSeenAt: 1, updatedAt: 1,

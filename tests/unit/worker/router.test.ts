@@ -1,17 +1,15 @@
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, test } from 'vitest';
-import type { Runtime } from 'webextension-polyfill';
 import { handleMessage, type BackgroundContext } from '../../../lib/worker/router';
 import { dispatch, resumePending, STALE_POSTING_MS, type TabPort } from '../../../lib/worker/outbox';
 import { classifySender } from '../../../lib/worker/senders';
 import { openDb, type InboxDb } from '../../../lib/store/db';
 import type { SendCommand, SendCommandReply } from '../../../lib/shared/protocol';
 import { storedConversation } from '../helpers/factories';
+import { backgroundContext, BASE, contentSender, EXT, pageSender } from '../helpers/background';
 
-const EXT = 'abcdefghijklmnopabcdefghijklmnop';
-const BASE = `chrome-extension://${EXT}/`;
-const page: Runtime.MessageSender = { id: EXT, url: `${BASE}popup.html` };
-const waTab: Runtime.MessageSender = { id: EXT, url: 'https://web.whatsapp.com/', tab: { id: 7 } as Runtime.MessageSender['tab'], frameId: 0 };
+const page = pageSender('popup.html');
+const waTab = contentSender('https://web.whatsapp.com/', 7);
 
 class Tabs implements TabPort {
   open: number[] = [7];
@@ -35,7 +33,7 @@ beforeEach(async () => {
   db = openDb(`bg-${k++}`);
   tabs = new Tabs();
   logs.length = 0;
-  ctx = { db, tabs, extensionId: EXT, extensionBaseUrl: BASE, log: (...a) => logs.push(a), now: () => 1_000_000 };
+  ctx = backgroundContext(db, { tabs, log: (...a) => logs.push(a) });
   await db.conversations.put(storedConversation('whatsapp', 'Budi'));
 });
 

@@ -5,16 +5,14 @@
 import 'fake-indexeddb/auto';
 import { cleanup, render, screen, waitFor } from '@testing-library/preact';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import type { Runtime } from 'webextension-polyfill';
 import { handleMessage, type BackgroundContext } from '../../../lib/worker/router';
 import { readStorageError, STORAGE_ERROR_KEY } from '../../../lib/store/storage-error';
 import { openDb, type InboxDb } from '../../../lib/store/db';
 import type { Ingest } from '../../../lib/shared/protocol';
 import { App } from '../../../lib/pages/App';
+import { backgroundContext, contentSender } from '../helpers/background';
 
-const EXT = 'abcdefghijklmnopabcdefghijklmnop';
-const BASE = `chrome-extension://${EXT}/`;
-const waTab: Runtime.MessageSender = { id: EXT, url: 'https://web.whatsapp.com/', tab: { id: 7 } as Runtime.MessageSender['tab'], frameId: 0 };
+const waTab = contentSender('https://web.whatsapp.com/', 7);
 
 let db: InboxDb;
 let ctx: BackgroundContext;
@@ -24,14 +22,7 @@ const logs: unknown[][] = [];
 beforeEach(() => {
   db = openDb(`quota-${n++}`);
   logs.length = 0;
-  ctx = {
-    db,
-    tabs: { findTabs: async () => [], sendToTab: async () => ({ accepted: false, reason: 'none' }) },
-    extensionId: EXT,
-    extensionBaseUrl: BASE,
-    log: (...a) => logs.push(a),
-    now: () => 5_000_000,
-  };
+  ctx = backgroundContext(db, { log: (...a) => logs.push(a), now: () => 5_000_000 });
 });
 afterEach(() => {
   cleanup();
