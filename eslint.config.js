@@ -21,7 +21,6 @@ export const TIERS = {
 };
 
 const ROOT = import.meta.dirname;
-const all = (...lists) => lists.flat();
 const isGlob = (p) => /[*?{}[\]()!]/.test(p);
 
 /**
@@ -52,6 +51,8 @@ export default tseslint.config(
       'tests/fixtures/**/*.js',
     ],
   },
+  // typescript-eslint's recommended rules (syntax only; the type checker runs as `npm run typecheck`).
+  ...tseslint.configs.recommended,
   {
     files: ['**/*.{ts,tsx,js,mjs}'],
     languageOptions: { parser: tseslint.parser, ecmaVersion: 'latest', sourceType: 'module' },
@@ -63,6 +64,8 @@ export default tseslint.config(
       'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.tsx', '.js', '.mjs', '.json'] })],
     },
     rules: {
+      // A leading underscore marks a value left unused on purpose (e.g. a key dropped by a rest pattern).
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       'import-x/no-cycle': 'error',
       'import-x/no-restricted-paths': [
         'error',

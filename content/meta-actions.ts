@@ -2,7 +2,7 @@
 // URL on the client, both accept a synthetic Enter in their Lexical composer with a labelled Send
 // button as the fallback. Used only on the user's explicit Send.
 import { composerText } from './composer';
-import { sleep, waitUntil } from './dom';
+import { waitUntil } from './dom';
 
 /**
  * Open a thread the way the app itself does: click its rendered link (the app's router handles it),

@@ -19,7 +19,7 @@ import {
 } from '../../lib/shared/model';
 import { isBold, isVisuallyHidden, openThreadByUrl, submitByEnterThenButton, visibleText } from '../meta-actions';
 import { waitUntil } from '../dom';
-import { LABELS, NOT_PROFILES, OBSERVED_ATTRIBUTES, PROFILE_PATH, SEL, THREAD_PATH, DIRECT_PATH, threadListSelector } from './selectors';
+import { LABELS, NOT_PROFILES, OBSERVED_ATTRIBUTES, PROFILE_PATH, SEL, THREAD_PATH, DIRECT_PATH } from './selectors';
 import { pageLang, parseDateBreak, parseRelativeTime } from '../meta-time';
 import { cap, clean } from '../dom';
 import { rowFlow } from '../meta-rows';

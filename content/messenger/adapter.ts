@@ -626,7 +626,7 @@ async function findRenderedLink(doc: Document, nativeId: string): Promise<HTMLEl
   if (!scroller || !win) return null;
   const start = scroller.scrollTop;
   const step = Math.max(200, Math.floor(scroller.clientHeight * 0.8));
-  let tops = [0];
+  const tops = [0];
   for (let t = step; tops.length < 60; t += step) tops.push(t);
   for (const top of tops) {
     scroller.scrollTop = top;

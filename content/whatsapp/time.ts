@@ -42,7 +42,7 @@ export function dayMonthPair(s: string): [number, number] | null {
 function dateOf(s: string, monthFirstHint: boolean): { y: number; mo: number; d: number } | null {
   const d = DATE.exec(s);
   if (!d) return null;
-  let [a, b, c] = [Number(d[1]), Number(d[2]), Number(d[3])];
+  const [a, b, c] = [Number(d[1]), Number(d[2]), Number(d[3])];
   let y: number;
   let mo: number;
   let day: number;

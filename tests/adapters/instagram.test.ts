@@ -355,7 +355,6 @@ describe('Instagram: a read costs the rows it parses', () => {
 
 const SARI = '17843120958812407';
 const DIMAS = '17841298877310045';
-const LAYOUTS = ['2026', 'mixed'] as const;
 
 function rowByTitle(title: string): Element {
   const row = ig.chatRows(document).find((r) => ig.parseChatRow(r)?.title === title);

@@ -47,7 +47,7 @@ describe('three messengers in one inbox', () => {
       [pages.wa, 'Sarah Johnson', 'WhatsApp'],
     ];
     for (const [page, title, label] of arrivals) {
-      await page.evaluate(([t, text]) => (window as any).__fixture.addIncoming(t, text), [title, `Kabar terbaru untuk ${title}`]);
+      await page.evaluate(([t, text]) => window.__fixture.addIncoming(t, text), [title, `Kabar terbaru untuk ${title}`] as const);
       // Each arrival is seen before the next one happens (all within the same minute).
       await expect.poll(async () => (await rows(p))[0] ?? '', { timeout: 15_000 }).toContain(title);
       expect((await rows(p))[0]).toContain(label);

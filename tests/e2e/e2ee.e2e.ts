@@ -28,14 +28,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Forwards every text `from` posts from now on into `to`'s chat `target`. Returns a stop function. */
 async function relay(from: Page, to: Page, target: string): Promise<() => void> {
-  const echoes = () => from.evaluate(() => (window as any).__fixture.echoLog.map((e: { text: string }) => e.text) as string[]);
+  const echoes = () => from.evaluate(() => window.__fixture.echoLog.map((e: { text: string }) => e.text) as string[]);
   let forwarded = (await echoes()).length;
   let stopped = false;
   void (async () => {
     while (!stopped) {
       const log = await echoes().catch(() => [] as string[]);
       for (; forwarded < log.length && !stopped; forwarded++) {
-        await to.evaluate(([t, s]) => (window as any).__fixture.addIncoming(t, s), [target, log[forwarded]!]).catch(() => {});
+        await to.evaluate(([t, s]) => window.__fixture.addIncoming(t, s), [target, log[forwarded]!] as const).catch(() => {});
       }
       await sleep(150);
     }
@@ -72,7 +72,7 @@ async function expectInLog(p: Page, title: string, text: string, timeout = 30_00
 /** What the messenger page could see: its snoop and echo logs and its whole DOM. */
 async function pageView(page: Page): Promise<{ snoop: string[]; echo: string[]; dom: string }> {
   const logs = await page.evaluate(() => {
-    const f = (window as any).__fixture;
+    const f = window.__fixture;
     return { snoop: [...f.snoop] as string[], echo: f.echoLog.map((e: { text: string }) => e.text) as string[] };
   });
   return { ...logs, dom: await page.content() };
@@ -243,7 +243,7 @@ describe('end-to-end encryption between two profiles', () => {
     // what Bob's page posts lands in Alice's chat "Dewi Lestari", where she never invited.
     const aPage = await alice.openSite('https://web.whatsapp.com/');
     const bPage = await bob.openSite('https://web.whatsapp.com/');
-    const openChat = (p: Page, title: string) => p.evaluate((t) => (window as any).__fixture.openChat(t), title);
+    const openChat = (p: Page, title: string) => p.evaluate((t) => window.__fixture.openChat(t), title);
     await openChat(aPage, 'Sarah Johnson');
     await openChat(bPage, 'Sarah Johnson');
     const stopAB = await relay(aPage, bPage, 'Sarah Johnson');
@@ -281,10 +281,10 @@ describe('end-to-end encryption between two profiles', () => {
       await aDewi.close();
 
       // The page copies Bob's init (read in "Dewi Lestari") into Alice's "Sarah Johnson".
-      const init = (await bPage.evaluate(() => (window as any).__fixture.echoLog.map((e: { text: string }) => e.text) as string[])).at(-1)!;
+      const init = (await bPage.evaluate(() => window.__fixture.echoLog.map((e: { text: string }) => e.text) as string[])).at(-1)!;
       expect(init.startsWith('UIE1')).toBe(true);
       await openChat(aPage, 'Sarah Johnson');
-      await aPage.evaluate(([t, s]) => (window as any).__fixture.addIncoming(t, s), ['Sarah Johnson', init]);
+      await aPage.evaluate(([t, s]) => window.__fixture.addIncoming(t, s), ['Sarah Johnson', init] as const);
       const aSarah2 = await openThread(alice, 'Sarah Johnson', 'WhatsApp');
       const mark = aSarah2.getByRole('log', { name: /Sarah Johnson/ }).getByText(/Modified or not from this chat/);
       await mark.first().waitFor({ timeout: 30_000 });

@@ -141,13 +141,13 @@ async function storedOutbox(): Promise<StoredOutbox[]> {
 async function openFixture(url: string, page?: Page): Promise<Page> {
   const p = page ?? (await h.context.newPage());
   await p.goto(url);
-  await p.waitForFunction(() => ((window as any).__fixture?.threadInfo?.().total ?? 0) > 0);
+  await p.waitForFunction(() => (window.__fixture?.threadInfo?.().total ?? 0) > 0);
   return p;
 }
 const openWhatsApp = (page?: Page) => openFixture(WA, page);
 
 const fx = <T>(page: Page, fn: string, ...args: unknown[]) =>
-  page.evaluate(([f, a]) => (window as any).__fixture[f as string](...(a as unknown[])), [fn, args] as const) as Promise<T>;
+  page.evaluate(([f, a]) => (window.__fixture[f as string] as (...args: unknown[]) => unknown)(...(a as unknown[])), [fn, args] as const) as Promise<T>;
 
 /** Scroll the open thread to its top until the page has rendered all of its history. */
 async function loadWholeThread(page: Page, key: string) {
@@ -303,7 +303,7 @@ const CONV = 'whatsapp:dm/Budi Santoso';
 async function requestSend(text: string): Promise<string> {
   const outboxId = `fault-${Math.random().toString(36).slice(2)}`;
   const reply = await reader.evaluate(
-    ([id, cid, t]) => (globalThis as any).chrome.runtime.sendMessage({ type: 'send-request', outboxId: id, conversationId: cid, text: t }),
+    ([id, cid, t]) => chrome.runtime.sendMessage({ type: 'send-request', outboxId: id, conversationId: cid, text: t }),
     [outboxId, CONV, text] as const,
   );
   expect(reply).toMatchObject({ ok: true });
@@ -311,7 +311,7 @@ async function requestSend(text: string): Promise<string> {
 }
 
 async function requestRetry(outboxId: string) {
-  expect(await reader.evaluate((id) => (globalThis as any).chrome.runtime.sendMessage({ type: 'retry-send', outboxId: id }), outboxId)).toMatchObject({ ok: true });
+  expect(await reader.evaluate((id) => chrome.runtime.sendMessage({ type: 'retry-send', outboxId: id }), outboxId)).toMatchObject({ ok: true });
 }
 
 async function outboxEntry(id: string, until: (e: StoredOutbox | undefined) => boolean, timeoutMs = 25_000) {
@@ -327,7 +327,7 @@ const settled = (e: StoredOutbox | undefined) => e?.state === 'sent' || e?.state
 
 /** How many times the page accepted this text for sending (the fixture's durable echo log). */
 const posts = async (page: Page, text: string) =>
-  (await page.evaluate(() => (window as any).__fixture.echoLog as { text: string }[])).filter((e) => e.text === text).length;
+  (await page.evaluate(() => window.__fixture.echoLog as { text: string }[])).filter((e) => e.text === text).length;
 
 async function waitPosted(page: Page, text: string, timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs;
@@ -351,7 +351,7 @@ describe('exactly-once sending under faults (echo log of the page)', () => {
 
   test('worker stopped right after the request, and again mid-post: posted once, then Sent', async () => {
     const text = `${tag} worker stopped mid-post`;
-    await wa.evaluate(() => ((window as any).__fixture.echoDelayMs = 1500));
+    await wa.evaluate(() => (window.__fixture.echoDelayMs = 1500));
     const id = await requestSend(text);
     await h.stopServiceWorker(); // the dispatch may or may not have reached the tab
     await waitPosted(wa, text, 70_000);
@@ -364,7 +364,7 @@ describe('exactly-once sending under faults (echo log of the page)', () => {
 
   test('tab reloaded mid-post (posted, echo not yet shown): not posted again, Sent', async () => {
     const text = `${tag} tab reloaded mid-post`;
-    await wa.evaluate(() => ((window as any).__fixture.echoDelayMs = 2000));
+    await wa.evaluate(() => (window.__fixture.echoDelayMs = 2000));
     const id = await requestSend(text);
     await waitPosted(wa, text);
     expect(await posts(wa, text)).toBe(1);
@@ -378,7 +378,7 @@ describe('exactly-once sending under faults (echo log of the page)', () => {
 
   test('tab closed mid-post: reported failed, then Sent once the reopened tab shows the echo; never posted again', async () => {
     const text = `${tag} tab closed mid-post`;
-    await wa.evaluate(() => ((window as any).__fixture.echoDelayMs = 2000));
+    await wa.evaluate(() => (window.__fixture.echoDelayMs = 2000));
     const id = await requestSend(text);
     await waitPosted(wa, text);
     await wa.close();
@@ -400,7 +400,7 @@ describe('exactly-once sending under faults (echo log of the page)', () => {
   test('a draft the user typed is never clobbered: refused with the reason, then sent once after the draft is gone', async () => {
     const text = `${tag} while a draft is there`;
     const draft = 'draf pribadi, jangan dikirim';
-    await wa.evaluate(() => ((window as any).__fixture.echoDelayMs = 300));
+    await wa.evaluate(() => (window.__fixture.echoDelayMs = 300));
     const box = wa.locator('#main footer [contenteditable="true"]');
     await box.click();
     await wa.keyboard.type(draft);
@@ -430,14 +430,14 @@ describe('exactly-once sending under faults (echo log of the page)', () => {
   test('an echo that never arrives: failed after the timeout; Retry posts it and it turns Sent', async () => {
     const text = `${tag} echo never arrives`;
     await wa.evaluate(() => {
-      (window as any).__fixture.dropEchoes = true;
-      (window as any).__fixture.echoDelayMs = 300;
+      window.__fixture.dropEchoes = true;
+      window.__fixture.echoDelayMs = 300;
     });
     const id = await requestSend(text);
     const e = await outboxEntry(id, settled, 40_000);
     expect(e).toMatchObject({ state: 'failed', reason: 'no-echo' });
     expect(await posts(wa, text)).toBe(1);
-    await wa.evaluate(() => ((window as any).__fixture.dropEchoes = false));
+    await wa.evaluate(() => (window.__fixture.dropEchoes = false));
     await requestRetry(id);
     expect(await outboxEntry(id, (x) => x?.state === 'sent')).toMatchObject({ state: 'sent' });
     // One failed attempt the user was told about, one retry the user asked for; nothing more.

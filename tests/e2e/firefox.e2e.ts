@@ -45,6 +45,8 @@ function fixtureFile(url: URL): string | null {
   return file.startsWith(base) && existsSync(file) ? file : null;
 }
 
+// BiDi messages are untyped JSON; each call site reads the few fields it needs.
+/* eslint-disable @typescript-eslint/no-explicit-any */
 interface BidiEvent {
   method: string;
   params: any;
@@ -89,6 +91,7 @@ class Bidi {
     return r.result.value === undefined ? (undefined as T) : (JSON.parse(r.result.value) as T);
   }
 }
+/* eslint-enable @typescript-eslint/no-explicit-any */
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function until<T>(what: string, probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {

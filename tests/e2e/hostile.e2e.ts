@@ -52,17 +52,18 @@ describe('a hostile page script cannot reach the extension', () => {
   test('the main world has no runtime channel to the extension', async () => {
     await expect.poll(async () => (await storeSnapshot()).conversations.length, { timeout: 15_000 }).toBeGreaterThan(3);
     const result = await wa.evaluate(async (id) => {
-      const c = (window as any).chrome;
+      const c = globalThis.chrome as typeof chrome | undefined; // the page's own view: absent in a normal tab
       const out: string[] = [];
       out.push(`runtime:${typeof c?.runtime?.sendMessage}`);
       try {
-        await c.runtime.sendMessage(id, { type: 'send-request', outboxId: 'x', conversationId: 'whatsapp:dm/Budi Santoso', text: 'forged' });
+        await c!.runtime.sendMessage(id, // throws when absent: a refusal too
+          { type: 'send-request', outboxId: 'x', conversationId: 'whatsapp:dm/Budi Santoso', text: 'forged' });
         out.push('sent');
       } catch (e) {
         out.push('refused');
       }
       try {
-        c.runtime.connect(id);
+        c!.runtime.connect(id);
         out.push('connected');
       } catch {
         out.push('refused');
@@ -98,7 +99,7 @@ describe('a hostile page script cannot reach the extension', () => {
     expect(after.messages.some((t) => t.startsWith('FORGED'))).toBe(false);
     expect(after.outbox).toBe(before.outbox);
     expect(after.conversations.length).toBeGreaterThanOrEqual(before.conversations.length); // nothing deleted
-    const echoes = await wa.evaluate(() => (window as any).__fixture.echoLog.map((e: { text: string }) => e.text));
+    const echoes = await wa.evaluate(() => window.__fixture.echoLog.map((e: { text: string }) => e.text));
     expect(echoes).not.toContain('FORGED SEND');
   });
 
@@ -167,7 +168,7 @@ describe('a page that replays every event it saw cannot switch reading off', () 
   beforeAll(async () => {
     h2 = await launch();
     await h2.context.addInitScript((guessed: string[]) => {
-      const w = window as any;
+      const w = window;
       const types = new Set<string>(guessed);
       for (const k in window) if (k.startsWith('on')) types.add(k.slice(2));
       for (const k in document) if (k.startsWith('on')) types.add(k.slice(2));
@@ -185,11 +186,11 @@ describe('a page that replays every event it saw cannot switch reading off', () 
           target.addEventListener(
             type,
             (e) => {
-              if (e.isTrusted || (e as any).__replayed) return;
+              if (e.isTrusted || (e as Event & { __replayed?: boolean }).__replayed) return;
               const key = `${name} ${type}`;
               if (seen.has(key)) return;
               seen.set(key, { type, target: name, detail: (e as CustomEvent).detail ?? null });
-              w.__seenEvents.push(key);
+              w.__seenEvents!.push(key);
               setTimeout(replay, 0);
             },
             true,
@@ -211,13 +212,13 @@ describe('a page that replays every event it saw cannot switch reading off', () 
     const rows = await page.locator('#pane-side [role="grid"] [role="row"]').count();
     expect(rows).toBeGreaterThan(3);
     await page.waitForTimeout(6_500); // all scheduled replays have run
-    await page.evaluate(() => (window as any).__replayNow());
+    await page.evaluate(() => window.__replayNow!());
     await expect.poll(async () => (await storeSnapshot(popup)).conversations.length, { timeout: 20_000 }).toBeGreaterThanOrEqual(rows);
     const title = await page.$eval('#main header span[dir="auto"]', (e) => e.textContent!.trim());
-    await page.evaluate(([t]) => (window as any).__fixture.addIncoming(t, 'after the replays'), [title]);
+    await page.evaluate(([t]) => window.__fixture.addIncoming(t, 'after the replays'), [title] as const);
     await expect.poll(async () => (await storeSnapshot(popup)).messages.includes('after the replays'), { timeout: 20_000 }).toBe(true);
     // And the page saw nothing of ours to replay (the old design showed it `unified-inbox:started:…`).
-    const seen = (await page.evaluate(() => (window as any).__seenEvents)) as string[];
+    const seen = (await page.evaluate(() => window.__seenEvents)) ?? [];
     expect(seen.filter((k) => /unified|inbox|wxt/i.test(k))).toEqual([]);
   });
 

@@ -49,7 +49,7 @@ describe('inbox features', () => {
     const log = panel.getByRole('log', { name: `Conversation with ${BUDI}` });
     await log.waitFor();
     const text = `Kabar terbaru dari panel ${TAG}`;
-    await wa.evaluate(([t, s]) => (window as any).__fixture.addIncoming(t, s), [BUDI, text]);
+    await wa.evaluate(([t, s]) => window.__fixture.addIncoming(t, s), [BUDI, text] as const);
     // No reload: the open thread and the list follow the store.
     await expect.poll(() => log.getByRole('article').filter({ hasText: text }).count(), { timeout: 20_000 }).toBe(1);
     await panel.keyboard.press('Escape');
@@ -57,9 +57,9 @@ describe('inbox features', () => {
   });
 
   test('search finds a message on each platform, ignoring case and diacritics, by word prefix', async () => {
-    await wa.evaluate(([t, s]) => (window as any).__fixture.addIncoming(t, s), [BUDI, `Sampai jumpa, ngopí dulu: kopí hitam ${TAG}`]);
-    await ig.evaluate(([t, s]) => (window as any).__fixture.addIncoming(t, s), ['17842064415169224', `Kopi susu dulu, sampai jumpa ${TAG}`]);
-    await ms.evaluate(([t, s]) => (window as any).__fixture.addIncoming(t, s), ['100070031122846', `KÓPI TUBRUK lalu sampai jumpa ${TAG}`]);
+    await wa.evaluate(([t, s]) => window.__fixture.addIncoming(t, s), [BUDI, `Sampai jumpa, ngopí dulu: kopí hitam ${TAG}`] as const);
+    await ig.evaluate(([t, s]) => window.__fixture.addIncoming(t, s), ['17842064415169224', `Kopi susu dulu, sampai jumpa ${TAG}`] as const);
+    await ms.evaluate(([t, s]) => window.__fixture.addIncoming(t, s), ['100070031122846', `KÓPI TUBRUK lalu sampai jumpa ${TAG}`] as const);
 
     // Matching is by word prefix: "kopi" finds "kopí" but not the derived word "ngopí".
     await search(panel).fill(`ngopi ${TAG}`);

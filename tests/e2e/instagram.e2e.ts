@@ -37,7 +37,7 @@ describe('Instagram end to end', () => {
     await p.getByRole('button', { name: 'Send' }).click();
     const mine = log.getByRole('article').filter({ hasText: text });
     await expect.poll(() => mine.first().textContent(), { timeout: 25_000 }).toMatch(/Sent/);
-    const echoes = await ig.evaluate(() => (window as any).__fixture.echoLog.map((e: any) => e.text));
+    const echoes = await ig.evaluate(() => window.__fixture.echoLog.map((e) => e.text));
     expect(echoes.filter((t: string) => t === text)).toHaveLength(1);
     expect(ig.url()).toMatch(/\/direct\/t\/\d+\/?$/);
     await p.close();
@@ -81,8 +81,8 @@ describe('Instagram end to end, 2026 anchorless inbox', () => {
     await p.getByRole('button', { name: 'Send' }).click();
     const mine = log.getByRole('article').filter({ hasText: text });
     await expect.poll(() => mine.first().textContent(), { timeout: 25_000 }).toMatch(/Sent/);
-    const echoes = await ig.evaluate(() => (window as any).__fixture.echoLog.map((e: any) => [e.text, e.threadId]));
-    expect(echoes.filter(([t]: [string]) => t === text)).toEqual([[text, '17843120958812407']]);
+    const echoes = await ig.evaluate(() => window.__fixture.echoLog.map((e) => [e.text, e.threadId]));
+    expect(echoes.filter(([t]) => t === text)).toEqual([[text, '17843120958812407']]);
     expect(ig.url()).toMatch(/\/direct\/t\/17843120958812407\/?/);
     // The row (provisional, keyed by title) and the thread (real id, naming that key) are one
     // conversation: the store folds them (the store branch's merge).
@@ -96,7 +96,7 @@ describe('Instagram end to end, 2026 anchorless inbox', () => {
   });
 
   test('a send the app marks "Not sent" shows Failed with the reason, never Sent', async () => {
-    await ig.evaluate(() => (window as any).__fixture.failNextSend());
+    await ig.evaluate(() => window.__fixture.failNextSend());
     const p = await h.openPopup();
     await p.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: /Alex Chen/ }).first().click();
     const log = p.getByRole('log', { name: /Alex Chen/ });
@@ -111,8 +111,8 @@ describe('Instagram end to end, 2026 anchorless inbox', () => {
     await new Promise((r) => setTimeout(r, 1500));
     for (const shown of await mine.allTextContents()) expect(shown).not.toMatch(/\bSent\b/);
     const logs = await ig.evaluate(() => ({
-      echo: (window as any).__fixture.echoLog.map((e: any) => e.text),
-      failed: (window as any).__fixture.failedLog.map((e: any) => e.text),
+      echo: window.__fixture.echoLog.map((e) => e.text),
+      failed: window.__fixture.failedLog.map((e) => e.text),
     }));
     expect(logs.failed).toEqual([text]);
     expect(logs.echo).not.toContain(text);

@@ -51,7 +51,7 @@ function sealedIdentity(): Promise<SealedCopy | null> {
 }
 
 function ask(message: Record<string, unknown>): Promise<{ ok?: boolean; error?: string }> {
-  return popup.evaluate((m) => (globalThis as any).chrome.runtime.sendMessage(m), message);
+  return popup.evaluate((m) => chrome.runtime.sendMessage(m), message);
 }
 
 /** Every regular file under the profile's storage directories (where any extension data lives). */

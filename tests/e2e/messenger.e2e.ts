@@ -37,13 +37,13 @@ describe('Messenger end to end', () => {
     const mine = log.getByRole('article').filter({ hasText: text });
     await expect.poll(() => mine.first().textContent(), { timeout: 25_000 }).toMatch(/Sent/);
     expect(await mine.count()).toBe(1);
-    const echoes = await fb.evaluate(() => (window as any).__fixture.echoLog.map((e: any) => e.text));
+    const echoes = await fb.evaluate(() => window.__fixture.echoLog.map((e) => e.text));
     expect(echoes.filter((t: string) => t === text)).toHaveLength(1);
     await p.close();
   });
 
   test('the same thread through /t/ and /e2ee/t/ is one conversation', async () => {
-    await fb.evaluate(() => (window as any).__fixture.navigate('/messages/e2ee/t/100004873215509/'));
+    await fb.evaluate(() => window.__fixture.navigate('/messages/e2ee/t/100004873215509/'));
     await fb.waitForTimeout(1_500);
     const p = await h.openPopup();
     const items = p.getByRole('list', { name: 'Conversations' }).getByRole('listitem').filter({ hasText: /^Messenger\s*Mama/ });
@@ -114,7 +114,7 @@ describe('Messenger end to end on the 2026 thread shape', () => {
     await expect.poll(() => mine.first().textContent(), { timeout: 25_000 }).toMatch(/Sent/);
     expect(await mine.count()).toBe(1);
     expect(await mine.first().textContent()).not.toMatch(/Failed/);
-    const echoes = await page.evaluate(() => (window as any).__fixture.echoLog.map((e: any) => e.text));
+    const echoes = await page.evaluate(() => window.__fixture.echoLog.map((e) => e.text));
     expect(echoes.filter((t: string) => t === text)).toHaveLength(1);
     // The page opened Mark's thread (by its row link) and shows the reply as the user's, with a real id.
     expect(new URL(page.url()).pathname).toBe('/messages/t/100009912873344/');

@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page, Worker } from 'playwright-core';
 import { launch, type Harness } from './harness';
+import type { Settings } from '../../lib/shared/settings';
+import type { ExportFile } from '../../lib/store/data-export';
 
 let h: Harness;
 let wa: Page;
@@ -20,8 +22,8 @@ afterAll(async () => {
 });
 
 const notificationIds = async (sw: Worker): Promise<string[]> =>
-  sw.evaluate(async () => Object.keys(await (globalThis as any).chrome.notifications.getAll()));
-const badge = async (sw: Worker): Promise<string> => sw.evaluate(() => (globalThis as any).chrome.action.getBadgeText({}));
+  sw.evaluate(async () => Object.keys(await chrome.notifications.getAll()));
+const badge = async (sw: Worker): Promise<string> => sw.evaluate(() => chrome.action.getBadgeText({}));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('notifications', () => {
@@ -33,7 +35,7 @@ describe('notifications', () => {
     expect(await notificationIds(sw)).toEqual([]);
 
     // Budi's chat is open in the page: the new message is read from the thread.
-    await wa.evaluate(([t, s]) => (window as any).__fixture.addIncoming(t, s), [BUDI, `Sudah di stasiun ${Date.now()}`]);
+    await wa.evaluate(([t, s]) => window.__fixture.addIncoming(t, s), [BUDI, `Sudah di stasiun ${Date.now()}`] as const);
     await expect.poll(() => notificationIds(sw), { timeout: 20_000 }).toHaveLength(1);
     const [id] = await notificationIds(sw);
     expect(id).toMatch(/^whatsapp:/);
@@ -49,12 +51,12 @@ describe('notifications', () => {
     const sw = await h.serviceWorker();
     // Start from a clean slate (Chrome also drops shown notifications after a few seconds).
     await sw.evaluate(async () => {
-      const n = (globalThis as any).chrome.notifications;
+      const n = chrome.notifications;
       for (const id of Object.keys(await n.getAll())) await n.clear(id);
     });
     const panel = await h.openPopup('sidepanel.html'); // now the active tab
     const quiet = `Kuncinya di bawah pot ${Date.now()}`;
-    await wa.evaluate(([t, s]) => (window as any).__fixture.addIncoming(t, s), ['Keluarga Besar', quiet]);
+    await wa.evaluate(([t, s]) => window.__fixture.addIncoming(t, s), ['Keluarga Besar', quiet] as const);
     // Merged (the panel shows it) but not announced: the user is looking at the inbox.
     const rows = panel.getByRole('list', { name: 'Conversations' }).getByRole('listitem');
     await rows.filter({ hasText: quiet }).waitFor({ timeout: 20_000 });
@@ -65,7 +67,7 @@ describe('notifications', () => {
 
     // A muted chat: merged, never announced.
     const muted = `Rapat jam 3 ${Date.now()}`;
-    await wa.evaluate(([t, s]) => (window as any).__fixture.addIncoming(t, s), ['Kantor – Tim Produk', muted]);
+    await wa.evaluate(([t, s]) => window.__fixture.addIncoming(t, s), ['Kantor – Tim Produk', muted] as const);
     const check = await h.openPopup('options.html'); // an extension page that is not the inbox
     await check.getByRole('heading', { level: 1 }).waitFor();
     const previews = () =>
@@ -76,7 +78,7 @@ describe('notifications', () => {
             open.onsuccess = () => {
               const req = open.result.transaction('conversations').objectStore('conversations').getAll();
               req.onsuccess = () => {
-                resolve((req.result as any[]).map((c) => c.preview as string));
+                resolve((req.result as { preview: string }[]).map((c) => c.preview));
                 open.result.close();
               };
             };
@@ -88,7 +90,7 @@ describe('notifications', () => {
     expect(await notificationIds(sw)).toEqual([]);
 
     await wa.bringToFront();
-    await wa.evaluate(([t, s]) => (window as any).__fixture.addIncoming(t, s), ['Pak Hendra (Kos)', `Sudah, Pak ${Date.now()}`]);
+    await wa.evaluate(([t, s]) => window.__fixture.addIncoming(t, s), ['Pak Hendra (Kos)', `Sudah, Pak ${Date.now()}`] as const);
     await expect.poll(() => notificationIds(sw), { timeout: 20_000 }).toHaveLength(1);
     expect((await notificationIds(sw))[0]).toMatch(/^whatsapp:/);
   });
@@ -106,7 +108,7 @@ async function unreadFromStore(p: Page): Promise<number> {
           req.onerror = () => reject(req.error);
           req.onsuccess = () => {
             let total = 0;
-            for (const c of req.result as any[]) {
+            for (const c of req.result as { unread?: boolean; muted?: boolean; archived?: boolean; platform: string; unreadCount?: number }[]) {
               if (!c.unread || c.muted || c.archived) continue;
               total += c.platform === 'whatsapp' ? Math.max(1, c.unreadCount ?? 1) : 1;
             }
@@ -118,7 +120,7 @@ async function unreadFromStore(p: Page): Promise<number> {
   );
 }
 
-async function exportJson(p: Page): Promise<{ file: string; data: any }> {
+async function exportJson(p: Page): Promise<{ file: string; data: ExportFile }> {
   const [download] = await Promise.all([p.waitForEvent('download'), p.getByRole('button', { name: 'Export data' }).click()]);
   expect(download.suggestedFilename()).toMatch(/^unified-inbox-export-\d{4}-\d{2}-\d{2}\.json$/);
   const file = (await download.path())!;
@@ -152,7 +154,7 @@ describe('options page', () => {
           open.onsuccess = () => {
             const req = open.result.transaction('conversations').objectStore('conversations').getAll();
             req.onsuccess = () => {
-              resolve([...new Set((req.result as any[]).filter((c) => c.unread).map((c) => c.platform as string))].sort());
+              resolve([...new Set((req.result as { unread?: boolean; platform: string }[]).filter((c) => c.unread).map((c) => c.platform))].sort());
               open.result.close();
             };
           };
@@ -166,7 +168,7 @@ describe('options page', () => {
 
   test('switches and language are saved and applied', async () => {
     const sw = await h.serviceWorker();
-    const stored = () => sw.evaluate(async () => (await (globalThis as any).chrome.storage.local.get('settings')).settings);
+    const stored = () => sw.evaluate(async () => (await chrome.storage.local.get('settings')).settings as Settings | undefined);
     const notifyWa = options.getByRole('checkbox', { name: 'Notify for WhatsApp' });
     expect(await notifyWa.isChecked()).toBe(true);
     await notifyWa.uncheck();

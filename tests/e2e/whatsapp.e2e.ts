@@ -56,7 +56,7 @@ describe('WhatsApp end to end', () => {
     await expect.poll(() => mine.count(), { timeout: 5_000 }).toBeGreaterThan(0);
     await expect.poll(() => mine.first().textContent(), { timeout: 20_000 }).toMatch(/Sent/);
     // Posted exactly once, through the page's own composer.
-    const echoes = await wa.evaluate(() => (window as any).__fixture.echoLog.map((e: any) => e.text));
+    const echoes = await wa.evaluate(() => window.__fixture.echoLog.map((e) => e.text));
     expect(echoes.filter((t: string) => t === text)).toHaveLength(1);
     expect(await mine.count()).toBe(1);
     await p.close();
@@ -66,7 +66,7 @@ describe('WhatsApp end to end', () => {
     await h.stopServiceWorker();
     const text = `Pesan baru setelah worker berhenti ${Date.now()}`;
     const title = await wa.$eval('#main header span[dir="auto"]', (e) => e.textContent!.trim());
-    await wa.evaluate(([t, s]) => (window as any).__fixture.addIncoming(t, s), [title, text]);
+    await wa.evaluate(([t, s]) => window.__fixture.addIncoming(t, s), [title, text] as const);
     const p = await popup();
     await p.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: new RegExp(title) }).first().click();
     const log = p.getByRole('log', { name: new RegExp(title) });
@@ -84,7 +84,7 @@ describe('WhatsApp end to end', () => {
 describe('WhatsApp 2026 layout end to end', () => {
   const WA_2026 = 'https://web.whatsapp.com/?layout=2026';
   const fixture = <T>(fn: string, ...args: unknown[]) =>
-    wa.evaluate(([f, a]) => (window as any).__fixture[f as string](...(a as unknown[])), [fn, args] as const) as Promise<T>;
+    wa.evaluate(([f, a]) => (window.__fixture[f as string] as (...args: unknown[]) => unknown)(...(a as unknown[])), [fn, args] as const) as Promise<T>;
   /** The popup opened on one stored conversation, as a notification click opens it. */
   async function openConversation(id: string, title: string) {
     const p = await h.openPopup(`popup.html?open=${encodeURIComponent(id)}`);
@@ -96,7 +96,7 @@ describe('WhatsApp 2026 layout end to end', () => {
     await p.getByRole('textbox', { name: 'Message' }).fill(text);
     await p.getByRole('button', { name: 'Send' }).click();
   }
-  const echoes = () => wa.evaluate(() => (window as any).__fixture.echoLog.map((e: any) => e.text as string));
+  const echoes = () => wa.evaluate(() => window.__fixture.echoLog.map((e) => e.text as string));
 
   beforeAll(async () => {
     await h?.close();

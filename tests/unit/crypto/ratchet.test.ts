@@ -134,7 +134,9 @@ describe('Double Ratchet basics', () => {
   });
 
   it('bounds skipping: refuses a jump beyond MAX_SKIP, caps stored keys, expires them', async () => {
-    let { alice, bob } = await pair();
+    const p = await pair();
+    let alice = p.alice;
+    const bob = p.bob;
     const first = send(alice, 'first');
     alice = first.state;
     let far = alice;

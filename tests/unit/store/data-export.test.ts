@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, test } from 'vitest';
-import { deleteAllData, exportData, exportFileName, importData, ImportError, parseExport, type ExportFile } from '../../../lib/store/data-export';
+import { deleteAllData, exportData, exportFileName, importData, ImportError, parseExport } from '../../../lib/store/data-export';
 import { openDb, type InboxDb } from '../../../lib/store/db';
 import { mergeIngest } from '../../../lib/worker/merge';
 import { linkConversations } from '../../../lib/store/people';
@@ -65,8 +65,6 @@ async function seed(d: InboxDb) {
   await linkConversations(d, ['whatsapp:dm/budi', 'instagram:3401'], { name: 'Budi', now: T0, newId: () => 'p1' });
   await d.messages.update('whatsapp:dm/budi:w2', { encrypted: true });
 }
-
-const withoutTime = (f: ExportFile) => ({ ...f, exportedAt: 'x' });
 
 describe('export', () => {
   test('the documented format: ISO times or null, people from links, no keys', async () => {

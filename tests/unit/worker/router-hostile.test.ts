@@ -10,11 +10,10 @@ import { openDb, type InboxDb } from '../../../lib/store/db';
 import { LIMITS } from '../../../lib/shared/model';
 import type { SendCommand } from '../../../lib/shared/protocol';
 import { snapshotChat, snapshotMessage } from '../helpers/factories';
-import { backgroundContext, contentSender, EXT, pageSender } from '../helpers/background';
+import { backgroundContext, contentSender, EXT } from '../helpers/background';
 
 const tab = (id: number) => ({ id }) as Runtime.MessageSender['tab'];
 const waTab = contentSender('https://web.whatsapp.com/', 7);
-const page = pageSender('popup.html');
 
 let db: InboxDb;
 let ctx: BackgroundContext;
