@@ -1,6 +1,6 @@
 // Reads a send command from the background. The content script ships without the schema library
 // (it would double the script's size), so this is the one shape it receives, checked by hand with
-// the same rules as SendCommandSchema in lib/shared/protocol.ts; tests/unit/command.test.ts proves the two
+// the same rules as SendCommandSchema in lib/shared/protocol.ts; tests/unit/content/command.test.ts proves the two
 // accept and refuse the same inputs.
 import { LIMITS } from '../lib/shared/model';
 import type { SendCommand } from '../lib/shared/protocol';

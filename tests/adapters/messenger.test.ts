@@ -11,7 +11,9 @@ import { performSend } from '../../content/send';
 import type { MessageSnapshot } from '../../lib/shared/model';
 import { derivedMessageId } from '../../content/messenger/message-id';
 import { insertIntoComposer } from '../../content/composer';
-import { startReader, type Reader } from './read-cost';
+import { expectLinearRead, startReader, type Reader } from './read-cost';
+import { sendCommand } from '../unit/helpers/factories';
+import { blankPage, openThread, tick, waitFor } from './helpers';
 import { renderMessenger, type FixtureControl, type MessengerFixtureOptions } from '../fixtures/messenger/messenger-app.js';
 
 const MAMA = '100004873215509'; // e2ee, unread
@@ -24,32 +26,14 @@ const EMILY = '100047718823390'; // last outgoing message "Delivered"
 const LISA = '100023348871102'; // unread and online
 
 function mount(opts: MessengerFixtureOptions = {}, path = '/messages/'): FixtureControl {
-  document.body.replaceChildren();
-  document.head.replaceChildren();
-  history.replaceState(null, '', path);
-  return renderMessenger(document, opts);
+  return renderMessenger(blankPage(path), opts);
 }
-
-const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
 
 function list() {
   return fb.chatRows(document).map((r) => fb.parseChatRow(r)!);
 }
 
-function thread() {
-  const conv = fb.openConversation(document);
-  if (!conv) throw new Error('no open thread');
-  return { conv, messages: fb.messageRows(document).flatMap((r) => fb.parseMessageRow(r, conv) ?? []) };
-}
-
-async function waitFor<T>(read: () => T, ok: (v: T) => boolean, ms = 2000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = read();
-    if (ok(v) || Date.now() > until) return v;
-    await tick(20);
-  }
-}
+const thread = () => openThread(fb);
 
 afterEach(() => {
   document.body.replaceChildren();
@@ -381,16 +365,7 @@ describe('Messenger: a read costs the rows it parses', () => {
   test('the first read is linear in the rows, one new message parses one row with the same queries at 200 and 2,000 rows', async () => {
     const small = await costAt(200);
     const big = await costAt(2_000);
-    console.log(
-      `Messenger read: ${small.rows} rows first ${small.first.ms.toFixed(0)} ms, +1 ${small.one.ms.toFixed(1)} ms; ` +
-        `${big.rows} rows first ${big.first.ms.toFixed(0)} ms, +1 ${big.one.ms.toFixed(1)} ms ` +
-        `(queries +1: ${small.one.queries} / ${big.one.queries}; elements returned, first read per row: ${(small.first.returned / small.rows).toFixed(1)} / ${(big.first.returned / big.rows).toFixed(1)})`,
-    );
-    expect(big.first.rowsParsed).toBeGreaterThanOrEqual(big.rows);
-    expect(big.first.returned / big.rows).toBeLessThan(1.5 * (small.first.returned / small.rows));
-    expect(small.one.rowsParsed).toBe(1);
-    expect(big.one.rowsParsed).toBe(1);
-    expect(big.one.queries).toBe(small.one.queries);
+    expectLinearRead('Messenger', small, big);
     expect(big.sent.at(-1)!.text).toMatch(/ appended$/);
     expect(big.sent.at(-1)!.nativeId).toMatch(/^fb\.\d{8}\.[0-9a-f]{16}\.0$/);
     }, 120_000);
@@ -755,12 +730,7 @@ describe('Messenger 2026: navigate and send', () => {
       const fx = mount({ layout: '2026', lang }, `/messages/t/${MARK}/`);
       fx.navigate(`/messages/e2ee/t/${MAMA}/`);
       const text = `Iya Ma ${lang}`;
-      const result = await performSend(
-        fb,
-        document,
-        { type: 'send', outboxId: `o-${lang}`, conversationNativeId: MAMA, conversationTitle: 'Mama', text, attemptStartedAt: Date.now(), checkEchoFirst: false },
-        { echoTimeoutMs: 4000 },
-      );
+      const result = await performSend(fb, document, sendCommand(MAMA, 'Mama', text, { outboxId: `o-${lang}` }), { echoTimeoutMs: 4000 });
       expect(result, lang).toMatchObject({ ok: true, conversationNativeId: MAMA, messageNativeId: expect.stringMatching(/^100071122334455@msgr\.\d+$/) });
       expect(fx.echoLog.map((e) => e.text)).toEqual([text]);
       const echo = thread().messages.find((m) => m.nativeId === (result as { messageNativeId: string }).messageNativeId)!;

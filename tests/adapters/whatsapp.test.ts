@@ -10,10 +10,11 @@ import { dateOrder, noteDatePair } from '../../content/whatsapp/date-order';
 import { parseDataId } from '../../content/whatsapp/ids';
 import { insertIntoComposer } from '../../content/composer';
 import { performSend } from '../../content/send';
-import type { SendCommand } from '../../lib/shared/protocol';
 import { ConversationSnapshotSchema, ThreadSnapshotSchema } from '../../lib/shared/schemas';
 import * as v from 'valibot';
 import { provisionalKey, titleKey } from '../../lib/shared/model';
+import { sendCommand } from '../unit/helpers/factories';
+import { tick, waitUntil } from './helpers';
 import { renderWhatsApp, type WhatsAppFixtureOptions } from '../fixtures/whatsapp/whatsapp-app.js';
 
 function mount(opts: WhatsAppFixtureOptions = {}) {
@@ -24,11 +25,6 @@ const chats = () => wa.chatRows(document).flatMap((r) => wa.parseChatRow(r) ?? [
 function thread() {
   const conv = wa.openConversation(document)!;
   return wa.messageRows(document).flatMap((r) => wa.parseMessageRow(r, conv) ?? []);
-}
-async function waitFor(ok: () => boolean, ms = 3000) {
-  const until = Date.now() + ms;
-  while (!ok() && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-  return ok();
 }
 
 describe.each([
@@ -164,12 +160,12 @@ describe('WhatsApp adapter: structure', () => {
     const box = wa.composer(document)!;
     // A direct DOM write is ignored by the editor, as in the real app.
     box.textContent = 'sneaky';
-    await new Promise((r) => setTimeout(r, 20));
+    await tick(20);
     expect(document.querySelector('#main footer [aria-label="Send"]')).toBeNull();
     expect(await insertIntoComposer(box, 'See you at 3 ✓')).toBe('inserted');
     expect(await wa.submit(document, box)).toBe(true);
     expect(fx.echoLog.map((e) => e.text)).toEqual(['See you at 3 ✓']);
-    expect(await waitFor(() => thread().some((m) => m.sender.isSelf && m.text === 'See you at 3 ✓'))).toBe(true);
+    expect(await waitUntil(() => thread().some((m) => m.sender.isSelf && m.text === 'See you at 3 ✓'))).toBe(true);
     const echo = thread().find((m) => m.text === 'See you at 3 ✓')!;
     expect(['pending', 'sent']).toContain(echo.status);
   });
@@ -411,7 +407,7 @@ describe.each(LAYOUTS)('WhatsApp adapter, 2026 chats: %s', (_name, base) => {
     const fx = mountAt(opts());
     vi.useRealTimers();
     fx.openChat('Andi', 0);
-    await waitFor(() => wa.openConversation(document)?.title === 'Andi');
+    await waitUntil(() => wa.openConversation(document)?.title === 'Andi');
     const result = await performSend(wa, document, sendCommand(wa.openConversation(document)!.nativeId, 'Andi', 'Besok jadi?'), { echoTimeoutMs: 2_000 });
     expect(result).toMatchObject({ ok: false, reason: 'ambiguous-target' });
     expect(fx.echoLog).toEqual([]);
@@ -443,10 +439,6 @@ describe.each(LAYOUTS)('WhatsApp adapter, 2026 chats: %s', (_name, base) => {
     expect(fx.truth('Ibu', 'group').some((m) => m.text === 'Iya Bu, sampai Minggu')).toBe(false);
   });
 });
-
-function sendCommand(conversationNativeId: string, conversationTitle: string, text: string): SendCommand {
-  return { type: 'send', outboxId: `o-${Math.random()}`, conversationNativeId, conversationTitle, text, attemptStartedAt: Date.now(), checkEchoFirst: false };
-}
 
 describe('WhatsApp adapter: date order', () => {
   test('no evidence and a bare <html lang="en">: the browser\'s regional language decides, else it is said to be ambiguous', () => {
