@@ -104,9 +104,10 @@ export default tseslint.config(
     },
   },
   {
-    // A content script may use the protocol's types (erased at build) but never its runtime
-    // schemas: those pull valibot and the whole protocol into every messenger tab.
-    files: ['content/**/*.{ts,tsx}'],
+    // A content script may use the protocol's and the snapshot schemas' types (erased at build)
+    // but never their runtime schemas: those pull valibot and the whole protocol into every
+    // messenger tab. (lib/shared/model.ts re-exports the snapshot types type-only for the same reason.)
+    files: ['content/**/*.{ts,tsx}', 'entrypoints/*.content.ts'],
     plugins: { '@typescript-eslint': tseslint.plugin },
     rules: {
       '@typescript-eslint/no-restricted-imports': [
@@ -117,6 +118,11 @@ export default tseslint.config(
               group: ['**/lib/shared/protocol', '**/lib/shared/protocol.ts'],
               allowTypeImports: true,
               message: 'content imports only types from lib/shared/protocol (runtime schemas stay in the worker)',
+            },
+            {
+              group: ['**/lib/shared/schemas', '**/lib/shared/schemas.ts'],
+              allowTypeImports: true,
+              message: 'content imports only types from lib/shared/schemas (runtime schemas stay in the worker)',
             },
           ],
         },

@@ -8,6 +8,6 @@ export default defineConfig({
     include: ['tests/unit/**/*.test.ts', 'tests/unit/**/*.test.tsx', 'tests/adapters/**/*.test.ts'],
     environment: 'node',
     testTimeout: 20_000,
-    setupFiles: ['tests/unit/dom-timeouts.ts'],
+    setupFiles: ['tests/unit/helpers/dom-timeouts.ts'],
   },
 });

@@ -1,7 +1,7 @@
 // Reads the commands the background sends. The content script ships without the schema library
 // (it would double the script's size), so these shapes are checked by hand with the same rules as
 // SendCommandSchema, SweepCommandSchema and SweepCancelCommandSchema in lib/shared/protocol.ts;
-// tests/unit/command.test.ts proves each pair accepts and refuses the same inputs.
+// tests/unit/content/command.test.ts proves each pair accepts and refuses the same inputs.
 import { LIMITS } from '../lib/shared/model';
 import type { SendCommand, SweepCancelCommand, SweepCommand } from '../lib/shared/protocol';
 import { SWEEP_KINDS, SWEEP_LOAD_WAIT_MS, SWEEP_STEP_DELAY_MS, type SweepKind } from '../lib/shared/sweep';

@@ -47,3 +47,8 @@ export function scrollingAncestor(from: Element, stop: Element | null = null): H
   }
   return null;
 }
+
+/** Every element under `root`, in document order. */
+export function descendants(root: Element): Element[] {
+  return Array.from(root.querySelectorAll('*'));
+}

@@ -38,6 +38,12 @@ export const SEL = {
   /** A 2026 inbox row without a link (live-2026.md): only the URL carries the id once it is open. */
   anchorlessRow: 'div[role="button"][tabindex="0"]',
   linkWithHref: 'a[href]',
+  /** The thread list's labelled ancestor, when its label is in a language LABELS does not know. */
+  labelled: '[aria-label]',
+  /** Decoration a row's text leaves skip. */
+  ariaHidden: '[aria-hidden="true"]',
+  /** Where the unread dot may be: a small round box without text. */
+  box: 'div, span',
   messageRow: 'div[data-scope="messages_table"]',
   dateBreak: 'div[data-scope="date_break"]',
   rowOrBreak: 'div[data-scope="messages_table"], div[data-scope="date_break"]',

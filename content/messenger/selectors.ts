@@ -18,16 +18,27 @@ export const REAL_MESSAGE_ID = /^[A-Za-z0-9._$@:+/=-]{4,200}$/;
 
 export const SEL = {
   // ---- chat list (caprine, April 2026) ----
+  /** The chat list's side (a row inside it is a chat, not a message). */
+  navigation: '[role="navigation"]',
   chatGrid: '[role="navigation"] [role="grid"]',
   chatRow: '[role="row"]',
   threadLink: 'a[href*="/t/"], [role="link"][href*="/t/"]',
   openChatLink: '[role="navigation"] [aria-current="page"]',
   /** The unread marker's parent: the marker is the 1px hidden leaf inside it. */
   unreadMarkerParent: '[role="navigation"] [role="row"] .html-span',
+  /** Candidates for the marker inside a row: the children of its html-span parent. */
+  unreadMarkerCandidate: '.html-span > *',
+  /** A picture with a name (an emoji, a named photo): not a group's avatar tile. */
+  namedImage: 'img[alt]:not([alt=""])',
+  /** Decoration a row's text leaves skip. */
+  ariaHidden: '[aria-hidden="true"]',
   // ---- open thread ----
   main: '[role="main"]',
   /** 2026: the thread container (no role=row inside any more). */
   threadLog: '[role="main"] [role="log"]',
+  /** 2026: the log and the article a message element sits in, looked up from the element. */
+  log: '[role="log"]',
+  article: '[role="article"]',
   /** 2026: recycled rows of the log, rendered (`false`) or placeholders (`true`). */
   virtualRow: '[data-virtualized]',
   /** 2026: a rendered row of the log; holds one message element. */

@@ -61,7 +61,7 @@ export function chatRowParts(row: Element): ChatRowParts | null {
   const previewEl = previewOf(row, titleEl);
   let unreadCount: number | null = null;
   let badge: Element | null = null;
-  for (const el of Array.from(row.querySelectorAll('[aria-label]'))) {
+  for (const el of Array.from(row.querySelectorAll(SEL.labelled))) {
     const m = UNREAD_LABEL.exec(el.getAttribute('aria-label') ?? '');
     if (m) {
       unreadCount = Number(m[1]);

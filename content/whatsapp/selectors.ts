@@ -13,6 +13,12 @@ export const SEL = {
   paneSide: '#pane-side',
   chatGrid: '[role="grid"], [role="list"]',
   chatRow: '[role="row"], [role="listitem"]',
+  /** A row of either list (a chat row, a message row): where a mutation lands. */
+  anyRow: '[role="row"], [role="listitem"]',
+  /** The chat row's clickable cell (the row itself where there is none). */
+  gridCell: '[role="gridcell"]',
+  /** Labelled elements of a chat row: one is the unread badge ("3 unread messages"). */
+  labelled: '[aria-label]',
   /** The one data-testid that survives in 2026 chat rows (live count 36 against 59 rows). */
   chatCell: '[data-testid="cell-frame-container"]',
   chatTitle: 'span[dir="auto"][title]',
@@ -26,6 +32,7 @@ export const SEL = {
   pinnedIcon: '[data-icon="pinned"]',
   qrCanvas: 'canvas[aria-label]',
   main: '#main',
+  header: 'header',
   mainHeaderTitle: 'header span[dir="auto"]',
   /** The header's second line: a group's members ("Budi, Sari, You"), a contact's "last seen …". */
   mainHeaderSubtitle: 'header span[title]',
@@ -41,11 +48,18 @@ export const SEL = {
   /** Icons, buttons and labelled elements of a bubble are each queried once and sorted out after. */
   anyIcon: '[data-icon]',
   button: '[role="button"]',
+  /** Real and role buttons: Send in the footer, "Use here" on the inactive-tab screen. */
+  anyButton: 'button, [role="button"]',
   buttonOrLabelled: '[role="button"], [aria-label]',
   /** What makes text more than its textContent: emoji images (their alt) and line breaks. */
   textMarkup: 'img, br',
   composer: 'footer div[contenteditable="true"][data-tab="10"], footer div[contenteditable="true"]',
   footer: 'footer',
+  /** A quote block's spans: the quoted sender first, the quoted text last. */
+  quoteSpan: 'span[dir="auto"], span.quoted-mention',
+  quotedMention: '.quoted-mention',
+  /** A document bubble's file name sits in the title of an element beside its icon. */
+  titled: '[title]',
   /** Message ids of a group chat carry its @g.us jid. */
   groupMessageId: '[data-id*="@g.us"]',
   sendIcon: '[data-icon="wds-ic-send-filled"], [data-icon="send"]',

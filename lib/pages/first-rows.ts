@@ -2,7 +2,7 @@
 // the page runs before its module chunks have loaded (entrypoints/first-rows.ts): the store read
 // then overlaps the loading of the app's JS instead of following it. The app takes the rows over
 // on its first render. No Dexie here (it is what this avoids waiting for); the names below are
-// lib/store/db.ts's (tests/unit/first-rows.test.ts holds them equal), and only reads are made.
+// lib/store/db.ts's (tests/unit/pages/first-rows.test.ts holds them equal), and only reads are made.
 import type { Conversation } from '../shared/model';
 import { headOf } from '../store/queries';
 

@@ -3,7 +3,10 @@
 // no browser API, no Dexie) so wxt.config.ts, the entrypoints, the worker, the pages and the crypto
 // layer can all derive from this one table. DOM facts (selectors, observed attributes) stay in
 // content/<platform>/selectors.ts: they belong to the adapter and change with the page, not here.
-import type { Platform } from './model';
+
+/** The messengers the inbox merges, in the order the UI lists them. */
+export const PLATFORMS = ['whatsapp', 'instagram', 'messenger'] as const;
+export type Platform = (typeof PLATFORMS)[number];
 
 export interface PlatformSpec {
   /** Human-readable name (shown in the UI and used as accessible labels). */

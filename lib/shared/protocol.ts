@@ -2,74 +2,19 @@
 // Everything a content script sends is untrusted page-derived data: shapes, types and sizes
 // are checked here before anything reaches the store.
 import * as v from 'valibot';
-import { LIMITS, PLATFORMS, type Platform } from './model';
-import { platformTable } from './platforms';
+import { LIMITS } from './limits';
+import { platformTable, type Platform } from './platforms';
 import { SWEEP_KINDS, SWEEP_LOAD_WAIT_MS, SWEEP_REASONS, SWEEP_STATES, SWEEP_STEP_DELAY_MS } from './sweep';
+import {
+  ConversationSnapshotSchema,
+  HealthStateSchema,
+  PlatformSchema,
+  SendFailureReasonSchema,
+  ThreadSnapshotSchema,
+} from './schemas';
 
 const str = (max: number) => v.pipe(v.string(), v.maxLength(max));
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.nativeIdChars));
-const time = v.nullable(v.pipe(v.number(), v.finite()));
-
-export const PlatformSchema = v.picklist(PLATFORMS);
-
-export const HealthStateSchema = v.picklist([
-  'ok',
-  'loading',
-  'not-logged-in',
-  'layout-unknown',
-  'pin-required',
-  'inactive',
-]);
-
-export const AttachmentSchema = v.strictObject({
-  kind: v.picklist(['image', 'video', 'audio', 'document', 'sticker', 'gif', 'other']),
-  label: str(LIMITS.titleChars),
-});
-
-export const MessageSnapshotSchema = v.strictObject({
-  nativeId: id,
-  sender: v.strictObject({ name: str(LIMITS.titleChars), isSelf: v.boolean() }),
-  text: str(LIMITS.textChars),
-  sentAt: time,
-  timePrecision: v.picklist(['minute', 'day', 'none']),
-  status: v.picklist(['received', 'pending', 'sent', 'delivered', 'read', 'failed']),
-  attachments: v.pipe(v.array(AttachmentSchema), v.maxLength(LIMITS.attachmentsPerMessage)),
-  quote: v.nullable(v.strictObject({ sender: str(LIMITS.titleChars), text: str(LIMITS.previewChars) })),
-  system: v.boolean(),
-  truncated: v.boolean(),
-  reactions: v.optional(
-    v.pipe(
-      v.array(v.strictObject({ emoji: str(64), count: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1_000_000)) })),
-      v.maxLength(32),
-    ),
-  ),
-  formerIds: v.optional(v.pipe(v.array(id), v.maxLength(4))),
-});
-
-export const ConversationSnapshotSchema = v.strictObject({
-  nativeId: id,
-  title: str(LIMITS.titleChars),
-  isGroup: v.boolean(),
-  unread: v.boolean(),
-  unreadCount: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1_000_000))),
-  muted: v.boolean(),
-  archived: v.boolean(),
-  pinned: v.boolean(),
-  preview: str(LIMITS.previewChars),
-  lastMessageAt: time,
-  listRank: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0))),
-  provisional: v.optional(v.boolean()),
-});
-
-export const ThreadSnapshotSchema = v.strictObject({
-  conversation: v.strictObject({
-    nativeId: id,
-    title: str(LIMITS.titleChars),
-    isGroup: v.boolean(),
-    provisionalKey: v.optional(id),
-  }),
-  messages: v.pipe(v.array(MessageSnapshotSchema), v.maxLength(LIMITS.messagesPerBatch)),
-});
 
 // ---- content script → background ----
 
@@ -87,19 +32,6 @@ export const IngestSchema = v.strictObject({
   conversations: v.pipe(v.array(ConversationSnapshotSchema), v.maxLength(LIMITS.conversationsPerBatch)),
   thread: v.nullable(ThreadSnapshotSchema),
 });
-
-export const SendFailureReasonSchema = v.picklist([
-  'no-tab',
-  'chat-not-found',
-  'composer-rejected',
-  'draft-present',
-  'too-long',
-  'no-echo',
-  'not-ready',
-  'interrupted',
-  'ambiguous-target',
-  'app-not-sent',
-]);
 
 /** The content script's verdict on a send it was asked to make. */
 export const SendResultSchema = v.strictObject({
@@ -182,7 +114,7 @@ export const OpenPlatformTabSchema = v.strictObject({ type: v.literal('open-plat
 /** The largest export file the options page may hand over (a runtime message carries it). */
 export const MAX_IMPORT_CHARS = 32_000_000;
 
-/** Import an export file (its JSON text; checked in full by lib/store/data-export.ts) into the store. */
+/** Import an export file (its JSON text; checked in full by lib/store/export.ts) into the store. */
 export const ImportDataSchema = v.strictObject({
   type: v.literal('import-data'),
   data: v.pipe(v.string(), v.maxLength(MAX_IMPORT_CHARS)),

@@ -6,7 +6,7 @@
 import type { FromExtensionPage } from './protocol';
 import type { SweepReason } from './sweep';
 
-/** What an import wrote (lib/store/data-export.ts). */
+/** What an import wrote (lib/worker/import.ts). */
 export interface ImportSummary {
   /** Records that were new, plus existing ones the import changed. */
   conversations: number;

@@ -46,7 +46,7 @@ export async function enqueueSend(
 }
 
 /**
- * Only the reason code is stored: the pages say it in the user's language (lib/shared/i18n.ts). `detail`
+ * Only the reason code is stored: the pages say it in the user's language (lib/shared/i18n/). `detail`
  * keeps a page's free-text exception message, if it sent one, for diagnosis; it is never ours.
  */
 async function fail(db: InboxDb, entry: OutboxEntry, reason: SendFailureReason, now: number, detail?: string) {

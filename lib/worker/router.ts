@@ -2,9 +2,10 @@
 // it with fakes). Every message is schema-checked; content scripts may speak only for their platform.
 import type { Runtime } from 'webextension-polyfill';
 import type { InboxDb } from '../store/db';
-import { deleteAllData, importData, ImportError } from '../store/data-export';
+import { ImportError } from '../store/export';
+import { deleteAllData, importData } from './import';
 import { mergeIngest, type MergeResult } from './merge';
-import { linkConversations, renamePerson, unlinkConversation } from '../store/people';
+import { linkConversations, renamePerson, unlinkConversation } from './people';
 import { FromContentSchema, FromExtensionPageSchema, parse, type E2eePageMessage, type Ingest, type IngestAck } from '../shared/protocol';
 import type { Done, PageReplies, PageReply, PageRequests, PageRequestType } from '../shared/requests';
 import { type E2eeManager, redactEncrypted } from './e2ee/manager';

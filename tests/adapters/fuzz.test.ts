@@ -13,8 +13,10 @@ import type { PlatformAdapter } from '../../content/adapter';
 import { whatsappAdapter } from '../../content/whatsapp/adapter';
 import { instagramAdapter } from '../../content/instagram/adapter';
 import { messengerAdapter } from '../../content/messenger/adapter';
-import { ConversationSnapshotSchema, IngestSchema, MessageSnapshotSchema, type Ingest } from '../../lib/shared/protocol';
-import { startContentRuntime, type OutgoingMessage, type Transport } from '../../content/runtime';
+import { IngestSchema, type Ingest } from '../../lib/shared/protocol';
+import { ConversationSnapshotSchema, MessageSnapshotSchema } from '../../lib/shared/schemas';
+import { startContentRuntime } from '../../content/runtime';
+import { RecordingTransport } from '../unit/helpers/transport';
 import { renderWhatsApp } from '../fixtures/whatsapp/whatsapp-app.js';
 import { renderInstagram } from '../fixtures/instagram/instagram-app.js';
 import { renderMessenger } from '../fixtures/messenger/messenger-app.js';
@@ -215,14 +217,7 @@ function expectSane(x: Extraction): void {
 
 /** Runs the real content runtime once over the current page and returns the batches it sent. */
 async function ingestsFrom(adapter: PlatformAdapter): Promise<Ingest[]> {
-  const sent: OutgoingMessage[] = [];
-  const transport: Transport = {
-    async send(m) {
-      sent.push(m);
-      return m.type === 'ingest' ? { ok: true, batchId: m.batchId } : { ok: true };
-    },
-    onCommand() {},
-  };
+  const transport = new RecordingTransport();
   // happy-dom's URL is not the messenger's origin; the URL check is not what is fuzzed here.
   const handle = startContentRuntime({ ...adapter, isActiveUrl: () => true }, document, transport, {
     debounceMs: 0,
@@ -231,7 +226,7 @@ async function ingestsFrom(adapter: PlatformAdapter): Promise<Ingest[]> {
   });
   await handle.idle();
   handle.stop();
-  return sent.filter((m): m is Ingest => m.type === 'ingest');
+  return transport.ingests();
 }
 
 const variant = fc.record({ variant: fc.constantFrom('default', 'scrambled'), lang: fc.constantFrom('en', 'id') }) as fc.Arbitrary<Variant>;

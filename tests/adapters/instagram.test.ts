@@ -3,13 +3,15 @@
 // variants (scrambled classes, Indonesian), bad states, navigation and sending through the composer.
 import { afterEach, describe, expect, test } from 'vitest';
 import { instagramAdapter as ig } from '../../content/instagram/adapter';
-import { parseDateBreak, parseRelativeTime } from '../../content/meta-time';
+import { parseDateBreak, parseRelativeTime } from '../../content/meta/time';
 import { insertIntoComposer } from '../../content/composer';
-import { startReader } from './read-cost';
+import { expectLinearRead, startReader } from './read-cost';
 import { performSend } from '../../content/send';
-import { startContentRuntime, type OutgoingMessage, type Transport } from '../../content/runtime';
-import type { SendResult } from '../../lib/shared/protocol';
+import { startContentRuntime } from '../../content/runtime';
 import { isProvisionalKey, provisionalKey } from '../../lib/shared/model';
+import { sendCommand } from '../unit/helpers/factories';
+import { RecordingTransport } from '../unit/helpers/transport';
+import { blankPage, openThread, tick, waitFor } from './helpers';
 import { renderInstagram, type FixtureControl, type InstagramFixtureOptions } from '../fixtures/instagram/instagram-app.js';
 
 // The adapter reads date breaks against the real clock, so the fixture runs on it too.
@@ -21,30 +23,14 @@ const ALEX = '17849937201145562';
 const NADIA = '17843374409981132';
 
 function mount(opts: InstagramFixtureOptions = {}, path = '/direct/inbox/'): FixtureControl {
-  document.body.replaceChildren();
-  document.head.replaceChildren();
-  history.replaceState(null, '', path);
-  return renderInstagram(document, { now: NOW, ...opts });
+  return renderInstagram(blankPage(path), { now: NOW, ...opts });
 }
 
 function listSnapshots() {
   return ig.chatRows(document).map((r) => ig.parseChatRow(r));
 }
 
-function thread() {
-  const conv = ig.openConversation(document);
-  if (!conv) throw new Error('no open thread');
-  return { conv, messages: ig.messageRows(document).flatMap((r) => ig.parseMessageRow(r, conv) ?? []) };
-}
-
-async function waitFor<T>(read: () => T, ok: (v: T) => boolean, ms = 2000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = read();
-    if (ok(v) || Date.now() > until) return v;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const thread = () => openThread(ig);
 
 afterEach(() => {
   document.body.replaceChildren();
@@ -245,7 +231,7 @@ describe('Instagram: navigate, compose, send', () => {
     const long = 'a'.repeat(1001);
     expect(await insertIntoComposer(composer, long)).toBe('inserted');
     expect(await ig.submit(document, composer)).toBe(false);
-    await new Promise((r) => setTimeout(r, 900));
+    await tick(900);
     expect(fx.echoLog).toHaveLength(0);
     expect(document.querySelector('[role="alert"]')?.textContent).toMatch(/too long/);
     expect(thread().messages.some((m) => m.text === long)).toBe(false);
@@ -330,17 +316,7 @@ describe('Instagram: a read costs the rows it parses', () => {
   test('the first read is linear in the rows, one new message parses one row with the same queries at 200 and 2,000 rows', async () => {
     const small = await costAt(200);
     const big = await costAt(2_000);
-    console.log(
-      `Instagram read: ${small.rows} rows first ${small.first.ms.toFixed(0)} ms, +1 ${small.one.ms.toFixed(1)} ms; ` +
-        `${big.rows} rows first ${big.first.ms.toFixed(0)} ms, +1 ${big.one.ms.toFixed(1)} ms ` +
-        `(queries +1: ${small.one.queries} / ${big.one.queries}; elements returned, first read per row: ${(small.first.returned / small.rows).toFixed(1)} / ${(big.first.returned / big.rows).toFixed(1)})`,
-    );
-    expect(big.first.rowsParsed).toBeGreaterThanOrEqual(big.rows);
-    // A whole-thread query per row would hand back ~rows elements per row: 10× more per row at 10× the rows.
-    expect(big.first.returned / big.rows).toBeLessThan(1.5 * (small.first.returned / small.rows));
-    expect(small.one.rowsParsed).toBe(1);
-    expect(big.one.rowsParsed).toBe(1);
-    expect(big.one.queries).toBe(small.one.queries);
+    expectLinearRead('Instagram', small, big);
     // The appended bubble carries its burst's sender and the day of the last break down.
     const last = big.sent.at(-1)!;
     const prev = big.sent.at(-2)!;
@@ -384,18 +360,6 @@ function rowByTitle(title: string): Element {
   const row = ig.chatRows(document).find((r) => ig.parseChatRow(r)?.title === title);
   if (!row) throw new Error(`no row ${title}`);
   return row;
-}
-
-function sendCmd(conversationNativeId: string, conversationTitle: string, text: string) {
-  return {
-    type: 'send' as const,
-    outboxId: `ob-${Math.random().toString(36).slice(2)}`,
-    conversationNativeId,
-    conversationTitle,
-    text,
-    attemptStartedAt: Date.now(),
-    checkEchoFirst: false,
-  };
 }
 
 describe('Instagram 2026: anchorless thread list', () => {
@@ -630,7 +594,7 @@ describe('Instagram 2026: navigating', () => {
     // By real id, without links: the URL route fails here, and the title names two rows.
     expect(await ig.navigateTo(document, { nativeId: DIMAS, title: 'Dimas Pratama' })).toBe('ambiguous');
     expect(location.pathname).toBe('/direct/inbox/');
-    const r = await performSend(ig, document, sendCmd(key, 'Dimas Pratama', 'Jadi futsal?'), { echoTimeoutMs: 1000 });
+    const r = await performSend(ig, document, sendCommand(key, 'Dimas Pratama', 'Jadi futsal?'), { echoTimeoutMs: 1000 });
     expect(r).toMatchObject({ ok: false, reason: 'ambiguous-target' });
     expect(fx.echoLog).toHaveLength(0);
     // Opened by the user, a namesake's thread names no key: the store must not fold the other one in.
@@ -642,7 +606,7 @@ describe('Instagram 2026: navigating', () => {
     const fx = mount({ layout: '2026' });
     const key = provisionalKey('Alex Chen');
     const text = 'Kamis bisa, jam 4?';
-    const r = await performSend(ig, document, sendCmd(key, 'Alex Chen', text), { echoTimeoutMs: 4000 });
+    const r = await performSend(ig, document, sendCommand(key, 'Alex Chen', text), { echoTimeoutMs: 4000 });
     expect(r).toMatchObject({ ok: true, conversationNativeId: key });
     expect(r.messageNativeId).toMatch(/^mid\.\$/);
     expect(fx.echoLog.map((e) => [e.text, e.threadId])).toEqual([[text, ALEX]]);
@@ -676,17 +640,17 @@ describe('Instagram: failed sends', () => {
     const fx = mount({ layout: '2026' }, `/direct/t/${ALEX}/`);
     fx.failNextSend();
     const text = 'Coffee Thursday then?';
-    const r = await performSend(ig, document, sendCmd(ALEX, 'Alex Chen', text), { echoTimeoutMs: 4000 });
+    const r = await performSend(ig, document, sendCommand(ALEX, 'Alex Chen', text), { echoTimeoutMs: 4000 });
     expect(r).toMatchObject({ ok: false, reason: 'app-not-sent' });
     expect(fx.failedLog.map((e) => e.text)).toEqual([text]);
     // The failed bubble stays; the next attempt with the same text is not fooled by it either way.
-    const again = await performSend(ig, document, sendCmd(ALEX, 'Alex Chen', text), { echoTimeoutMs: 4000 });
+    const again = await performSend(ig, document, sendCommand(ALEX, 'Alex Chen', text), { echoTimeoutMs: 4000 });
     expect(again).toMatchObject({ ok: true });
     expect(again.messageNativeId).toMatch(/^mid\.\$/);
     expect(fx.echoLog.map((e) => e.text)).toEqual([text]);
     // And a second failure of that same text is told apart from the first.
     fx.failNextSend();
-    const third = await performSend(ig, document, sendCmd(ALEX, 'Alex Chen', text), { echoTimeoutMs: 4000 });
+    const third = await performSend(ig, document, sendCommand(ALEX, 'Alex Chen', text), { echoTimeoutMs: 4000 });
     expect(third).toMatchObject({ ok: false, reason: 'app-not-sent' });
     const failedIds = thread().messages.filter((m) => m.status === 'failed').map((m) => m.nativeId);
     expect(new Set(failedIds).size).toBe(2);
@@ -697,8 +661,8 @@ describe('Instagram: failed sends', () => {
     fx.failNextSend();
     const text = 'Retry me';
     const started = Date.now();
-    expect(await performSend(ig, document, sendCmd(ALEX, 'Alex Chen', text), { echoTimeoutMs: 4000 })).toMatchObject({ reason: 'app-not-sent' });
-    const retry = { ...sendCmd(ALEX, 'Alex Chen', text), attemptStartedAt: started, checkEchoFirst: true };
+    expect(await performSend(ig, document, sendCommand(ALEX, 'Alex Chen', text), { echoTimeoutMs: 4000 })).toMatchObject({ reason: 'app-not-sent' });
+    const retry = { ...sendCommand(ALEX, 'Alex Chen', text), attemptStartedAt: started, checkEchoFirst: true };
     const r = await performSend(ig, document, retry, { echoTimeoutMs: 4000 });
     expect(r).toMatchObject({ ok: true });
     expect(fx.echoLog.map((e) => e.text)).toEqual([text]);
@@ -752,52 +716,6 @@ describe('Instagram: health cannot lie', () => {
   });
 });
 
-describe('Instagram: selectors against the fixture pages', () => {
-  /** The pages each layout shows: the inbox, a 1:1 thread with a failed send, a group thread. */
-  async function pages(layout: 'anchor' | '2026' | 'mixed') {
-    const out: Record<string, Record<string, number>> = {};
-    const count = () => Object.fromEntries(Object.entries(ig.selectors).map(([name, sel]) => [name, document.querySelectorAll(sel).length]));
-    mount({ layout, now: FIXED });
-    out.inbox = count();
-    const fx = mount({ layout, now: FIXED }, `/direct/t/${ALEX}/`);
-    (fx as unknown as { echoDelayMs: number }).echoDelayMs = 0;
-    fx.failNextSend();
-    const composer = ig.composer(document)!;
-    await insertIntoComposer(composer, 'not sent');
-    await ig.submit(document, composer);
-    await waitFor(() => document.querySelector('[aria-label="Not sent"]'), (e) => e !== null);
-    out.failedThread = count();
-    mount({ layout, now: FIXED }, `/direct/t/${GROUP}/`);
-    out.groupThread = count();
-    return out;
-  }
-
-  // What each selector of SEL matches on each page: a drift (a renamed attribute, a changed shape in
-  // the fixture or a selector edited by mistake) fails here by selector name and page.
-  const EXPECTED: Record<string, Record<string, Record<string, number>>> = {
-    'anchor': {
-      inbox: { threadList: 1, threadLink: 9, anchorlessRow: 0, linkWithHref: 10, messageRow: 0, dateBreak: 0, rowOrBreak: 0, bubble: 0, presentation: 0, cellDateBreak: 0, bubbleText: 18, senderHeading: 0, profileLink: 10, image: 10, video: 0, composer: 0, buttons: 0, roleButton: 0, submitButton: 0, login: 0, progress: 0 },
-      failedThread: { threadList: 1, threadLink: 9, anchorlessRow: 2, linkWithHref: 14, messageRow: 7, dateBreak: 3, rowOrBreak: 10, bubble: 6, presentation: 1, cellDateBreak: 0, bubbleText: 26, senderHeading: 0, profileLink: 14, image: 14, video: 0, composer: 1, buttons: 2, roleButton: 2, submitButton: 0, login: 0, progress: 0 },
-      groupThread: { threadList: 1, threadLink: 9, anchorlessRow: 1, linkWithHref: 15, messageRow: 9, dateBreak: 3, rowOrBreak: 12, bubble: 9, presentation: 0, cellDateBreak: 0, bubbleText: 33, senderHeading: 5, profileLink: 15, image: 15, video: 0, composer: 1, buttons: 1, roleButton: 1, submitButton: 0, login: 0, progress: 0 },
-    },
-    '2026': {
-      inbox: { threadList: 1, threadLink: 0, anchorlessRow: 9, linkWithHref: 1, messageRow: 0, dateBreak: 0, rowOrBreak: 0, bubble: 0, presentation: 0, cellDateBreak: 0, bubbleText: 18, senderHeading: 0, profileLink: 1, image: 10, video: 0, composer: 0, buttons: 9, roleButton: 9, submitButton: 0, login: 0, progress: 0 },
-      failedThread: { threadList: 1, threadLink: 0, anchorlessRow: 11, linkWithHref: 5, messageRow: 10, dateBreak: 3, rowOrBreak: 13, bubble: 6, presentation: 7, cellDateBreak: 3, bubbleText: 29, senderHeading: 0, profileLink: 5, image: 14, video: 0, composer: 1, buttons: 11, roleButton: 11, submitButton: 0, login: 0, progress: 0 },
-      groupThread: { threadList: 1, threadLink: 0, anchorlessRow: 10, linkWithHref: 6, messageRow: 12, dateBreak: 3, rowOrBreak: 15, bubble: 9, presentation: 9, cellDateBreak: 3, bubbleText: 36, senderHeading: 5, profileLink: 6, image: 15, video: 0, composer: 1, buttons: 10, roleButton: 10, submitButton: 0, login: 0, progress: 0 },
-    },
-    'mixed': {
-      inbox: { threadList: 1, threadLink: 5, anchorlessRow: 4, linkWithHref: 6, messageRow: 0, dateBreak: 0, rowOrBreak: 0, bubble: 0, presentation: 0, cellDateBreak: 0, bubbleText: 18, senderHeading: 0, profileLink: 6, image: 10, video: 0, composer: 0, buttons: 4, roleButton: 4, submitButton: 0, login: 0, progress: 0 },
-      failedThread: { threadList: 1, threadLink: 5, anchorlessRow: 6, linkWithHref: 10, messageRow: 10, dateBreak: 3, rowOrBreak: 13, bubble: 6, presentation: 7, cellDateBreak: 3, bubbleText: 29, senderHeading: 0, profileLink: 10, image: 14, video: 0, composer: 1, buttons: 6, roleButton: 6, submitButton: 0, login: 0, progress: 0 },
-      groupThread: { threadList: 1, threadLink: 5, anchorlessRow: 5, linkWithHref: 11, messageRow: 12, dateBreak: 3, rowOrBreak: 15, bubble: 9, presentation: 9, cellDateBreak: 3, bubbleText: 36, senderHeading: 5, profileLink: 11, image: 15, video: 0, composer: 1, buttons: 5, roleButton: 5, submitButton: 0, login: 0, progress: 0 },
-    },
-  };
-
-  test.each(['anchor', '2026', 'mixed'] as const)('layout %s: every selector counts what the page shows', async (layout) => {
-    const got = await pages(layout);
-    expect(got).toEqual(EXPECTED[layout]);
-  });
-});
-
 describe('Instagram: partial and mixed shapes make no bogus conversations or messages', () => {
   test('a link row wrapped in a role=button (a half-migrated row) is one conversation with its real id', () => {
     mount({ layout: 'mixed' });
@@ -842,39 +760,24 @@ describe('Instagram: partial and mixed shapes make no bogus conversations or mes
 describe('Instagram: failed sends through the content runtime', () => {
   test('a failed bubble the runtime has seen is never taken as an earlier attempt that posted', async () => {
     const fx = mount({ layout: '2026' }, `/direct/t/${ALEX}/`);
-    const sent: OutgoingMessage[] = [];
-    let command: ((raw: unknown) => Promise<unknown>) | null = null;
-    const transport: Transport = {
-      async send(m) {
-        sent.push(m);
-        return m.type === 'ingest' ? { ok: true, batchId: m.batchId } : { ok: true };
-      },
-      onCommand(handler) {
-        command = handler as (raw: unknown) => Promise<unknown>;
-      },
-    };
+    const transport = new RecordingTransport();
     const runtime = startContentRuntime({ ...ig, isActiveUrl: () => true }, document, transport, { debounceMs: 0, maxWaitMs: 0, log: () => {}, echoTimeoutMs: 4000 });
-    const result = (outboxId: string) =>
-      waitFor(
-        () => sent.find((m) => m.type === 'send-result' && m.outboxId === outboxId) as SendResult | undefined,
-        (r) => r !== undefined,
-        8000,
-      );
+    const result = (outboxId: string) => transport.sendResult(outboxId, 8000);
     try {
-      await new Promise((r) => setTimeout(r, 50));
+      await tick(50);
       const text = 'Sekali lagi ya';
       const started = Date.now();
       fx.failNextSend();
-      const first = sendCmd(ALEX, 'Alex Chen', text);
-      expect(await command!(first)).toEqual({ accepted: true });
+      const first = sendCommand(ALEX, 'Alex Chen', text);
+      expect(await transport.command(first)).toEqual({ accepted: true });
       expect(await result(first.outboxId)).toMatchObject({ ok: false, reason: 'app-not-sent' });
       // The user presses Retry: a new attempt that checks for an echo of the earlier one first.
-      const again = { ...sendCmd(ALEX, 'Alex Chen', text), attemptStartedAt: started, checkEchoFirst: true };
-      expect(await command!(again)).toEqual({ accepted: true });
+      const again = { ...sendCommand(ALEX, 'Alex Chen', text), attemptStartedAt: started, checkEchoFirst: true };
+      expect(await transport.command(again)).toEqual({ accepted: true });
       expect(await result(again.outboxId)).toMatchObject({ ok: true });
       expect(fx.echoLog.map((e) => e.text)).toEqual([text]);
       // The failed bubble was read and sent to the store as failed, not as sent.
-      const reported = sent.flatMap((m) => (m.type === 'ingest' ? m.thread?.messages ?? [] : [])).filter((m) => m.text === text);
+      const reported = transport.sent.flatMap((m) => (m.type === 'ingest' ? m.thread?.messages ?? [] : [])).filter((m) => m.text === text);
       expect(reported.some((m) => m.status === 'failed')).toBe(true);
     } finally {
       runtime.stop();

@@ -3,13 +3,17 @@
 // structure, /t/ and /e2ee/t/ as one id, derived message ids stable across re-renders and recycled
 // rows, emoji by alt, PIN screen, the list that empties on focus, navigation and sending.
 import { afterEach, describe, expect, test } from 'vitest';
-import { messengerAdapter as fb, messengerSkipCounts, parseMessageLabel, resetMessengerSkipCounts } from '../../content/messenger/adapter';
-import { GRAMMAR, SEL } from '../../content/messenger/selectors';
+import { messengerAdapter as fb } from '../../content/messenger/adapter';
+import { parseMessageLabel } from '../../content/messenger/message-label';
+import { messengerSkipCounts, resetMessengerSkipCounts } from '../../content/messenger/row-facts';
+import { GRAMMAR } from '../../content/messenger/selectors';
 import { performSend } from '../../content/send';
 import type { MessageSnapshot } from '../../lib/shared/model';
 import { derivedMessageId } from '../../content/messenger/message-id';
 import { insertIntoComposer } from '../../content/composer';
-import { startReader, type Reader } from './read-cost';
+import { expectLinearRead, startReader, type Reader } from './read-cost';
+import { sendCommand } from '../unit/helpers/factories';
+import { blankPage, openThread, tick, waitFor } from './helpers';
 import { renderMessenger, type FixtureControl, type MessengerFixtureOptions } from '../fixtures/messenger/messenger-app.js';
 
 const MAMA = '100004873215509'; // e2ee, unread
@@ -22,32 +26,14 @@ const EMILY = '100047718823390'; // last outgoing message "Delivered"
 const LISA = '100023348871102'; // unread and online
 
 function mount(opts: MessengerFixtureOptions = {}, path = '/messages/'): FixtureControl {
-  document.body.replaceChildren();
-  document.head.replaceChildren();
-  history.replaceState(null, '', path);
-  return renderMessenger(document, opts);
+  return renderMessenger(blankPage(path), opts);
 }
-
-const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
 
 function list() {
   return fb.chatRows(document).map((r) => fb.parseChatRow(r)!);
 }
 
-function thread() {
-  const conv = fb.openConversation(document);
-  if (!conv) throw new Error('no open thread');
-  return { conv, messages: fb.messageRows(document).flatMap((r) => fb.parseMessageRow(r, conv) ?? []) };
-}
-
-async function waitFor<T>(read: () => T, ok: (v: T) => boolean, ms = 2000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = read();
-    if (ok(v) || Date.now() > until) return v;
-    await tick(20);
-  }
-}
+const thread = () => openThread(fb);
 
 afterEach(() => {
   document.body.replaceChildren();
@@ -379,16 +365,7 @@ describe('Messenger: a read costs the rows it parses', () => {
   test('the first read is linear in the rows, one new message parses one row with the same queries at 200 and 2,000 rows', async () => {
     const small = await costAt(200);
     const big = await costAt(2_000);
-    console.log(
-      `Messenger read: ${small.rows} rows first ${small.first.ms.toFixed(0)} ms, +1 ${small.one.ms.toFixed(1)} ms; ` +
-        `${big.rows} rows first ${big.first.ms.toFixed(0)} ms, +1 ${big.one.ms.toFixed(1)} ms ` +
-        `(queries +1: ${small.one.queries} / ${big.one.queries}; elements returned, first read per row: ${(small.first.returned / small.rows).toFixed(1)} / ${(big.first.returned / big.rows).toFixed(1)})`,
-    );
-    expect(big.first.rowsParsed).toBeGreaterThanOrEqual(big.rows);
-    expect(big.first.returned / big.rows).toBeLessThan(1.5 * (small.first.returned / small.rows));
-    expect(small.one.rowsParsed).toBe(1);
-    expect(big.one.rowsParsed).toBe(1);
-    expect(big.one.queries).toBe(small.one.queries);
+    expectLinearRead('Messenger', small, big);
     expect(big.sent.at(-1)!.text).toMatch(/ appended$/);
     expect(big.sent.at(-1)!.nativeId).toMatch(/^fb\.\d{8}\.[0-9a-f]{16}\.0$/);
     }, 120_000);
@@ -753,12 +730,7 @@ describe('Messenger 2026: navigate and send', () => {
       const fx = mount({ layout: '2026', lang }, `/messages/t/${MARK}/`);
       fx.navigate(`/messages/e2ee/t/${MAMA}/`);
       const text = `Iya Ma ${lang}`;
-      const result = await performSend(
-        fb,
-        document,
-        { type: 'send', outboxId: `o-${lang}`, conversationNativeId: MAMA, conversationTitle: 'Mama', text, attemptStartedAt: Date.now(), checkEchoFirst: false },
-        { echoTimeoutMs: 4000 },
-      );
+      const result = await performSend(fb, document, sendCommand(MAMA, 'Mama', text, { outboxId: `o-${lang}` }), { echoTimeoutMs: 4000 });
       expect(result, lang).toMatchObject({ ok: true, conversationNativeId: MAMA, messageNativeId: expect.stringMatching(/^100071122334455@msgr\.\d+$/) });
       expect(fx.echoLog.map((e) => e.text)).toEqual([text]);
       const echo = thread().messages.find((m) => m.nativeId === (result as { messageNativeId: string }).messageNativeId)!;
@@ -768,50 +740,3 @@ describe('Messenger 2026: navigate and send', () => {
   });
 });
 
-describe('Messenger: every selector counts its matches on the fixture pages', () => {
-  /** Where each selector must match at least once; the few that must not match say why. */
-  const WHERE: Record<keyof typeof SEL, Array<{ layout: Layout; state?: MessengerFixtureOptions['state']; lang?: 'en' | 'id' }> | string> = {
-    chatGrid: [{ layout: 'classic' }, { layout: '2026' }, { layout: 'mixed' }],
-    chatRow: [{ layout: 'classic' }, { layout: '2026' }, { layout: 'mixed' }],
-    threadLink: [{ layout: 'classic' }, { layout: '2026' }, { layout: 'mixed' }],
-    openChatLink: [{ layout: 'classic' }, { layout: '2026' }],
-    unreadMarkerParent: [{ layout: 'classic' }, { layout: '2026' }, { layout: '2026', lang: 'id' }],
-    main: [{ layout: 'classic' }, { layout: '2026' }],
-    threadLog: [{ layout: '2026' }, { layout: 'mixed' }],
-    virtualRow: [{ layout: '2026' }, { layout: 'mixed' }],
-    threadArticle: [{ layout: '2026' }, { layout: 'mixed' }],
-    messageElement: [{ layout: '2026' }, { layout: 'mixed' }],
-    messageRowOrBreak: [{ layout: 'classic' }, { layout: '2026' }, { layout: 'mixed' }],
-    messageAny: [{ layout: 'classic' }, { layout: '2026' }, { layout: 'mixed' }],
-    nestedMessage: 'a guard: no page nests one message element in another',
-    rowLike: [{ layout: 'classic' }, { layout: '2026' }, { layout: 'mixed' }],
-    dateBreak: [{ layout: 'classic' }, { layout: '2026' }, { layout: 'mixed' }],
-    quote: [{ layout: '2026' }, { layout: 'mixed' }],
-    reactionButton: [{ layout: '2026' }, { layout: 'mixed' }],
-    toolbar: [{ layout: '2026' }, { layout: 'mixed' }],
-    heading: [{ layout: 'classic' }, { layout: '2026' }],
-    pageHeading: [{ layout: 'classic' }, { layout: '2026' }],
-    image: [{ layout: 'classic' }, { layout: '2026' }],
-    video: 'no fixture thread holds a video (the adapter only labels it an attachment)',
-    composer: [{ layout: 'classic' }, { layout: '2026' }, { layout: 'mixed' }, { layout: '2026', lang: 'id' }],
-    buttons: [{ layout: 'classic' }, { layout: '2026' }],
-    pin: [{ layout: 'classic', state: 'pin' }, { layout: '2026', state: 'pin' }],
-    login: [{ layout: 'classic', state: 'not-logged-in' }],
-    progress: 'the fixture never shows its loading spinner',
-  };
-
-  test('each named selector matches where it applies (a drifted selector fails by name)', () => {
-    expect(Object.keys(WHERE).sort()).toEqual(Object.keys(SEL).sort());
-    for (const [name, where] of Object.entries(WHERE) as [keyof typeof SEL, (typeof WHERE)[keyof typeof SEL]][]) {
-      if (typeof where === 'string') continue;
-      for (const page of where) {
-        // Mama's e2ee thread: quote, reactions, status rows; Mark's: the reply quote in the newer half.
-        const path = page.layout === 'mixed' ? `/messages/t/${MARK}/` : `/messages/e2ee/t/${MAMA}/`;
-        mount({ layout: page.layout, state: page.state, lang: page.lang }, path);
-        expect(document.querySelectorAll(SEL[name]).length, `${name} on ${JSON.stringify(page)}`).toBeGreaterThan(0);
-      }
-    }
-    mount({ layout: '2026' }, `/messages/e2ee/t/${MAMA}/`);
-    expect(document.querySelectorAll(SEL.nestedMessage)).toHaveLength(0);
-  });
-});

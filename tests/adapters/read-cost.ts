@@ -1,9 +1,12 @@
 // What one read of a long thread costs, counted rather than timed (counts cannot be flaky): rows
 // parsed, DOM queries made and elements those queries handed back. Used by the Instagram and
-// Messenger adapter tests on threads grown to a few thousand rows by cloning fixture rows.
+// Messenger adapter tests on threads grown to a few thousand rows by cloning fixture rows, and the
+// verdict both draw from the counts (expectLinearRead).
+import { expect } from 'vitest';
 import type { PlatformAdapter } from '../../content/adapter';
-import { startContentRuntime, type OutgoingMessage, type RuntimeHandle, type Transport } from '../../content/runtime';
+import { startContentRuntime, type RuntimeHandle } from '../../content/runtime';
 import type { Ingest } from '../../lib/shared/protocol';
+import { RecordingTransport } from '../unit/helpers/transport';
 
 export interface Cost {
   rowsParsed: number;
@@ -56,14 +59,7 @@ export interface Reader {
 
 /** The real runtime over the page as it is (URL check off: happy-dom is not the app's origin). */
 export async function startReader(adapter: PlatformAdapter): Promise<{ reader: Reader; first: Cost }> {
-  const sent: OutgoingMessage[] = [];
-  const transport: Transport = {
-    async send(m) {
-      sent.push(m);
-      return m.type === 'ingest' ? { ok: true, batchId: m.batchId } : { ok: true };
-    },
-    onCommand() {},
-  };
+  const transport = new RecordingTransport();
   let runtime!: RuntimeHandle;
   const idle = () => new Promise((r) => setTimeout(r, 5)).then(() => runtime.idle());
   const first = await counting(async () => {
@@ -73,7 +69,7 @@ export async function startReader(adapter: PlatformAdapter): Promise<{ reader: R
   const reader: Reader = {
     runtime,
     get ingests() {
-      return sent.filter((m): m is Ingest => m.type === 'ingest');
+      return transport.ingests();
     },
     async measure(change) {
       const before = runtime.stats.rowsParsed;
@@ -85,4 +81,29 @@ export async function startReader(adapter: PlatformAdapter): Promise<{ reader: R
     },
   };
   return { reader, first: { ...first, rowsParsed: runtime.stats.rowsParsed } };
+}
+
+/** A thread of `rows` rows: its first read, and the read after one appended message. */
+export interface ReadSample {
+  rows: number;
+  first: Cost;
+  one: Cost;
+}
+
+/**
+ * The first read is linear in the rows and one new message costs one parsed row and the same
+ * queries, at a small and a 10× bigger thread; the figures are printed for the record.
+ */
+export function expectLinearRead(platform: string, small: ReadSample, big: ReadSample): void {
+  console.log(
+    `${platform} read: ${small.rows} rows first ${small.first.ms.toFixed(0)} ms, +1 ${small.one.ms.toFixed(1)} ms; ` +
+      `${big.rows} rows first ${big.first.ms.toFixed(0)} ms, +1 ${big.one.ms.toFixed(1)} ms ` +
+      `(queries +1: ${small.one.queries} / ${big.one.queries}; elements returned, first read per row: ${(small.first.returned / small.rows).toFixed(1)} / ${(big.first.returned / big.rows).toFixed(1)})`,
+  );
+  expect(big.first.rowsParsed).toBeGreaterThanOrEqual(big.rows);
+  // A whole-thread query per row would hand back ~rows elements per row: 10× more per row at 10× the rows.
+  expect(big.first.returned / big.rows).toBeLessThan(1.5 * (small.first.returned / small.rows));
+  expect(small.one.rowsParsed).toBe(1);
+  expect(big.one.rowsParsed).toBe(1);
+  expect(big.one.queries).toBe(small.one.queries);
 }

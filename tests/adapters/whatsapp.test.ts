@@ -9,11 +9,12 @@ import { whatsappAdapter as wa } from '../../content/whatsapp/adapter';
 import { dateOrder, noteDatePair } from '../../content/whatsapp/date-order';
 import { parseDataId } from '../../content/whatsapp/ids';
 import { insertIntoComposer } from '../../content/composer';
-import { SEL } from '../../content/whatsapp/selectors';
 import { performSend } from '../../content/send';
-import { ConversationSnapshotSchema, ThreadSnapshotSchema, type SendCommand } from '../../lib/shared/protocol';
+import { ConversationSnapshotSchema, ThreadSnapshotSchema } from '../../lib/shared/schemas';
 import * as v from 'valibot';
 import { provisionalKey, titleKey } from '../../lib/shared/model';
+import { sendCommand } from '../unit/helpers/factories';
+import { tick, waitUntil } from './helpers';
 import { renderWhatsApp, type WhatsAppFixtureOptions } from '../fixtures/whatsapp/whatsapp-app.js';
 
 function mount(opts: WhatsAppFixtureOptions = {}) {
@@ -24,11 +25,6 @@ const chats = () => wa.chatRows(document).flatMap((r) => wa.parseChatRow(r) ?? [
 function thread() {
   const conv = wa.openConversation(document)!;
   return wa.messageRows(document).flatMap((r) => wa.parseMessageRow(r, conv) ?? []);
-}
-async function waitFor(ok: () => boolean, ms = 3000) {
-  const until = Date.now() + ms;
-  while (!ok() && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-  return ok();
 }
 
 describe.each([
@@ -164,12 +160,12 @@ describe('WhatsApp adapter: structure', () => {
     const box = wa.composer(document)!;
     // A direct DOM write is ignored by the editor, as in the real app.
     box.textContent = 'sneaky';
-    await new Promise((r) => setTimeout(r, 20));
+    await tick(20);
     expect(document.querySelector('#main footer [aria-label="Send"]')).toBeNull();
     expect(await insertIntoComposer(box, 'See you at 3 ✓')).toBe('inserted');
     expect(await wa.submit(document, box)).toBe(true);
     expect(fx.echoLog.map((e) => e.text)).toEqual(['See you at 3 ✓']);
-    expect(await waitFor(() => thread().some((m) => m.sender.isSelf && m.text === 'See you at 3 ✓'))).toBe(true);
+    expect(await waitUntil(() => thread().some((m) => m.sender.isSelf && m.text === 'See you at 3 ✓'))).toBe(true);
     const echo = thread().find((m) => m.text === 'See you at 3 ✓')!;
     expect(['pending', 'sent']).toContain(echo.status);
   });
@@ -411,7 +407,7 @@ describe.each(LAYOUTS)('WhatsApp adapter, 2026 chats: %s', (_name, base) => {
     const fx = mountAt(opts());
     vi.useRealTimers();
     fx.openChat('Andi', 0);
-    await waitFor(() => wa.openConversation(document)?.title === 'Andi');
+    await waitUntil(() => wa.openConversation(document)?.title === 'Andi');
     const result = await performSend(wa, document, sendCommand(wa.openConversation(document)!.nativeId, 'Andi', 'Besok jadi?'), { echoTimeoutMs: 2_000 });
     expect(result).toMatchObject({ ok: false, reason: 'ambiguous-target' });
     expect(fx.echoLog).toEqual([]);
@@ -443,10 +439,6 @@ describe.each(LAYOUTS)('WhatsApp adapter, 2026 chats: %s', (_name, base) => {
     expect(fx.truth('Ibu', 'group').some((m) => m.text === 'Iya Bu, sampai Minggu')).toBe(false);
   });
 });
-
-function sendCommand(conversationNativeId: string, conversationTitle: string, text: string): SendCommand {
-  return { type: 'send', outboxId: `o-${Math.random()}`, conversationNativeId, conversationTitle, text, attemptStartedAt: Date.now(), checkEchoFirst: false };
-}
 
 describe('WhatsApp adapter: date order', () => {
   test('no evidence and a bare <html lang="en">: the browser\'s regional language decides, else it is said to be ambiguous', () => {
@@ -514,93 +506,6 @@ describe('WhatsApp adapter: health on broken 2026 pages names the missing anchor
     const app = document.querySelector('#main [role="application"]')!;
     while (app.children.length > 2) app.lastElementChild!.remove();
     expect(wa.health(document)).toEqual({ state: 'ok' });
-  });
-});
-
-describe('WhatsApp selectors: each one counted on the fixture pages, per layout', () => {
-  // [inbox as it opens, a group open with a draft in the box]. List selectors are counted inside
-  // #pane-side, the rest in the whole page. A selector that drifts fails here by its SEL name.
-  const LIST = new Set(['chatGrid', 'chatRow', 'chatCell', 'chatTitle', 'previewSpan', 'selectedRow', 'mutedIcon', 'pinnedIcon']);
-  type Counts = Record<'classic' | '2026' | 'mixed', [number, number]>;
-  const EXPECTED: Record<keyof typeof SEL, Counts> = {
-    paneSide: { classic: [1, 1], '2026': [1, 1], mixed: [1, 1] },
-    chatGrid: { classic: [1, 1], '2026': [1, 1], mixed: [1, 1] },
-    // 10 rendered chats; 2026 also the "Archived" row.
-    chatRow: { classic: [10, 10], '2026': [11, 11], mixed: [11, 11] },
-    chatCell: { classic: [0, 0], '2026': [10, 10], mixed: [5, 5] },
-    chatTitle: { classic: [10, 10], '2026': [10, 10], mixed: [10, 10] },
-    previewSpan: { classic: [33, 33], '2026': [32, 32], mixed: [32, 32] },
-    defaultGroupIcon: { classic: [0, 0], '2026': [1, 1], mixed: [1, 1] },
-    defaultUserIcon: { classic: [0, 0], '2026': [1, 1], mixed: [1, 1] },
-    selectedRow: { classic: [1, 1], '2026': [1, 1], mixed: [1, 1] },
-    mutedIcon: { classic: [1, 1], '2026': [1, 1], mixed: [1, 1] },
-    pinnedIcon: { classic: [1, 1], '2026': [1, 1], mixed: [1, 1] },
-    qrCanvas: { classic: [0, 0], '2026': [0, 0], mixed: [0, 0] },
-    main: { classic: [1, 1], '2026': [1, 1], mixed: [1, 1] },
-    mainHeaderTitle: { classic: [1, 1], '2026': [1, 1], mixed: [1, 1] },
-    // The contact has no second line; the group its member line.
-    mainHeaderSubtitle: { classic: [1, 2], '2026': [1, 2], mixed: [1, 2] },
-    messageRow: { classic: [27, 18], '2026': [29, 17], mixed: [29, 17] },
-    messageList: { classic: [1, 1], '2026': [1, 1], mixed: [1, 1] },
-    // 2026: each of the 15 bubbles has a nested id, the quote one more; mixed: every other bubble.
-    dataId: { classic: [15, 5], '2026': [31, 6], mixed: [23, 4] },
-    prePlain: { classic: [14, 5], '2026': [15, 3], mixed: [15, 3] },
-    bubble: { classic: [15, 5], '2026': [15, 3], mixed: [15, 3] },
-    selectableText: { classic: [14, 5], '2026': [15, 3], mixed: [15, 3] },
-    statusIcon: { classic: [4, 1], '2026': [7, 1], mixed: [7, 1] },
-    anyIcon: { classic: [11, 7], '2026': [16, 10], mixed: [16, 10] },
-    button: { classic: [4, 0], '2026': [2, 0], mixed: [2, 0] },
-    buttonOrLabelled: { classic: [20, 16], '2026': [22, 15], mixed: [22, 15] },
-    textMarkup: { classic: [21, 17], '2026': [17, 10], mixed: [17, 10] },
-    composer: { classic: [1, 1], '2026': [1, 1], mixed: [1, 1] },
-    footer: { classic: [1, 1], '2026': [1, 1], mixed: [1, 1] },
-    // Legacy group ids only; 2026 pages have no jid at all.
-    groupMessageId: { classic: [0, 5], '2026': [0, 0], mixed: [0, 0] },
-    // Send exists only while the box holds text.
-    sendIcon: { classic: [0, 1], '2026': [0, 1], mixed: [0, 1] },
-    documentIcon: { classic: [1, 0], '2026': [0, 0], mixed: [0, 0] },
-    audioIcon: { classic: [0, 0], '2026': [0, 0], mixed: [0, 0] },
-    videoIcon: { classic: [0, 0], '2026': [0, 0], mixed: [0, 0] },
-    attachmentIcon: { classic: [1, 0], '2026': [0, 0], mixed: [0, 0] },
-  };
-  /** Selectors no fixture page exercises, and why (everything else must match somewhere). */
-  const NOT_ON_FIXTURE: Partial<Record<keyof typeof SEL, string>> = {
-    audioIcon: 'the fixture renders no voice-message bubble',
-    videoIcon: 'the fixture renders no video bubble',
-  };
-
-  async function countsOn(layout: 'classic' | '2026' | 'mixed'): Promise<Record<string, [number, number]>> {
-    const out: Record<string, [number, number]> = {};
-    for (const page of [0, 1] as const) {
-      const fx = mountAt({ layout, now: EVIDENCE_NOW });
-      vi.useRealTimers();
-      if (page === 1) {
-        fx.openChat(layout === 'classic' ? 'Keluarga Besar' : 'Ibu', 'group');
-        expect(await insertIntoComposer(wa.composer(document)!, 'draft')).toBe('inserted');
-      }
-      for (const [name, sel] of Object.entries(SEL)) {
-        const scope = LIST.has(name) ? document.querySelector(SEL.paneSide)! : document;
-        (out[name] ??= [0, 0])[page] = scope.querySelectorAll(sel).length;
-      }
-    }
-    return out;
-  }
-
-  test.each(['classic', '2026', 'mixed'] as const)('%s', async (layout) => {
-    const counts = await countsOn(layout);
-    for (const name of Object.keys(SEL) as (keyof typeof SEL)[]) {
-      expect(counts[name], `SEL.${name} (${SEL[name]}) on the ${layout} pages`).toEqual(EXPECTED[name][layout]);
-    }
-  });
-
-  test('every selector matches on some fixture page (the QR canvas on the login page), save the listed ones', async () => {
-    mount({ state: 'qr' });
-    expect(document.querySelectorAll(SEL.qrCanvas).length, 'SEL.qrCanvas on the QR page').toBe(1);
-    for (const name of Object.keys(SEL) as (keyof typeof SEL)[]) {
-      if (name === 'qrCanvas' || NOT_ON_FIXTURE[name]) continue;
-      const seen = Object.values(EXPECTED[name]).some(([a, b]) => a + b > 0);
-      expect(seen, `SEL.${name} never matches a fixture page`).toBe(true);
-    }
   });
 });
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page, Worker } from 'playwright-core';
 import { launch, type Harness } from './harness';
 import type { Settings } from '../../lib/shared/settings';
-import type { ExportFile } from '../../lib/store/data-export';
+import type { ExportFile } from '../../lib/store/export';
 
 let h: Harness;
 let wa: Page;

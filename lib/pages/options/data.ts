@@ -1,6 +1,6 @@
 // The Data section's work: export (read from the store here, saved through a Blob and an anchor
 // with `download`), import and delete (asked of the background, the store's one writer).
-import { exportData, exportFileName, MAX_IMPORT_CHARS } from '../../store/data-export';
+import { exportData, exportFileName, MAX_IMPORT_CHARS } from '../../store/export';
 import type { InboxDb } from '../../store/db';
 import { call } from '../call';
 

@@ -1,0 +1,155 @@
+// Popup open: navigation start to the first painted conversation row, against a blank extension
+// page, by conversations in the store; and a CPU profile of one open.
+import type { Page } from 'playwright-core';
+import { summarize } from '../pages/stats';
+import { add, args, call, details, log, QUICK, round, SEED, skipped, type H } from './context';
+
+/** Milliseconds from navigation start to the first frame after `selector` exists (observer + rAF). */
+const PAINT_PROBE = `(() => {
+  // What the page's ResizeObservers are told (the windowed list sizes itself from them).
+  window.__resizeLog = [];
+  const RO = window.ResizeObserver;
+  window.ResizeObserver = class extends RO {
+    constructor(cb) {
+      super((entries, o) => {
+        for (const e of entries) window.__resizeLog.push(String(e.target.className) + ' ' + e.target.clientHeight + 'px @' + performance.now().toFixed(0) + 'ms');
+        cb(entries, o);
+      });
+    }
+  };
+  const sel = 'ul[aria-label] > li[aria-posinset], main[data-bench-blank] p';
+  const done = () => {
+    window.__seenAt = performance.now();
+    requestAnimationFrame(() => {
+      const ch = new MessageChannel();
+      ch.port1.onmessage = () => { window.__paintedAt = performance.now(); };
+      ch.port2.postMessage(0);
+    });
+  };
+  const check = () => { if (window.__seenAt === undefined && document.querySelector(sel)) { done(); mo.disconnect(); } };
+  const mo = new MutationObserver(check);
+  mo.observe(document, { subtree: true, childList: true });
+})();`;
+
+interface ListLayout {
+  listClientHeight: number;
+  listScrollHeight: number;
+  windowInnerHeight: number;
+  /** The list and its ancestors: tag.class and clientHeight, to see which one is not height-bounded. */
+  chain: string[];
+  /** Every size the page's ResizeObservers reported during the load: element class, clientHeight, time. */
+  resizeLog: string[];
+}
+
+async function pageLoadTimes(h: H, path: string, reps: number, warmup = true): Promise<{ times: number[]; rows: number; layout: ListLayout | null }> {
+  const times: number[] = [];
+  let rowsShown = 0;
+  let layout: ListLayout | null = null;
+  const skip = warmup ? 1 : 0;
+  for (let i = 0; i < reps + skip; i++) {
+    const page = await h.context.newPage();
+    await page.addInitScript(PAINT_PROBE);
+    await page.goto(`chrome-extension://${h.extensionId}/${path}`);
+    await page.waitForFunction(() => (window as unknown as { __paintedAt?: number }).__paintedAt !== undefined, null, { timeout: 120_000 });
+    const t = await page.evaluate(() => (window as unknown as { __paintedAt: number }).__paintedAt);
+    rowsShown = await page.locator('ul[aria-label] > li[aria-posinset]').count();
+    layout = await page.evaluate(() => {
+      const ul = document.querySelector('li[aria-posinset]')?.parentElement;
+      if (!ul) return null;
+      const chain: string[] = [];
+      for (let el: Element | null = ul; el; el = el.parentElement) chain.push(`${el.tagName.toLowerCase()}${el.className ? '.' + String(el.className).split(' ').join('.') : ''} ${el.clientHeight}px`);
+      return { listClientHeight: ul.clientHeight, listScrollHeight: ul.scrollHeight, windowInnerHeight: innerHeight, chain, resizeLog: (window as unknown as { __resizeLog: string[] }).__resizeLog };
+    });
+    await page.close();
+    if (i >= skip) times.push(t); // the first load warms the disk cache and the code cache
+  }
+  return { times, rows: rowsShown, layout };
+}
+
+/**
+ * Popup open, by conversations in the store (the open path reads the conversations table only:
+ * lib/store/queries.ts inbox(); messages are read when a thread opens), and search, by messages.
+ * Default sizes are what a ~10 minute run allows at the measured write rate; --full fills the
+ * issue's 250,000 messages with their index.
+ */
+export async function benchPopup(h: H, page: Page): Promise<void> {
+  const sizes = [
+    { scale: '0.1×', size: { conversations: 500, messages: 5_000 } },
+    { scale: '1×', size: { conversations: 5_000, messages: args.has('--full') ? 250_000 : 10_000 } },
+    { scale: '10×', size: { conversations: 50_000, messages: 50_000 } },
+  ];
+  const perScale: Record<string, unknown> = {};
+  for (const { scale, size } of sizes) {
+    if (QUICK && scale === '10×') {
+      skipped.push({ figure: 'Popup open', scale, why: '--quick' });
+      continue;
+    }
+    log(`filling the store: ${size.conversations} conversations, ${size.messages} messages (no index rows)`);
+    const fill = await call(page, 'fillStore', size, SEED + 1, false);
+    log(`  filled in ${round(fill.ms / 1000, 1)} s`);
+    // A 50,000-conversation open takes tens of seconds here: fewer repetitions at 10×.
+    const reps = QUICK ? 3 : scale === '10×' ? 1 : scale === '1×' ? 5 : 10;
+    const popup = await pageLoadTimes(h, 'popup.html', reps, scale !== '10×');
+    const blank = await pageLoadTimes(h, 'bench/blank.html', reps);
+    const p = summarize(popup.times);
+    const b = summarize(blank.times);
+    const q = await call(page, 'inboxQuery', 5);
+    const query = summarize(q.times);
+    add({
+      figure: 'Popup open → rows painted',
+      scale,
+      data: `${size.conversations.toLocaleString('en')} convs / ${size.messages.toLocaleString('en')} msgs`,
+      unit: 'ms',
+      value: p,
+      baseline: { name: 'blank extension page', value: b },
+      ratio: p.median / b.median,
+      target: '≤ 1.5× baseline; ≤ 150 ms',
+      pass: p.median <= 1.5 * b.median && p.median <= 150,
+      note: `inbox() query alone ${round(query.median, 1)} ms; ${popup.rows} of ${size.conversations} rows in the DOM after open (list clientHeight ${popup.layout?.listClientHeight} px in a ${popup.layout?.windowInnerHeight} px window; its ResizeObserver saw: ${popup.layout?.resizeLog.join(', ')})`,
+    });
+    const entry: Record<string, unknown> = { size, fill, popup: p, blank: b, inboxQuery: query, rowsInDom: popup.rows, layout: popup.layout };
+    if (scale === '1×') {
+      entry.profile = await profilePopup(h);
+      log('  popup CPU profile (self ms):', JSON.stringify((entry.profile as { top: unknown[] }).top.slice(0, 8)));
+    }
+    perScale[scale] = entry;
+  }
+  details.popup = perScale;
+}
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+  hitCount?: number;
+}
+
+/**
+ * A sampled CPU profile of one popup load (reload of an open popup tab, so the DevTools session
+ * stays attached): self time per function, the top ones, to say where the open path spends.
+ */
+async function profilePopup(h: H): Promise<{ totalMs: number; top: { fn: string; selfMs: number }[] }> {
+  const page = await h.context.newPage();
+  await page.addInitScript(PAINT_PROBE);
+  await page.goto(`chrome-extension://${h.extensionId}/popup.html`);
+  await page.waitForFunction(() => (window as unknown as { __paintedAt?: number }).__paintedAt !== undefined, null, { timeout: 30_000 });
+  const cdp = await h.context.newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  await page.reload();
+  await page.waitForFunction(() => (window as unknown as { __paintedAt?: number }).__paintedAt !== undefined, null, { timeout: 30_000 });
+  const { profile } = (await cdp.send('Profiler.stop')) as { profile: { nodes: ProfileNode[]; startTime: number; endTime: number; samples: number[]; timeDeltas: number[] } };
+  await cdp.detach();
+  await page.close();
+  const byNode = new Map<number, number>();
+  profile.samples.forEach((id, i) => byNode.set(id, (byNode.get(id) ?? 0) + (profile.timeDeltas[i + 1] ?? 0)));
+  const self = new Map<string, number>();
+  for (const n of profile.nodes) {
+    const f = n.callFrame;
+    const file = f.url.split('/').pop() ?? '';
+    const key = `${f.functionName || '(anonymous)'} ${file ? `${file}:${f.lineNumber + 1}:${f.columnNumber + 1}` : ''}`.trim();
+    self.set(key, (self.get(key) ?? 0) + (byNode.get(n.id) ?? 0) / 1000);
+  }
+  const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([fn, ms]) => ({ fn, selfMs: round(ms, 1) }));
+  return { totalMs: round((profile.endTime - profile.startTime) / 1000, 1), top };
+}

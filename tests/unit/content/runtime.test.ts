@@ -1,0 +1,365 @@
+// @vitest-environment happy-dom
+// The content runtime with a minimal adapter over a toy page: batching, change-only reporting,
+// cost proportional to change, acknowledged delivery with retries, and send-command dedupe.
+import { afterEach, describe, expect, test, vi } from 'vitest';
+import type { PlatformAdapter } from '../../../content/adapter';
+import { startContentRuntime, type RuntimeHandle } from '../../../content/runtime';
+import type { MessageSnapshot } from '../../../lib/shared/model';
+import { RecordingTransport } from '../helpers/transport';
+
+const toy: PlatformAdapter = {
+  platform: 'whatsapp',
+  selectors: { chats: '#chats > li' },
+  observedAttributes: ['aria-label', 'title'],
+  isActiveUrl: () => true,
+  health: (doc) => (doc.getElementById('chats') ? { state: 'ok' } : { state: 'not-logged-in', reason: 'no chat list' }),
+  chatRows: (doc) => Array.from(doc.querySelectorAll('#chats > li')),
+  parseChatRow: (row) => ({
+    nativeId: row.getAttribute('data-chat')!,
+    title: row.getAttribute('data-chat')!,
+    isGroup: false,
+    unread: false,
+    unreadCount: null,
+    muted: false,
+    archived: false,
+    pinned: false,
+    preview: row.textContent ?? '',
+    lastMessageAt: null,
+  }),
+  openConversation: (doc) => {
+    const t = doc.getElementById('thread');
+    return t ? { nativeId: t.getAttribute('data-conv')!, title: t.getAttribute('data-conv')!, isGroup: false } : null;
+  },
+  messageRows: (doc) => Array.from(doc.querySelectorAll('#thread > li')),
+  parseMessageRow: (row): MessageSnapshot => ({
+    nativeId: row.getAttribute('data-msg')!,
+    sender: { name: row.hasAttribute('data-self') ? 'You' : 'Budi', isSelf: row.hasAttribute('data-self') },
+    text: row.textContent ?? '',
+    sentAt: null,
+    timePrecision: 'none',
+    status: row.hasAttribute('data-self') ? 'sent' : 'received',
+    attachments: [],
+    quote: null,
+    system: false,
+    truncated: false,
+  }),
+  rowOf: (node) => {
+    const el = node.nodeType === 1 ? (node as Element) : node.parentElement;
+    const row = el?.closest('#chats > li, #thread > li');
+    if (!row) return null;
+    return { kind: row.parentElement!.id === 'chats' ? 'chat' : 'message', row };
+  },
+  navigateTo: async () => true,
+  composer: (doc) => doc.getElementById('composer'),
+  submit: async () => true,
+};
+
+function page(chats: number, msgs: number) {
+  document.body.replaceChildren();
+  const ul = document.createElement('ul');
+  ul.id = 'chats';
+  for (let i = 0; i < chats; i++) {
+    const li = document.createElement('li');
+    li.setAttribute('data-chat', `c${i}`);
+    li.textContent = `preview ${i}`;
+    ul.append(li);
+  }
+  const ol = document.createElement('ol');
+  ol.id = 'thread';
+  ol.setAttribute('data-conv', 'c0');
+  for (let i = 0; i < msgs; i++) ol.append(message(`m${i}`, `hello ${i}`));
+  const composer = document.createElement('div');
+  composer.id = 'composer';
+  document.body.append(ul, ol, composer);
+}
+
+function message(id: string, text: string, self = false) {
+  const li = document.createElement('li');
+  li.setAttribute('data-msg', id);
+  if (self) li.setAttribute('data-self', '');
+  li.textContent = text;
+  return li;
+}
+
+let rt: RuntimeHandle | undefined;
+afterEach(() => rt?.stop());
+const opts = { debounceMs: 5, maxWaitMs: 20, log: () => {} };
+
+describe('content runtime', () => {
+  test('first report: hello, then every chat and the whole open thread', async () => {
+    page(5, 4);
+    const t = new RecordingTransport();
+    rt = startContentRuntime(toy, document, t, opts);
+    await rt.idle();
+    expect(t.sent[0]).toEqual({ type: 'hello', platform: 'whatsapp' });
+    const [first] = t.ingests();
+    expect(first!.conversations.map((c) => [c.nativeId, c.listRank])).toEqual([
+      ['c0', 0],
+      ['c1', 1],
+      ['c2', 2],
+      ['c3', 3],
+      ['c4', 4],
+    ]);
+    expect(first!.thread!.messages.map((m) => m.nativeId)).toEqual(['m0', 'm1', 'm2', 'm3']);
+  });
+
+  test('a change re-parses only its row and reports only it, with its neighbour as anchor', async () => {
+    page(1000, 300);
+    const t = new RecordingTransport();
+    rt = startContentRuntime(toy, document, t, opts);
+    await rt.idle();
+    const parsedAtStart = rt.stats.rowsParsed;
+    expect(parsedAtStart).toBe(1300);
+
+    document.querySelector('[data-chat="c500"]')!.textContent = 'new preview';
+    document.getElementById('thread')!.append(message('m300', 'just arrived'));
+    await new Promise((r) => setTimeout(r, 30));
+    await rt.idle();
+    const last = t.ingests().at(-1)!;
+    expect(last.conversations.map((c) => c.nativeId)).toEqual(['c500']);
+    expect(last.thread!.messages.map((m) => m.nativeId)).toEqual(['m299', 'm300']);
+    expect(rt.stats.rowsParsed - parsedAtStart).toBe(2);
+  });
+
+  test('an incremental read parses and compares only the changed rows, and skips an untouched chat list', async () => {
+    page(50, 1000);
+    const t = new RecordingTransport();
+    rt = startContentRuntime(toy, document, t, opts);
+    await rt.idle();
+    const thread = document.getElementById('thread')!;
+    const settle = async () => {
+      await new Promise((r) => setTimeout(r, 30));
+      await rt!.idle();
+    };
+    const stringify = vi.spyOn(JSON, 'stringify');
+    const measure = async (change: () => void) => {
+      const before = { ...rt!.stats };
+      stringify.mockClear();
+      change();
+      await settle();
+      return {
+        parsed: rt!.stats.rowsParsed - before.rowsParsed,
+        compared: rt!.stats.comparisons - before.comparisons,
+        chatReads: rt!.stats.chatReads - before.chatReads,
+        // Snapshots serialised while reading: one per compared row and its sent copy, not one per row.
+        serialised: stringify.mock.calls.length,
+        batch: t.ingests().at(-1)!.thread?.messages.map((m) => m.nativeId),
+      };
+    };
+    try {
+      // One new message: its own parse and comparison, the thread's last row as its anchor.
+      const appended = await measure(() => thread.append(message('m1000', 'baru')));
+      expect(appended).toMatchObject({ parsed: 1, compared: 1, chatReads: 0, batch: ['m999', 'm1000'] });
+      expect(appended.serialised).toBeLessThanOrEqual(4);
+
+      // An edit in the middle: both neighbours as anchors.
+      const edited = await measure(() => (thread.children[500]!.textContent = 'diedit'));
+      expect(edited).toMatchObject({ parsed: 1, compared: 1, chatReads: 0, batch: ['m499', 'm500', 'm501'] });
+      expect(edited.serialised).toBeLessThanOrEqual(4);
+
+      // A node recycled for another message (virtual list): re-parsed and reported in its place.
+      const recycled = await measure(() => {
+        const node = thread.children[700]!;
+        node.setAttribute('data-msg', 'm700b');
+        node.textContent = 'pesan lain';
+      });
+      expect(recycled).toMatchObject({ parsed: 1, chatReads: 0, batch: ['m699', 'm700b', 'm701'] });
+
+      // A chat row changing is read with the chat list; the thread's rows are not parsed again.
+      const chat = await measure(() => (document.querySelector('[data-chat="c7"]')!.textContent = 'preview baru'));
+      expect(chat).toMatchObject({ parsed: 1, compared: 0, chatReads: 1 });
+      expect(t.ingests().at(-1)!.conversations.map((c) => c.nativeId)).toEqual(['c7']);
+
+      // A mutation that changes nothing the page shows sends nothing and compares nothing.
+      const sent = t.sent.length;
+      const same = await measure(() => thread.children[10]!.setAttribute('title', 'x'));
+      expect(same).toMatchObject({ parsed: 1, compared: 1 });
+      expect(t.sent.length).toBe(sent);
+    } finally {
+      stringify.mockRestore();
+    }
+  });
+
+  test('rows added inside a wrapper (not mapped to a row) are still read, and the chat list is re-read', async () => {
+    page(5, 3);
+    const t = new RecordingTransport();
+    rt = startContentRuntime(toy, document, t, opts);
+    await rt.idle();
+    const before = rt.stats.chatReads;
+    // A wrapper around two rows lands in the body: the toy maps neither it nor (outside #thread) its rows.
+    const list = document.getElementById('thread')!;
+    const fragment = document.createDocumentFragment();
+    fragment.append(message('m3', 'satu'), message('m4', 'dua'));
+    list.append(fragment);
+    const wrapper = document.createElement('div');
+    document.body.append(wrapper);
+    await new Promise((r) => setTimeout(r, 30));
+    await rt.idle();
+    expect(rt.stats.chatReads).toBe(before + 1);
+    expect(t.ingests().at(-1)!.thread!.messages.map((m) => m.nativeId)).toEqual(['m2', 'm3', 'm4']);
+  });
+
+  test('the open conversation turning into a group re-parses its rows (sender names depend on it)', async () => {
+    page(2, 3);
+    const adapter: PlatformAdapter = {
+      ...toy,
+      openConversation: (doc) => {
+        const el = doc.getElementById('thread')!;
+        return { nativeId: 'c0', title: 'c0', isGroup: el.getAttribute('aria-label') === 'group' };
+      },
+      parseMessageRow: (row, conv) => ({ ...toy.parseMessageRow(row, conv)!, sender: { name: conv.isGroup ? '' : 'c0', isSelf: false } }),
+    };
+    const t = new RecordingTransport();
+    rt = startContentRuntime(adapter, document, t, opts);
+    await rt.idle();
+    const parsed = rt.stats.rowsParsed;
+    document.getElementById('thread')!.setAttribute('aria-label', 'group');
+    await new Promise((r) => setTimeout(r, 30));
+    await rt.idle();
+    expect(rt.stats.rowsParsed - parsed).toBe(3);
+    expect(t.ingests().at(-1)!.thread!.messages.map((m) => m.sender.name)).toEqual(['', '', '']);
+  });
+
+  test('a change made while the thread is held back (title unreadable) is sent once the title is back', async () => {
+    page(2, 3);
+    const thread = document.getElementById('thread')!;
+    thread.setAttribute('data-conv', 'zz'); // not in the chat list: no fallback title
+    thread.setAttribute('aria-label', 'Zed');
+    const adapter: PlatformAdapter = {
+      ...toy,
+      openConversation: (doc) => {
+        const t = doc.getElementById('thread');
+        return t ? { nativeId: t.getAttribute('data-conv')!, title: t.getAttribute('aria-label') ?? '', isGroup: false } : null;
+      },
+    };
+    const t = new RecordingTransport();
+    rt = startContentRuntime(adapter, document, t, opts);
+    await rt.idle();
+    const settle = async () => {
+      await new Promise((r) => setTimeout(r, 30));
+      await rt!.idle();
+    };
+    thread.setAttribute('aria-label', '');
+    await settle();
+    thread.children[1]!.textContent = 'diedit';
+    await settle();
+    const heldBack = t.ingests().length;
+    thread.setAttribute('aria-label', 'Zed');
+    await settle();
+    expect(t.ingests().length).toBe(heldBack + 1);
+    expect(t.ingests().at(-1)!.thread!.messages.map((m) => [m.nativeId, m.text])).toEqual([
+      ['m0', 'hello 0'],
+      ['m1', 'diedit'],
+      ['m2', 'hello 2'],
+    ]);
+  });
+
+  test('nothing changed, nothing sent', async () => {
+    page(3, 3);
+    const t = new RecordingTransport();
+    rt = startContentRuntime(toy, document, t, opts);
+    await rt.idle();
+    const n = t.sent.length;
+    document.body.setAttribute('data-x', '1'); // unrelated mutation
+    await new Promise((r) => setTimeout(r, 30));
+    await rt.idle();
+    expect(t.sent.length).toBe(n);
+  });
+
+  test('a background that cannot be reached (worker stopped) gets the batch on retry', async () => {
+    page(2, 2);
+    const t = new RecordingTransport();
+    t.failNext = 3;
+    rt = startContentRuntime(toy, document, t, opts);
+    await rt.idle();
+    expect(t.ingests().flatMap((b) => b.thread?.messages.map((m) => m.nativeId) ?? [])).toEqual(['m0', 'm1']);
+  });
+
+  test('a logged-out page reports its state once and no conversations', async () => {
+    document.body.replaceChildren();
+    const t = new RecordingTransport();
+    rt = startContentRuntime(toy, document, t, opts);
+    await rt.idle();
+    document.body.append(document.createElement('p'));
+    await new Promise((r) => setTimeout(r, 30));
+    await rt.idle();
+    const ingests = t.ingests();
+    expect(ingests).toHaveLength(1);
+    const { report, ...health } = ingests[0]!.health;
+    expect(health).toEqual({ state: 'not-logged-in', reason: 'no chat list' });
+    // The structure of the page rides along with a state other than ok (content/layout-report.ts).
+    expect(report).toMatch(/^Unified Inbox layout report/);
+    expect(ingests[0]!.conversations).toEqual([]);
+  });
+
+  test('a send command asked twice posts once; malformed commands are refused', async () => {
+    page(1, 1);
+    const t = new RecordingTransport();
+    let submits = 0;
+    const adapter: PlatformAdapter = {
+      ...toy,
+      composer: (doc) => doc.getElementById('composer'),
+      submit: async (doc) => {
+        submits++;
+        setTimeout(() => doc.getElementById('thread')!.append(message('echo1', 'Halo')), 20);
+        return true;
+      },
+    };
+    // The toy composer takes pasted text, like the real editors.
+    const composer = document.getElementById('composer')!;
+    composer.addEventListener('paste', (e) => {
+      e.preventDefault();
+      composer.textContent = (e as ClipboardEvent).clipboardData!.getData('text/plain');
+    });
+    rt = startContentRuntime(adapter, document, t, opts);
+    await rt.idle();
+    const cmd = { type: 'send', outboxId: 'ob1', conversationNativeId: 'c0', conversationTitle: 'c0', text: 'Halo', attemptStartedAt: Date.now(), checkEchoFirst: false };
+    expect(await t.handler!(cmd)).toEqual({ accepted: true });
+    expect(await t.handler!(cmd)).toEqual({ accepted: true });
+    expect(await t.handler!({ type: 'send', outboxId: '' })).toEqual({ accepted: false, reason: 'invalid' });
+    // The echo is an outgoing row: mark it self once it lands.
+    await new Promise((r) => setTimeout(r, 40));
+    document.querySelector('[data-msg="echo1"]')!.setAttribute('data-self', '');
+    composer.textContent = '';
+    await new Promise((r) => setTimeout(r, 300));
+    await rt.idle();
+    const results = t.sent.filter((m) => m.type === 'send-result');
+    expect(submits).toBe(1);
+    expect(results.length).toBeGreaterThanOrEqual(1);
+    expect(results.every((r) => r.type === 'send-result' && r.ok && r.messageNativeId === 'echo1')).toBe(true);
+  });
+
+  test('waiting for the echo reads the parse cache: a 2,000-row thread is not parsed again per poll', async () => {
+    page(1, 2_000);
+    const t = new RecordingTransport();
+    let parses = 0;
+    const adapter: PlatformAdapter = {
+      ...toy,
+      parseMessageRow: (row, conv, at) => {
+        parses++;
+        return toy.parseMessageRow(row, conv, at);
+      },
+      // The echo lands after several 100 ms polls; an older bubble with the same text is already there.
+      submit: async (doc) => {
+        setTimeout(() => doc.getElementById('thread')!.append(message('echo2', 'Halo', true)), 450);
+        return true;
+      },
+    };
+    document.getElementById('thread')!.append(message('old', 'Halo', true));
+    const composer = document.getElementById('composer')!;
+    composer.addEventListener('paste', (e) => {
+      e.preventDefault();
+      composer.textContent = (e as ClipboardEvent).clipboardData!.getData('text/plain');
+    });
+    rt = startContentRuntime(adapter, document, t, opts);
+    await rt.idle();
+    expect(parses).toBe(2_001);
+    parses = 0;
+    const cmd = { type: 'send', outboxId: 'ob2', conversationNativeId: 'c0', conversationTitle: 'c0', text: 'Halo', attemptStartedAt: Date.now(), checkEchoFirst: false };
+    await t.handler!(cmd);
+    for (let i = 0; i < 100 && !t.sent.some((m) => m.type === 'send-result'); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(t.sent.find((m) => m.type === 'send-result')).toMatchObject({ ok: true, messageNativeId: 'echo2' });
+    // The echo row, parsed by the read that reports it and by the echo check: a few parses, not 2,000 per poll.
+    expect(parses).toBeLessThanOrEqual(4);
+  });
+});

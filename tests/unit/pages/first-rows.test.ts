@@ -1,0 +1,62 @@
+// The early read of the popup (bare IndexedDB, before the app's modules load) must agree with
+// the app's own read through Dexie, and must never create the store.
+import 'fake-indexeddb/auto';
+import { describe, expect, test } from 'vitest';
+import { DB_NAME, openDb } from '../../../lib/store/db';
+import { BY_TIME, CONVERSATIONS, FIRST_ROWS, readFirstRows, startFirstRows, STORE_NAME, takeFirstRows } from '../../../lib/pages/first-rows';
+import { HEAD_ROWS } from '../../../lib/pages/Inbox';
+import { inboxHead } from '../../../lib/store/queries';
+import { storedConversation } from '../helpers/factories';
+
+describe('first rows', () => {
+  test('names the store, table and index lib/store/db.ts defines, and reads as many rows as the list', async () => {
+    expect(STORE_NAME).toBe(DB_NAME);
+    expect(FIRST_ROWS).toBe(HEAD_ROWS);
+    const db = openDb(DB_NAME);
+    await db.open();
+    expect(db.tables.map((t) => t.name)).toContain(CONVERSATIONS);
+    expect(db.table(CONVERSATIONS).schema.indexes.map((i) => i.name)).toContain(BY_TIME);
+    db.close();
+  });
+
+  test('gives the same rows as the Dexie read, archived ones left out, ties at the cut dropped', async () => {
+    const name = 'first-rows-same';
+    const db = openDb(name);
+    const T = 1_700_000_000_000;
+    await db.conversations.bulkPut(
+      Array.from({ length: 120 }, (_, i) =>
+        storedConversation(i % 2 ? 'whatsapp' : 'instagram', `c${i}`, {
+          title: `C${i}`,
+          lastMessageAt: i % 17 === 0 ? null : T - Math.floor(i / 3) * 60_000, // groups of three share a time
+          archived: i % 11 === 0,
+        }),
+      ),
+    );
+    const dexie = await inboxHead(db, 50);
+    db.close();
+    const bare = await readFirstRows(indexedDB, { name, limit: 50 });
+    expect(bare?.map((c) => c.id)).toEqual(dexie.map((c) => c.id));
+    expect(bare!.length).toBeGreaterThan(40);
+  });
+
+  test('a store that does not exist yet reads as null and is not created', async () => {
+    const name = 'first-rows-never-created';
+    expect(await readFirstRows(indexedDB, { name })).toBeNull();
+    expect((await indexedDB.databases()).map((d) => d.name)).not.toContain(name);
+    // The app's own open (Dexie) then creates it at its version, unhindered.
+    const db = openDb(name);
+    await db.open();
+    expect(db.verno).toBeGreaterThan(1);
+    db.close();
+  });
+
+  test('the early script hands its rows to the app once', async () => {
+    startFirstRows();
+    const handoff = takeFirstRows();
+    expect(handoff).toBeDefined();
+    const rows = await handoff!.done;
+    expect(rows).not.toBeNull(); // DB_NAME exists (the first test opened it): an empty list
+    expect(handoff!.rows).toEqual(rows);
+    expect(takeFirstRows()).toBeUndefined();
+  });
+});
