@@ -7,16 +7,24 @@ import type { SendCommand, SweepCancelCommand, SweepCommand } from '../lib/share
 import { SWEEP_KINDS, SWEEP_LOAD_WAIT_MS, SWEEP_STEP_DELAY_MS, type SweepKind } from '../lib/shared/sweep';
 
 const SEND_KEYS = ['type', 'outboxId', 'conversationNativeId', 'conversationTitle', 'text', 'attemptStartedAt', 'checkEchoFirst'];
-const SWEEP_KEYS = ['type', 'runId', 'kind', 'conversationNativeId', 'conversationTitle', 'maxSteps', 'targetMessages', 'stepDelayMs', 'loadWaitMs'];
+const SWEEP_KEYS = [
+  'type',
+  'runId',
+  'kind',
+  'conversationNativeId',
+  'conversationTitle',
+  'maxSteps',
+  'targetMessages',
+  'stepDelayMs',
+  'loadWaitMs',
+];
 const CANCEL_KEYS = ['type', 'runId'];
 
-const isString = (v: unknown, min: number, max: number): v is string =>
-  typeof v === 'string' && v.length >= min && v.length <= max;
+const isString = (v: unknown, min: number, max: number): v is string => typeof v === 'string' && v.length >= min && v.length <= max;
 
 const isId = (v: unknown): v is string => isString(v, 1, LIMITS.nativeIdChars);
 
-const isIntIn = (v: unknown, min: number, max: number): v is number =>
-  typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+const isIntIn = (v: unknown, min: number, max: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
 
 /** A plain object with no key outside `keys` (strict: an unknown key means a sender we do not understand). */
 function strictObject(raw: unknown, keys: readonly string[]): Record<string, unknown> | null {

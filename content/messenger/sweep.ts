@@ -20,5 +20,6 @@ export const messengerSweep: SweepSurfaces = {
     return row ? scrollingAncestor(row, doc.querySelector(SEL.main)) : null;
   },
   showsLoading: { chats: true, thread: true },
-  loadingMore: (doc, where) => doc.querySelector(where === 'chats' ? SWEEP_SEL.list : SWEEP_SEL.main)?.querySelector(SWEEP_SEL.spinner) != null,
+  loadingMore: (doc, where) =>
+    doc.querySelector(where === 'chats' ? SWEEP_SEL.list : SWEEP_SEL.main)?.querySelector(SWEEP_SEL.spinner) != null,
 };

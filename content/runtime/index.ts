@@ -80,7 +80,9 @@ export function startContentRuntime(
     seenChats: () => parse.lastChats,
     seenThread: () => {
       const t = parse.lastThread;
-      return t ? { conversationId: t.conversation.nativeId, messages: t.messages.map((m, i) => ({ id: m.nativeId, row: t.rows[i]! })) } : null;
+      return t
+        ? { conversationId: t.conversation.nativeId, messages: t.messages.map((m, i) => ({ id: m.nativeId, row: t.rows[i]! })) }
+        : null;
     },
     setChatRank: (rank) => (parse.chatRank = rank),
     unreadable: () => parse.readability.verdict(),

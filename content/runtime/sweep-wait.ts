@@ -47,10 +47,13 @@ export class RunSignal {
   wait(ms: number): Promise<void> {
     if (this.why) return Promise.resolve();
     return new Promise((resolve) => {
-      const handle = this.clock.setTimeout(() => {
-        this.timers.delete(handle);
-        resolve();
-      }, Math.max(0, ms));
+      const handle = this.clock.setTimeout(
+        () => {
+          this.timers.delete(handle);
+          resolve();
+        },
+        Math.max(0, ms),
+      );
       this.timers.set(handle, resolve);
     });
   }
@@ -92,7 +95,13 @@ export interface Settled {
  * are noticed by a MutationObserver on the region (the rows a virtual list renders on scroll, the
  * batch an app inserts after its spinner).
  */
-export async function settle(region: Element, loading: () => boolean, signal: RunSignal, clock: SweepClock, opts: SettleOptions): Promise<Settled> {
+export async function settle(
+  region: Element,
+  loading: () => boolean,
+  signal: RunSignal,
+  clock: SweepClock,
+  opts: SettleOptions,
+): Promise<Settled> {
   const Observer = region.ownerDocument.defaultView?.MutationObserver;
   const start = clock.now();
   let last = start;

@@ -16,7 +16,17 @@ import {
   type SweepState,
 } from '../../lib/shared/sweep';
 import type { PlatformAdapter, SweepSurfaces } from '../adapter';
-import { applyAnchor, atBottom, atTop, captureAnchor, domScrollBox, watchUserInput, type Anchor, type IdRow, type ScrollBox } from './sweep-page';
+import {
+  applyAnchor,
+  atBottom,
+  atTop,
+  captureAnchor,
+  domScrollBox,
+  watchUserInput,
+  type Anchor,
+  type IdRow,
+  type ScrollBox,
+} from './sweep-page';
 import { POLL_MS, RunSignal, settle, windowClock, type SweepClock } from './sweep-wait';
 import type { Log } from './types';
 
@@ -175,7 +185,8 @@ export async function runSweep(cmd: SweepCommand, deps: SweepDeps, signal: RunSi
       if (r === undefined) ranks.set(id, (r = ranks.size));
       return r;
     };
-    const moved = () => (doc.location.href !== startUrl ? { reason: 'navigation' as const } : !scroller.isConnected ? { reason: 'not-ready' as const } : null);
+    const moved = () =>
+      doc.location.href !== startUrl ? { reason: 'navigation' as const } : !scroller.isConnected ? { reason: 'not-ready' as const } : null;
 
     // To the top first (a person presses Home); rows read there get their rendered order.
     let end = await scrollStep(box, 0);
@@ -268,7 +279,8 @@ export async function runSweep(cmd: SweepCommand, deps: SweepDeps, signal: RunSi
       // Scrolling up through rows already rendered is progress too; at the top nothing new is a stall.
       const rose = box.top() < top - 1 && rows.length > 0;
       stall = fresh > 0 || rose ? 0 : stall + 1;
-      if (stall >= SWEEP_STALL_STEPS) return { reason: atTop(box) && !s.loadingMore(doc, 'thread') ? 'start-of-conversation' : 'no-progress' };
+      if (stall >= SWEEP_STALL_STEPS)
+        return { reason: atTop(box) && !s.loadingMore(doc, 'thread') ? 'start-of-conversation' : 'no-progress' };
     }
   }
 
@@ -276,7 +288,13 @@ export async function runSweep(cmd: SweepCommand, deps: SweepDeps, signal: RunSi
    * Put the list back: the raw position first, then, once the app rendered there, the anchor row
    * where it sat. The user's input meanwhile ends it (their scrolling wins).
    */
-  async function putBack(box: ScrollBox, region: Element, rawTop: () => number, anchor: Anchor | null, rows: () => readonly IdRow[]): Promise<void> {
+  async function putBack(
+    box: ScrollBox,
+    region: Element,
+    rawTop: () => number,
+    anchor: Anchor | null,
+    rows: () => readonly IdRow[],
+  ): Promise<void> {
     const back = new RunSignal(clock);
     const unwatchBack = watchUserInput(doc, () => back.stop('user-input'));
     try {

@@ -18,5 +18,6 @@ export const whatsappSweep: SweepSurfaces = {
     return list ? scrollingAncestor(list, main) : null;
   },
   showsLoading: { chats: false, thread: false },
-  loadingMore: (doc, where) => doc.querySelector(where === 'chats' ? SWEEP_SEL.listScroller : SEL.main)?.querySelector(SWEEP_SEL.spinner) != null,
+  loadingMore: (doc, where) =>
+    doc.querySelector(where === 'chats' ? SWEEP_SEL.listScroller : SEL.main)?.querySelector(SWEEP_SEL.spinner) != null,
 };

@@ -99,4 +99,3 @@ export interface SweepTestPacing {
   /** Step cap, at most SWEEP_MAX_STEPS of the kind. */
   maxSteps?: number;
 }
-

@@ -71,16 +71,26 @@ type Target = { kind: 'chats' } | { kind: 'older' | 'chat'; conversation: Conver
 /** What of the tests' pacing goes into a command: only ever a shorter run or faster steps. */
 function testPaced(p: SweepTestPacing | null, maxSteps: number): Partial<SweepCommand> {
   if (!p) return {};
-  const int = (n: unknown, min: number, max: number) => (typeof n === 'number' && Number.isInteger(n) && n >= min && n <= max ? n : undefined);
+  const int = (n: unknown, min: number, max: number) =>
+    typeof n === 'number' && Number.isInteger(n) && n >= min && n <= max ? n : undefined;
   const stepDelayMs = int(p.stepDelayMs, 0, SWEEP_STEP_DELAY_MS.max);
   const loadWaitMs = int(p.loadWaitMs, 100, SWEEP_LOAD_WAIT_MS);
   const cap = int(p.maxSteps, 1, maxSteps);
-  return { ...(stepDelayMs !== undefined ? { stepDelayMs } : {}), ...(loadWaitMs !== undefined ? { loadWaitMs } : {}), ...(cap !== undefined ? { maxSteps: cap } : {}) };
+  return {
+    ...(stepDelayMs !== undefined ? { stepDelayMs } : {}),
+    ...(loadWaitMs !== undefined ? { loadWaitMs } : {}),
+    ...(cap !== undefined ? { maxSteps: cap } : {}),
+  };
 }
 
 const refuse = (error: SweepReason): SweepStartReply => ({ ok: false, error });
 
-export function createSweeps(db: InboxDb, port: SweepPort, log: (...args: unknown[]) => void, newRunId: () => string = () => crypto.randomUUID()): Sweeps {
+export function createSweeps(
+  db: InboxDb,
+  port: SweepPort,
+  log: (...args: unknown[]) => void,
+  newRunId: () => string = () => crypto.randomUUID(),
+): Sweeps {
   let chain: Promise<unknown> = Promise.resolve();
   /** One operation at a time, in arrival order; a failure does not block the next. */
   const serial = <T>(op: () => Promise<T>): Promise<T> => {
@@ -137,7 +147,8 @@ export function createSweeps(db: InboxDb, port: SweepPort, log: (...args: unknow
     await db.transaction('rw', db.meta, async () => {
       await putRecord(ended);
       if (rec.kind === 'chats' && reason === 'end') await db.meta.put({ key: chatsReadKey(rec.platform), value: now });
-      if (rec.conversationId && reason === 'start-of-conversation') await db.meta.put({ key: threadStartKey(rec.conversationId), value: now });
+      if (rec.conversationId && reason === 'start-of-conversation')
+        await db.meta.put({ key: threadStartKey(rec.conversationId), value: now });
       if (ours) await db.meta.delete(ACTIVE_KEY);
     });
     if (!ours) return;

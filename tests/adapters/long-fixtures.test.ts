@@ -75,7 +75,9 @@ const PLATFORMS: Platform[] = [
     olderBatch: 50,
     startShown: () => /end-to-end encrypted/.test(document.querySelector('#main [role="application"] [role="row"]')?.textContent ?? ''),
     virtualized: () => false,
-    dateBreaks: () => Array.from(document.querySelectorAll('#main [role="application"] > [role="row"]')).filter((r) => !r.querySelector('[data-id]')).length - 1,
+    dateBreaks: () =>
+      Array.from(document.querySelectorAll('#main [role="application"] > [role="row"]')).filter((r) => !r.querySelector('[data-id]'))
+        .length - 1,
   },
   {
     name: 'instagram',
@@ -88,9 +90,13 @@ const PLATFORMS: Platform[] = [
       return fx as unknown as Control;
     },
     listScroller: () => document.querySelector<HTMLElement>('[aria-label="Thread list"]')!.firstElementChild as HTMLElement,
-    listSpinner: () => document.querySelector('[aria-label="Thread list"] [data-visualcompletion="loading-state"][role="progressbar"] svg[aria-label="Loading..."]'),
+    listSpinner: () =>
+      document.querySelector(
+        '[aria-label="Thread list"] [data-visualcompletion="loading-state"][role="progressbar"] svg[aria-label="Loading..."]',
+      ),
     rowNodes: () => Array.from(document.querySelectorAll('[aria-label="Thread list"] > div > div')).filter((n) => n.firstElementChild),
-    threadSpinner: () => document.querySelector('[aria-label^="Messages in conversation"] [data-visualcompletion="loading-state"][role="progressbar"]'),
+    threadSpinner: () =>
+      document.querySelector('[aria-label^="Messages in conversation"] [data-visualcompletion="loading-state"][role="progressbar"]'),
     truth: (fx) => (fx as unknown as { truth(id: string): { text: string }[] }).truth(location.pathname.split('/')[3]!),
     olderBatch: 20,
     startShown: () => {
@@ -112,14 +118,18 @@ const PLATFORMS: Platform[] = [
       return fx as unknown as Control;
     },
     listScroller: () => document.querySelector<HTMLElement>('[role="navigation"] [role="grid"]')!,
-    listSpinner: () => document.querySelector('[role="navigation"] [data-visualcompletion="loading-state"][role="progressbar"][aria-label="Loading..."]'),
+    listSpinner: () =>
+      document.querySelector('[role="navigation"] [data-visualcompletion="loading-state"][role="progressbar"][aria-label="Loading..."]'),
     rowNodes: () => Array.from(document.querySelectorAll('[role="navigation"] [role="grid"] > [role="row"]')),
     threadSpinner: () => document.querySelector('[role="main"] [data-visualcompletion="loading-state"][role="progressbar"]'),
     truth: (fx) => (fx as unknown as { truth(id: string): { text: string }[] }).truth(location.pathname.split('/').at(-2)!),
     olderBatch: 20,
     startShown: () => {
-      const first = document.querySelector('[role="main"] [data-virtualized], [role="main"] [role="row"]')?.parentElement?.firstElementChild;
-      return !!first && !first.hasAttribute('data-virtualized') && first.getAttribute('role') !== 'row' && first.querySelector('img') !== null;
+      const first = document.querySelector('[role="main"] [data-virtualized], [role="main"] [role="row"]')?.parentElement
+        ?.firstElementChild;
+      return (
+        !!first && !first.hasAttribute('data-virtualized') && first.getAttribute('role') !== 'row' && first.querySelector('img') !== null
+      );
     },
     virtualized: (layout) => layout !== 'classic',
     dateBreaks: () => document.querySelectorAll('[role="main"] [data-scope="date_break"]').length,
@@ -148,45 +158,48 @@ afterEach(() => {
 });
 
 describe.each(PLATFORMS)('long mode: $name', (p) => {
-  test.each(p.layouts)('%s: the list reaches 2,000 distinct chats by scrolling, in batches behind a spinner, with a bounded window of rows', async (layout) => {
-    const fx = p.mount(layout);
-    fx.loadDelayMs = 0;
-    expect(fx.longInfo().chats).toEqual({ loaded: LONG.firstChats, total: LONG_CHATS, loading: false });
-    const scroller = p.listScroller();
-    const titles = new Set<string>();
-    const ids = new Set<string>();
-    let maxRows = 0;
-    let loads = 0;
-    for (let step = 0; step < 2_000 && titles.size < LONG_CHATS; step++) {
-      const rows = p.adapter.chatRows(document);
-      maxRows = Math.max(maxRows, rows.length);
-      for (const c of chats(p)) {
-        titles.add(c.title);
-        ids.add(c.nativeId);
+  test.each(p.layouts)(
+    '%s: the list reaches 2,000 distinct chats by scrolling, in batches behind a spinner, with a bounded window of rows',
+    async (layout) => {
+      const fx = p.mount(layout);
+      fx.loadDelayMs = 0;
+      expect(fx.longInfo().chats).toEqual({ loaded: LONG.firstChats, total: LONG_CHATS, loading: false });
+      const scroller = p.listScroller();
+      const titles = new Set<string>();
+      const ids = new Set<string>();
+      let maxRows = 0;
+      let loads = 0;
+      for (let step = 0; step < 2_000 && titles.size < LONG_CHATS; step++) {
+        const rows = p.adapter.chatRows(document);
+        maxRows = Math.max(maxRows, rows.length);
+        for (const c of chats(p)) {
+          titles.add(c.title);
+          ids.add(c.nativeId);
+        }
+        // Less than the viewport plus the overscan: every row is rendered at some step.
+        scroller.scrollTop += 700;
+        scroller.dispatchEvent(new Event('scroll'));
+        if (fx.longInfo().chats.loading) {
+          // The batch is asked for near the end of what is loaded: the spinner shows until it arrives.
+          expect(p.listSpinner()).not.toBeNull();
+          loads++;
+          await until(() => !fx.longInfo().chats.loading);
+          expect(p.listSpinner()).toBeNull();
+        }
       }
-      // Less than the viewport plus the overscan: every row is rendered at some step.
-      scroller.scrollTop += 700;
+      expect(titles.size).toBe(LONG_CHATS);
+      expect(ids.size).toBe(LONG_CHATS);
+      expect(loads).toBe(Math.ceil((LONG_CHATS - LONG.firstChats) / LONG.chatBatch));
+      expect(fx.longInfo().chats).toEqual({ loaded: LONG_CHATS, total: LONG_CHATS, loading: false });
+      expect(maxRows).toBeGreaterThanOrEqual(8);
+      expect(maxRows).toBeLessThanOrEqual(25);
+      // At the end nothing more loads.
+      scroller.scrollTop += 400;
       scroller.dispatchEvent(new Event('scroll'));
-      if (fx.longInfo().chats.loading) {
-        // The batch is asked for near the end of what is loaded: the spinner shows until it arrives.
-        expect(p.listSpinner()).not.toBeNull();
-        loads++;
-        await until(() => !fx.longInfo().chats.loading);
-        expect(p.listSpinner()).toBeNull();
-      }
-    }
-    expect(titles.size).toBe(LONG_CHATS);
-    expect(ids.size).toBe(LONG_CHATS);
-    expect(loads).toBe(Math.ceil((LONG_CHATS - LONG.firstChats) / LONG.chatBatch));
-    expect(fx.longInfo().chats).toEqual({ loaded: LONG_CHATS, total: LONG_CHATS, loading: false });
-    expect(maxRows).toBeGreaterThanOrEqual(8);
-    expect(maxRows).toBeLessThanOrEqual(25);
-    // At the end nothing more loads.
-    scroller.scrollTop += 400;
-    scroller.dispatchEvent(new Event('scroll'));
-    expect(fx.longInfo().chats.loading).toBe(false);
-    expect(fixtureAttributes()).toEqual([]);
-  });
+      expect(fx.longInfo().chats.loading).toBe(false);
+      expect(fixtureAttributes()).toEqual([]);
+    },
+  );
 
   test.each(p.layouts)('%s: rows are recycled: a node shows another chat after scrolling, and no row shows two', (layout) => {
     p.mount(layout);
@@ -232,7 +245,9 @@ describe.each(PLATFORMS)('long mode: $name', (p) => {
     const shownBefore = thread(p);
     const oldest = shownBefore[0]!;
     const oldestIndex = LONG_MESSAGES - shownBefore.length; // the newest are shown, so its place in the thread
-    const oldestRow = p.adapter.messageRows(document).find((r) => p.adapter.parseMessageRow(r, p.adapter.openConversation(document)!)?.nativeId === oldest.nativeId)!;
+    const oldestRow = p.adapter
+      .messageRows(document)
+      .find((r) => p.adapter.parseMessageRow(r, p.adapter.openConversation(document)!)?.nativeId === oldest.nativeId)!;
     expect(p.threadSpinner()).toBeNull();
     fx.scrollThread('top');
     expect(fx.longInfo().thread.loading).toBe(true);

@@ -41,7 +41,10 @@ function expectSurfaces(adapter: PlatformAdapter) {
   // markup, [data-visualcompletion="loading-state"], is tested with the long fixtures).
   expect(s.loadingMore(document, 'chats')).toBe(false);
   expect(s.loadingMore(document, 'thread')).toBe(false);
-  for (const [where, box] of [['chats', list!], ['thread', thread!]] as const) {
+  for (const [where, box] of [
+    ['chats', list!],
+    ['thread', thread!],
+  ] as const) {
     const spinner = document.createElement('div');
     spinner.setAttribute('role', 'progressbar');
     box.prepend(spinner);

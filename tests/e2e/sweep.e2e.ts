@@ -17,7 +17,6 @@ import type { Locator, Page, Worker } from 'playwright-core';
 import type { SweepRecord, SweepTestPacing } from '../../lib/shared/sweep';
 import { launch, type Harness } from './harness';
 
-
 const LOAD_MS = 50;
 /** The long 1:1 chat (chat 0 of shared/long-data.js, 5,000 messages) and a short one never opened. */
 const LONG_CHAT = 'Nadia Pratama';
@@ -34,8 +33,24 @@ interface App {
 }
 
 const APPS: App[] = [
-  { platform: 'whatsapp', label: 'WhatsApp', url: 'https://web.whatsapp.com/?long=1&layout=2026', tall: 4_400, chatRow: '#pane-side [role="row"]', messageRow: '#main [role="row"]', ui: 'popup.html' },
-  { platform: 'instagram', label: 'Instagram', url: 'https://www.instagram.com/direct/inbox/?long=1', tall: 3_600, chatRow: 'a[href*="/direct/t/"]', messageRow: 'div[data-scope="messages_table"]', ui: 'sidepanel.html' },
+  {
+    platform: 'whatsapp',
+    label: 'WhatsApp',
+    url: 'https://web.whatsapp.com/?long=1&layout=2026',
+    tall: 4_400,
+    chatRow: '#pane-side [role="row"]',
+    messageRow: '#main [role="row"]',
+    ui: 'popup.html',
+  },
+  {
+    platform: 'instagram',
+    label: 'Instagram',
+    url: 'https://www.instagram.com/direct/inbox/?long=1',
+    tall: 3_600,
+    chatRow: 'a[href*="/direct/t/"]',
+    messageRow: 'div[data-scope="messages_table"]',
+    ui: 'sidepanel.html',
+  },
   {
     platform: 'messenger',
     label: 'Messenger',
@@ -93,10 +108,12 @@ interface StoredConversation {
   platform: string;
   title: string;
 }
-const storedChats = async (platform: string) => (await storeRows<StoredConversation>('conversations')).filter((c) => c.platform === platform);
+const storedChats = async (platform: string) =>
+  (await storeRows<StoredConversation>('conversations')).filter((c) => c.platform === platform);
 const storedMessages = async (conversationId: string) =>
   (await storeRows<{ conversationId: string }>('messages')).filter((m) => m.conversationId === conversationId).length;
-const record = async (platform: string) => (await storeRows<{ key: string; value: SweepRecord }>('meta')).find((r) => r.key === `sweep:${platform}`)?.value ?? null;
+const record = async (platform: string) =>
+  (await storeRows<{ key: string; value: SweepRecord }>('meta')).find((r) => r.key === `sweep:${platform}`)?.value ?? null;
 
 /** The nearest scrolling ancestor of the first `row`: made `px` high, or scrolled to `top`; its state. */
 async function scroller(page: Page, row: string, change: { height?: number; top?: number } = {}) {
@@ -104,7 +121,8 @@ async function scroller(page: Page, row: string, change: { height?: number; top?
     ([sel, change]) => {
       const rows = Array.from(document.querySelectorAll(sel));
       let box: HTMLElement | null = null;
-      for (let el = rows[0]?.parentElement ?? null; el && !box; el = el.parentElement) if (/(auto|scroll)/.test(getComputedStyle(el).overflowY)) box = el;
+      for (let el = rows[0]?.parentElement ?? null; el && !box; el = el.parentElement)
+        if (/(auto|scroll)/.test(getComputedStyle(el).overflowY)) box = el;
       if (!box) throw new Error(`no scroller around ${sel}`);
       if (change.height) box.style.setProperty('height', `${change.height}px`, 'important');
       if (change.top !== undefined) box.scrollTop = change.top;
@@ -114,7 +132,12 @@ async function scroller(page: Page, row: string, change: { height?: number; top?
       const w = window as unknown as { __anchor?: Element };
       if (i >= 0 && !w.__anchor?.isConnected) w.__anchor = rows[i];
       const a = w.__anchor;
-      return { scrollTop: box.scrollTop, fromBottom: box.scrollHeight - box.scrollTop, anchorConnected: !!a?.isConnected, anchorOffset: a ? a.getBoundingClientRect().top - top : NaN };
+      return {
+        scrollTop: box.scrollTop,
+        fromBottom: box.scrollHeight - box.scrollTop,
+        anchorConnected: !!a?.isConnected,
+        anchorOffset: a ? a.getBoundingClientRect().top - top : NaN,
+      };
     },
     [row, change] as const,
   );
@@ -151,16 +174,28 @@ const inboxStatus = (ui: Page) => ui.getByRole('region', { name: 'Reading chats'
 /** Opens a conversation in the extension page (the list narrowed by a search first). */
 async function openConversation(ui: Page, app: App, title: string): Promise<void> {
   await ui.getByRole('searchbox', { name: 'Search' }).fill(title);
-  await ui.getByRole('list', { name: 'Conversations' }).getByRole('listitem').filter({ hasText: app.label }).filter({ hasText: title }).first().getByRole('button').click();
+  await ui
+    .getByRole('list', { name: 'Conversations' })
+    .getByRole('listitem')
+    .filter({ hasText: app.label })
+    .filter({ hasText: title })
+    .first()
+    .getByRole('button')
+    .click();
   await ui.getByRole('log').first().waitFor();
 }
 
 /** Waits for a run other than `prev` to be recorded on this platform, and returns it once it has taken `steps` steps. */
 async function newRun(platform: string, prev: string | undefined, steps = 0): Promise<SweepRecord> {
-  await expect.poll(async () => {
-    const r = await record(platform);
-    return !!r && r.runId !== prev && (r.state !== 'running' || r.steps >= steps);
-  }, { timeout: 30_000 }).toBe(true);
+  await expect
+    .poll(
+      async () => {
+        const r = await record(platform);
+        return !!r && r.runId !== prev && (r.state !== 'running' || r.steps >= steps);
+      },
+      { timeout: 30_000 },
+    )
+    .toBe(true);
   return (await record(platform))!;
 }
 
@@ -169,7 +204,10 @@ const hasText = async (l: Locator, text: string, timeout = 15_000) => {
   try {
     await expect.poll(async () => (await l.textContent())?.trim(), { timeout }).toBe(text);
   } catch (e) {
-    console.log('sweep records:', JSON.stringify((await storeRows<{ key: string; value: unknown }>('meta')).filter((r) => r.key.startsWith('sweep'))));
+    console.log(
+      'sweep records:',
+      JSON.stringify((await storeRows<{ key: string; value: unknown }>('meta')).filter((r) => r.key.startsWith('sweep'))),
+    );
     throw e;
   }
 };
@@ -187,41 +225,47 @@ describe.each(APPS)('the whole inbox in a real browser: $platform', (app) => {
   let page: Page;
   let ui: Page;
 
-  test('Read chats: a worker stopped mid-run loses nothing and the run ends as interrupted; run again, all 2,000 chats are read and the list is put back', { timeout: 240_000 }, async () => {
-    await timed(`${app.platform}: read chats (interrupted, then all 2,000)`, async () => {
-      await pacing({ stepDelayMs: 150, loadWaitMs: 3_000 });
-      page = await openApp(app);
-      ui = await openUi(app);
-      await scroller(page, app.chatRow, { top: 1_000 });
-      await page.waitForTimeout(300);
-      const before = await scroller(page, app.chatRow);
+  test(
+    'Read chats: a worker stopped mid-run loses nothing and the run ends as interrupted; run again, all 2,000 chats are read and the list is put back',
+    { timeout: 240_000 },
+    async () => {
+      await timed(`${app.platform}: read chats (interrupted, then all 2,000)`, async () => {
+        await pacing({ stepDelayMs: 150, loadWaitMs: 3_000 });
+        page = await openApp(app);
+        ui = await openUi(app);
+        await scroller(page, app.chatRow, { top: 1_000 });
+        await page.waitForTimeout(300);
+        const before = await scroller(page, app.chatRow);
 
-      await (await readChatsButton(ui, app)).click();
-      await visible(ui.getByRole('progressbar', { name: 'Reading chats' }));
-      await expect.poll(async () => (await record(app.platform))?.found ?? 0, { timeout: 30_000 }).toBeGreaterThan(300);
-      const storedBefore = (await storedChats(app.platform)).length;
-      await h.stopServiceWorker();
-      // The page's next report wakes the worker, which finds the run it can no longer follow.
-      await expect.poll(async () => (await record(app.platform))?.state, { timeout: 30_000 }).toBe('interrupted');
-      expect((await record(app.platform))?.reason).toBe('tab-lost');
-      expect((await storedChats(app.platform)).length).toBeGreaterThanOrEqual(storedBefore);
-      await visible(ui.getByText(`${app.label}: interrupted`), 10_000);
+        await (await readChatsButton(ui, app)).click();
+        await visible(ui.getByRole('progressbar', { name: 'Reading chats' }));
+        await expect.poll(async () => (await record(app.platform))?.found ?? 0, { timeout: 30_000 }).toBeGreaterThan(300);
+        const storedBefore = (await storedChats(app.platform)).length;
+        await h.stopServiceWorker();
+        // The page's next report wakes the worker, which finds the run it can no longer follow.
+        await expect.poll(async () => (await record(app.platform))?.state, { timeout: 30_000 }).toBe('interrupted');
+        expect((await record(app.platform))?.reason).toBe('tab-lost');
+        expect((await storedChats(app.platform)).length).toBeGreaterThanOrEqual(storedBefore);
+        await visible(ui.getByText(`${app.label}: interrupted`), 10_000);
 
-      // Run again: the pacing survives the worker (it is stored), and the run reads to the end.
-      await page.waitForTimeout(1_000);
-      await scroller(page, app.chatRow, { top: 1_000 });
-      await page.waitForTimeout(300);
-      const t0 = Date.now();
-      await (await readChatsButton(ui, app)).click();
-      await visible(ui.getByRole('progressbar', { name: 'Reading chats' }));
-      await hasText(inboxStatus(ui), `${app.label}: done, 2,000 chats read.`, 200_000);
-      const rec = (await record(app.platform))!;
-      console.log(`${app.platform}: chats sweep ${rec.reason}, ${rec.steps} steps, ${rec.found} chats, ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-      await expect.poll(async () => (await storedChats(app.platform)).length, { timeout: 20_000 }).toBe(2_000);
-      const after = await scroller(page, app.chatRow);
-      expect(Math.abs(after.scrollTop - before.scrollTop)).toBeLessThanOrEqual(2);
-    });
-  });
+        // Run again: the pacing survives the worker (it is stored), and the run reads to the end.
+        await page.waitForTimeout(1_000);
+        await scroller(page, app.chatRow, { top: 1_000 });
+        await page.waitForTimeout(300);
+        const t0 = Date.now();
+        await (await readChatsButton(ui, app)).click();
+        await visible(ui.getByRole('progressbar', { name: 'Reading chats' }));
+        await hasText(inboxStatus(ui), `${app.label}: done, 2,000 chats read.`, 200_000);
+        const rec = (await record(app.platform))!;
+        console.log(
+          `${app.platform}: chats sweep ${rec.reason}, ${rec.steps} steps, ${rec.found} chats, ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+        );
+        await expect.poll(async () => (await storedChats(app.platform)).length, { timeout: 20_000 }).toBe(2_000);
+        const after = await scroller(page, app.chatRow);
+        expect(Math.abs(after.scrollTop - before.scrollTop)).toBeLessThanOrEqual(2);
+      });
+    },
+  );
 
   test('Read this chat, then Load older messages: 200 older messages arrive and the thread is put back', { timeout: 180_000 }, async () => {
     await timed(`${app.platform}: read this chat + load older`, async () => {
@@ -233,7 +277,9 @@ describe.each(APPS)('the whole inbox in a real browser: $platform', (app) => {
       // rendered row, as for a send; one scrolled out of the page's list is refused chat-not-found).
       const withMessages = new Set((await storeRows<{ conversationId: string }>('messages')).map((m) => m.conversationId));
       const rendered = (await page.locator(app.chatRow).allTextContents()).join('\n');
-      const empty = (await storedChats(app.platform)).find((c) => !withMessages.has(c.id) && c.title !== LONG_CHAT && rendered.includes(c.title));
+      const empty = (await storedChats(app.platform)).find(
+        (c) => !withMessages.has(c.id) && c.title !== LONG_CHAT && rendered.includes(c.title),
+      );
       expect(empty).toBeTruthy();
 
       await openConversation(ui, app, empty!.title);
@@ -242,9 +288,15 @@ describe.each(APPS)('the whole inbox in a real browser: $platform', (app) => {
       // The first use asks.
       await ui.getByRole('dialog').getByRole('button', { name: 'Open and read' }).click();
       try {
-        await expect.poll(async () => (await record(app.platform))?.runId !== prev && (await record(app.platform))?.state !== 'running', { timeout: 30_000 }).toBe(true);
+        await expect
+          .poll(async () => (await record(app.platform))?.runId !== prev && (await record(app.platform))?.state !== 'running', {
+            timeout: 30_000,
+          })
+          .toBe(true);
       } finally {
-        console.log(`${app.platform}: read this chat: ${JSON.stringify(await record(app.platform))}; status: ${await ui.locator('.thread-sweep [role="status"]').textContent()}`);
+        console.log(
+          `${app.platform}: read this chat: ${JSON.stringify(await record(app.platform))}; status: ${await ui.locator('.thread-sweep [role="status"]').textContent()}`,
+        );
       }
       await expect.poll(() => storedMessages(empty!.id), { timeout: 30_000 }).toBeGreaterThan(0);
       await expect.poll(async () => (await record(app.platform))?.state, { timeout: 30_000 }).toBe('done');
@@ -303,54 +355,60 @@ describe.each(APPS)('the whole inbox in a real browser: $platform', (app) => {
     });
   });
 
-  test('bad input: a list longer than the step cap ends at the cap, one that stops loading ends bounded, an error page ends it; each reason shown, the list put back', { timeout: 120_000 }, async () => {
-    await timed(`${app.platform}: bad input`, async () => {
-      // A list the run cannot reach the end of: the cap ends it.
-      await pacing({ stepDelayMs: 100, loadWaitMs: 1_500, maxSteps: 4 });
-      await scroller(page, app.chatRow, { top: 700 });
-      await page.waitForTimeout(300);
-      let before = await scroller(page, app.chatRow);
-      await (await readChatsButton(ui, app)).click();
-      await hasText(inboxStatus(ui), `${app.label}: stopped after the most steps one run may take. Run it again to go on.`, 30_000);
-      expect((await record(app.platform))!.steps).toBe(4);
-      expect(Math.abs((await scroller(page, app.chatRow)).scrollTop - before.scrollTop)).toBeLessThanOrEqual(2);
-      await page.close();
+  test(
+    'bad input: a list longer than the step cap ends at the cap, one that stops loading ends bounded, an error page ends it; each reason shown, the list put back',
+    { timeout: 120_000 },
+    async () => {
+      await timed(`${app.platform}: bad input`, async () => {
+        // A list the run cannot reach the end of: the cap ends it.
+        await pacing({ stepDelayMs: 100, loadWaitMs: 1_500, maxSteps: 4 });
+        await scroller(page, app.chatRow, { top: 700 });
+        await page.waitForTimeout(300);
+        let before = await scroller(page, app.chatRow);
+        await (await readChatsButton(ui, app)).click();
+        await hasText(inboxStatus(ui), `${app.label}: stopped after the most steps one run may take. Run it again to go on.`, 30_000);
+        expect((await record(app.platform))!.steps).toBe(4);
+        expect(Math.abs((await scroller(page, app.chatRow)).scrollTop - before.scrollTop)).toBeLessThanOrEqual(2);
+        await page.close();
 
-      // A list that stops loading (the spinner stays, nothing arrives).
-      await pacing({ stepDelayMs: 100, loadWaitMs: 1_500 });
-      page = await openApp(app, `${app.url}&longEnd=stall`);
-      await scroller(page, app.chatRow, { top: 500 });
-      await page.waitForTimeout(300);
-      before = await scroller(page, app.chatRow);
-      const t0 = Date.now();
-      await (await readChatsButton(ui, app)).click();
-      await expect.poll(async () => (await record(app.platform))?.state, { timeout: 40_000 }).not.toBe('running');
-      const stalled = (await record(app.platform))!;
-      console.log(`${app.platform}: stalled list ${stalled.reason} after ${stalled.steps} steps, ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-      if (app.platform === 'whatsapp') {
-        // WhatsApp shows no loading indicator the adapter can read (SWEEP_SEL.spinner): a list that
-        // stopped loading looks like its end. Still bounded, still put back.
-        expect(stalled).toMatchObject({ state: 'done', reason: 'end' });
-      } else {
-        expect(stalled).toMatchObject({ state: 'failed', reason: 'no-progress' });
-        await hasText(inboxStatus(ui), `${app.label}: stopped because the page stopped loading more.`);
-      }
-      expect(Math.abs((await scroller(page, app.chatRow)).scrollTop - before.scrollTop)).toBeLessThanOrEqual(2);
-      await page.close();
+        // A list that stops loading (the spinner stays, nothing arrives).
+        await pacing({ stepDelayMs: 100, loadWaitMs: 1_500 });
+        page = await openApp(app, `${app.url}&longEnd=stall`);
+        await scroller(page, app.chatRow, { top: 500 });
+        await page.waitForTimeout(300);
+        before = await scroller(page, app.chatRow);
+        const t0 = Date.now();
+        await (await readChatsButton(ui, app)).click();
+        await expect.poll(async () => (await record(app.platform))?.state, { timeout: 40_000 }).not.toBe('running');
+        const stalled = (await record(app.platform))!;
+        console.log(
+          `${app.platform}: stalled list ${stalled.reason} after ${stalled.steps} steps, ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+        );
+        if (app.platform === 'whatsapp') {
+          // WhatsApp shows no loading indicator the adapter can read (SWEEP_SEL.spinner): a list that
+          // stopped loading looks like its end. Still bounded, still put back.
+          expect(stalled).toMatchObject({ state: 'done', reason: 'end' });
+        } else {
+          expect(stalled).toMatchObject({ state: 'failed', reason: 'no-progress' });
+          await hasText(inboxStatus(ui), `${app.label}: stopped because the page stopped loading more.`);
+        }
+        expect(Math.abs((await scroller(page, app.chatRow)).scrollTop - before.scrollTop)).toBeLessThanOrEqual(2);
+        await page.close();
 
-      // A page that turns into an error page mid-run.
-      page = await openApp(app, `${app.url}&longEnd=error`);
-      const url = page.url();
-      await (await readChatsButton(ui, app)).click();
-      await expect.poll(async () => (await record(app.platform))?.state, { timeout: 40_000 }).not.toBe('running');
-      const failed = (await record(app.platform))!;
-      expect(failed).toMatchObject({ state: 'failed', reason: 'not-ready' });
-      await hasText(inboxStatus(ui), `${app.label} is not ready (switched off, logged out, loading or not recognised).`);
-      expect(page.url()).toBe(url);
-      await page.close();
-      await ui.close();
-    });
-  });
+        // A page that turns into an error page mid-run.
+        page = await openApp(app, `${app.url}&longEnd=error`);
+        const url = page.url();
+        await (await readChatsButton(ui, app)).click();
+        await expect.poll(async () => (await record(app.platform))?.state, { timeout: 40_000 }).not.toBe('running');
+        const failed = (await record(app.platform))!;
+        expect(failed).toMatchObject({ state: 'failed', reason: 'not-ready' });
+        await hasText(inboxStatus(ui), `${app.label} is not ready (switched off, logged out, loading or not recognised).`);
+        expect(page.url()).toBe(url);
+        await page.close();
+        await ui.close();
+      });
+    },
+  );
 
   test('no request left the machine', () => {
     expect(h.blocked).toEqual([]);

@@ -6,7 +6,11 @@ import { useUi } from '../context';
 
 export function ReadingSection(props: { settings: Settings; save: (patch: SettingsPatch) => void }) {
   const { s } = useUi();
-  const names: Record<OpenChatsSetting, string> = { ask: s.sweep.openChatsAsk, allow: s.sweep.openChatsAllow, never: s.sweep.openChatsNever };
+  const names: Record<OpenChatsSetting, string> = {
+    ask: s.sweep.openChatsAsk,
+    allow: s.sweep.openChatsAllow,
+    never: s.sweep.openChatsNever,
+  };
   return (
     <section aria-labelledby="reading-heading">
       <h2 id="reading-heading">{s.sweep.settingsHeading}</h2>

@@ -46,7 +46,11 @@ export function InboxSweep({ db }: { db: InboxDb }) {
       <div class="sweep-bar">
         {reading ? (
           <>
-            <progress class="sweep-progress" aria-label={s.sweep.reading} aria-valuetext={s.sweep.readingValue(count(reading.found, lang))} />
+            <progress
+              class="sweep-progress"
+              aria-label={s.sweep.reading}
+              aria-valuetext={s.sweep.readingValue(count(reading.found, lang))}
+            />
             <span class="sweep-count">{s.sweep.readingOn(PLATFORM_LABEL[reading.platform], count(reading.found, lang))}</span>
             <button type="button" onClick={() => void cancelSweep()}>
               {s.sweep.cancel}
@@ -57,7 +61,13 @@ export function InboxSweep({ db }: { db: InboxDb }) {
             {s.sweep.readAll}
           </button>
         )}
-        <button type="button" class="link-button sweep-toggle" aria-expanded={open ? 'true' : 'false'} aria-controls={PLATFORMS_ID} onClick={() => setExpanded(!open)}>
+        <button
+          type="button"
+          class="link-button sweep-toggle"
+          aria-expanded={open ? 'true' : 'false'}
+          aria-controls={PLATFORMS_ID}
+          onClick={() => setExpanded(!open)}
+        >
           {s.sweep.platforms}
         </button>
       </div>
@@ -83,7 +93,9 @@ export function InboxSweep({ db }: { db: InboxDb }) {
                     {s.sweep.readChats}
                   </button>
                 )}
-                {last && last.state !== 'running' && last.state !== 'done' && <span class="sweep-outcome">{outcomeText(last, s, lang)}</span>}
+                {last && last.state !== 'running' && last.state !== 'done' && (
+                  <span class="sweep-outcome">{outcomeText(last, s, lang)}</span>
+                )}
               </li>
             );
           })}

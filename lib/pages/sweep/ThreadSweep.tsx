@@ -70,7 +70,11 @@ export function ThreadSweep(props: { db: InboxDb; conversation: Conversation; em
               aria-valuetext={s.sweep.loadingValue(count(running.found, lang), count(OLDER_MESSAGES_PER_RUN, lang))}
             />
           ) : (
-            <progress class="sweep-progress" aria-label={s.sweep.loadingMessages} aria-valuetext={s.sweep.loadingValueOpen(count(running.found, lang))} />
+            <progress
+              class="sweep-progress"
+              aria-label={s.sweep.loadingMessages}
+              aria-valuetext={s.sweep.loadingValueOpen(count(running.found, lang))}
+            />
           )}
           <button type="button" onClick={() => void cancelSweep()}>
             {s.sweep.cancel}

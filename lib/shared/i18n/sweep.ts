@@ -14,7 +14,8 @@ const enOutcome: SweepOutcomeText = {
   navigation: (p) => `${p}: stopped because the page went elsewhere.`,
   'step-cap': (p) => `${p}: stopped after the most steps one run may take. Run it again to go on.`,
   'no-progress': (p) => `${p}: stopped because the page stopped loading more.`,
-  'tab-lost': (p) => `${p}: interrupted (the tab closed or reloaded, or the extension restarted). What was read is kept; run it again to go on.`,
+  'tab-lost': (p) =>
+    `${p}: interrupted (the tab closed or reloaded, or the extension restarted). What was read is kept; run it again to go on.`,
   busy: () => 'Another reading is running. Wait for it or cancel it.',
   'no-tab': (p) => `No ${p} tab is open.`,
   'not-ready': (p) => `${p} is not ready (switched off, logged out, loading or not recognised).`,
@@ -61,7 +62,8 @@ export const enSweep = {
   openChatsNever: 'Never',
   openChatsHelp:
     '“Read this chat” and “Load older messages” bring the chat up in its tab. In WhatsApp and Messenger that marks it read for the sender.',
-  tabNote: 'While it reads a platform, the extension keeps that tab from being put to sleep by the browser (where the browser allows it) and puts the setting back afterwards.',
+  tabNote:
+    'While it reads a platform, the extension keeps that tab from being put to sleep by the browser (where the browser allows it) and puts the setting back afterwards.',
 };
 
 export type SweepStrings = typeof enSweep;
@@ -120,5 +122,6 @@ export const idSweep: SweepStrings = {
   openChatsNever: 'Jangan pernah',
   openChatsHelp:
     '“Baca chat ini” dan “Muat pesan lama” membuka chat itu di tabnya. Di WhatsApp dan Messenger, itu menandainya sudah dibaca bagi pengirim.',
-  tabNote: 'Selama membaca sebuah platform, ekstensi menjaga tab itu agar tidak ditidurkan oleh browser (jika browser mengizinkan) lalu mengembalikan pengaturannya sesudahnya.',
+  tabNote:
+    'Selama membaca sebuah platform, ekstensi menjaga tab itu agar tidak ditidurkan oleh browser (jika browser mengizinkan) lalu mengembalikan pengaturannya sesudahnya.',
 };

@@ -140,8 +140,26 @@ export interface FakePage {
 /** Builds the page into `document.body` and the adapter that reads it. */
 export function fakePage(chats: Partial<ListOptions> = {}, thread: Partial<ListOptions> = {}): FakePage {
   document.body.replaceChildren();
-  const list = new FakeList(document, 'chats', { total: 300, initial: 60, batch: 60, loadMs: 300, view: 500, loadsAt: 'bottom', prefix: 'c', ...chats });
-  const msgs = new FakeList(document, 'thread', { total: 1_000, initial: 60, batch: 60, loadMs: 300, view: 500, loadsAt: 'top', prefix: 'm', ...thread });
+  const list = new FakeList(document, 'chats', {
+    total: 300,
+    initial: 60,
+    batch: 60,
+    loadMs: 300,
+    view: 500,
+    loadsAt: 'bottom',
+    prefix: 'c',
+    ...chats,
+  });
+  const msgs = new FakeList(document, 'thread', {
+    total: 1_000,
+    initial: 60,
+    batch: 60,
+    loadMs: 300,
+    view: 500,
+    loadsAt: 'top',
+    prefix: 'm',
+    ...thread,
+  });
   msgs.el.setAttribute('data-conv', 'c0');
   document.body.append(list.el, msgs.el);
   const navigations: string[] = [];
@@ -160,7 +178,18 @@ export function fakePage(chats: Partial<ListOptions> = {}, thread: Partial<ListO
     chatRows: (doc) => Array.from(doc.querySelectorAll('#chats > li')),
     parseChatRow: (row) => {
       const id = row.getAttribute('data-id')!;
-      return { nativeId: id, title: `Chat ${id}`, isGroup: false, unread: false, unreadCount: null, muted: false, archived: false, pinned: false, preview: row.textContent ?? '', lastMessageAt: null };
+      return {
+        nativeId: id,
+        title: `Chat ${id}`,
+        isGroup: false,
+        unread: false,
+        unreadCount: null,
+        muted: false,
+        archived: false,
+        pinned: false,
+        preview: row.textContent ?? '',
+        lastMessageAt: null,
+      };
     },
     openConversation: (doc) => {
       const t = doc.getElementById('thread');

@@ -258,7 +258,9 @@ describe('sweep: older messages and one chat', () => {
     expect(h.page.navigations).toEqual(['c7']);
     const startTop = h.page.thread.top;
     const renderedAtStart = h.page.thread.el.querySelectorAll('li').length;
-    const anchorRow = Array.from(h.page.thread.el.querySelectorAll('li')).find((li) => Number(li.getAttribute('data-index')) * ROW >= startTop)!;
+    const anchorRow = Array.from(h.page.thread.el.querySelectorAll('li')).find(
+      (li) => Number(li.getAttribute('data-index')) * ROW >= startTop,
+    )!;
     const anchorId = anchorRow.getAttribute('data-id')!;
     const anchorAt = Number(anchorRow.getAttribute('data-index')) * ROW - startTop;
 
@@ -295,7 +297,10 @@ describe('sweep: older messages and one chat', () => {
     expect(await h.finish()).toMatchObject({ state: 'failed', reason: 'chat-not-found', steps: 1 });
     await h.command(sweep('chat', { conversationNativeId: 'dup', runId: 'r2' }));
     expect(await h.finish()).toMatchObject({ state: 'failed', reason: 'ambiguous-target' });
-    expect(await h.command(sweep('older', { conversationNativeId: undefined, runId: 'r3' }))).toEqual({ accepted: false, reason: 'invalid' });
+    expect(await h.command(sweep('older', { conversationNativeId: undefined, runId: 'r3' }))).toEqual({
+      accepted: false,
+      reason: 'invalid',
+    });
   });
 
   test('chat: brings it up and reads it once (found = messages read)', async () => {
@@ -316,7 +321,15 @@ describe('sweep: one at a time, and nothing left behind', () => {
     expect(await h.command(sweep('chats'))).toEqual({ accepted: true });
     expect(await h.command(sweep('older'))).toEqual({ accepted: false, reason: 'busy' });
     expect(await h.command(sweep('chats'))).toEqual({ accepted: true }); // the same run, restarted worker
-    const send = { type: 'send', outboxId: 'o1', conversationNativeId: 'c3', conversationTitle: 'Chat c3', text: 'hi', attemptStartedAt: Date.now(), checkEchoFirst: false };
+    const send = {
+      type: 'send',
+      outboxId: 'o1',
+      conversationNativeId: 'c3',
+      conversationTitle: 'Chat c3',
+      text: 'hi',
+      attemptStartedAt: Date.now(),
+      checkEchoFirst: false,
+    };
     expect(await h.command(send)).toEqual({ accepted: true });
     await vi.advanceTimersByTimeAsync(3_000);
     expect(h.page.navigations).toEqual([]); // the send has not touched the page

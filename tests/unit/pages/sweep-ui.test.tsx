@@ -79,7 +79,9 @@ beforeEach(async () => {
   };
   vi.spyOn(browser.runtime, 'sendMessage').mockImplementation((async (message: unknown) => handleMessage(ctx, message, popup)) as never);
   vi.spyOn(browser.tabs, 'query').mockImplementation((async (q: { url?: string[] }) =>
-    [...openTabs].filter((p) => JSON.stringify(q.url) === JSON.stringify(PLATFORM_TAB_PATTERNS[p])).map((p) => ({ id: TAB[p], url: ORIGIN[p] }))) as never);
+    [...openTabs]
+      .filter((p) => JSON.stringify(q.url) === JSON.stringify(PLATFORM_TAB_PATTERNS[p]))
+      .map((p) => ({ id: TAB[p], url: ORIGIN[p] }))) as never);
 });
 afterEach(() => {
   cleanup();
@@ -97,9 +99,16 @@ async function report(platform: Platform, over: Partial<Pick<SweepRecord, 'state
     expect(sentTo?.tabId).toBe(TAB[platform]);
     return r!.runId;
   });
-  const sender: Runtime.MessageSender = { id: EXT, url: ORIGIN[platform], tab: { id: TAB[platform] } as Runtime.MessageSender['tab'], frameId: 0 };
+  const sender: Runtime.MessageSender = {
+    id: EXT,
+    url: ORIGIN[platform],
+    tab: { id: TAB[platform] } as Runtime.MessageSender['tab'],
+    frameId: 0,
+  };
   return act(async () => {
-    expect(await handleMessage(ctx, { type: 'sweep-progress', platform, runId, state: 'running', steps: 1, found: 0, ...over }, sender)).toEqual({ ok: true });
+    expect(
+      await handleMessage(ctx, { type: 'sweep-progress', platform, runId, state: 'running', steps: 1, found: 0, ...over }, sender),
+    ).toEqual({ ok: true });
   });
 }
 
@@ -145,7 +154,9 @@ describe('"Read all chats" in the inbox', () => {
     expect(sent[0]!.tabId).toBe(TAB.whatsapp);
 
     await report('whatsapp', { steps: 14, found: 312 });
-    await waitFor(() => expect(screen.getByRole('progressbar', { name: 'Reading chats' }).getAttribute('aria-valuetext')).toBe('312 chats'));
+    await waitFor(() =>
+      expect(screen.getByRole('progressbar', { name: 'Reading chats' }).getAttribute('aria-valuetext')).toBe('312 chats'),
+    );
     expect(screen.getByText('WhatsApp: 312 chats so far')).toBeTruthy();
 
     // WhatsApp reaches the end: Messenger goes next, its count from zero.
@@ -154,7 +165,9 @@ describe('"Read all chats" in the inbox', () => {
     expect(sweepCommands().map((c) => c.kind)).toEqual(['chats', 'chats']);
 
     fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
-    await waitFor(() => expect(sent.at(-1)).toEqual({ tabId: TAB.messenger, command: { type: 'sweep-cancel', runId: sweepCommands()[1]!.runId } }));
+    await waitFor(() =>
+      expect(sent.at(-1)).toEqual({ tabId: TAB.messenger, command: { type: 'sweep-cancel', runId: sweepCommands()[1]!.runId } }),
+    );
     await report('messenger', { state: 'cancelled', reason: 'cancelled', found: 25 });
     await waitFor(() => expect(screen.queryByRole('progressbar')).toBeNull());
     const sweep = screen.getByRole('region', { name: 'Reading chats' });
@@ -168,7 +181,8 @@ describe('"Read all chats" in the inbox', () => {
       'stopped/navigation': 'WhatsApp: stopped because the page went elsewhere.',
       'stopped/step-cap': 'WhatsApp: stopped after the most steps one run may take. Run it again to go on.',
       'failed/no-progress': 'WhatsApp: stopped because the page stopped loading more.',
-      'interrupted/tab-lost': 'WhatsApp: interrupted (the tab closed or reloaded, or the extension restarted). What was read is kept; run it again to go on.',
+      'interrupted/tab-lost':
+        'WhatsApp: interrupted (the tab closed or reloaded, or the extension restarted). What was read is kept; run it again to go on.',
       'done/end': 'WhatsApp: done, 2,000 chats read.',
     };
     render(<App db={db} layout="popup" language="en" />);
@@ -198,11 +212,15 @@ describe('"Read all chats" in the inbox', () => {
     render(<App db={db} layout="popup" language="en" />);
     fireEvent.click(await screen.findByRole('button', { name: 'Platforms' }));
     const platforms = screen.getByRole('list', { name: 'Platforms' });
-    const items = () => within(platforms).getAllByRole('listitem').map((i) => i.textContent?.replace(/\d\d:\d\d/, 'HH:MM'));
-    await waitFor(() => expect(items()).toEqual([
-      'WhatsAppNot read to the end yetRead chats',
-      'InstagramNot read to the end yetOpen Instagram',
-      'MessengerLast read HH:MMRead chats',
+    const items = () =>
+      within(platforms)
+        .getAllByRole('listitem')
+        .map((i) => i.textContent?.replace(/\d\d:\d\d/, 'HH:MM'));
+    await waitFor(() =>
+      expect(items()).toEqual([
+        'WhatsAppNot read to the end yetRead chats',
+        'InstagramNot read to the end yetOpen Instagram',
+        'MessengerLast read HH:MMRead chats',
       ]),
     );
     expect(await axeViolations(document.body)).toEqual([]);
@@ -221,7 +239,11 @@ describe('"Read all chats" in the inbox', () => {
     expect(await axeViolations(document.body)).toEqual([]);
     // Another click while it runs is refused, and says why.
     fireEvent.click(within(platforms).getByRole('button', { name: 'Read chats: WhatsApp' }));
-    await waitFor(() => expect(within(screen.getByRole('region', { name: 'Reading chats' })).getByRole('status').textContent).toBe('Another reading is running. Wait for it or cancel it.'));
+    await waitFor(() =>
+      expect(within(screen.getByRole('region', { name: 'Reading chats' })).getByRole('status').textContent).toBe(
+        'Another reading is running. Wait for it or cancel it.',
+      ),
+    );
   });
 
   test('with no messenger open, the list is open and "Read all chats" says what to do', async () => {

@@ -8,7 +8,10 @@ import { PLATFORM_SPECS } from '../../../lib/shared/platforms';
 
 /** The browser's overloads (callback and promise) defeat mock typing: stand-ins are cast. */
 const resolves = (value: unknown) => (async () => value) as never;
-const rejects = (e: Error) => (async () => { throw e; }) as never;
+const rejects = (e: Error) =>
+  (async () => {
+    throw e;
+  }) as never;
 const port = browserSweepPort({ findTabs: async () => [7] });
 
 beforeEach(() => fakeBrowser.reset());

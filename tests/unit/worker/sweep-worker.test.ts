@@ -11,13 +11,26 @@ import { asShown, sweepOverview, sweepRecord, threadStartReached } from '../../.
 import { messageId, type Message, type Platform } from '../../../lib/shared/model';
 import type { SendCommandReply, SweepCancelCommand, SweepCommand } from '../../../lib/shared/protocol';
 import { normaliseSettings, type Settings } from '../../../lib/shared/settings';
-import { chatsReadKey, OLDER_MESSAGES_PER_RUN, SWEEP_LOAD_WAIT_MS, SWEEP_MAX_STEPS, SWEEP_SILENCE_MS, type SweepRecord, type SweepTestPacing } from '../../../lib/shared/sweep';
+import {
+  chatsReadKey,
+  OLDER_MESSAGES_PER_RUN,
+  SWEEP_LOAD_WAIT_MS,
+  SWEEP_MAX_STEPS,
+  SWEEP_SILENCE_MS,
+  type SweepRecord,
+  type SweepTestPacing,
+} from '../../../lib/shared/sweep';
 import { storedConversation } from '../helpers/factories';
 
 const EXT = 'abcdefghijklmnopabcdefghijklmnop';
 const BASE = `chrome-extension://${EXT}/`;
 const page: Runtime.MessageSender = { id: EXT, url: `${BASE}popup.html` };
-const tabSender = (url: string, id: number): Runtime.MessageSender => ({ id: EXT, url, tab: { id } as Runtime.MessageSender['tab'], frameId: 0 });
+const tabSender = (url: string, id: number): Runtime.MessageSender => ({
+  id: EXT,
+  url,
+  tab: { id } as Runtime.MessageSender['tab'],
+  frameId: 0,
+});
 const TAB = { whatsapp: 7, instagram: 8, messenger: 9 } as const;
 const from: Record<Platform, Runtime.MessageSender> = {
   whatsapp: tabSender('https://web.whatsapp.com/', TAB.whatsapp),
@@ -84,7 +97,12 @@ beforeEach(async () => {
   logs.length = 0;
   clock = 1_000_000;
   runs = 0;
-  sweeps = createSweeps(db, port, (...a) => logs.push(a), () => `run-${++runs}`);
+  sweeps = createSweeps(
+    db,
+    port,
+    (...a) => logs.push(a),
+    () => `run-${++runs}`,
+  );
   ctx = {
     db,
     tabs: { findTabs: async () => [], sendToTab: async () => ({ accepted: true }) },
@@ -100,8 +118,12 @@ beforeEach(async () => {
 const startChats = (platform: Platform | 'all') => handleMessage(ctx, { type: 'sweep-start', kind: 'chats', platform }, page);
 const startIn = (kind: 'older' | 'chat', conversationId = 'whatsapp:dm/Budi') =>
   handleMessage(ctx, { type: 'sweep-start', kind, conversationId }, page);
-const progress = (platform: Platform, runId: string, over: { state?: SweepRecord['state']; reason?: SweepRecord['reason']; steps?: number; found?: number } = {}, sender = from[platform]) =>
-  handleMessage(ctx, { type: 'sweep-progress', platform, runId, state: 'running', steps: 1, found: 10, ...over }, sender);
+const progress = (
+  platform: Platform,
+  runId: string,
+  over: { state?: SweepRecord['state']; reason?: SweepRecord['reason']; steps?: number; found?: number } = {},
+  sender = from[platform],
+) => handleMessage(ctx, { type: 'sweep-progress', platform, runId, state: 'running', steps: 1, found: 10, ...over }, sender);
 const record = (p: Platform) => sweepRecord(db, p);
 const runIdOf = async (p: Platform) => (await record(p))!.runId;
 
@@ -125,7 +147,9 @@ describe('sweep-start', () => {
     const reply = await startChats('whatsapp');
     expect(reply).toEqual({ ok: true, runId: 'run-1' });
     expect(seenAtSend).toMatchObject({ runId: 'run-1', state: 'running' });
-    expect(port.sent).toEqual([{ tabId: TAB.whatsapp, command: { type: 'sweep', runId: 'run-1', kind: 'chats', maxSteps: SWEEP_MAX_STEPS.chats } }]);
+    expect(port.sent).toEqual([
+      { tabId: TAB.whatsapp, command: { type: 'sweep', runId: 'run-1', kind: 'chats', maxSteps: SWEEP_MAX_STEPS.chats } },
+    ]);
     expect(await record('whatsapp')).toEqual({
       platform: 'whatsapp',
       runId: 'run-1',
@@ -175,7 +199,8 @@ describe('sweep-start', () => {
     expect(port.discardable.get(7)).toBe(true);
     expect(port.discardable.get(70)).toBe(true);
     // A tab that throws (no content script) counts as no tab; one still busy with a run says busy.
-    port.answer = (tabId) => (tabId === 7 ? Promise.reject(new Error('Receiving end does not exist.')) : { accepted: false, reason: 'busy' });
+    port.answer = (tabId) =>
+      tabId === 7 ? Promise.reject(new Error('Receiving end does not exist.')) : { accepted: false, reason: 'busy' };
     expect(await startChats('whatsapp')).toEqual({ ok: false, error: 'busy' });
     port.answer = () => Promise.reject(new Error('Receiving end does not exist.'));
     expect(await startChats('whatsapp')).toEqual({ ok: false, error: 'no-tab' });
@@ -275,17 +300,24 @@ describe('sweep-progress', () => {
     expect(await db.meta.get(chatsReadKey('whatsapp'))).toBeUndefined();
   });
 
-  test('only the running run id, only from its platform\'s content script in its tab', async () => {
+  test("only the running run id, only from its platform's content script in its tab", async () => {
     await startChats('whatsapp');
     const before = await record('whatsapp');
     // Another run id (an old run, a guess): ignored.
     expect(await progress('whatsapp', 'run-0', { state: 'done', reason: 'end' })).toMatchObject({ ok: false });
     // Another platform's page speaking for WhatsApp: refused by the sender check.
-    expect(await progress('whatsapp', 'run-1', { state: 'done', reason: 'end' }, from.instagram)).toEqual({ ok: false, error: 'platform mismatch' });
+    expect(await progress('whatsapp', 'run-1', { state: 'done', reason: 'end' }, from.instagram)).toEqual({
+      ok: false,
+      error: 'platform mismatch',
+    });
     // A page (not a content script), a foreign origin, a sub-frame.
     expect(await progress('whatsapp', 'run-1', { state: 'done', reason: 'end' }, page)).toMatchObject({ ok: false });
-    expect(await progress('whatsapp', 'run-1', { state: 'done', reason: 'end' }, tabSender('https://evil.example/', 7))).toMatchObject({ ok: false });
-    expect(await progress('whatsapp', 'run-1', { state: 'done', reason: 'end' }, { ...from.whatsapp, frameId: 2 })).toMatchObject({ ok: false });
+    expect(await progress('whatsapp', 'run-1', { state: 'done', reason: 'end' }, tabSender('https://evil.example/', 7))).toMatchObject({
+      ok: false,
+    });
+    expect(await progress('whatsapp', 'run-1', { state: 'done', reason: 'end' }, { ...from.whatsapp, frameId: 2 })).toMatchObject({
+      ok: false,
+    });
     // Another WhatsApp tab than the one running it.
     expect(await progress('whatsapp', 'run-1', { state: 'done', reason: 'end' }, tabSender('https://web.whatsapp.com/', 70))).toEqual({
       ok: false,
@@ -293,7 +325,13 @@ describe('sweep-progress', () => {
     });
     // Malformed: out of range counts, unknown state.
     expect(await progress('whatsapp', 'run-1', { steps: -1 })).toMatchObject({ ok: false });
-    expect(await handleMessage(ctx, { type: 'sweep-progress', platform: 'whatsapp', runId: 'run-1', state: 'paused', steps: 1, found: 1 }, from.whatsapp)).toMatchObject({ ok: false });
+    expect(
+      await handleMessage(
+        ctx,
+        { type: 'sweep-progress', platform: 'whatsapp', runId: 'run-1', state: 'paused', steps: 1, found: 1 },
+        from.whatsapp,
+      ),
+    ).toMatchObject({ ok: false });
     expect(await record('whatsapp')).toEqual(before);
     // An ended run takes no more reports.
     await progress('whatsapp', 'run-1', { state: 'cancelled', reason: 'cancelled', found: 5 });
@@ -324,7 +362,8 @@ describe('"Read all chats"', () => {
 
   test('a switched-off platform is left out; a platform refusing is recorded and the next one runs', async () => {
     port.current = normaliseSettings({ platforms: { whatsapp: { enabled: false, notify: true } } });
-    port.answer = (tabId, c) => (c.type === 'sweep' && tabId === TAB.instagram ? { accepted: false, reason: 'not-ready' } : { accepted: true });
+    port.answer = (tabId, c) =>
+      c.type === 'sweep' && tabId === TAB.instagram ? { accepted: false, reason: 'not-ready' } : { accepted: true };
     expect(await startChats('all')).toEqual({ ok: true, runId: 'run-2' });
     expect(port.sweeps().map((s) => s.tabId)).toEqual([TAB.instagram, TAB.messenger]);
     expect(await record('whatsapp')).toBeNull();
@@ -358,7 +397,7 @@ describe('sweep-cancel', () => {
     expect(port.discardable.get(TAB.whatsapp)).toBe(true);
   });
 
-  test('a cancel between two platforms\' reports still stops the rest, even if the page reports another end', async () => {
+  test("a cancel between two platforms' reports still stops the rest, even if the page reports another end", async () => {
     await startChats('all');
     await handleMessage(ctx, { type: 'sweep-cancel' }, page);
     // The page had finished its step at the bottom before the cancel reached it.
@@ -413,7 +452,12 @@ describe('interrupted runs end cleanly', () => {
     await startChats('whatsapp');
     await progress('whatsapp', 'run-1', { steps: 5, found: 90 });
     // A new worker: fresh module state over the same store.
-    const restarted = createSweeps(db, port, () => {}, () => 'run-after');
+    const restarted = createSweeps(
+      db,
+      port,
+      () => {},
+      () => 'run-after',
+    );
     await restarted.workerStarted(clock + 10);
     expect(await record('whatsapp')).toMatchObject({ state: 'interrupted', reason: 'tab-lost', found: 90, endedAt: clock + 10 });
     expect(port.cancels()).toEqual([{ tabId: TAB.whatsapp, command: { type: 'sweep-cancel', runId: 'run-1' } }]);
