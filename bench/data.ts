@@ -1,7 +1,16 @@
 // Synthetic, reproducible inbox data for the benchmarks: seeded, realistic lengths (mostly short
 // chat lines, some paragraphs), Indonesian and English text, emoji, groups, attachments, quotes.
 // Runs in Node and in the browser (no Node imports). The same seed always gives the same data.
-import { PLATFORMS, conversationId, messageId, type Conversation, type ConversationSnapshot, type Message, type MessageSnapshot, type Platform } from '../lib/shared/model';
+import {
+  PLATFORMS,
+  conversationId,
+  messageId,
+  type Conversation,
+  type ConversationSnapshot,
+  type Message,
+  type MessageSnapshot,
+  type Platform,
+} from '../lib/shared/model';
 import type { Ingest } from '../lib/shared/protocol';
 
 /** mulberry32: small, fast, good enough for test data. */
@@ -21,31 +30,258 @@ const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)
 const int = (r: Rand, lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
 
 export const ID_WORDS = [
-  'aku', 'kamu', 'kita', 'besok', 'nanti', 'sudah', 'belum', 'makan', 'minum', 'kopi', 'rumah', 'kantor', 'jalan',
-  'macet', 'banget', 'terima', 'kasih', 'sama', 'sama', 'sampai', 'ketemu', 'jam', 'pagi', 'siang', 'sore', 'malam',
-  'tolong', 'kirim', 'foto', 'lokasi', 'pesanan', 'bayar', 'transfer', 'rekening', 'harga', 'murah', 'mahal',
-  'selamat', 'ulang', 'tahun', 'liburan', 'pantai', 'gunung', 'hujan', 'panas', 'sakit', 'dokter', 'obat', 'ibu',
-  'bapak', 'kakak', 'adik', 'teman', 'kerja', 'rapat', 'jadwal', 'ganti', 'batal', 'oke', 'siap', 'mantap', 'wkwk',
-  'gimana', 'kenapa', 'dimana', 'kapan', 'berapa', 'semoga', 'lancar', 'sehat', 'selalu', 'maaf', 'telat', 'ojek',
-  'kereta', 'bandara', 'tiket', 'pulang', 'kampung', 'lebaran', 'mudik', 'nasi', 'goreng', 'sate', 'bakso', 'es',
-  'teh', 'manis', 'kue', 'listrik', 'air', 'kos', 'sewa', 'bulan', 'minggu', 'senin', 'jumat', 'sabtu', 'kemarin',
+  'aku',
+  'kamu',
+  'kita',
+  'besok',
+  'nanti',
+  'sudah',
+  'belum',
+  'makan',
+  'minum',
+  'kopi',
+  'rumah',
+  'kantor',
+  'jalan',
+  'macet',
+  'banget',
+  'terima',
+  'kasih',
+  'sama',
+  'sama',
+  'sampai',
+  'ketemu',
+  'jam',
+  'pagi',
+  'siang',
+  'sore',
+  'malam',
+  'tolong',
+  'kirim',
+  'foto',
+  'lokasi',
+  'pesanan',
+  'bayar',
+  'transfer',
+  'rekening',
+  'harga',
+  'murah',
+  'mahal',
+  'selamat',
+  'ulang',
+  'tahun',
+  'liburan',
+  'pantai',
+  'gunung',
+  'hujan',
+  'panas',
+  'sakit',
+  'dokter',
+  'obat',
+  'ibu',
+  'bapak',
+  'kakak',
+  'adik',
+  'teman',
+  'kerja',
+  'rapat',
+  'jadwal',
+  'ganti',
+  'batal',
+  'oke',
+  'siap',
+  'mantap',
+  'wkwk',
+  'gimana',
+  'kenapa',
+  'dimana',
+  'kapan',
+  'berapa',
+  'semoga',
+  'lancar',
+  'sehat',
+  'selalu',
+  'maaf',
+  'telat',
+  'ojek',
+  'kereta',
+  'bandara',
+  'tiket',
+  'pulang',
+  'kampung',
+  'lebaran',
+  'mudik',
+  'nasi',
+  'goreng',
+  'sate',
+  'bakso',
+  'es',
+  'teh',
+  'manis',
+  'kue',
+  'listrik',
+  'air',
+  'kos',
+  'sewa',
+  'bulan',
+  'minggu',
+  'senin',
+  'jumat',
+  'sabtu',
+  'kemarin',
 ];
 
 export const EN_WORDS = [
-  'the', 'a', 'to', 'and', 'you', 'I', 'we', 'meeting', 'tomorrow', 'today', 'tonight', 'coffee', 'lunch', 'dinner',
-  'office', 'home', 'traffic', 'thanks', 'sorry', 'late', 'see', 'you', 'soon', 'call', 'me', 'when', 'free',
-  'photos', 'flight', 'hotel', 'booking', 'invoice', 'payment', 'sent', 'received', 'project', 'deadline', 'draft',
-  'review', 'please', 'check', 'the', 'document', 'birthday', 'party', 'weekend', 'beach', 'trip', 'weather',
-  'rain', 'great', 'awesome', 'sure', 'okay', 'maybe', 'later', 'running', 'minutes', 'address', 'link', 'price',
-  'order', 'delivery', 'tracking', 'number', 'happy', 'congrats', 'doctor', 'appointment', 'schedule', 'changed',
-  'cancelled', 'moved', 'question', 'answer', 'idea', 'plan', 'budget', 'report', 'slides', 'team', 'standup',
+  'the',
+  'a',
+  'to',
+  'and',
+  'you',
+  'I',
+  'we',
+  'meeting',
+  'tomorrow',
+  'today',
+  'tonight',
+  'coffee',
+  'lunch',
+  'dinner',
+  'office',
+  'home',
+  'traffic',
+  'thanks',
+  'sorry',
+  'late',
+  'see',
+  'you',
+  'soon',
+  'call',
+  'me',
+  'when',
+  'free',
+  'photos',
+  'flight',
+  'hotel',
+  'booking',
+  'invoice',
+  'payment',
+  'sent',
+  'received',
+  'project',
+  'deadline',
+  'draft',
+  'review',
+  'please',
+  'check',
+  'the',
+  'document',
+  'birthday',
+  'party',
+  'weekend',
+  'beach',
+  'trip',
+  'weather',
+  'rain',
+  'great',
+  'awesome',
+  'sure',
+  'okay',
+  'maybe',
+  'later',
+  'running',
+  'minutes',
+  'address',
+  'link',
+  'price',
+  'order',
+  'delivery',
+  'tracking',
+  'number',
+  'happy',
+  'congrats',
+  'doctor',
+  'appointment',
+  'schedule',
+  'changed',
+  'cancelled',
+  'moved',
+  'question',
+  'answer',
+  'idea',
+  'plan',
+  'budget',
+  'report',
+  'slides',
+  'team',
+  'standup',
 ];
 
 const EMOJI = ['😂', '🙏', '👍', '❤️', '😊', '🎉', '😭', '🔥', '😅', '🤣', '👌', '😍', '🥲', '💪', '📸', '☕', '🍜', '🎂'];
 
-const FIRST = ['Budi', 'Siti', 'Agus', 'Dewi', 'Rizky', 'Putri', 'Andi', 'Rina', 'Hendra', 'Lina', 'Joko', 'Sri', 'Alex', 'Chris', 'Jordan', 'Sam', 'Taylor', 'Maya', 'Nadia', 'Fajar', 'Ayu', 'Dimas', 'Kevin', 'Sarah', 'Emily', 'Bayu', 'Wulan', 'Yusuf', 'Intan', 'Reza'];
-const LAST = ['Santoso', 'Wijaya', 'Pratama', 'Lestari', 'Saputra', 'Hidayat', 'Kusuma', 'Nugroho', 'Chen', 'Evans', 'Smith', 'Lee', 'Tan', 'Halim', 'Gunawan', 'Siregar', 'Nasution', 'Rahman'];
-const GROUPS = ['Keluarga Besar', 'Arisan RT 05', 'Kantor Jakarta', 'Gym Buddies 💪', 'Alumni SMA 3', 'Project Alpha', 'Trip Bali 🏖️', 'Kos Melati', 'Futsal Kamis', 'Book Club'];
+const FIRST = [
+  'Budi',
+  'Siti',
+  'Agus',
+  'Dewi',
+  'Rizky',
+  'Putri',
+  'Andi',
+  'Rina',
+  'Hendra',
+  'Lina',
+  'Joko',
+  'Sri',
+  'Alex',
+  'Chris',
+  'Jordan',
+  'Sam',
+  'Taylor',
+  'Maya',
+  'Nadia',
+  'Fajar',
+  'Ayu',
+  'Dimas',
+  'Kevin',
+  'Sarah',
+  'Emily',
+  'Bayu',
+  'Wulan',
+  'Yusuf',
+  'Intan',
+  'Reza',
+];
+const LAST = [
+  'Santoso',
+  'Wijaya',
+  'Pratama',
+  'Lestari',
+  'Saputra',
+  'Hidayat',
+  'Kusuma',
+  'Nugroho',
+  'Chen',
+  'Evans',
+  'Smith',
+  'Lee',
+  'Tan',
+  'Halim',
+  'Gunawan',
+  'Siregar',
+  'Nasution',
+  'Rahman',
+];
+const GROUPS = [
+  'Keluarga Besar',
+  'Arisan RT 05',
+  'Kantor Jakarta',
+  'Gym Buddies 💪',
+  'Alumni SMA 3',
+  'Project Alpha',
+  'Trip Bali 🏖️',
+  'Kos Melati',
+  'Futsal Kamis',
+  'Book Club',
+];
 
 /** One chat line: mostly short, sometimes a paragraph, rarely very long; language per conversation. */
 export function sentence(r: Rand, indonesian: boolean): string {
@@ -169,7 +405,10 @@ export function synthIngests(size: DataSize, seed: number, batchMessages = 200):
  * The stored records those batches become, built directly (no merge): the raw baseline writes
  * these, and the popup/search benchmarks fill the store with them.
  */
-export function recordsOf(batches: readonly Ingest[], now = Date.UTC(2026, 10, 25, 10)): { conversations: Conversation[]; messages: Message[] } {
+export function recordsOf(
+  batches: readonly Ingest[],
+  now = Date.UTC(2026, 10, 25, 10),
+): { conversations: Conversation[]; messages: Message[] } {
   const conversations = new Map<string, Conversation>();
   const messages: Message[] = [];
   let order = 0;
@@ -181,7 +420,15 @@ export function recordsOf(batches: readonly Ingest[], now = Date.UTC(2026, 10, 2
     if (!b.thread) continue;
     const convId = conversationId(b.platform, b.thread.conversation.nativeId);
     for (const s of b.thread.messages) {
-      messages.push({ ...s, id: messageId(convId, s.nativeId), conversationId: convId, platform: b.platform, order: order++, firstSeenAt: now, updatedAt: now });
+      messages.push({
+        ...s,
+        id: messageId(convId, s.nativeId),
+        conversationId: convId,
+        platform: b.platform,
+        order: order++,
+        firstSeenAt: now,
+        updatedAt: now,
+      });
     }
   }
   return { conversations: [...conversations.values()], messages };
@@ -194,10 +441,14 @@ export function synthQueries(count: number, seed: number): string[] {
   for (let i = 0; i < count; i++) {
     const kind = i % 5;
     const id = pick(r, ID_WORDS);
-    const en = pick(r, EN_WORDS.filter((w) => w.length > 3));
+    const en = pick(
+      r,
+      EN_WORDS.filter((w) => w.length > 3),
+    );
     if (kind === 0) out.push(id);
     else if (kind === 1) out.push(en);
-    else if (kind === 2) out.push(id.slice(0, Math.max(2, Math.ceil(id.length / 2)))); // prefix while typing
+    else if (kind === 2)
+      out.push(id.slice(0, Math.max(2, Math.ceil(id.length / 2)))); // prefix while typing
     else if (kind === 3) out.push(`${pick(r, ID_WORDS)} ${id}`);
     else out.push(r() < 0.5 ? `${en} ${pick(r, EN_WORDS)}`.toUpperCase() : `Kopí ${id.slice(0, 3)}`); // case, accents
   }

@@ -15,7 +15,14 @@ export interface Row {
   note?: string;
 }
 
-const fmt = (x: number, unit: string) => (unit === 'msg/s' ? Math.round(x).toLocaleString('en') : unit === 'KB' || unit === 'KB gz' ? x.toFixed(1) : x < 1 ? x.toFixed(3) : x.toFixed(1));
+const fmt = (x: number, unit: string) =>
+  unit === 'msg/s'
+    ? Math.round(x).toLocaleString('en')
+    : unit === 'KB' || unit === 'KB gz'
+      ? x.toFixed(1)
+      : x < 1
+        ? x.toFixed(3)
+        : x.toFixed(1);
 
 export function table(list: readonly Row[]): string {
   const head = ['Figure', 'Scale', 'Data', 'Median', 'p95', 'Baseline (median / p95)', 'Ratio', 'Target', 'Met'];
@@ -32,4 +39,3 @@ export function table(list: readonly Row[]): string {
   ]);
   return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...lines.map((l) => `| ${l.join(' | ')} |`)].join('\n');
 }
-

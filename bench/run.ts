@@ -15,7 +15,25 @@ import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { table } from './report';
-import { args, call, details, EXT, log, ONLY, OUT_DIR, QUICK, ROOT, round, rows, SCALES, SEED, skipped, started, storePage, want } from './sections/context';
+import {
+  args,
+  call,
+  details,
+  EXT,
+  log,
+  ONLY,
+  OUT_DIR,
+  QUICK,
+  ROOT,
+  round,
+  rows,
+  SCALES,
+  SEED,
+  skipped,
+  started,
+  storePage,
+  want,
+} from './sections/context';
 import { benchBundle } from './sections/bundle';
 import { benchCrypto } from './sections/crypto';
 import { benchIngest, profileIngest } from './sections/ingest';
@@ -99,7 +117,8 @@ async function main(): Promise<void> {
     if (want('ingest')) await benchIngest(store);
     if (want('search')) await benchSearch(store);
     // The store now holds the largest search data set: a cold start against a filled store.
-    if (want('sw') && want('search')) await benchServiceWorker(h, store, 'store filled', 'filled', 'store: 500 convs / 25,000 msgs + index');
+    if (want('sw') && want('search'))
+      await benchServiceWorker(h, store, 'store filled', 'filled', 'store: 500 convs / 25,000 msgs + index');
     if (want('popup')) await benchPopup(h, store);
     await call(store, 'clearStore');
     if (want('scrape')) await benchScrape(h, scrapeScript);
@@ -124,7 +143,8 @@ async function main(): Promise<void> {
     details,
   };
   // Only a complete default run may replace the committed results.
-  const file = process.env.BENCH_RESULTS ?? (QUICK || ONLY.size > 0 || SCALES.size > 0 ? 'bench/results.partial.json' : 'bench/results.json');
+  const file =
+    process.env.BENCH_RESULTS ?? (QUICK || ONLY.size > 0 || SCALES.size > 0 ? 'bench/results.partial.json' : 'bench/results.json');
   writeFileSync(resolve(ROOT, file), JSON.stringify(results, null, 2) + '\n');
   console.log('\n' + table(rows));
   for (const s of skipped) console.log(`skipped ${s.figure} ${s.scale}: ${s.why}`);

@@ -1,13 +1,7 @@
 // The one interface every platform adapter implements. Everything platform-specific (selectors,
 // labels, URL shapes, how to send) lives behind it in content/<platform>/; the shared content
 // runtime (content/runtime/) does observing, batching, reporting and the send protocol.
-import type {
-  AdapterHealthState,
-  ConversationSnapshot,
-  MessageSnapshot,
-  Platform,
-  ThreadSnapshot,
-} from '../lib/shared/model';
+import type { AdapterHealthState, ConversationSnapshot, MessageSnapshot, Platform, ThreadSnapshot } from '../lib/shared/model';
 
 export interface HealthReport {
   state: AdapterHealthState;

@@ -7,8 +7,7 @@ import type { SendCommand } from '../lib/shared/protocol';
 
 const KEYS = ['type', 'outboxId', 'conversationNativeId', 'conversationTitle', 'text', 'attemptStartedAt', 'checkEchoFirst'];
 
-const isString = (v: unknown, min: number, max: number): v is string =>
-  typeof v === 'string' && v.length >= min && v.length <= max;
+const isString = (v: unknown, min: number, max: number): v is string => typeof v === 'string' && v.length >= min && v.length <= max;
 
 export function readSendCommand(raw: unknown): SendCommand | null {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return null;

@@ -18,7 +18,11 @@ function normalise(s: string): string {
 
 /** Whether `have` shows `want` (whitespace at the ends and NBSPs ignored). */
 export function sameText(have: string, want: string): boolean {
-  const n = (s: string) => s.replace(/\u00a0/g, ' ').replace(/\r\n?/g, '\n').trim();
+  const n = (s: string) =>
+    s
+      .replace(/\u00a0/g, ' ')
+      .replace(/\r\n?/g, '\n')
+      .trim();
   return n(have) === n(want);
 }
 
@@ -31,7 +35,6 @@ function selectAll(el: HTMLElement): void {
   sel?.removeAllRanges();
   sel?.addRange(range);
 }
-
 
 async function waitForText(el: HTMLElement, want: string, timeoutMs: number): Promise<boolean> {
   const until = Date.now() + timeoutMs;

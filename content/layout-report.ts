@@ -77,7 +77,11 @@ const SAME_SIBLINGS_SHOWN = 2;
 
 /** A value's shape: letters → a, digits → 9, separators kept, anything else (emoji, symbols) → ?. */
 export function shapeOf(value: string, max = 48): string {
-  const shaped = value.replace(/\p{L}/gu, 'a').replace(/\p{N}/gu, '9').replace(/[^a9\s\-_.:/@$#=+,;()[\]&?%]/gu, '?').replace(/\s+/g, ' ');
+  const shaped = value
+    .replace(/\p{L}/gu, 'a')
+    .replace(/\p{N}/gu, '9')
+    .replace(/[^a9\s\-_.:/@$#=+,;()[\]&?%]/gu, '?')
+    .replace(/\s+/g, ' ');
   const chars = Array.from(shaped);
   return chars.length > max ? `${chars.slice(0, max).join('')}…(${chars.length})` : shaped;
 }
@@ -145,7 +149,10 @@ function describeAttributes(el: Element, vocabulary: Set<string>): string {
 function urlShape(value: string): string {
   if (value.startsWith('data:')) return 'data:…';
   if (value.startsWith('blob:')) return 'blob:…';
-  return shapeOf(value.replace(/[?#].*$/, (q) => (q ? `${q[0]}…` : '')), 64);
+  return shapeOf(
+    value.replace(/[?#].*$/, (q) => (q ? `${q[0]}…` : '')),
+    64,
+  );
 }
 
 function lineOf(el: Element, vocabulary: Set<string>): string {
@@ -160,10 +167,14 @@ function lineOf(el: Element, vocabulary: Set<string>): string {
  * element and its first levels (an incoming bubble and a date break are different shapes).
  */
 function signatureOf(el: Element, depth = 3): string {
-  const names = Array.from(el.attributes, (a) => a.name).sort().join(',');
+  const names = Array.from(el.attributes, (a) => a.name)
+    .sort()
+    .join(',');
   const own = `${el.tagName}|${el.getAttribute('role') ?? ''}|${names}`;
   if (depth === 0 || el.childElementCount === 0) return own;
-  const kids = Array.from(el.children).slice(0, 8).map((c) => signatureOf(c, depth - 1));
+  const kids = Array.from(el.children)
+    .slice(0, 8)
+    .map((c) => signatureOf(c, depth - 1));
   return `${own}(${kids.join(';')})`;
 }
 

@@ -47,12 +47,7 @@ function outgoingRows(adapter: PlatformAdapter, doc: Document, opts: SendOptions
     .filter((m): m is NonNullable<typeof m> => m !== null && m.sender.isSelf && !m.system);
 }
 
-export async function performSend(
-  adapter: PlatformAdapter,
-  doc: Document,
-  cmd: SendCommand,
-  opts: SendOptions = {},
-): Promise<SendResult> {
+export async function performSend(adapter: PlatformAdapter, doc: Document, cmd: SendCommand, opts: SendOptions = {}): Promise<SendResult> {
   const base = { type: 'send-result' as const, platform: adapter.platform, outboxId: cmd.outboxId };
   const failed = (reason: NonNullable<SendResult['reason']>, detail?: string): SendResult => ({ ...base, ok: false, reason, detail });
 

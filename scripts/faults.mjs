@@ -15,5 +15,6 @@ const run = spawnSync('npx', ['vitest', 'run', '--config', 'vitest.e2e.config.ts
   stdio: 'inherit',
   env: { ...process.env, FAULT_SEED: seed, FAULT_ROUNDS: rounds, FAULT_MESSAGES: messages },
 });
-if (run.status !== 0) console.error(`fault harness failed: replay with FAULT_SEED=${seed} FAULT_ROUNDS=${rounds} FAULT_MESSAGES=${messages} npm run faults`);
+if (run.status !== 0)
+  console.error(`fault harness failed: replay with FAULT_SEED=${seed} FAULT_ROUNDS=${rounds} FAULT_MESSAGES=${messages} npm run faults`);
 process.exit(run.status ?? 1);

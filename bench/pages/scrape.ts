@@ -25,7 +25,10 @@ function container(): Element {
 function template(incoming: boolean): Element {
   const rows = Array.from(document.querySelectorAll('#main [role="row"]'));
   const row = rows.find(
-    (r) => r.querySelector(incoming ? '.message-in' : '.message-out') && r.querySelector('span.selectable-text') && !r.querySelector('[role="button"]'),
+    (r) =>
+      r.querySelector(incoming ? '.message-in' : '.message-out') &&
+      r.querySelector('span.selectable-text') &&
+      !r.querySelector('[role="button"]'),
   );
   if (!row) throw new Error('no plain message row in the fixture to clone');
   return row;
@@ -214,14 +217,28 @@ async function fullScan(reps: number): Promise<number[]> {
 async function incremental(
   reps: number,
   seed: number,
-): Promise<{ readMs: number[]; observerMs: number[]; endToEndMs: number[]; batchMessages: number[]; rowsParsed: number[]; rowsCompared: number[] }> {
+): Promise<{
+  readMs: number[];
+  observerMs: number[];
+  endToEndMs: number[];
+  batchMessages: number[];
+  rowsParsed: number[];
+  rowsCompared: number[];
+}> {
   const p = probe();
   await p.nextRead();
   await p.runtime.idle();
   const title = document.querySelector('#main header span[dir="auto"]')?.getAttribute('title') ?? 'Contact';
   const incoming = platform === 'whatsapp' ? null : metaIncoming();
   const r = rng(seed);
-  const out = { readMs: [] as number[], observerMs: [] as number[], endToEndMs: [] as number[], batchMessages: [] as number[], rowsParsed: [] as number[], rowsCompared: [] as number[] };
+  const out = {
+    readMs: [] as number[],
+    observerMs: [] as number[],
+    endToEndMs: [] as number[],
+    batchMessages: [] as number[],
+    rowsParsed: [] as number[],
+    rowsCompared: [] as number[],
+  };
   for (let i = 0; i < reps; i++) {
     const row = incoming ? cloneMetaRow(incoming, sentence(r, i % 2 === 0)) : makeRow(sentence(r, i % 2 === 0), false, title, Date.now());
     const box = incoming ? incoming.parentElement! : container();

@@ -30,7 +30,10 @@ function data(size: DataSize, seed: number): { batches: Ingest[]; records: Retur
 let runSeq = 0;
 
 /** Every batch through the real merge path (one mergeIngest per batch, as the background does). */
-async function ingestMerge(size: DataSize, seed: number): Promise<{ ms: number; messages: number; batches: number; stored: number; docs: number }> {
+async function ingestMerge(
+  size: DataSize,
+  seed: number,
+): Promise<{ ms: number; messages: number; batches: number; stored: number; docs: number }> {
   const { batches } = data(size, seed);
   const name = `bench-merge-${Date.now()}-${runSeq++}`;
   const db = openDb(name);
@@ -125,7 +128,11 @@ function tokenizeCost(size: DataSize, seed: number): { ms: number; docs: number;
 }
 
 /** Fill the real store (the one the popup reads) directly, records and index records, in chunks. */
-async function fillStore(size: DataSize, seed: number, withIndex: boolean): Promise<{ ms: number; conversations: number; messages: number; docs: number; indexEntries: number }> {
+async function fillStore(
+  size: DataSize,
+  seed: number,
+  withIndex: boolean,
+): Promise<{ ms: number; conversations: number; messages: number; docs: number; indexEntries: number }> {
   const db = getDb();
   await db.open();
   await Promise.all([db.conversations.clear(), db.messages.clear(), db.searchDocs.clear()]);
@@ -145,11 +152,20 @@ async function fillStore(size: DataSize, seed: number, withIndex: boolean): Prom
     });
   }
   cache.clear();
-  return { ms: performance.now() - t0, conversations: records.conversations.length, messages: records.messages.length, docs: docCount, indexEntries };
+  return {
+    ms: performance.now() - t0,
+    conversations: records.conversations.length,
+    messages: records.messages.length,
+    docs: docCount,
+    indexEntries,
+  };
 }
 
 /** lib/store/search.ts against the filled store: one time per query, its hits, and what it read. */
-async function searchStore(count: number, seed: number): Promise<{ times: number[]; hits: number[]; queries: string[]; stats: SearchStats[] }> {
+async function searchStore(
+  count: number,
+  seed: number,
+): Promise<{ times: number[]; hits: number[]; queries: string[]; stats: SearchStats[] }> {
   const db = getDb();
   const queries = synthQueries(count, seed);
   await searchMessages(db, 'warmup');
@@ -215,7 +231,10 @@ async function searchAgrees(count: number, seed: number): Promise<{ equal: numbe
     const found: Message[] = [];
     for (let i = 0; i < folded.length; i++) if (!all[i]!.encrypted && matchesAll(folded[i]!, words)) found.push(all[i]!);
     found.sort((a, b) => (b.sentAt ?? b.firstSeenAt) - (a.sentAt ?? a.firstSeenAt));
-    const want = found.slice(0, 50).map((m) => m.id).join(',');
+    const want = found
+      .slice(0, 50)
+      .map((m) => m.id)
+      .join(',');
     const got = (await searchMessages(db, q)).map((h) => h.message.id).join(',');
     if (want === got) equal++;
     else differ.push(q);
@@ -250,7 +269,17 @@ async function clearStore(): Promise<void> {
  * page only) to add up the wall time of each IndexedDB operation by table; the merge runs them
  * one after another, so the sums split the batch time. Also returns per-batch times.
  */
-async function ingestProfile(size: DataSize, seed: number, maxBatches: number): Promise<{ totalMs: number; batches: number; messages: number; perBatchMs: number[]; ops: Record<string, { ms: number; calls: number }> }> {
+async function ingestProfile(
+  size: DataSize,
+  seed: number,
+  maxBatches: number,
+): Promise<{
+  totalMs: number;
+  batches: number;
+  messages: number;
+  perBatchMs: number[];
+  ops: Record<string, { ms: number; calls: number }>;
+}> {
   const { batches } = data(size, seed);
   const name = `bench-profile-${Date.now()}-${runSeq++}`;
   const db = openDb(name);
@@ -302,7 +331,11 @@ async function ingestProfile(size: DataSize, seed: number, maxBatches: number): 
  * (as the merge does, each in its own transaction), Dexie bulkPut all at once, and raw IndexedDB
  * put in one transaction. Separates IndexedDB's cost per record from per-call overhead.
  */
-async function termsWrite(size: DataSize, seed: number, maxBatches: number): Promise<{ rows: number; indexEntries: number; dexiePerBatchMs: number; dexieOnceMs: number; rawOnceMs: number }> {
+async function termsWrite(
+  size: DataSize,
+  seed: number,
+  maxBatches: number,
+): Promise<{ rows: number; indexEntries: number; dexiePerBatchMs: number; dexieOnceMs: number; rawOnceMs: number }> {
   const { batches, records } = data(size, seed);
   const ids = new Set(batches.slice(0, maxBatches).flatMap((b) => b.thread?.messages.map((m) => m.nativeId) ?? []));
   const msgs = records.messages.filter((m) => ids.has(m.nativeId));
@@ -341,7 +374,20 @@ async function termsWrite(size: DataSize, seed: number, maxBatches: number): Pro
   return { rows: all.length, indexEntries: all.reduce((n, d) => n + d.terms.length, 0), dexiePerBatchMs, dexieOnceMs, rawOnceMs };
 }
 
-const api = { inboxQuery, termsWrite, ingestProfile, ingestMerge, ingestRaw, tokenizeCost, fillStore, searchStore, searchLinear, searchAgrees, messageById, clearStore };
+const api = {
+  inboxQuery,
+  termsWrite,
+  ingestProfile,
+  ingestMerge,
+  ingestRaw,
+  tokenizeCost,
+  fillStore,
+  searchStore,
+  searchLinear,
+  searchAgrees,
+  messageById,
+  clearStore,
+};
 export type StoreBench = typeof api;
 (window as unknown as { __bench: StoreBench }).__bench = api;
 document.body.dataset.ready = 'true';

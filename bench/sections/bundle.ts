@@ -31,7 +31,12 @@ export async function benchBundle(): Promise<void> {
     });
   }
   const breakdown: Record<string, unknown> = {};
-  for (const e of ['entrypoints/whatsapp.content.ts', 'entrypoints/instagram.content.ts', 'entrypoints/messenger.content.ts', 'entrypoints/popup/main.tsx']) {
+  for (const e of [
+    'entrypoints/whatsapp.content.ts',
+    'entrypoints/instagram.content.ts',
+    'entrypoints/messenger.content.ts',
+    'entrypoints/popup/main.tsx',
+  ]) {
     breakdown[e] = await contentBreakdown(ROOT, e);
   }
   details.entryBreakdown = breakdown;

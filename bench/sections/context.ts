@@ -14,10 +14,20 @@ export const EXT = join(ROOT, OUT_DIR, 'chrome-mv3');
 export const args = new Set(process.argv.slice(2));
 export const QUICK = args.has('--quick');
 /** --only=a,b runs only those sections: bundle, crypto, sw, profile, ingest, search, popup, scrape (scrape-meta: its Instagram/Messenger part alone). */
-export const ONLY = new Set(process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',') ?? []);
+export const ONLY = new Set(
+  process.argv
+    .find((a) => a.startsWith('--only='))
+    ?.slice(7)
+    .split(',') ?? [],
+);
 export const want = (section: string) => ONLY.size === 0 || ONLY.has(section);
 /** --scales=1× runs only those scale rows of ingest and search (e.g. with --full). */
-export const SCALES = new Set(process.argv.find((a) => a.startsWith('--scales='))?.slice(9).split(',') ?? []);
+export const SCALES = new Set(
+  process.argv
+    .find((a) => a.startsWith('--scales='))
+    ?.slice(9)
+    .split(',') ?? [],
+);
 export const wantScale = (scale: string) => SCALES.size === 0 || SCALES.has(scale);
 export const SEED = 20261125;
 export const started = Date.now();
@@ -35,7 +45,9 @@ export const skipped: { figure: string; scale: string; why: string }[] = [];
 export function add(row: Row): void {
   rows.push(row);
   const b = row.baseline ? ` | ${row.baseline.name} ${round(row.baseline.value.median)} (p95 ${round(row.baseline.value.p95)})` : '';
-  log(`${row.figure} [${row.scale}, ${row.data}]: median ${round(row.value.median)} ${row.unit}, p95 ${round(row.value.p95)}${b}${row.pass === undefined ? '' : row.pass ? ' ✓' : ' ✗'}`);
+  log(
+    `${row.figure} [${row.scale}, ${row.data}]: median ${round(row.value.median)} ${row.unit}, p95 ${round(row.value.p95)}${b}${row.pass === undefined ? '' : row.pass ? ' ✓' : ' ✗'}`,
+  );
 }
 
 export const one = (x: number): Summary => summarize([x]);
@@ -43,7 +55,7 @@ export const one = (x: number): Summary => summarize([x]);
 // ---------------------------------------------------------------- the browser and the store page
 
 /** The launched browser (tests/e2e/harness.ts) with the bench copy of the extension loaded. */
-export type H = Awaited<ReturnType<typeof import('../../tests/e2e/harness')['launch']>>;
+export type H = Awaited<ReturnType<(typeof import('../../tests/e2e/harness'))['launch']>>;
 
 export async function storePage(h: H): Promise<Page> {
   const page = await h.openPopup('bench/store.html');
@@ -52,7 +64,7 @@ export async function storePage(h: H): Promise<Page> {
 }
 
 export const call = <K extends keyof StoreBench>(page: Page, fn: K, ...a: Parameters<StoreBench[K]>) =>
-  page.evaluate(
-    ([fn, a]) => (window as unknown as { __bench: Record<string, (...x: unknown[]) => unknown> }).__bench[fn]!(...a),
-    [fn, a] as const,
-  ) as Promise<Awaited<ReturnType<StoreBench[K]>>>;
+  page.evaluate(([fn, a]) => (window as unknown as { __bench: Record<string, (...x: unknown[]) => unknown> }).__bench[fn]!(...a), [
+    fn,
+    a,
+  ] as const) as Promise<Awaited<ReturnType<StoreBench[K]>>>;

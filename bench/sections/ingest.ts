@@ -54,7 +54,13 @@ export async function benchIngest(page: Page): Promise<void> {
     // Throughputs: the p95 column is the throughput of the p95 (slow) run.
     const throughput = (ms: number[]): Summary => {
       const t = summarize(ms);
-      return { ...t, median: size.messages / (t.median / 1000), p95: size.messages / (t.p95 / 1000), min: size.messages / (t.max / 1000), max: size.messages / (t.min / 1000) };
+      return {
+        ...t,
+        median: size.messages / (t.median / 1000),
+        p95: size.messages / (t.p95 / 1000),
+        min: size.messages / (t.max / 1000),
+        max: size.messages / (t.min / 1000),
+      };
     };
     const mergeT = throughput(merge);
     const rawT = throughput(raw);
@@ -83,7 +89,9 @@ export async function benchIngest(page: Page): Promise<void> {
       note:
         `merge median ${round(summarize(merge).median / 1000, 2)} s vs raw ${round(summarize(raw).median / 1000, 2)} s, both writing the ${tok.docs.toLocaleString('en')} search-index records (${tok.indexEntries.toLocaleString('en')} multiEntry entries) the merge writes; ` +
         `raw without any search index ${round(summarize(rawNoIndex).median / 1000, 2)} s (${round(rawNoIndexT.median, 0)} msg/s, merge ${round(mergeT.median / rawNoIndexT.median, 2)}× of it); ` +
-        (rawV2.length ? `raw with v2's per-word rows instead ${round(summarize(rawV2).median / 1000, 2)} s (merge ${round(summarize(rawV2).median / summarize(merge).median, 2)}× faster than that); ` : '') +
+        (rawV2.length
+          ? `raw with v2's per-word rows instead ${round(summarize(rawV2).median / 1000, 2)} s (merge ${round(summarize(rawV2).median / summarize(merge).median, 2)}× faster than that); `
+          : '') +
         `tokenising alone ${round(tok.ms, 0)} ms`,
     });
   }
@@ -93,7 +101,11 @@ export async function benchIngest(page: Page): Promise<void> {
       scale: '1×',
       why: `not run by default: at the measured ${round(msPerMessage, 2)} ms per merged message one merge run alone is ~${round((msPerMessage * 100_000) / 1000, 0)} s, plus ~the same again for the raw baseline with index rows; npm run bench -- --full runs it`,
     });
-    skipped.push({ figure: 'Ingest 1,000,000 msgs / 10,000 convs', scale: '10×', why: `~${round((msPerMessage * 1_000_000) / 60_000, 0)} min per merge run at the measured rate` });
+    skipped.push({
+      figure: 'Ingest 1,000,000 msgs / 10,000 convs',
+      scale: '10×',
+      why: `~${round((msPerMessage * 1_000_000) / 60_000, 0)} min per merge run at the measured rate`,
+    });
   }
   details.ingest = perScale;
 }
@@ -109,5 +121,7 @@ export async function profileIngest(page: Page): Promise<void> {
   for (const [k, v] of ops.slice(0, 12)) log(`  ${k}: ${round(v.ms)} ms in ${v.calls} calls (${round((100 * v.ms) / p.totalMs, 1)}%)`);
   const t = await call(page, 'termsWrite', size, SEED, 5);
   (details.ingestProfile as Record<string, unknown>).termsWrite = t;
-  log(`  the same ${t.rows} index records (${t.indexEntries} multiEntry entries): Dexie bulkPut per batch ${round(t.dexiePerBatchMs)} ms, Dexie bulkPut once ${round(t.dexieOnceMs)} ms, raw IDB one tx ${round(t.rawOnceMs)} ms`);
+  log(
+    `  the same ${t.rows} index records (${t.indexEntries} multiEntry entries): Dexie bulkPut per batch ${round(t.dexiePerBatchMs)} ms, Dexie bulkPut once ${round(t.dexieOnceMs)} ms, raw IDB one tx ${round(t.rawOnceMs)} ms`,
+  );
 }

@@ -41,7 +41,12 @@ interface ListLayout {
   resizeLog: string[];
 }
 
-async function pageLoadTimes(h: H, path: string, reps: number, warmup = true): Promise<{ times: number[]; rows: number; layout: ListLayout | null }> {
+async function pageLoadTimes(
+  h: H,
+  path: string,
+  reps: number,
+  warmup = true,
+): Promise<{ times: number[]; rows: number; layout: ListLayout | null }> {
   const times: number[] = [];
   let rowsShown = 0;
   let layout: ListLayout | null = null;
@@ -57,8 +62,17 @@ async function pageLoadTimes(h: H, path: string, reps: number, warmup = true): P
       const ul = document.querySelector('li[aria-posinset]')?.parentElement;
       if (!ul) return null;
       const chain: string[] = [];
-      for (let el: Element | null = ul; el; el = el.parentElement) chain.push(`${el.tagName.toLowerCase()}${el.className ? '.' + String(el.className).split(' ').join('.') : ''} ${el.clientHeight}px`);
-      return { listClientHeight: ul.clientHeight, listScrollHeight: ul.scrollHeight, windowInnerHeight: innerHeight, chain, resizeLog: (window as unknown as { __resizeLog: string[] }).__resizeLog };
+      for (let el: Element | null = ul; el; el = el.parentElement)
+        chain.push(
+          `${el.tagName.toLowerCase()}${el.className ? '.' + String(el.className).split(' ').join('.') : ''} ${el.clientHeight}px`,
+        );
+      return {
+        listClientHeight: ul.clientHeight,
+        listScrollHeight: ul.scrollHeight,
+        windowInnerHeight: innerHeight,
+        chain,
+        resizeLog: (window as unknown as { __resizeLog: string[] }).__resizeLog,
+      };
     });
     await page.close();
     if (i >= skip) times.push(t); // the first load warms the disk cache and the code cache
@@ -107,7 +121,15 @@ export async function benchPopup(h: H, page: Page): Promise<void> {
       pass: p.median <= 1.5 * b.median && p.median <= 150,
       note: `inbox() query alone ${round(query.median, 1)} ms; ${popup.rows} of ${size.conversations} rows in the DOM after open (list clientHeight ${popup.layout?.listClientHeight} px in a ${popup.layout?.windowInnerHeight} px window; its ResizeObserver saw: ${popup.layout?.resizeLog.join(', ')})`,
     });
-    const entry: Record<string, unknown> = { size, fill, popup: p, blank: b, inboxQuery: query, rowsInDom: popup.rows, layout: popup.layout };
+    const entry: Record<string, unknown> = {
+      size,
+      fill,
+      popup: p,
+      blank: b,
+      inboxQuery: query,
+      rowsInDom: popup.rows,
+      layout: popup.layout,
+    };
     if (scale === '1×') {
       entry.profile = await profilePopup(h);
       log('  popup CPU profile (self ms):', JSON.stringify((entry.profile as { top: unknown[] }).top.slice(0, 8)));
@@ -138,7 +160,9 @@ async function profilePopup(h: H): Promise<{ totalMs: number; top: { fn: string;
   await cdp.send('Profiler.start');
   await page.reload();
   await page.waitForFunction(() => (window as unknown as { __paintedAt?: number }).__paintedAt !== undefined, null, { timeout: 30_000 });
-  const { profile } = (await cdp.send('Profiler.stop')) as { profile: { nodes: ProfileNode[]; startTime: number; endTime: number; samples: number[]; timeDeltas: number[] } };
+  const { profile } = (await cdp.send('Profiler.stop')) as {
+    profile: { nodes: ProfileNode[]; startTime: number; endTime: number; samples: number[]; timeDeltas: number[] };
+  };
   await cdp.detach();
   await page.close();
   const byNode = new Map<number, number>();
@@ -150,6 +174,9 @@ async function profilePopup(h: H): Promise<{ totalMs: number; top: { fn: string;
     const key = `${f.functionName || '(anonymous)'} ${file ? `${file}:${f.lineNumber + 1}:${f.columnNumber + 1}` : ''}`.trim();
     self.set(key, (self.get(key) ?? 0) + (byNode.get(n.id) ?? 0) / 1000);
   }
-  const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([fn, ms]) => ({ fn, selfMs: round(ms, 1) }));
+  const top = [...self.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 12)
+    .map(([fn, ms]) => ({ fn, selfMs: round(ms, 1) }));
   return { totalMs: round((profile.endTime - profile.startTime) / 1000, 1), top };
 }

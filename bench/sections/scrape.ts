@@ -23,7 +23,8 @@ async function routeScrapeFixtures(h: H): Promise<void> {
       const m = /^\/__(fixture|shared)\/([\w.-]+)$/.exec(path);
       const file = m ? join(fixtures, m[1] === 'shared' ? 'shared' : dir, m[2]!) : join(fixtures, dir, 'index.html');
       const ext = extname(file);
-      const type = ext === '.html' ? 'text/html; charset=utf-8' : ext === '.css' ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8';
+      const type =
+        ext === '.html' ? 'text/html; charset=utf-8' : ext === '.css' ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8';
       // The WhatsApp fixture's look.css is left out: its :has() rules over sibling rows make
       // Chromium's style recalc of a 20,000-row thread take minutes per appended row — the page's
       // own rendering, not our code, and not WhatsApp's (it renders ~100 rows at a time). The
@@ -45,14 +46,22 @@ async function scrapePage(h: H, url: string, ready: string, script: string) {
   await page.waitForSelector(ready);
   await page.addScriptTag({ content: script });
   const s = (fn: string, ...a: unknown[]) =>
-    page.evaluate(([fn, a]) => (window as unknown as { __scrape: Record<string, (...x: unknown[]) => unknown> }).__scrape[fn as string]!(...(a as unknown[])), [fn, a] as const);
+    page.evaluate(
+      ([fn, a]) =>
+        (window as unknown as { __scrape: Record<string, (...x: unknown[]) => unknown> }).__scrape[fn as string]!(...(a as unknown[])),
+      [fn, a] as const,
+    );
   return { page, s };
 }
 
 export async function benchScrape(h: H, script: string): Promise<void> {
   await routeScrapeFixtures(h);
   const perScale: Record<string, unknown> = {};
-  for (const [scale, n] of [['0.1×', 200], ['1×', 2_000], ['10×', 20_000]] as const) {
+  for (const [scale, n] of [
+    ['0.1×', 200],
+    ['1×', 2_000],
+    ['10×', 20_000],
+  ] as const) {
     if (QUICK && scale === '10×') continue;
     log(`scrape: thread with ${n} rendered messages`);
     const { page, s } = await scrapePage(h, `${SCRAPE_ORIGIN}/`, '#main [role="row"] [data-id]', script);
@@ -117,12 +126,25 @@ export async function benchScrapeMeta(h: H, script: string, routeFixtures: boole
   if (routeFixtures) await routeScrapeFixtures(h);
   const host = new URL(SCRAPE_ORIGIN).hostname;
   const pages = [
-    { platform: 'instagram', name: 'Instagram', url: `https://ig.${host}/direct/t/340282366841710300949128149236711/`, ready: 'div[data-scope="messages_table"] [id^="mid.$"]' },
-    { platform: 'messenger', name: 'Messenger', url: `https://fb.${host}/messages/t/100009912873344/`, ready: '[role="main"] [role="row"] [dir="auto"]' },
+    {
+      platform: 'instagram',
+      name: 'Instagram',
+      url: `https://ig.${host}/direct/t/340282366841710300949128149236711/`,
+      ready: 'div[data-scope="messages_table"] [id^="mid.$"]',
+    },
+    {
+      platform: 'messenger',
+      name: 'Messenger',
+      url: `https://fb.${host}/messages/t/100009912873344/`,
+      ready: '[role="main"] [role="row"] [dir="auto"]',
+    },
   ] as const;
   const out: Record<string, unknown> = {};
   for (const p of pages) {
-    for (const [scale, n] of [['0.1×', 200], ['1×', 2_000]] as const) {
+    for (const [scale, n] of [
+      ['0.1×', 200],
+      ['1×', 2_000],
+    ] as const) {
       log(`scrape: ${p.name} thread with ${n} rendered rows`);
       const { page, s } = await scrapePage(h, p.url, p.ready, script);
       const setup = (await s('setup', n, SEED + 3, p.platform)) as Awaited<ReturnType<ScrapeBench['setup']>>;
@@ -137,7 +159,12 @@ export async function benchScrapeMeta(h: H, script: string, routeFixtures: boole
         rows: setup.rows,
         baseline: base,
         fullScan: full,
-        incremental: { cost: incCost, rowsParsed: summarize(inc.rowsParsed), rowsCompared: summarize(inc.rowsCompared), batchMessages: summarize(inc.batchMessages) },
+        incremental: {
+          cost: incCost,
+          rowsParsed: summarize(inc.rowsParsed),
+          rowsCompared: summarize(inc.rowsCompared),
+          batchMessages: summarize(inc.batchMessages),
+        },
         parts: partsSummary,
       };
       const data = `${setup.rows.toLocaleString('en')} rows`;
@@ -151,7 +178,9 @@ export async function benchScrapeMeta(h: H, script: string, routeFixtures: boole
         pass: incCost.median <= 1,
         note:
           `per read ${summarize(inc.rowsParsed).median} rows parsed, ${summarize(inc.rowsCompared).median} compared; parts: ` +
-          Object.entries(partsSummary).map(([k, v]) => `${k} ${round(v.median, 3)} ms`).join(', '),
+          Object.entries(partsSummary)
+            .map(([k, v]) => `${k} ${round(v.median, 3)} ms`)
+            .join(', '),
       });
       add({
         figure: `Scrape (${p.name}): full scan (first read)`,

@@ -15,7 +15,9 @@ export async function benchSearch(page: Page): Promise<void> {
     if (!wantScale(scale)) continue;
     log(`filling the store: ${size.conversations} conversations, ${size.messages} messages with their index records`);
     const fill = await call(page, 'fillStore', size, SEED + 1, true);
-    log(`  filled in ${round(fill.ms / 1000, 1)} s (${fill.docs.toLocaleString('en')} index records, ${fill.indexEntries.toLocaleString('en')} entries)`);
+    log(
+      `  filled in ${round(fill.ms / 1000, 1)} s (${fill.docs.toLocaleString('en')} index records, ${fill.indexEntries.toLocaleString('en')} entries)`,
+    );
     log(`search: 100 queries over ${size.messages} messages`);
     const idx = await call(page, 'searchStore', 100, SEED + 2);
     const lin = await call(page, 'searchLinear', 100, SEED + 2);

@@ -91,6 +91,6 @@ export async function benchServiceWorker(h: H, store: Page, label: string, scale
     pass: cs.median <= 100,
     note: 'sendMessage from the content-script world to the ack, which the background sends after the merge commits',
   });
-  (details.serviceWorker ??= {} as Record<string, unknown>);
+  details.serviceWorker ??= {} as Record<string, unknown>;
   (details.serviceWorker as Record<string, unknown>)[label] = { cold: cs, warm: ws };
 }

@@ -26,7 +26,6 @@ export function threadIdOfHref(href: string | null): string | null {
   return m ? m[1]! : null;
 }
 
-
 export function isInMessages(el: Element): boolean {
   return el.closest(SEL.rowOrBreak) !== null;
 }
@@ -87,7 +86,12 @@ export function readRowText(row: Element): RowText | null {
     if (lastMessageAt !== null) rest = rest.slice(0, -1);
   }
   const preview = cap(
-    clean(rest.map((e) => e.textContent ?? '').filter((t) => clean(t) !== '·').join(' ')),
+    clean(
+      rest
+        .map((e) => e.textContent ?? '')
+        .filter((t) => clean(t) !== '·')
+        .join(' '),
+    ),
     LIMITS.previewChars,
   );
   return { titleEl, title, preview, lastMessageAt, hiddenUnread };

@@ -50,4 +50,3 @@ export function isOutgoing(bubble: Element, row: Element): boolean {
   // No signal at all: call it incoming (a wrong "received" is safer than claiming the user said it).
   return side === 'right';
 }
-

@@ -59,4 +59,3 @@ export function health(doc: Document): HealthReport {
   }
   return { state: 'ok' };
 }
-

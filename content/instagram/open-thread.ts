@@ -3,11 +3,20 @@
 // group's name), and the composer in that pane.
 import { LIMITS, provisionalKey, type ThreadSnapshot } from '../../lib/shared/model';
 import { cap, clean } from '../dom';
-import { anchorlessTitled, chatLinks, chatRowFor, chatRows, currentThreadId, isInMessages, parseChatRow, textLeaves, threadList } from './chat-list';
+import {
+  anchorlessTitled,
+  chatLinks,
+  chatRowFor,
+  chatRows,
+  currentThreadId,
+  isInMessages,
+  parseChatRow,
+  textLeaves,
+  threadList,
+} from './chat-list';
 import { LABELS, NOT_PROFILES, PROFILE_PATH, SEL } from './selectors';
 
 type OpenConversation = ThreadSnapshot['conversation'];
-
 
 export function composerOf(doc: Document): HTMLElement | null {
   const all = Array.from(doc.querySelectorAll<HTMLElement>(SEL.composer));
@@ -89,4 +98,3 @@ export function openConversation(doc: Document): OpenConversation | null {
   if (title && anchorlessTitled(doc, title).length <= 1) conv.provisionalKey = provisionalKey(title);
   return conv;
 }
-

@@ -133,7 +133,7 @@ export function parseMessageRow(row: Element, conv: OpenConversation, at?: RowCo
   if (!m) return null;
   const isSelf = facts.outgoing;
   // Incoming: the row's own heading, else (in a group) the burst's, else (1:1) the peer.
-  const name = isSelf ? '' : facts.heading ?? (conv.isGroup ? above?.sender ?? '' : conv.title);
+  const name = isSelf ? '' : (facts.heading ?? (conv.isGroup ? (above?.sender ?? '') : conv.title));
   const day = above?.day ?? null;
   // Two failed bubbles with one text stay two messages: numbered by the failed ones above.
   const nativeId = facts.failed && m.nativeId.startsWith('failed.') ? `${m.nativeId}.${above?.failedAbove ?? 0}` : m.nativeId;
@@ -151,4 +151,3 @@ export function parseMessageRow(row: Element, conv: OpenConversation, at?: RowCo
     truncated: false,
   };
 }
-

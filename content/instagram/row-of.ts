@@ -15,7 +15,8 @@ function anchorlessRowOf(el: Element): Element | null {
   if (!row) return null;
   const list = threadList(el.ownerDocument);
   if (!list || !list.contains(row)) return null;
-  for (let up = row.parentElement?.closest(SEL.anchorlessRow); up && list.contains(up); up = up.parentElement?.closest(SEL.anchorlessRow)) row = up;
+  for (let up = row.parentElement?.closest(SEL.anchorlessRow); up && list.contains(up); up = up.parentElement?.closest(SEL.anchorlessRow))
+    row = up;
   return row;
 }
 
@@ -42,4 +43,3 @@ export function rowOf(node: Node): { kind: 'chat' | 'message'; row: Element } | 
   }
   return null;
 }
-

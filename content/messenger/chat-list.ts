@@ -25,7 +25,6 @@ export function threadIdOfHref(href: string | null): string | null {
   return m ? m[1]! : null;
 }
 
-
 export function threadLinkOf(row: Element): Element | null {
   return Array.from(row.querySelectorAll(SEL.threadLink)).find((a) => threadIdOfHref(a.getAttribute('href'))) ?? null;
 }
@@ -97,7 +96,15 @@ export function parseChatRow(row: Element) {
     muted: false,
     archived: false,
     pinned: false,
-    preview: cap(clean(rest.map(text).filter((t) => t !== '·').join(' ')), LIMITS.previewChars),
+    preview: cap(
+      clean(
+        rest
+          .map(text)
+          .filter((t) => t !== '·')
+          .join(' '),
+      ),
+      LIMITS.previewChars,
+    ),
     lastMessageAt,
   };
 }

@@ -25,7 +25,8 @@ export function health(doc: Document): HealthReport {
     const shown = Array.from(doc.querySelectorAll(`${SEL.chatGrid} ${SEL.chatRow}`)).some((r) => clean(r.textContent ?? '') !== '');
     if (shown) return { state: 'layout-unknown', reason: 'chat list rows found but none links to a thread ([role=link] with a /t/ href)' };
     // Content in the list but no rows at all: the row anchor itself went (not a list still empty).
-    if (clean(grid.textContent ?? '') !== '') return { state: 'layout-unknown', reason: 'the chat list shows content but no [role=row] rows' };
+    if (clean(grid.textContent ?? '') !== '')
+      return { state: 'layout-unknown', reason: 'the chat list shows content but no [role=row] rows' };
     // Facebook empties the list for a moment when the window regains focus: not "no chats".
     return { state: 'loading', reason: 'the chat list is empty for the moment' };
   }
@@ -55,7 +56,10 @@ function threadHealth(doc: Document): HealthReport {
       ? Array.from(doc.querySelectorAll(`${SEL.main} ${SEL.messageElement}`)).slice(-5)
       : [];
     const grammars = grammarsFor(doc);
-    if (elements.length > 0 && !elements.some((e) => parseMessageLabel(e.getAttribute('aria-label') ?? '', grammars) || selfByLayout(e) !== null)) {
+    if (
+      elements.length > 0 &&
+      !elements.some((e) => parseMessageLabel(e.getAttribute('aria-label') ?? '', grammars) || selfByLayout(e) !== null)
+    ) {
       return { state: 'layout-unknown', reason: 'message elements found but neither their aria-label nor the layout tells who sent them' };
     }
   }

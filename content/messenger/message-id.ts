@@ -35,7 +35,12 @@ function fnv1a(s: string, seed: number): number {
 /** 64 bits from two independent 32-bit FNV-1a hashes: collisions within a thread are negligible. */
 export function contentHash(who: string, content: string): string {
   const s = `${who}\u0000${content}`;
-  return fnv1a(s, 0x811c9dc5).toString(16).padStart(8, '0') + fnv1a(s, 0x01000193 ^ 0x5bd1e995).toString(16).padStart(8, '0');
+  return (
+    fnv1a(s, 0x811c9dc5).toString(16).padStart(8, '0') +
+    fnv1a(s, 0x01000193 ^ 0x5bd1e995)
+      .toString(16)
+      .padStart(8, '0')
+  );
 }
 
 export function sectionKey(day: number | null): string {

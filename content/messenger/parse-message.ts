@@ -95,7 +95,10 @@ export function parseMessageRow(row: Element, conv: OpenConversation, at?: RowCo
   const { facts, below } = flow.step(row, at, () => messageRows(row.ownerDocument));
   if (!facts.identity) return null;
   const { who, text, attachments } = facts;
-  const derived = cap(messageId(below.day, derivedWho({ ...facts, identity: facts.identity }), facts.identity.content, below.n), LIMITS.nativeIdChars);
+  const derived = cap(
+    messageId(below.day, derivedWho({ ...facts, identity: facts.identity }), facts.identity.content, below.n),
+    LIMITS.nativeIdChars,
+  );
   const timed = facts.clock !== null && below.clockDay !== null;
   const snap: MessageSnapshot = {
     nativeId: facts.realId ? cap(facts.realId, LIMITS.nativeIdChars) : derived,
@@ -106,7 +109,7 @@ export function parseMessageRow(row: Element, conv: OpenConversation, at?: RowCo
     text,
     sentAt: timed ? atClock(below.clockDay!, facts.clock!) : below.day,
     timePrecision: timed ? 'minute' : below.day === null ? 'none' : 'day',
-    status: who.self ? (facts.modern ? statusAfter(row) ?? 'sent' : 'sent') : 'received',
+    status: who.self ? (facts.modern ? (statusAfter(row) ?? 'sent') : 'sent') : 'received',
     attachments,
     quote: facts.quote,
     system: false,

@@ -60,7 +60,8 @@ function readMessageElement(el: Element): RowFacts {
   const label = el.getAttribute('aria-label') ?? '';
   const parsed = parseMessageLabel(label, grammars);
   // The quote, the reaction buttons and the hover toolbar are inside the element but not its text.
-  const skip = (x: Element) => x.matches(SEL.quote) || x.matches(SEL.toolbar) || x.matches(SEL.reactionButton) || x.getAttribute('aria-hidden') === 'true';
+  const skip = (x: Element) =>
+    x.matches(SEL.quote) || x.matches(SEL.toolbar) || x.matches(SEL.reactionButton) || x.getAttribute('aria-hidden') === 'true';
   const { text, attachments } = contentOf(el, skip);
   const quoteEl = Array.from(el.querySelectorAll(SEL.quote)).find((q) => !q.closest(SEL.toolbar) && !q.closest(SEL.reactionButton));
   const quoteText = quoteEl ? clean(visibleText(quoteEl, LIMITS.previewChars)) : '';
@@ -89,12 +90,19 @@ function readMessageElement(el: Element): RowFacts {
   return { ...base, who, text, attachments, identity, clock, skip: null };
 }
 
-
 export function readRowFacts(row: Element): RowFacts {
   const none = { realId: null, clock: null, quote: null, reactions: undefined, modern: false, skip: null, breakClock: null } as const;
   if (row.matches(SEL.dateBreak)) {
     const label = clean(row.textContent ?? '');
-    return { ...none, breakLabel: label, breakClock: looseClock(label), who: { self: false, name: '' }, text: '', attachments: [], identity: null };
+    return {
+      ...none,
+      breakLabel: label,
+      breakClock: looseClock(label),
+      who: { self: false, name: '' },
+      text: '',
+      attachments: [],
+      identity: null,
+    };
   }
   if (row.matches(SEL.messageElement)) return readMessageElement(row);
   const { text, attachments } = contentOf(row, (el) => el.matches(SEL.heading));

@@ -48,7 +48,8 @@ export const SEL = {
   messageRowOrBreak:
     '[role="main"] [role="row"], [role="main"] [data-scope="messages_table"], [role="main"] [data-message-id], [role="main"] [data-scope="date_break"]',
   /** Any kind of message row (without date breaks): the health check asks for one. */
-  messageAny: '[role="main"] [role="row"]:not([data-scope="date_break"]), [role="main"] [data-scope="messages_table"], [role="main"] [data-message-id]',
+  messageAny:
+    '[role="main"] [role="row"]:not([data-scope="date_break"]), [role="main"] [data-scope="messages_table"], [role="main"] [data-message-id]',
   nestedMessage: '[data-message-id] [data-message-id]',
   rowLike: '[role="row"], [data-scope="messages_table"], [data-message-id], [data-scope="date_break"]',
   dateBreak: '[data-scope="date_break"]',

@@ -74,7 +74,6 @@ function findSendButton(composer: HTMLElement): HTMLElement | null {
   return null;
 }
 
-
 export async function navigateTo(doc: Document, target: ConversationTarget): Promise<boolean> {
   const isOpen = () =>
     openConversation(doc)?.nativeId === target.nativeId &&

@@ -36,12 +36,14 @@ export function whoOf(row: Element): { self: boolean; name: string } {
   if (headings.some(isSelfMarker)) return { self: true, name: '' };
   // Prefer the hidden heading (full name) over the visible burst label.
   const hidden = Array.from(row.querySelectorAll(SEL.heading)).find((h) => isVisuallyHidden(h));
-  const name = hidden ? clean(hidden.textContent ?? '') : headings[0] ?? '';
+  const name = hidden ? clean(hidden.textContent ?? '') : (headings[0] ?? '');
   return { self: false, name };
 }
 
 export function contentOf(row: Element, skip: (el: Element) => boolean): { text: string; attachments: Attachment[] } {
-  const text = visibleText(row, LIMITS.textChars, skip).replace(/[ \t]+\n/g, '\n').trim();
+  const text = visibleText(row, LIMITS.textChars, skip)
+    .replace(/[ \t]+\n/g, '\n')
+    .trim();
   const attachments: Attachment[] = [];
   if (row.querySelector(SEL.video)) attachments.push({ kind: 'video', label: 'Video' });
   else if (text === '') {

@@ -24,7 +24,10 @@ export interface RowFlow<F, S> {
   below(row: Element): S | undefined;
 }
 
-export function rowFlow<F, S>(readFacts: (row: Element) => F, carry: (above: S | null, facts: F, rows: readonly Element[], index: number) => S): RowFlow<F, S> {
+export function rowFlow<F, S>(
+  readFacts: (row: Element) => F,
+  carry: (above: S | null, facts: F, rows: readonly Element[], index: number) => S,
+): RowFlow<F, S> {
   const factsOf = new WeakMap<Element, F>();
   const belowOf = new WeakMap<Element, S>();
 

@@ -16,7 +16,21 @@ export function pageLang(doc: Document): Lang {
 }
 
 const UNITS: Record<Lang, Record<string, number>> = {
-  en: { s: 1000, sec: 1000, m: MIN, min: MIN, mins: MIN, h: HOUR, hr: HOUR, hrs: HOUR, d: DAY, w: 7 * DAY, wk: 7 * DAY, y: 365 * DAY, yr: 365 * DAY },
+  en: {
+    s: 1000,
+    sec: 1000,
+    m: MIN,
+    min: MIN,
+    mins: MIN,
+    h: HOUR,
+    hr: HOUR,
+    hrs: HOUR,
+    d: DAY,
+    w: 7 * DAY,
+    wk: 7 * DAY,
+    y: 365 * DAY,
+    yr: 365 * DAY,
+  },
   id: { dtk: 1000, d: 1000, mnt: MIN, m: MIN, j: HOUR, jam: HOUR, h: DAY, hr: DAY, mgg: 7 * DAY, thn: 365 * DAY },
 };
 const NOW_WORDS = ['now', 'just now', 'active now', 'baru saja', 'sekarang'];

@@ -110,9 +110,16 @@ export function createCommands(deps: CommandDeps): SendCommands {
       failedSends.delete(cmd.outboxId);
       // Not into a page whose rows cannot be read either: the echo check could not see the post.
       if (adapter.health(doc).state !== 'ok' || parse.readability.verdict()) return { accepted: false, reason: 'not-ready' };
-      const result = chain.then(() => post(cmd)).catch(
-        (e): SendResult => ({ type: 'send-result', platform: adapter.platform, outboxId: cmd.outboxId, ok: false, reason: 'composer-rejected', detail: String(e).slice(0, 500) }),
-      );
+      const result = chain
+        .then(() => post(cmd))
+        .catch((e): SendResult => ({
+          type: 'send-result',
+          platform: adapter.platform,
+          outboxId: cmd.outboxId,
+          ok: false,
+          reason: 'composer-rejected',
+          detail: String(e).slice(0, 500),
+        }));
       sends.set(cmd.outboxId, result);
       chain = result;
       void result.then((r) => {

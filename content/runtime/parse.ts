@@ -38,7 +38,13 @@ export interface PageParse {
 }
 
 /** `readSoon` asks for another read (rows found but none read yet: confirm or clear it soon). */
-export function createParse(adapter: PlatformAdapter, doc: Document, dirty: DirtyRows, stats: RuntimeStats, readSoon: () => void): PageParse {
+export function createParse(
+  adapter: PlatformAdapter,
+  doc: Document,
+  dirty: DirtyRows,
+  stats: RuntimeStats,
+  readSoon: () => void,
+): PageParse {
   let chatCache = new WeakMap<Element, Omit<ConversationSnapshot, 'listRank'> | null>();
   let msgCache = new WeakMap<Element, MessageSnapshot | null>();
   /** The conversation the cached message snapshots were parsed for (sender names depend on it). */
@@ -127,7 +133,10 @@ export function createParse(adapter: PlatformAdapter, doc: Document, dirty: Dirt
       }
       dirty.messages.clear();
       self.lastRows = rows;
-      readability.noteMessages(rows, messages.map((snap, i) => ({ snap, row: messageRowsOf[i]! })));
+      readability.noteMessages(
+        rows,
+        messages.map((snap, i) => ({ snap, row: messageRowsOf[i]! })),
+      );
       if (readability.messagesPending()) readSoon();
       self.lastThread = { conversation, messages, rows: messageRowsOf };
       return { conversation, messages, parsed };

@@ -88,4 +88,3 @@ export function isOwnBubble(holder: Element, fromMe: boolean | undefined): boole
   if (bubble?.classList.contains(IN_CLASS)) return false;
   return !!holder.querySelector(SEL.statusIcon);
 }
-

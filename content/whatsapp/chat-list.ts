@@ -28,7 +28,9 @@ function openChatKind(doc: Document, title: string): ChatKind | null {
   const open = openConversation(doc);
   if (!open || chatKey(open.title) !== title) return null;
   const pane = doc.querySelector(SEL.paneSide);
-  const sameTitle = pane ? Array.from(pane.querySelectorAll(SEL.chatTitle)).filter((t) => chatKey(t.getAttribute('title') || t.textContent || '') === title) : [];
+  const sameTitle = pane
+    ? Array.from(pane.querySelectorAll(SEL.chatTitle)).filter((t) => chatKey(t.getAttribute('title') || t.textContent || '') === title)
+    : [];
   return sameTitle.length === 1 ? (open.isGroup ? 'group' : 'dm') : null;
 }
 
@@ -46,7 +48,11 @@ export function parseChatRow(row: Element): Omit<ConversationSnapshot, 'listRank
   const parts = chatRowParts(row);
   const title = chatKey(parts?.rawTitle ?? '');
   if (!parts || !title) return null;
-  const preview = parts.previewEl ? readText(parts.previewEl, (el) => el.hasAttribute('data-icon')).replace(/\s+/g, ' ').trim() : '';
+  const preview = parts.previewEl
+    ? readText(parts.previewEl, (el) => el.hasAttribute('data-icon'))
+        .replace(/\s+/g, ' ')
+        .trim()
+    : '';
   const kind = parts.kind ?? (row.getAttribute('aria-selected') === 'true' ? openChatKind(row.ownerDocument, title) : null);
   return {
     // Only a row that shows its kind gets the final id; the others are provisional (see top).

@@ -36,7 +36,12 @@ function previewOf(row: Element, titleEl: Element): Element | null {
   for (const el of Array.from(row.querySelectorAll(SEL.previewSpan))) {
     if (el === titleEl || titleEl.contains(el) || el.contains(titleEl) || el.hasAttribute('aria-label')) continue;
     let outer = el;
-    while (outer.parentElement && outer.parentElement.tagName === 'SPAN' && outer.parentElement !== row && !outer.parentElement.contains(titleEl)) {
+    while (
+      outer.parentElement &&
+      outer.parentElement.tagName === 'SPAN' &&
+      outer.parentElement !== row &&
+      !outer.parentElement.contains(titleEl)
+    ) {
       outer = outer.parentElement;
     }
     return outer;
@@ -50,7 +55,12 @@ function hasSenderPrefix(preview: Element): boolean {
   const name = parts[0];
   const colon = parts[1];
   return (
-    !!name && !!colon && name.getAttribute('dir') === 'auto' && !name.hasAttribute('data-icon') && (name.textContent ?? '').trim() !== '' && /^:\s*$/.test((colon.textContent ?? '').trim())
+    !!name &&
+    !!colon &&
+    name.getAttribute('dir') === 'auto' &&
+    !name.hasAttribute('data-icon') &&
+    (name.textContent ?? '').trim() !== '' &&
+    /^:\s*$/.test((colon.textContent ?? '').trim())
   );
 }
 

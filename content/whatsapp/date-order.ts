@@ -92,4 +92,3 @@ export function dateOrder(doc: Document): DateOrder {
   }
   return s.evidence === 'conflict' ? { ...s.locale, ambiguous: true } : s.locale;
 }
-

@@ -19,7 +19,13 @@ function threadHealth(main: Element, rows: Element[]): HealthReport | null {
     // A new chat shows only the encryption notice and a date: a few rows without ids are normal.
     return rows.length >= 4 ? { state: 'layout-unknown', reason: 'the message rows in #main carry no data-id' } : null;
   }
-  const readable = holders.some((h) => bubbleOf(h) || h.querySelector(SEL.prePlain) || h.querySelector(SEL.statusIcon) || parseDataId(h.getAttribute('data-id'))?.fromMe !== undefined);
+  const readable = holders.some(
+    (h) =>
+      bubbleOf(h) ||
+      h.querySelector(SEL.prePlain) ||
+      h.querySelector(SEL.statusIcon) ||
+      parseDataId(h.getAttribute('data-id'))?.fromMe !== undefined,
+  );
   return readable || holders.length < 3
     ? null
     : { state: 'layout-unknown', reason: 'the message bubbles in #main have neither message-in/out nor data-pre-plain-text' };
@@ -28,7 +34,8 @@ function threadHealth(main: Element, rows: Element[]): HealthReport | null {
 export function health(doc: Document): HealthReport {
   const pane = doc.querySelector(SEL.paneSide);
   if (pane) {
-    if (!pane.querySelector(SEL.chatGrid)) return { state: 'layout-unknown', reason: 'the chat list (#pane-side) has no grid or list inside' };
+    if (!pane.querySelector(SEL.chatGrid))
+      return { state: 'layout-unknown', reason: 'the chat list (#pane-side) has no grid or list inside' };
     const rows = Array.from(pane.querySelectorAll(SEL.chatRow));
     if (rows.length === 0 && pane.querySelector(SEL.chatCell)) {
       return { state: 'layout-unknown', reason: 'the chat cells in #pane-side are not in rows ([role="row"])' };

@@ -12,7 +12,8 @@ export interface ParsedDataId {
   participant?: string;
 }
 
-const PREFIXED = /^(true|false)_([^_\s]+@(?:c\.us|g\.us|lid|s\.whatsapp\.net|broadcast|newsletter))_([^_\s]+)(?:_([^_\s]+@(?:c\.us|lid|s\.whatsapp\.net)))?$/;
+const PREFIXED =
+  /^(true|false)_([^_\s]+@(?:c\.us|g\.us|lid|s\.whatsapp\.net|broadcast|newsletter))_([^_\s]+)(?:_([^_\s]+@(?:c\.us|lid|s\.whatsapp\.net)))?$/;
 const BARE = /^[A-Za-z0-9]{8,64}$/;
 
 export function parseDataId(raw: string | null | undefined): ParsedDataId | null {

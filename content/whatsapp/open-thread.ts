@@ -14,7 +14,10 @@ import { parsePrePlainText } from './time';
 function memberLineSaysGroup(header: Element, titleEl: Element): boolean {
   for (const s of Array.from(header.querySelectorAll(SEL.mainHeaderSubtitle))) {
     if (s === titleEl || s.contains(titleEl) || titleEl.contains(s)) continue;
-    const items = (s.getAttribute('title') || s.textContent || '').split(/[,،、]/).map((t) => t.trim()).filter(Boolean);
+    const items = (s.getAttribute('title') || s.textContent || '')
+      .split(/[,،、]/)
+      .map((t) => t.trim())
+      .filter(Boolean);
     if (items.length >= 3 || (items.length === 2 && items.some((i) => isLabel(i, LABEL.self)))) return true;
   }
   return false;

@@ -76,7 +76,16 @@ export const SEL = {
  * (data-icon: status ticks, muted, pinned, kind), labels and titles (aria-label, title), the open
  * row (aria-selected), emoji images (alt) — and src, an image that loads late.
  */
-export const OBSERVED_ATTRIBUTES = ['aria-label', 'aria-selected', 'data-icon', 'data-id', 'data-pre-plain-text', 'title', 'alt', 'src'] as const;
+export const OBSERVED_ATTRIBUTES = [
+  'aria-label',
+  'aria-selected',
+  'data-icon',
+  'data-id',
+  'data-pre-plain-text',
+  'title',
+  'alt',
+  'src',
+] as const;
 
 export const OUT_CLASS = 'message-out';
 export const IN_CLASS = 'message-in';
@@ -98,8 +107,21 @@ export const LABEL = {
 export const UNREAD_LABEL = /^(\d+)\s+(unread message|pesan belum dibaca)/i;
 
 export const WEEKDAYS: Record<string, number> = {
-  sunday: 0, monday: 1, tuesday: 2, wednesday: 3, thursday: 4, friday: 5, saturday: 6,
-  minggu: 0, senin: 1, selasa: 2, rabu: 3, kamis: 4, jumat: 5, "jum'at": 5, sabtu: 6,
+  sunday: 0,
+  monday: 1,
+  tuesday: 2,
+  wednesday: 3,
+  thursday: 4,
+  friday: 5,
+  saturday: 6,
+  minggu: 0,
+  senin: 1,
+  selasa: 2,
+  rabu: 3,
+  kamis: 4,
+  jumat: 5,
+  "jum'at": 5,
+  sabtu: 6,
 };
 
 export function isLabel(value: string | null | undefined, labels: readonly string[]): boolean {

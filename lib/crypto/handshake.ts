@@ -67,8 +67,7 @@ export function createInvite(device: DeviceIdentity): Invite {
 
 export function verifyInvite(invite: Invite): boolean {
   return (
-    invite.version === PROTOCOL_VERSION &&
-    verifyPrekeySignature(invite.identityKey, invite.prekeyId, invite.signedPrekey, invite.signature)
+    invite.version === PROTOCOL_VERSION && verifyPrekeySignature(invite.identityKey, invite.prekeyId, invite.signedPrekey, invite.signature)
   );
 }
 
@@ -91,10 +90,7 @@ function identityX25519(device: DeviceIdentity): KeyPair | null {
 export async function initiate(
   device: DeviceIdentity,
   invite: Invite,
-): Promise<
-  | { ok: true; result: HandshakeResult; init: InitData; responderRatchetKey: Uint8Array }
-  | { ok: false; error: HandshakeError }
-> {
+): Promise<{ ok: true; result: HandshakeResult; init: InitData; responderRatchetKey: Uint8Array } | { ok: false; error: HandshakeError }> {
   if (invite.version !== PROTOCOL_VERSION) return { ok: false, error: 'version' };
   if (!verifyInvite(invite)) return { ok: false, error: 'bad-signature' };
   if (constantTimeEqual(invite.identityKey, device.identity.publicKey)) return { ok: false, error: 'own-invite' };

@@ -48,12 +48,7 @@ export function prekeySignatureMessage(prekeyId: number, prekeyPublic: Uint8Arra
   return concatBytes(PREKEY_SIGNATURE_CONTEXT, u32(prekeyId), prekeyPublic);
 }
 
-export function verifyPrekeySignature(
-  identityKey: Uint8Array,
-  prekeyId: number,
-  prekeyPublic: Uint8Array,
-  signature: Uint8Array,
-): boolean {
+export function verifyPrekeySignature(identityKey: Uint8Array, prekeyId: number, prekeyPublic: Uint8Array, signature: Uint8Array): boolean {
   return verify(identityKey, prekeySignatureMessage(prekeyId, prekeyPublic), signature);
 }
 

@@ -14,17 +14,7 @@
 // The DH parts (initInitiator, a decryption that turns the ratchet) are async: they run on
 // WebCrypto's native X25519 where available (./x25519). Callers must not run two operations on
 // one session at once (the background's manager queues them).
-import {
-  concatBytes,
-  fromBase64,
-  hkdfSha256,
-  hmacSha256,
-  open,
-  seal,
-  toBase64,
-  utf8,
-  x25519PublicKey,
-} from './primitives';
+import { concatBytes, fromBase64, hkdfSha256, hmacSha256, open, seal, toBase64, utf8, x25519PublicKey } from './primitives';
 import { chooseX25519 } from './x25519';
 
 export type Role = 'initiator' | 'responder';
@@ -327,8 +317,12 @@ export function isRatchetState(value: unknown): value is RatchetState {
     s.skipped.length <= MAX_STORED_SKIPPED_KEYS &&
     s.skipped.every(
       (k: unknown) =>
-        typeof k === 'object' && k !== null && key((k as SkippedKey).dh) && count((k as SkippedKey).n) &&
-        key((k as SkippedKey).mk) && typeof (k as SkippedKey).expiresAt === 'number',
+        typeof k === 'object' &&
+        k !== null &&
+        key((k as SkippedKey).dh) &&
+        count((k as SkippedKey).n) &&
+        key((k as SkippedKey).mk) &&
+        typeof (k as SkippedKey).expiresAt === 'number',
     ) &&
     Array.isArray(s.retiredReceivingKeys) &&
     s.retiredReceivingKeys.every(key)

@@ -17,15 +17,7 @@ import {
 } from './handshake';
 import type { DeviceIdentity } from './identity';
 import { constantTimeEqual, fromBase64, fromHex, fromUtf8, toBase64, toHex, utf8 } from './primitives';
-import {
-  initInitiator,
-  initResponder,
-  isRatchetState,
-  type RatchetState,
-  ratchetDecrypt,
-  ratchetEncrypt,
-  type Role,
-} from './ratchet';
+import { initInitiator, initResponder, isRatchetState, type RatchetState, ratchetDecrypt, ratchetEncrypt, type Role } from './ratchet';
 import { identitySafetyNumber } from './safety-number';
 
 /** Largest plaintext accepted for one message (UTF-8 bytes). */
@@ -143,7 +135,10 @@ function unpad(padded: Uint8Array): Uint8Array | null {
 }
 
 /** The invite to post into a conversation (armored) to offer an encrypted session. */
-export function createInvite(device: DeviceIdentity, platform: ArmorPlatform | number): { invite: Invite; envelope: Uint8Array; armoredParts: string[] } {
+export function createInvite(
+  device: DeviceIdentity,
+  platform: ArmorPlatform | number,
+): { invite: Invite; envelope: Uint8Array; armoredParts: string[] } {
   const invite = createHandshakeInvite(device);
   const envelope = encodeEnvelope({ type: 'invite', invite });
   return { invite, envelope, armoredParts: armorEnvelope(envelope, platform) };

@@ -46,10 +46,12 @@ export function Inbox(props: InboxProps) {
     let live = true;
     const done = (rows: Conversation[]) => live && setHead({ db: props.db, rows });
     const earlyRows = early && head === null ? early.done : Promise.resolve(null);
-    earlyRows.then((rows) => rows ?? inboxHead(props.db, HEAD_ROWS)).then(done, (e: unknown) => {
-      console.error('[unified-inbox] first rows unreadable', e);
-      done([]);
-    });
+    earlyRows
+      .then((rows) => rows ?? inboxHead(props.db, HEAD_ROWS))
+      .then(done, (e: unknown) => {
+        console.error('[unified-inbox] first rows unreadable', e);
+        done([]);
+      });
     return () => {
       live = false;
     };
@@ -272,9 +274,7 @@ function ConversationRow(props: { c: Conversation; selected: boolean; active: bo
 
 function HealthLines({ health }: { health: AdapterHealth[] }) {
   const { s } = useUi();
-  const problems = PLATFORMS.map((p) => health.find((h) => h.platform === p)).filter(
-    (h): h is AdapterHealth => !!h && h.state !== 'ok',
-  );
+  const problems = PLATFORMS.map((p) => health.find((h) => h.platform === p)).filter((h): h is AdapterHealth => !!h && h.state !== 'ok');
   return (
     <ul class="health" aria-label={s.platformStatus}>
       {problems.map((h) => (

@@ -55,8 +55,7 @@ export function LinkPanel(props: { db: InboxDb; conversation: Conversation; link
       <ul class="candidates" aria-label={s.linkSuggestions}>
         {candidates.map((x) => (
           <li key={x.id}>
-            <span class={`platform platform-${x.platform}`}>{PLATFORM_LABEL[x.platform]}</span>{' '}
-            <span dir="auto">{x.title}</span>{' '}
+            <span class={`platform platform-${x.platform}`}>{PLATFORM_LABEL[x.platform]}</span> <span dir="auto">{x.title}</span>{' '}
             {byKey.has(x.id) && <span class="note">{s.sameEncryptionKey}</span>}{' '}
             <button type="button" aria-label={s.acceptLink(x.title, PLATFORM_LABEL[x.platform])} onClick={() => void accept(x)}>
               {s.accept}
@@ -126,9 +125,13 @@ export function PersonBar(props: { person: Person; linked: Conversation[] }) {
       <ul class="linked" aria-label={s.alsoOn}>
         {props.linked.map((c) => (
           <li key={c.id}>
-            <span class={`platform platform-${c.platform}`}>{PLATFORM_LABEL[c.platform]}</span>{' '}
-            <span dir="auto">{c.title}</span>{' '}
-            <button type="button" class="unlink" aria-label={s.unlink(`${PLATFORM_LABEL[c.platform]} (${c.title})`)} onClick={() => void unlinkConversation(c.id)}>
+            <span class={`platform platform-${c.platform}`}>{PLATFORM_LABEL[c.platform]}</span> <span dir="auto">{c.title}</span>{' '}
+            <button
+              type="button"
+              class="unlink"
+              aria-label={s.unlink(`${PLATFORM_LABEL[c.platform]} (${c.title})`)}
+              onClick={() => void unlinkConversation(c.id)}
+            >
               ×
             </button>
           </li>

@@ -2,7 +2,15 @@
 // through the platform's own composer.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { InboxDb } from '../store/db';
-import { LIMITS, PLATFORM_LABEL, PLATFORM_TEXT_LIMIT, type Conversation, type Message, type OutboxEntry, type Person } from '../shared/model';
+import {
+  LIMITS,
+  PLATFORM_LABEL,
+  PLATFORM_TEXT_LIMIT,
+  type Conversation,
+  type Message,
+  type OutboxEntry,
+  type Person,
+} from '../shared/model';
 import { conversationsOf, defaultReplyConversation, personTimeline } from '../store/people';
 import { retrySend, sendReply } from './api';
 import { useUi } from './context';
@@ -14,7 +22,15 @@ import { outboxOf, thread } from '../store/queries';
 import { mayHoldArmor } from '../crypto/armor-text';
 import type { PlainIndex } from '../store/e2ee/view';
 import { e2eeSend } from './e2ee/api';
-import { EncryptedBody, encryptedMessage, encryptedOutbox, EncryptionPanel, EncryptSwitch, useE2eeState, usePlaintexts } from './e2ee/Encryption';
+import {
+  EncryptedBody,
+  encryptedMessage,
+  encryptedOutbox,
+  EncryptionPanel,
+  EncryptSwitch,
+  useE2eeState,
+  usePlaintexts,
+} from './e2ee/Encryption';
 
 export function Thread(props: { db: InboxDb; conversation: Conversation; onBack?: () => void; focusMessageId?: string | null }) {
   const { s } = useUi();
@@ -22,11 +38,7 @@ export function Thread(props: { db: InboxDb; conversation: Conversation; onBack?
   const db = props.db;
   const personId = c.personId ?? null;
   const focusId = props.focusMessageId ?? null;
-  const person = useLive(
-    async () => (personId ? ((await db.people.get(personId)) ?? null) : null),
-    [db, personId],
-    null as Person | null,
-  );
+  const person = useLive(async () => (personId ? ((await db.people.get(personId)) ?? null) : null), [db, personId], null as Person | null);
   const linked = useLive(
     async () => (personId ? (await conversationsOf(db, personId)).sort((a, b) => a.platform.localeCompare(b.platform)) : []),
     [db, personId],
@@ -41,8 +53,19 @@ export function Thread(props: { db: InboxDb; conversation: Conversation; onBack?
     [db, merged, person?.id, c.id, focusId],
     null as Message[] | null,
   );
-  const outbox = useLive(() => outboxOf(db, targets.map((t) => t.id)), [db, targetKey], [] as OutboxEntry[]);
-  const plains = usePlaintexts(db, targets.map((t) => t.id));
+  const outbox = useLive(
+    () =>
+      outboxOf(
+        db,
+        targets.map((t) => t.id),
+      ),
+    [db, targetKey],
+    [] as OutboxEntry[],
+  );
+  const plains = usePlaintexts(
+    db,
+    targets.map((t) => t.id),
+  );
   const logRef = useRef<HTMLDivElement>(null);
   const [linking, setLinking] = useState(false);
   const name = person?.name ?? c.title;
@@ -123,7 +146,17 @@ export function Thread(props: { db: InboxDb; conversation: Conversation; onBack?
   );
 }
 
-function MessageView({ m, showPlatform, highlight, plains }: { m: Message; showPlatform: boolean; highlight: boolean; plains: PlainIndex }) {
+function MessageView({
+  m,
+  showPlatform,
+  highlight,
+  plains,
+}: {
+  m: Message;
+  showPlatform: boolean;
+  highlight: boolean;
+  plains: PlainIndex;
+}) {
   const { s, lang } = useUi();
   // Encrypted: the plaintext comes from the background's cache; the page's ciphertext is never shown.
   const encrypted = m.system ? null : encryptedMessage(m, plains);
@@ -241,8 +274,7 @@ function Composer(props: { db: InboxDb; targets: Conversation[]; current: Conver
   const [picked, setPicked] = useState<string | null>(null);
   const targetKey = props.targets.map((t) => t.id).join('\n');
   const lastUsed = useLive(() => defaultReplyConversation(props.db, props.targets), [props.db, targetKey], null as string | null);
-  const conversation =
-    props.targets.find((t) => t.id === picked) ?? props.targets.find((t) => t.id === lastUsed) ?? props.current;
+  const conversation = props.targets.find((t) => t.id === picked) ?? props.targets.find((t) => t.id === lastUsed) ?? props.current;
   const e2ee = useE2eeState(props.db, conversation.id);
   const encryptOn = e2ee?.status === 'active' && e2ee.encrypt;
   // The contact's key changed (verified or not): nothing is encrypted to it until accepted.

@@ -44,7 +44,10 @@ export function lazy<P extends object>(load: () => Promise<ComponentType<P>>): L
 
 /** Runs `task` once the page is idle (after first paint), where the browser can say so. */
 export function whenIdle(task: () => void): () => void {
-  const g = globalThis as { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => number; cancelIdleCallback?: (id: number) => void };
+  const g = globalThis as {
+    requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => number;
+    cancelIdleCallback?: (id: number) => void;
+  };
   if (g.requestIdleCallback && g.cancelIdleCallback) {
     const id = g.requestIdleCallback(task, { timeout: 2_000 });
     return () => g.cancelIdleCallback!(id);

@@ -94,7 +94,13 @@ export interface Message extends Omit<MessageSnapshot, 'formerIds'> {
  * real id) can name the key it replaces (ThreadSnapshot.conversation.provisionalKey).
  */
 export function provisionalKey(title: string): string {
-  return '~' + title.normalize('NFC').trim().slice(0, LIMITS.nativeIdChars - 1);
+  return (
+    '~' +
+    title
+      .normalize('NFC')
+      .trim()
+      .slice(0, LIMITS.nativeIdChars - 1)
+  );
 }
 
 export function isProvisionalKey(nativeId: string): boolean {
@@ -106,7 +112,13 @@ export function isProvisionalKey(nativeId: string): boolean {
  * 2026): its title qualified by kind, so a group and a 1:1 chat with the same name never share an id.
  */
 export function titleKey(title: string, isGroup: boolean): string {
-  return (isGroup ? 'group/' : 'dm/') + title.normalize('NFC').trim().slice(0, LIMITS.nativeIdChars - 6);
+  return (
+    (isGroup ? 'group/' : 'dm/') +
+    title
+      .normalize('NFC')
+      .trim()
+      .slice(0, LIMITS.nativeIdChars - 6)
+  );
 }
 
 /**

@@ -5,13 +5,7 @@ import * as v from 'valibot';
 import { LIMITS } from './limits';
 import { platformTable, type Platform } from './platforms';
 import { SWEEP_KINDS, SWEEP_REASONS, SWEEP_STATES } from './sweep';
-import {
-  ConversationSnapshotSchema,
-  HealthStateSchema,
-  PlatformSchema,
-  SendFailureReasonSchema,
-  ThreadSnapshotSchema,
-} from './schemas';
+import { ConversationSnapshotSchema, HealthStateSchema, PlatformSchema, SendFailureReasonSchema, ThreadSnapshotSchema } from './schemas';
 
 const str = (max: number) => v.pipe(v.string(), v.maxLength(max));
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.nativeIdChars));
@@ -158,7 +152,10 @@ export const E2eeSetPassphraseSchema = v.strictObject({
   type: v.literal('e2ee-set-passphrase'),
   passphrase: v.pipe(v.string(), v.minLength(8), v.maxLength(1024)),
 });
-export const E2eeUnlockSchema = v.strictObject({ type: v.literal('e2ee-unlock'), passphrase: v.pipe(v.string(), v.minLength(1), v.maxLength(1024)) });
+export const E2eeUnlockSchema = v.strictObject({
+  type: v.literal('e2ee-unlock'),
+  passphrase: v.pipe(v.string(), v.minLength(1), v.maxLength(1024)),
+});
 export const E2eeLockSchema = v.strictObject({ type: v.literal('e2ee-lock') });
 
 export const E2eePageSchemas = [

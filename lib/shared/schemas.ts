@@ -34,7 +34,10 @@ export const AttachmentSchema = v.strictObject({
 export const QuoteSchema = v.strictObject({ sender: str(LIMITS.titleChars), text: str(LIMITS.previewChars) });
 
 /** A reaction the page shows under a message ("👍 1"): never part of its text. */
-export const ReactionSchema = v.strictObject({ emoji: str(64), count: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1_000_000)) });
+export const ReactionSchema = v.strictObject({
+  emoji: str(64),
+  count: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1_000_000)),
+});
 
 export const SenderSchema = v.strictObject({ name: str(LIMITS.titleChars), isSelf: v.boolean() });
 

@@ -26,9 +26,10 @@ export interface Settings {
 }
 
 export const DEFAULT_SETTINGS: Settings = Object.freeze({
-  platforms: Object.freeze(
-    Object.fromEntries(PLATFORMS.map((p) => [p, Object.freeze({ enabled: true, notify: true })])),
-  ) as Record<Platform, PlatformSettings>,
+  platforms: Object.freeze(Object.fromEntries(PLATFORMS.map((p) => [p, Object.freeze({ enabled: true, notify: true })]))) as Record<
+    Platform,
+    PlatformSettings
+  >,
   notifications: true,
   uiLanguage: 'auto',
 }) as Settings;

@@ -7,7 +7,10 @@ export function sameMessageText(a: string, b: string): boolean {
 }
 
 export function normaliseForMatch(s: string): string {
-  return s.normalize('NFC').replace(/[\u00a0\s]+/gu, ' ').trim();
+  return s
+    .normalize('NFC')
+    .replace(/[\u00a0\s]+/gu, ' ')
+    .trim();
 }
 
 const PREVIEW_CHARS = 200;

@@ -17,14 +17,7 @@
 // `person:<id>` holding `{ name }` or a string, else by the title of its first conversation.
 import * as v from 'valibot';
 import type { InboxDb } from './db';
-import {
-  LIMITS,
-  PLATFORMS,
-  conversationId as convIdOf,
-  isProvisionalKey,
-  messageId as msgIdOf,
-  titleKey,
-} from '../shared/model';
+import { LIMITS, PLATFORMS, conversationId as convIdOf, isProvisionalKey, messageId as msgIdOf, titleKey } from '../shared/model';
 import { MAX_IMPORT_CHARS } from '../shared/protocol';
 
 export const EXPORT_FORMAT = 'unified-inbox-export';
@@ -79,7 +72,10 @@ const ExportPersonSchema = v.object({
 export const ExportSchema = v.object({
   format: v.literal(EXPORT_FORMAT),
   version: v.literal(EXPORT_VERSION),
-  exportedAt: v.pipe(v.string(), v.check((s) => Number.isFinite(Date.parse(s)), 'not a valid ISO time')),
+  exportedAt: v.pipe(
+    v.string(),
+    v.check((s) => Number.isFinite(Date.parse(s)), 'not a valid ISO time'),
+  ),
   conversations: v.pipe(v.array(ExportConversationSchema), v.maxLength(IMPORT_LIMITS.conversations)),
   messages: v.pipe(v.array(ExportMessageSchema), v.maxLength(IMPORT_LIMITS.messages)),
   people: v.pipe(v.array(ExportPersonSchema), v.maxLength(IMPORT_LIMITS.people)),
@@ -130,31 +126,27 @@ export async function exportData(db: InboxDb, now = Date.now()): Promise<ExportF
       format: EXPORT_FORMAT,
       version: EXPORT_VERSION,
       exportedAt: new Date(now).toISOString(),
-      conversations: conversations.map(
-        (c): ExportedConversation => ({
-          id: c.id,
-          platform: c.platform,
-          nativeId: c.nativeId,
-          title: c.title,
-          isGroup: c.isGroup,
-          unread: c.unread,
-          lastMessageAt: iso(c.lastMessageAt),
-          personId: c.personId ?? null,
-        }),
-      ),
-      messages: messages.map(
-        (m): ExportedMessage => ({
-          id: m.id,
-          conversationId: m.conversationId,
-          platform: m.platform,
-          nativeId: m.nativeId,
-          sender: { name: m.sender.name, isSelf: m.sender.isSelf },
-          text: m.text,
-          sentAt: iso(m.sentAt),
-          status: m.status,
-          encrypted: m.encrypted === true,
-        }),
-      ),
+      conversations: conversations.map((c): ExportedConversation => ({
+        id: c.id,
+        platform: c.platform,
+        nativeId: c.nativeId,
+        title: c.title,
+        isGroup: c.isGroup,
+        unread: c.unread,
+        lastMessageAt: iso(c.lastMessageAt),
+        personId: c.personId ?? null,
+      })),
+      messages: messages.map((m): ExportedMessage => ({
+        id: m.id,
+        conversationId: m.conversationId,
+        platform: m.platform,
+        nativeId: m.nativeId,
+        sender: { name: m.sender.name, isSelf: m.sender.isSelf },
+        text: m.text,
+        sentAt: iso(m.sentAt),
+        status: m.status,
+        encrypted: m.encrypted === true,
+      })),
       people: exportedPeople,
     };
   });
@@ -174,7 +166,8 @@ export function parseExport(input: unknown): ExportFile {
   if (typeof value !== 'object' || value === null) throw new ImportError('Not a Unified Inbox export.');
   const head = value as { format?: unknown; version?: unknown };
   if (head.format !== EXPORT_FORMAT) throw new ImportError('Not a Unified Inbox export (wrong "format").');
-  if (head.version !== EXPORT_VERSION) throw new ImportError(`Unsupported export version ${String(head.version)} (expected ${EXPORT_VERSION}).`);
+  if (head.version !== EXPORT_VERSION)
+    throw new ImportError(`Unsupported export version ${String(head.version)} (expected ${EXPORT_VERSION}).`);
   const r = v.safeParse(ExportSchema, value);
   if (!r.success) {
     const first = r.issues[0];
@@ -201,7 +194,7 @@ function upgradeIds(file: ExportFile): ExportFile {
   const convMap = new Map<string, string>();
   const conversations = file.conversations.map((c) => {
     const legacyId = `${c.platform}:${c.nativeId}`;
-    if (c.id !== legacyId || c.id === convIdOf(c.platform, c.nativeId) && !isBareWhatsAppTitle(c)) return c;
+    if (c.id !== legacyId || (c.id === convIdOf(c.platform, c.nativeId) && !isBareWhatsAppTitle(c))) return c;
     const nativeId = isBareWhatsAppTitle(c) ? titleKey(c.nativeId, c.isGroup) : c.nativeId;
     const next = { ...c, nativeId, id: convIdOf(c.platform, nativeId) };
     convMap.set(c.id, next.id);
@@ -221,13 +214,15 @@ function upgradeIds(file: ExportFile): ExportFile {
 function checkConsistency(file: ExportFile): void {
   const convs = new Map<string, ExportedConversation>();
   for (const c of file.conversations) {
-    if (c.id !== convIdOf(c.platform, c.nativeId)) throw new ImportError(`Conversation ${c.id}: id does not match its platform and nativeId.`);
+    if (c.id !== convIdOf(c.platform, c.nativeId))
+      throw new ImportError(`Conversation ${c.id}: id does not match its platform and nativeId.`);
     if (convs.has(c.id)) throw new ImportError(`Conversation ${c.id} appears twice.`);
     convs.set(c.id, c);
   }
   const seen = new Set<string>();
   for (const m of file.messages) {
-    if (m.id !== msgIdOf(m.conversationId, m.nativeId)) throw new ImportError(`Message ${m.id}: id does not match its conversation and nativeId.`);
+    if (m.id !== msgIdOf(m.conversationId, m.nativeId))
+      throw new ImportError(`Message ${m.id}: id does not match its conversation and nativeId.`);
     if (seen.has(m.id)) throw new ImportError(`Message ${m.id} appears twice.`);
     seen.add(m.id);
     const c = convs.get(m.conversationId);

@@ -22,12 +22,7 @@ export interface Placed {
  * upper anchor on is shifted up, and so are the anchors in `orders`: callers that write a known
  * message must write it with its order from `orders`, not the one they read before.
  */
-export async function assignOrders(
-  db: InboxDb,
-  convId: string,
-  items: readonly Placed[],
-  orders: (number | undefined)[],
-): Promise<void> {
+export async function assignOrders(db: InboxDb, convId: string, items: readonly Placed[], orders: (number | undefined)[]): Promise<void> {
   const range = () => db.messages.where('[conversationId+order]');
   let i = 0;
   while (i < items.length) {

@@ -100,7 +100,12 @@ export async function suggestLinks(db: InboxDb, conversationId: string, max = 5)
     const score = Math.max(...names.map((n) => nameSimilarity(n, c.title)));
     if (score >= SUGGESTION_THRESHOLD) out.push({ conversation: c, score, reason: 'name' });
   }
-  out.sort((a, b) => Number(b.reason === 'key') - Number(a.reason === 'key') || b.score - a.score || (b.conversation.lastMessageAt ?? 0) - (a.conversation.lastMessageAt ?? 0));
+  out.sort(
+    (a, b) =>
+      Number(b.reason === 'key') - Number(a.reason === 'key') ||
+      b.score - a.score ||
+      (b.conversation.lastMessageAt ?? 0) - (a.conversation.lastMessageAt ?? 0),
+  );
   return out.slice(0, max);
 }
 

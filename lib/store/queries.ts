@@ -57,24 +57,13 @@ export const THREAD_WINDOW = 500;
  */
 export async function thread(db: InboxDb, conversationId: string, focusId?: string | null): Promise<Message[]> {
   const all = () => db.messages.where('[conversationId+order]');
-  const newest = await all()
-    .between([conversationId, -Infinity], [conversationId, Infinity])
-    .reverse()
-    .limit(THREAD_WINDOW)
-    .toArray();
+  const newest = await all().between([conversationId, -Infinity], [conversationId, Infinity]).reverse().limit(THREAD_WINDOW).toArray();
   newest.reverse();
   if (!focusId || newest.some((m) => m.id === focusId)) return newest;
   const focus = await db.messages.get(focusId);
   if (!focus || focus.conversationId !== conversationId) return newest;
-  const before = await all()
-    .between([conversationId, -Infinity], [conversationId, focus.order], true, false)
-    .reverse()
-    .limit(20)
-    .toArray();
-  const from = await all()
-    .between([conversationId, focus.order], [conversationId, Infinity], true, true)
-    .limit(THREAD_WINDOW)
-    .toArray();
+  const before = await all().between([conversationId, -Infinity], [conversationId, focus.order], true, false).reverse().limit(20).toArray();
+  const from = await all().between([conversationId, focus.order], [conversationId, Infinity], true, true).limit(THREAD_WINDOW).toArray();
   return [...before.reverse(), ...from];
 }
 

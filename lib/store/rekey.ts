@@ -6,7 +6,18 @@
 import type { Table, Transaction } from 'dexie';
 import type { InboxDb } from './db';
 import type { E2eeConversation, E2eePlain } from './records';
-import { conversationId, isProvisionalKey, messageId, provisionalKey, titleKey, type Conversation, type Message, type MessageStatus, type OutboxEntry, type Person } from '../shared/model';
+import {
+  conversationId,
+  isProvisionalKey,
+  messageId,
+  provisionalKey,
+  titleKey,
+  type Conversation,
+  type Message,
+  type MessageStatus,
+  type OutboxEntry,
+  type Person,
+} from '../shared/model';
 import { docOf, rankOf, type DocKey, type SearchDoc } from './search-doc';
 
 /** An id that was replaced: `from` (an old message or provisional conversation id) now means `to`. */
@@ -133,9 +144,14 @@ export async function moveMessages(s: Stores, moves: readonly MessageMove[]): Pr
     (x): x is E2eeConversation => !!x?.incomingInvite && idMap.has(x.incomingInvite.messageId),
   );
   if (sessions.length) {
-    await s.e2eeSessions.bulkPut(sessions.map((x) => ({ ...x, incomingInvite: { ...x.incomingInvite!, messageId: idMap.get(x.incomingInvite!.messageId)! } })));
+    await s.e2eeSessions.bulkPut(
+      sessions.map((x) => ({ ...x, incomingInvite: { ...x.incomingInvite!, messageId: idMap.get(x.incomingInvite!.messageId)! } })),
+    );
   }
-  const aliases = await s.aliases.where('to').anyOf([...moving]).toArray();
+  const aliases = await s.aliases
+    .where('to')
+    .anyOf([...moving])
+    .toArray();
   if (aliases.length) {
     await s.aliases.bulkDelete(aliases.map((a): [string, string] => [a.from, a.to]));
     const nativeOf = new Map(real.map((m) => [m.to.id, m.to.nativeId]));
@@ -252,7 +268,8 @@ async function moveSessions(s: Stores, idMap: ReadonlyMap<string, string>): Prom
   olds.forEach((r, i) => {
     const t = targets[i] && !idMap.has(targets[i]!.conversationId) ? targets[i]! : null;
     const moved = { ...r, conversationId: idMap.get(r.conversationId)!, sessionsSealedFor: r.sessionsSealedFor ?? r.conversationId };
-    const better = !t || (moved.status === 'active' && t.status !== 'active') || (moved.status === t.status && moved.updatedAt > t.updatedAt);
+    const better =
+      !t || (moved.status === 'active' && t.status !== 'active') || (moved.status === t.status && moved.updatedAt > t.updatedAt);
     if (better) puts.push(moved);
   });
   await s.e2eeSessions.bulkDelete(olds.map((r) => r.conversationId));

@@ -90,7 +90,12 @@ export async function searchMessages(db: InboxDb, query: string, limit = 50, sta
   const keys = await newestMatches(read, words, limit, s);
   if (keys.length === 0) return [];
   const t0 = performance.now();
-  const messages = (await read.get<Message>('messages', keys.map((k) => k[1]))).filter((m): m is Message => !!m);
+  const messages = (
+    await read.get<Message>(
+      'messages',
+      keys.map((k) => k[1]),
+    )
+  ).filter((m): m is Message => !!m);
   const convs = await read.get<Conversation>('conversations', [...new Set(messages.map((m) => m.conversationId))]);
   const byId = new Map(convs.filter((c): c is Conversation => !!c).map((c) => [c.id, c]));
   s.loadMs = performance.now() - t0;

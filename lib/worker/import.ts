@@ -92,7 +92,12 @@ export async function importData(db: InboxDb, input: unknown, now = Date.now()):
         next.unread = c.unread;
         next.lastMessageAt = at;
       }
-      if (next.title !== old.title || next.unread !== old.unread || next.lastMessageAt !== old.lastMessageAt || next.personId !== old.personId) {
+      if (
+        next.title !== old.title ||
+        next.unread !== old.unread ||
+        next.lastMessageAt !== old.lastMessageAt ||
+        next.personId !== old.personId
+      ) {
         next.updatedAt = now;
         toPut.push(next);
       }
@@ -118,7 +123,12 @@ async function importMessages(db: InboxDb, messages: readonly ExportedMessage[],
     // File order is thread order: known messages anchor the new ones (and may be shifted up to
     // open a gap, so a known message is written with its order from `orders`).
     const orders = existing.map((m) => m?.order);
-    await assignOrders(db, convId, list.map((m) => ({ sentAt: ms(m.sentAt) })), orders);
+    await assignOrders(
+      db,
+      convId,
+      list.map((m) => ({ sentAt: ms(m.sentAt) })),
+      orders,
+    );
     const toPut: Message[] = [];
     list.forEach((m, i) => {
       const old = existing[i];
@@ -151,7 +161,10 @@ async function importMessages(db: InboxDb, messages: readonly ExportedMessage[],
     await db.messages.bulkPut(toPut);
     // Known messages only change status here (same words, same time): only new ones are indexed.
     const known = new Set(existing.flatMap((m) => (m ? [m.id] : [])));
-    await indexMessages(db, toPut.filter((m) => !known.has(m.id)));
+    await indexMessages(
+      db,
+      toPut.filter((m) => !known.has(m.id)),
+    );
     written += toPut.length;
   }
   return written;

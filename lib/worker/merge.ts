@@ -6,7 +6,15 @@
 // The pieces, by job, are under ingest/: conversations, provisional keys, former message ids,
 // messages, outbox echoes and previews; where new messages go is lib/store/order.ts.
 import type { InboxDb } from '../store/db';
-import { conversationId, isProvisionalKey, messageId, type Conversation, type Message, type Platform, type ThreadSnapshot } from '../shared/model';
+import {
+  conversationId,
+  isProvisionalKey,
+  messageId,
+  type Conversation,
+  type Message,
+  type Platform,
+  type ThreadSnapshot,
+} from '../shared/model';
 import type { Ingest } from '../shared/protocol';
 import { assignOrders } from '../store/order';
 import { indexMessages } from '../store/search';
@@ -49,7 +57,18 @@ export async function mergeIngest(db: InboxDb, batch: Ingest, now = Date.now()):
     newIncoming: [],
     unreadIncreased: [],
   };
-  const tables = [db.conversations, db.messages, db.outbox, db.health, db.searchDocs, db.meta, db.aliases, db.people, db.e2eeSessions, db.e2eePlain];
+  const tables = [
+    db.conversations,
+    db.messages,
+    db.outbox,
+    db.health,
+    db.searchDocs,
+    db.meta,
+    db.aliases,
+    db.people,
+    db.e2eeSessions,
+    db.e2eePlain,
+  ];
   await db.transaction('rw', tables, async () => {
     const prevHealth = await db.health.get(batch.platform);
     const health = { platform: batch.platform, state: batch.health.state, reason: batch.health.reason, checkedAt: now };
@@ -74,13 +93,7 @@ export async function mergeIngest(db: InboxDb, batch: Ingest, now = Date.now()):
   return result;
 }
 
-async function mergeThread(
-  db: InboxDb,
-  platform: Platform,
-  thread: ThreadSnapshot,
-  now: number,
-  result: MergeResult,
-): Promise<void> {
+async function mergeThread(db: InboxDb, platform: Platform, thread: ThreadSnapshot, now: number, result: MergeResult): Promise<void> {
   // A thread read under a provisional key (its page showed no id) goes to the one chat that key is
   // tied to; otherwise (no tie, or several) to the provisional conversation: nothing is guessed.
   const tied = isProvisionalKey(thread.conversation.nativeId)
@@ -96,10 +109,7 @@ async function mergeThread(
   const ids = snaps.map((m) => messageId(conv.id, m.nativeId));
   result.thread = { conversationId: conv.id, messageIds: ids };
   const existing = await db.messages.bulkGet(ids);
-  const newestBefore = await db.messages
-    .where('[conversationId+order]')
-    .between([conv.id, -Infinity], [conv.id, Infinity])
-    .last();
+  const newestBefore = await db.messages.where('[conversationId+order]').between([conv.id, -Infinity], [conv.id, Infinity]).last();
 
   // Known messages are anchors; runs of new ones are placed between their neighbouring anchors.
   const orders: (number | undefined)[] = existing.map((m) => m?.order);
@@ -135,7 +145,8 @@ async function mergeThread(
   if (newestBefore) {
     result.newIncoming.push(
       ...toPut.filter(
-        (m) => m.firstSeenAt === now && !m.sender.isSelf && !m.system && m.order > newestBefore.order && !existing.some((e) => e?.id === m.id),
+        (m) =>
+          m.firstSeenAt === now && !m.sender.isSelf && !m.system && m.order > newestBefore.order && !existing.some((e) => e?.id === m.id),
       ),
     );
   }
@@ -146,4 +157,3 @@ async function mergeThread(
   await reconcilePreview(db, conv.id, now);
   if (result.messagesAdded || result.messagesUpdated) result.conversationsChanged++;
 }
-

@@ -191,9 +191,7 @@ export async function openConversationTab(conversationId: string): Promise<void>
     // Some browsers refuse extension-scheme patterns: a new tab is fine then.
   }
   const existing = tabs.find((t) => t.id !== undefined && t.url?.startsWith(popupUrl));
-  const tab = existing
-    ? await browser.tabs.update(existing.id!, { url, active: true })
-    : await browser.tabs.create({ url, active: true });
+  const tab = existing ? await browser.tabs.update(existing.id!, { url, active: true }) : await browser.tabs.create({ url, active: true });
   if (tab?.windowId !== undefined) await browser.windows.update(tab.windowId, { focused: true }).catch(() => undefined);
 }
 

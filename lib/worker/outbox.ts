@@ -138,9 +138,7 @@ export async function applySendResult(db: InboxDb, result: SendResult, platform:
       state: 'sent',
       reason: undefined,
       detail: undefined,
-      messageId:
-        entry.messageId ??
-        (result.messageNativeId ? messageId(entry.conversationId, result.messageNativeId) : undefined),
+      messageId: entry.messageId ?? (result.messageNativeId ? messageId(entry.conversationId, result.messageNativeId) : undefined),
       updatedAt: now,
     };
     await db.outbox.put(next);

@@ -57,9 +57,7 @@ export async function handleMessage(ctx: BackgroundContext, message: unknown, se
         return { ok: true };
       case 'hello':
         // A (re)loaded page: anything it was posting died with the old page.
-        void resumePending(ctx.db, ctx.tabs, { platform: who.platform, tabGone: who.tabId }, now).catch((e) =>
-          ctx.log('resume failed', e),
-        );
+        void resumePending(ctx.db, ctx.tabs, { platform: who.platform, tabGone: who.tabId }, now).catch((e) => ctx.log('resume failed', e));
         return { ok: true };
     }
   }
@@ -78,7 +76,9 @@ function answerPage<K extends PageRequestType>(ctx: BackgroundContext, type: K, 
 }
 
 /** Every page request's handler, typed by its reply: a missing or wrongly typed one is a type error. */
-export type PageHandlers = { [K in PageRequestType]: (msg: PageRequests[K], ctx: BackgroundContext, now: number) => Promise<PageReplies[K]> };
+export type PageHandlers = {
+  [K in PageRequestType]: (msg: PageRequests[K], ctx: BackgroundContext, now: number) => Promise<PageReplies[K]>;
+};
 
 /** Encryption requests go to the e2ee layer, the one owner of crypto state. */
 async function e2ee(msg: E2eePageMessage, ctx: BackgroundContext, now: number): Promise<Done> {
@@ -145,7 +145,9 @@ export async function ingestPipeline(ctx: BackgroundContext, batch: Ingest, now:
   const merged = await mergeRecordingFailures(ctx, batch, now);
   // The layout report rides on the health it explains (the merge just wrote that record).
   if (batch.health.report && batch.health.state !== 'ok') {
-    await ctx.db.health.update(batch.platform, { layoutReport: batch.health.report }).catch((e) => ctx.log('storing the layout report failed', e));
+    await ctx.db.health
+      .update(batch.platform, { layoutReport: batch.health.report })
+      .catch((e) => ctx.log('storing the layout report failed', e));
   }
   // Before listeners hear of the batch: encrypted news must not carry its ciphertext on, even when
   // reading the thread failed.

@@ -102,7 +102,24 @@ const GARBAGE = fc.oneof(
 );
 
 /** Attributes the adapters anchor on (and some they do not). */
-const ATTRS = ['id', 'role', 'aria-label', 'aria-selected', 'data-id', 'data-pre-plain-text', 'data-scope', 'data-icon', 'data-lexical-editor', 'title', 'href', 'dir', 'alt', 'contenteditable', 'class', 'tabindex'];
+const ATTRS = [
+  'id',
+  'role',
+  'aria-label',
+  'aria-selected',
+  'data-id',
+  'data-pre-plain-text',
+  'data-scope',
+  'data-icon',
+  'data-lexical-editor',
+  'title',
+  'href',
+  'dir',
+  'alt',
+  'contenteditable',
+  'class',
+  'tabindex',
+];
 
 type Mutation =
   | { op: 'remove' | 'duplicate' | 'wrap' | 'moveFirst' | 'swapNext' | 'stripAll' | 'emptyText'; at: number }
@@ -232,7 +249,20 @@ async function ingestsFrom(adapter: PlatformAdapter): Promise<Ingest[]> {
 const variant = fc.record({ variant: fc.constantFrom('default', 'scrambled'), lang: fc.constantFrom('en', 'id') }) as fc.Arbitrary<Variant>;
 
 /** Attributes and ids the adapters anchor on: with all of them gone no app is recognisable. */
-const ANCHOR_ATTRS = ['id', 'role', 'aria-label', 'data-id', 'data-scope', 'data-lexical-editor', 'href', 'dir', 'title', 'contenteditable', 'data-icon', 'data-pre-plain-text'];
+const ANCHOR_ATTRS = [
+  'id',
+  'role',
+  'aria-label',
+  'data-id',
+  'data-scope',
+  'data-lexical-editor',
+  'href',
+  'dir',
+  'title',
+  'contenteditable',
+  'data-icon',
+  'data-pre-plain-text',
+];
 
 describe.each(TARGETS)('$name adapter under a mutated page', (t) => {
   test('never throws, no empty ids, no untitled conversations, every snapshot passes the schema', () => {
@@ -276,16 +306,21 @@ describe.each(TARGETS)('$name adapter under a mutated page', (t) => {
 
   test('what the content runtime sends from a mutated page passes the ingest schema; every conversation has a title', async () => {
     await fc.assert(
-      fc.asyncProperty(variant, fc.constantFrom(...t.paths), fc.array(mutation, { minLength: 1, maxLength: 10 }), async (opts, path, mutations) => {
-        mountAt(t, opts, path);
-        for (const m of mutations) apply(m);
-        for (const batch of await ingestsFrom(t.adapter)) {
-          const r = v.safeParse(IngestSchema, batch);
-          expect(r.success, `ingest rejected: ${r.issues?.[0]?.message}`).toBe(true);
-          for (const c of batch.conversations) expect(c.title.trim(), 'conversation title').not.toBe('');
-          if (batch.thread) expect(batch.thread.conversation.title.trim(), 'thread title').not.toBe('');
-        }
-      }),
+      fc.asyncProperty(
+        variant,
+        fc.constantFrom(...t.paths),
+        fc.array(mutation, { minLength: 1, maxLength: 10 }),
+        async (opts, path, mutations) => {
+          mountAt(t, opts, path);
+          for (const m of mutations) apply(m);
+          for (const batch of await ingestsFrom(t.adapter)) {
+            const r = v.safeParse(IngestSchema, batch);
+            expect(r.success, `ingest rejected: ${r.issues?.[0]?.message}`).toBe(true);
+            for (const c of batch.conversations) expect(c.title.trim(), 'conversation title').not.toBe('');
+            if (batch.thread) expect(batch.thread.conversation.title.trim(), 'thread title').not.toBe('');
+          }
+        },
+      ),
       { numRuns: 15 * FUZZ_RUNS },
     );
   });

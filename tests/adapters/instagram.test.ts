@@ -323,7 +323,7 @@ describe('Instagram: a read costs the rows it parses', () => {
     expect(last.nativeId).toBe('mid.$appended1');
     expect(last.sender.isSelf).toBe(false);
     expect(last.sentAt).toBe(prev.sentAt);
-    }, 60_000);
+  }, 60_000);
 
   test('a heading or a date break rendered above rows already read reaches them (rows below a change are re-derived)', async () => {
     mount({}, `/direct/t/${GROUP}/`);
@@ -332,14 +332,22 @@ describe('Instagram: a read costs the rows it parses', () => {
     const conv = ig.openConversation(document)!;
     // A burst's first row (with the heading) and the incoming row below it (without).
     const at = rows.findIndex(
-      (r, i) => r.querySelector('h6') && rows[i + 1] && !rows[i + 1]!.querySelector('h6') && ig.parseMessageRow(rows[i + 1]!, conv)?.sender.isSelf === false,
+      (r, i) =>
+        r.querySelector('h6') &&
+        rows[i + 1] &&
+        !rows[i + 1]!.querySelector('h6') &&
+        ig.parseMessageRow(rows[i + 1]!, conv)?.sender.isSelf === false,
     );
     const headed = rows[at]!;
     const name = headed.querySelector('h6')!.textContent!;
     const below = rows[at + 1]!;
     const belowId = below.querySelector('[id^="mid.$"]')!.id;
     // The heading row goes away (its burst scrolled out): the row below has no sender to carry.
-    const sentFor = (id: string) => reader.ingests.flatMap((b) => b.thread?.messages ?? []).filter((m) => m.nativeId === id).at(-1);
+    const sentFor = (id: string) =>
+      reader.ingests
+        .flatMap((b) => b.thread?.messages ?? [])
+        .filter((m) => m.nativeId === id)
+        .at(-1);
     expect(sentFor(belowId)!.sender.name).toBe(name);
     const cost = await reader.measure(() => headed.remove());
     expect(sentFor(belowId)!.sender.name).toBe('');
@@ -369,41 +377,54 @@ describe('Instagram 2026: anchorless thread list', () => {
     ['2026', 'en', 'scrambled'],
     ['mixed', 'en', 'default'],
     ['mixed', 'id', 'scrambled'],
-  ] as const)('layout %s (%s, %s classes): every rendered row is a conversation; rows without a link are provisional, keyed by title', (layout, lang, variant) => {
-    mount({ lang });
-    const anchors = listSnapshots();
-    mount({ layout, lang, variant });
-    const rows = ig.chatRows(document);
-    const snaps = rows.map((r) => ig.parseChatRow(r));
-    expect(snaps.every((s) => s !== null)).toBe(true);
-    // The same conversations as the anchor layout shows, in the same order.
-    expect(snaps.map((s) => s!.title)).toEqual(anchors.map((s) => s!.title));
-    const bare = rows.filter((r) => !r.matches('a[href]'));
-    expect(bare.length).toBeGreaterThan(0);
-    if (layout === '2026') expect(bare).toHaveLength(rows.length);
-    else expect(bare.length).toBeLessThan(rows.length);
-    for (const [i, row] of rows.entries()) {
-      const s = snaps[i]!;
-      const a = anchors[i]!;
-      if (row.matches('a[href]')) {
-        expect(s.nativeId).toBe(a.nativeId);
-        expect(s.provisional).toBeUndefined();
-      } else {
-        expect(s.provisional).toBe(true);
-        expect(s.nativeId).toBe(provisionalKey(s.title));
-        expect(isProvisionalKey(s.nativeId)).toBe(true);
+  ] as const)(
+    'layout %s (%s, %s classes): every rendered row is a conversation; rows without a link are provisional, keyed by title',
+    (layout, lang, variant) => {
+      mount({ lang });
+      const anchors = listSnapshots();
+      mount({ layout, lang, variant });
+      const rows = ig.chatRows(document);
+      const snaps = rows.map((r) => ig.parseChatRow(r));
+      expect(snaps.every((s) => s !== null)).toBe(true);
+      // The same conversations as the anchor layout shows, in the same order.
+      expect(snaps.map((s) => s!.title)).toEqual(anchors.map((s) => s!.title));
+      const bare = rows.filter((r) => !r.matches('a[href]'));
+      expect(bare.length).toBeGreaterThan(0);
+      if (layout === '2026') expect(bare).toHaveLength(rows.length);
+      else expect(bare.length).toBeLessThan(rows.length);
+      for (const [i, row] of rows.entries()) {
+        const s = snaps[i]!;
+        const a = anchors[i]!;
+        if (row.matches('a[href]')) {
+          expect(s.nativeId).toBe(a.nativeId);
+          expect(s.provisional).toBeUndefined();
+        } else {
+          expect(s.provisional).toBe(true);
+          expect(s.nativeId).toBe(provisionalKey(s.title));
+          expect(isProvisionalKey(s.nativeId)).toBe(true);
+        }
+        // Everything but the id reads as on the anchor rows.
+        expect({ ...s, nativeId: '', provisional: undefined }).toEqual({
+          ...a,
+          nativeId: '',
+          provisional: undefined,
+          lastMessageAt: s.lastMessageAt,
+        });
+        expect(s.lastMessageAt).not.toBeNull();
+        expect(Math.abs(s.lastMessageAt! - a.lastMessageAt!)).toBeLessThan(60_000);
       }
-      // Everything but the id reads as on the anchor rows.
-      expect({ ...s, nativeId: '', provisional: undefined }).toEqual({ ...a, nativeId: '', provisional: undefined, lastMessageAt: s.lastMessageAt });
-      expect(s.lastMessageAt).not.toBeNull();
-      expect(Math.abs(s.lastMessageAt! - a.lastMessageAt!)).toBeLessThan(60_000);
-    }
-    const group = snaps.find((s) => s!.title === 'Trip Bromo 🏔️')!;
-    expect(group.isGroup).toBe(true);
-    expect(group.preview).toMatch(lang === 'id' ? /^Anda: Noted/ : /^You: Noted/);
-    expect(snaps.filter((s) => s!.unread).map((s) => s!.title).sort()).toEqual(['Budi Santoso', 'Dimas Pratama', 'Sari Wulandari']);
-    expect(snaps.every((s) => s!.unreadCount === null)).toBe(true);
-  });
+      const group = snaps.find((s) => s!.title === 'Trip Bromo 🏔️')!;
+      expect(group.isGroup).toBe(true);
+      expect(group.preview).toMatch(lang === 'id' ? /^Anda: Noted/ : /^You: Noted/);
+      expect(
+        snaps
+          .filter((s) => s!.unread)
+          .map((s) => s!.title)
+          .sort(),
+      ).toEqual(['Budi Santoso', 'Dimas Pratama', 'Sari Wulandari']);
+      expect(snaps.every((s) => s!.unreadCount === null)).toBe(true);
+    },
+  );
 
   test('a visually hidden "Unread" leaf is neither the age nor the preview, and marks the row unread by itself', () => {
     for (const lang of ['en', 'id'] as const) {
@@ -506,34 +527,40 @@ describe('Instagram 2026: the open thread', () => {
     ['en', 'default'],
     ['id', 'default'],
     ['en', 'scrambled'],
-  ] as const)('threads read as on the anchor layout (%s, %s classes): ids, sides, texts, days; date breaks in cells are no messages', (lang, variant) => {
-    for (const id of [BUDI, GROUP, ALEX]) {
-      mount({ lang }, `/direct/t/${id}/`);
-      const before = thread();
-      mount({ lang, layout: '2026', variant }, `/direct/t/${id}/`);
-      const now = thread();
-      expect(now.conv.nativeId).toBe(id);
-      expect(now.conv.title).toBe(before.conv.title);
-      expect(now.conv.isGroup).toBe(before.conv.isGroup);
-      expect(now.messages).toEqual(before.messages);
-      expect(document.querySelector('[data-scope="messages_table"] h5[dir="auto"] [data-scope="date_break"]')).not.toBeNull();
-    }
-  });
+  ] as const)(
+    'threads read as on the anchor layout (%s, %s classes): ids, sides, texts, days; date breaks in cells are no messages',
+    (lang, variant) => {
+      for (const id of [BUDI, GROUP, ALEX]) {
+        mount({ lang }, `/direct/t/${id}/`);
+        const before = thread();
+        mount({ lang, layout: '2026', variant }, `/direct/t/${id}/`);
+        const now = thread();
+        expect(now.conv.nativeId).toBe(id);
+        expect(now.conv.title).toBe(before.conv.title);
+        expect(now.conv.isGroup).toBe(before.conv.isGroup);
+        expect(now.messages).toEqual(before.messages);
+        expect(document.querySelector('[data-scope="messages_table"] h5[dir="auto"] [data-scope="date_break"]')).not.toBeNull();
+      }
+    },
+  );
 
-  test.each(['en', 'id'] as const)('opening an anchorless row: the thread names the list row key (%s), one conversation for the store to fold', async (lang) => {
-    for (const title of ['Budi Santoso', 'Trip Bromo 🏔️', 'Sari Wulandari']) {
-      mount({ layout: '2026', lang });
-      const row = ig.parseChatRow(rowByTitle(title))!;
-      expect(row.provisional).toBe(true);
-      expect(await ig.navigateTo(document, { nativeId: row.nativeId, title })).toBe(true);
-      const conv = ig.openConversation(document)!;
-      expect(conv.nativeId).toMatch(/^\d+$/);
-      expect(location.pathname).toBe(`/direct/t/${conv.nativeId}/`);
-      expect(conv.title).toBe(title);
-      expect(conv.provisionalKey).toBe(row.nativeId);
-      expect(conv.isGroup).toBe(row.isGroup);
-    }
-  });
+  test.each(['en', 'id'] as const)(
+    'opening an anchorless row: the thread names the list row key (%s), one conversation for the store to fold',
+    async (lang) => {
+      for (const title of ['Budi Santoso', 'Trip Bromo 🏔️', 'Sari Wulandari']) {
+        mount({ layout: '2026', lang });
+        const row = ig.parseChatRow(rowByTitle(title))!;
+        expect(row.provisional).toBe(true);
+        expect(await ig.navigateTo(document, { nativeId: row.nativeId, title })).toBe(true);
+        const conv = ig.openConversation(document)!;
+        expect(conv.nativeId).toMatch(/^\d+$/);
+        expect(location.pathname).toBe(`/direct/t/${conv.nativeId}/`);
+        expect(conv.title).toBe(title);
+        expect(conv.provisionalKey).toBe(row.nativeId);
+        expect(conv.isGroup).toBe(row.isGroup);
+      }
+    },
+  );
 
   test('mixed: a thread whose row has its link needs no key; one whose row has none names it', async () => {
     mount({ layout: 'mixed' });
@@ -544,7 +571,12 @@ describe('Instagram 2026: the open thread', () => {
     const sari = ig.parseChatRow(rowByTitle('Sari Wulandari'))!;
     expect(sari.provisional).toBe(true);
     expect(await ig.navigateTo(document, { nativeId: sari.nativeId, title: 'Sari Wulandari' })).toBe(true);
-    expect(ig.openConversation(document)).toEqual({ nativeId: SARI, title: 'Sari Wulandari', isGroup: false, provisionalKey: sari.nativeId });
+    expect(ig.openConversation(document)).toEqual({
+      nativeId: SARI,
+      title: 'Sari Wulandari',
+      isGroup: false,
+      provisionalKey: sari.nativeId,
+    });
   });
 });
 
@@ -626,7 +658,10 @@ describe('Instagram: failed sends', () => {
     const text = 'Ini tidak akan terkirim 🙈';
     expect(await insertIntoComposer(composer, text)).toBe('inserted');
     expect(await ig.submit(document, composer)).toBe(true);
-    const msgs = await waitFor(() => thread().messages, (ms) => ms.some((m) => m.text === text));
+    const msgs = await waitFor(
+      () => thread().messages,
+      (ms) => ms.some((m) => m.text === text),
+    );
     const failed = msgs.filter((m) => m.text === text);
     expect(failed).toHaveLength(1);
     expect(failed[0]).toMatchObject({ status: 'failed', sender: { isSelf: true }, text });
@@ -652,7 +687,9 @@ describe('Instagram: failed sends', () => {
     fx.failNextSend();
     const third = await performSend(ig, document, sendCommand(ALEX, 'Alex Chen', text), { echoTimeoutMs: 4000 });
     expect(third).toMatchObject({ ok: false, reason: 'app-not-sent' });
-    const failedIds = thread().messages.filter((m) => m.status === 'failed').map((m) => m.nativeId);
+    const failedIds = thread()
+      .messages.filter((m) => m.status === 'failed')
+      .map((m) => m.nativeId);
     expect(new Set(failedIds).size).toBe(2);
   });
 
@@ -661,7 +698,9 @@ describe('Instagram: failed sends', () => {
     fx.failNextSend();
     const text = 'Retry me';
     const started = Date.now();
-    expect(await performSend(ig, document, sendCommand(ALEX, 'Alex Chen', text), { echoTimeoutMs: 4000 })).toMatchObject({ reason: 'app-not-sent' });
+    expect(await performSend(ig, document, sendCommand(ALEX, 'Alex Chen', text), { echoTimeoutMs: 4000 })).toMatchObject({
+      reason: 'app-not-sent',
+    });
     const retry = { ...sendCommand(ALEX, 'Alex Chen', text), attemptStartedAt: started, checkEchoFirst: true };
     const r = await performSend(ig, document, retry, { echoTimeoutMs: 4000 });
     expect(r).toMatchObject({ ok: true });
@@ -670,20 +709,28 @@ describe('Instagram: failed sends', () => {
 });
 
 describe('Instagram: health cannot lie', () => {
-  test.each(['anchor', '2026', 'mixed'] as const)('a thread list whose rows yield nothing readable is layout-unknown, naming the anchor (%s)', (layout) => {
-    mount({ layout });
-    expect(ig.health(document).state).toBe('ok');
-    // Link rows lose their link (their text stays); anchorless rows lose their name and age.
-    for (const row of ig.chatRows(document)) {
-      if (row.hasAttribute('href')) row.removeAttribute('href');
-      else row.replaceChildren(document.createElement('div'));
-    }
-    const h = ig.health(document);
-    expect(h.state).toBe('layout-unknown');
-    expect(h.reason).toContain('a[href*="/direct/t/"]');
-    expect(h.reason).toContain('div[role="button"][tabindex="0"]');
-    expect(ig.chatRows(document).map((r) => ig.parseChatRow(r)).filter(Boolean)).toHaveLength(0);
-  });
+  test.each(['anchor', '2026', 'mixed'] as const)(
+    'a thread list whose rows yield nothing readable is layout-unknown, naming the anchor (%s)',
+    (layout) => {
+      mount({ layout });
+      expect(ig.health(document).state).toBe('ok');
+      // Link rows lose their link (their text stays); anchorless rows lose their name and age.
+      for (const row of ig.chatRows(document)) {
+        if (row.hasAttribute('href')) row.removeAttribute('href');
+        else row.replaceChildren(document.createElement('div'));
+      }
+      const h = ig.health(document);
+      expect(h.state).toBe('layout-unknown');
+      expect(h.reason).toContain('a[href*="/direct/t/"]');
+      expect(h.reason).toContain('div[role="button"][tabindex="0"]');
+      expect(
+        ig
+          .chatRows(document)
+          .map((r) => ig.parseChatRow(r))
+          .filter(Boolean),
+      ).toHaveLength(0);
+    },
+  );
 
   test('a labelled list whose content is no longer rows at all is layout-unknown; an empty one is an empty inbox', () => {
     mount({ layout: '2026' });
@@ -761,7 +808,12 @@ describe('Instagram: failed sends through the content runtime', () => {
   test('a failed bubble the runtime has seen is never taken as an earlier attempt that posted', async () => {
     const fx = mount({ layout: '2026' }, `/direct/t/${ALEX}/`);
     const transport = new RecordingTransport();
-    const runtime = startContentRuntime({ ...ig, isActiveUrl: () => true }, document, transport, { debounceMs: 0, maxWaitMs: 0, log: () => {}, echoTimeoutMs: 4000 });
+    const runtime = startContentRuntime({ ...ig, isActiveUrl: () => true }, document, transport, {
+      debounceMs: 0,
+      maxWaitMs: 0,
+      log: () => {},
+      echoTimeoutMs: 4000,
+    });
     const result = (outboxId: string) => transport.sendResult(outboxId, 8000);
     try {
       await tick(50);
@@ -777,7 +829,9 @@ describe('Instagram: failed sends through the content runtime', () => {
       expect(await result(again.outboxId)).toMatchObject({ ok: true });
       expect(fx.echoLog.map((e) => e.text)).toEqual([text]);
       // The failed bubble was read and sent to the store as failed, not as sent.
-      const reported = transport.sent.flatMap((m) => (m.type === 'ingest' ? m.thread?.messages ?? [] : [])).filter((m) => m.text === text);
+      const reported = transport.sent
+        .flatMap((m) => (m.type === 'ingest' ? (m.thread?.messages ?? []) : []))
+        .filter((m) => m.text === text);
       expect(reported.some((m) => m.status === 'failed')).toBe(true);
     } finally {
       runtime.stop();

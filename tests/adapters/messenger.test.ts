@@ -93,7 +93,12 @@ describe('Messenger: chat list', () => {
     expect(mama.preview).toBe('Kabari kalau sudah berangkat ya 🙏'); // emoji from <img alt>
     expect(rows.find((r) => r.nativeId === FAMILY)).toMatchObject({ title: 'Keluarga Santoso', isGroup: true, unread: true });
     expect(rows.find((r) => r.nativeId === MARK)).toMatchObject({ unread: false, preview: 'You: Sure, 3pm works' });
-    expect(rows.filter((r) => r.unread).map((r) => r.title).sort()).toEqual(['Keluarga Santoso', 'Lisa Hartono', 'Mama']);
+    expect(
+      rows
+        .filter((r) => r.unread)
+        .map((r) => r.title)
+        .sort(),
+    ).toEqual(['Keluarga Santoso', 'Lisa Hartono', 'Mama']);
     expect(rows.every((r) => r.lastMessageAt !== null)).toBe(true);
     expect(rows.find((r) => r.nativeId === BUDI)).toBeUndefined();
   });
@@ -254,7 +259,10 @@ describe('Messenger: navigate, compose, send', () => {
     expect(await insertIntoComposer(composer, text)).toBe('inserted');
     expect(await fb.submit(document, composer)).toBe(true);
     expect(fx.echoLog).toEqual([{ text, at: expect.any(Number), threadId: FAMILY }]);
-    const after = await waitFor(() => thread().messages, (ms) => ms.length > before.length);
+    const after = await waitFor(
+      () => thread().messages,
+      (ms) => ms.length > before.length,
+    );
     const added = after.filter((m) => !before.includes(m.nativeId));
     expect(added).toHaveLength(1);
     expect(added[0]).toMatchObject({ text, sender: { isSelf: true }, status: 'sent' });
@@ -280,7 +288,8 @@ describe('Messenger: ids while only changed rows are parsed', () => {
   /** Every message id the runtime has sent, with the text and side sent last for it. */
   const sentIds = (reader: Reader) => {
     const out = new Map<string, string>();
-    for (const b of reader.ingests) for (const m of b.thread?.messages ?? []) out.set(m.nativeId, `${m.sender.isSelf ? 'me' : m.sender.name}: ${m.text}`);
+    for (const b of reader.ingests)
+      for (const m of b.thread?.messages ?? []) out.set(m.nativeId, `${m.sender.isSelf ? 'me' : m.sender.name}: ${m.text}`);
     return out;
   };
   /** What a fresh read of the page (after a reload, say) gives, by id. */
@@ -368,7 +377,7 @@ describe('Messenger: a read costs the rows it parses', () => {
     expectLinearRead('Messenger', small, big);
     expect(big.sent.at(-1)!.text).toMatch(/ appended$/);
     expect(big.sent.at(-1)!.nativeId).toMatch(/^fb\.\d{8}\.[0-9a-f]{16}\.0$/);
-    }, 120_000);
+  }, 120_000);
 });
 
 describe('Messenger: a chat row whose title reads as nothing', () => {
@@ -457,13 +466,20 @@ describe('Messenger 2026: the labelled message element', () => {
     const { messages } = thread();
     const reply = messages.find((m) => m.text === 'Sure, 3pm works')!;
     expect(reply.quote).toEqual({ sender: '', text: 'Quick one: can we move the call to 3pm?' });
-    expect(messages.find((m) => m.text.startsWith('Looks great'))!).toMatchObject({ text: 'Looks great, thanks 🙌', reactions: [{ emoji: '👍', count: 1 }] });
+    expect(messages.find((m) => m.text.startsWith('Looks great'))!).toMatchObject({
+      text: 'Looks great, thanks 🙌',
+      reactions: [{ emoji: '👍', count: 1 }],
+    });
     expect(messages.find((m) => m.text.startsWith('Hi Rani'))!.reactions).toEqual([]);
     // Toolbar glyphs and reaction emoji never leak into text.
     expect(messages.filter((m) => /[☺↩⋯]|reaction/.test(m.text))).toEqual([]);
     expect(document.querySelectorAll('[role="toolbar"][aria-label="Message actions"]')).toHaveLength(messageEls().length);
     mount({ layout: '2026' }, `/messages/e2ee/t/${FAMILY}/`);
-    expect(thread().messages.filter((m) => m.reactions?.length).map((m) => [m.text, m.reactions])).toEqual([['ok', [{ emoji: '😂', count: 2 }]]]);
+    expect(
+      thread()
+        .messages.filter((m) => m.reactions?.length)
+        .map((m) => [m.text, m.reactions]),
+    ).toEqual([['ok', [{ emoji: '😂', count: 2 }]]]);
   });
 
   test('a reaction added later changes reactions, never the id; an unparseable reaction label gives no reactions field', () => {
@@ -493,7 +509,12 @@ describe('Messenger 2026: the labelled message element', () => {
     expect(ms.map((m) => m.text)).not.toContain('Seen');
     expect(document.body.textContent).toContain('Seen');
     expect(ms.at(-1)).toMatchObject({ text: 'Sure, 3pm works', status: 'read' });
-    expect(ms.filter((m) => m.sender.isSelf).slice(0, -1).every((m) => m.status === 'sent')).toBe(true);
+    expect(
+      ms
+        .filter((m) => m.sender.isSelf)
+        .slice(0, -1)
+        .every((m) => m.status === 'sent'),
+    ).toBe(true);
     mount({ layout: '2026' }, `/messages/t/${EMILY}/`);
     ms = thread().messages;
     expect(ms.at(-1)).toMatchObject({ sender: { isSelf: true }, status: 'delivered' });
@@ -573,7 +594,12 @@ describe('Messenger 2026: the labelled message element', () => {
       mount({ layout: '2026' }, path);
       const base = thread().messages.map(shape);
       expect(base.length).toBeGreaterThan(2);
-      for (const opts of [{ variant: 'scrambled' }, { variant: 'wrappers' }, { lang: 'id' }, { lang: 'id', idLabel: 'unseen' }] as MessengerFixtureOptions[]) {
+      for (const opts of [
+        { variant: 'scrambled' },
+        { variant: 'wrappers' },
+        { lang: 'id' },
+        { lang: 'id', idLabel: 'unseen' },
+      ] as MessengerFixtureOptions[]) {
         mount({ layout: '2026', ...opts }, path);
         const got = thread().messages.map(shape);
         // Unseen Indonesian labels never name group senders: compare what the layout can tell.
@@ -639,7 +665,12 @@ describe('Messenger 2026: chat list unread marker', () => {
       expect(document.body.textContent).toContain('Online now');
       expect(rows.find((r) => r.nativeId === MARK)).toMatchObject({ unread: false });
       expect(rows.find((r) => r.nativeId === LISA)).toMatchObject({ unread: true });
-      expect(rows.filter((r) => r.unread).map((r) => r.title).sort()).toEqual(['Keluarga Santoso', 'Lisa Hartono', 'Mama']);
+      expect(
+        rows
+          .filter((r) => r.unread)
+          .map((r) => r.title)
+          .sort(),
+      ).toEqual(['Keluarga Santoso', 'Lisa Hartono', 'Mama']);
     }
     mount({ layout: '2026' });
     const mamaRow = () => fb.chatRows(document).find((r) => fb.parseChatRow(r)?.nativeId === MAMA)!;
@@ -700,11 +731,20 @@ describe('Messenger 2026: health that cannot lie', () => {
     mount({ layout: '2026' });
     for (const a of Array.from(document.querySelectorAll('[role="navigation"] [role="row"] a'))) a.removeAttribute('href');
     expect(fb.chatRows(document)).toHaveLength(0);
-    expect(fb.health(document)).toMatchObject({ state: 'layout-unknown', reason: expect.stringMatching(/chat list rows found but none links to a thread/) });
+    expect(fb.health(document)).toMatchObject({
+      state: 'layout-unknown',
+      reason: expect.stringMatching(/chat list rows found but none links to a thread/),
+    });
     mount({ layout: '2026' });
     for (const row of fb.chatRows(document)) for (const s of Array.from(row.querySelectorAll('span[dir="auto"]'))) s.replaceChildren();
-    for (const row of fb.chatRows(document)) for (const s of Array.from(row.querySelectorAll('span'))) if (s.childElementCount === 0) s.textContent = '';
-    expect(fb.chatRows(document).map((r) => fb.parseChatRow(r)).filter(Boolean)).toEqual([]);
+    for (const row of fb.chatRows(document))
+      for (const s of Array.from(row.querySelectorAll('span'))) if (s.childElementCount === 0) s.textContent = '';
+    expect(
+      fb
+        .chatRows(document)
+        .map((r) => fb.parseChatRow(r))
+        .filter(Boolean),
+    ).toEqual([]);
     expect(fb.health(document)).toMatchObject({ state: 'layout-unknown', reason: expect.stringMatching(/none has a readable title/) });
   });
 });
@@ -731,12 +771,17 @@ describe('Messenger 2026: navigate and send', () => {
       fx.navigate(`/messages/e2ee/t/${MAMA}/`);
       const text = `Iya Ma ${lang}`;
       const result = await performSend(fb, document, sendCommand(MAMA, 'Mama', text, { outboxId: `o-${lang}` }), { echoTimeoutMs: 4000 });
-      expect(result, lang).toMatchObject({ ok: true, conversationNativeId: MAMA, messageNativeId: expect.stringMatching(/^100071122334455@msgr\.\d+$/) });
+      expect(result, lang).toMatchObject({
+        ok: true,
+        conversationNativeId: MAMA,
+        messageNativeId: expect.stringMatching(/^100071122334455@msgr\.\d+$/),
+      });
       expect(fx.echoLog.map((e) => e.text)).toEqual([text]);
       const echo = thread().messages.find((m) => m.nativeId === (result as { messageNativeId: string }).messageNativeId)!;
       expect(echo).toMatchObject({ text, sender: { isSelf: true }, status: 'sent', timePrecision: 'minute' });
-      expect(messageEls().at(-1)!.getAttribute('aria-label')).toMatch(lang === 'en' ? /^At \d\d:\d\d, You: Iya Ma en$/ : /^Pukul \d\d\.\d\d, Anda: Iya Ma id$/);
+      expect(messageEls().at(-1)!.getAttribute('aria-label')).toMatch(
+        lang === 'en' ? /^At \d\d:\d\d, You: Iya Ma en$/ : /^Pukul \d\d\.\d\d, Anda: Iya Ma id$/,
+      );
     }
   });
 });
-

@@ -63,7 +63,11 @@ export async function startReader(adapter: PlatformAdapter): Promise<{ reader: R
   let runtime!: RuntimeHandle;
   const idle = () => new Promise((r) => setTimeout(r, 5)).then(() => runtime.idle());
   const first = await counting(async () => {
-    runtime = startContentRuntime({ ...adapter, isActiveUrl: () => true }, document, transport, { debounceMs: 0, maxWaitMs: 0, log: () => {} });
+    runtime = startContentRuntime({ ...adapter, isActiveUrl: () => true }, document, transport, {
+      debounceMs: 0,
+      maxWaitMs: 0,
+      log: () => {},
+    });
     await idle();
   });
   const reader: Reader = {

@@ -72,8 +72,14 @@ describe.each([
     expect([...times].sort((a, b) => a - b)).toEqual(times);
     const quoted = msgs.find((m) => m.quote);
     expect(quoted).toMatchObject({ text: 'Oke makasih, udah aku simpan', quote: { sender: 'Budi Santoso', text: 'Foto stasiunnya' } });
-    expect(msgs.find((m) => m.attachments[0]?.kind === 'image')).toMatchObject({ text: 'Foto stasiunnya', attachments: [{ kind: 'image', label: 'Foto stasiunnya' }] });
-    expect(msgs.find((m) => m.attachments[0]?.kind === 'document')).toMatchObject({ text: '', attachments: [{ kind: 'document', label: 'Tiket-Bandung.pdf' }] });
+    expect(msgs.find((m) => m.attachments[0]?.kind === 'image')).toMatchObject({
+      text: 'Foto stasiunnya',
+      attachments: [{ kind: 'image', label: 'Foto stasiunnya' }],
+    });
+    expect(msgs.find((m) => m.attachments[0]?.kind === 'document')).toMatchObject({
+      text: '',
+      attachments: [{ kind: 'document', label: 'Tiket-Bandung.pdf' }],
+    });
     expect(msgs.some((m) => m.text === '<img src=x onerror=alert(1)>')).toBe(true);
     expect(msgs.some((m) => m.text === 'مرحبا! hello in Arabic 🌙')).toBe(true);
     expect(msgs.some((m) => m.text === 'Jangan lupa bawa jaket, dingin 🥶')).toBe(true);
@@ -99,7 +105,9 @@ describe('WhatsApp adapter: structure', () => {
     const seen: Record<string, string[]> = {};
     for (const title of ['Budi Santoso', 'Keluarga Besar', 'Sarah Johnson', 'Dewi Lestari']) {
       fx.openChat(title);
-      seen[title] = thread().filter((m) => !m.system).map((m) => m.nativeId);
+      seen[title] = thread()
+        .filter((m) => !m.system)
+        .map((m) => m.nativeId);
     }
     const shapes = Array.from(document.querySelectorAll('[data-id]')).map((e) => e.getAttribute('data-id'));
     expect(shapes.some((s) => /@lid_/.test(s!))).toBe(true);
@@ -335,10 +343,16 @@ describe.each(LAYOUTS)('WhatsApp adapter, 2026 chats: %s', (_name, base) => {
     expect(row('Kerja – Tim Data')).toMatchObject({ nativeId: 'group/Kerja – Tim Data', muted: true, unreadCount: 4 });
     const mixed = base.layout === 'mixed';
     // Arisan's last message is the user's own (no sender prefix): only its avatar tells.
-    expect(row('Arisan RT 05')).toMatchObject(mixed ? { nativeId: 'group/Arisan RT 05' } : { nativeId: 'group/Arisan RT 05', isGroup: true });
+    expect(row('Arisan RT 05')).toMatchObject(
+      mixed ? { nativeId: 'group/Arisan RT 05' } : { nativeId: 'group/Arisan RT 05', isGroup: true },
+    );
     // A contact without a photo shows the default-user placeholder: a 1:1 chat for certain.
     if (!mixed) expect(row('Pak Hendra (Kos)')).toMatchObject({ nativeId: 'dm/Pak Hendra (Kos)', isGroup: false });
-    expect(chats().filter((c) => c.title === 'Andi').map((c) => c.nativeId)).toEqual(['~Andi', '~Andi']);
+    expect(
+      chats()
+        .filter((c) => c.title === 'Andi')
+        .map((c) => c.nativeId),
+    ).toEqual(['~Andi', '~Andi']);
     expect(row('Sarah Johnson')).toMatchObject({ pinned: true, provisional: true });
   });
 
@@ -346,7 +360,9 @@ describe.each(LAYOUTS)('WhatsApp adapter, 2026 chats: %s', (_name, base) => {
     const fx = mountAt(opts());
     fx.openChat('Ibu', 'group');
     const group = wa.openConversation(document)!;
-    const groupMsgs = thread().filter((m) => !m.system).map((m) => m.nativeId);
+    const groupMsgs = thread()
+      .filter((m) => !m.system)
+      .map((m) => m.nativeId);
     fx.openChat('Ibu', 'dm');
     const contact = wa.openConversation(document)!;
     expect(group.nativeId).not.toBe(contact.nativeId);
@@ -408,12 +424,14 @@ describe.each(LAYOUTS)('WhatsApp adapter, 2026 chats: %s', (_name, base) => {
     vi.useRealTimers();
     fx.openChat('Andi', 0);
     await waitUntil(() => wa.openConversation(document)?.title === 'Andi');
-    const result = await performSend(wa, document, sendCommand(wa.openConversation(document)!.nativeId, 'Andi', 'Besok jadi?'), { echoTimeoutMs: 2_000 });
+    const result = await performSend(wa, document, sendCommand(wa.openConversation(document)!.nativeId, 'Andi', 'Besok jadi?'), {
+      echoTimeoutMs: 2_000,
+    });
     expect(result).toMatchObject({ ok: false, reason: 'ambiguous-target' });
     expect(fx.echoLog).toEqual([]);
   });
 
-  test('navigateTo: of two rows with one name, the one showing the target\'s kind is opened', async () => {
+  test("navigateTo: of two rows with one name, the one showing the target's kind is opened", async () => {
     mountAt(opts());
     vi.useRealTimers();
     // The second "Andi" shows the default-user placeholder (a 1:1 chat for certain); the first does not tell.
@@ -428,7 +446,7 @@ describe.each(LAYOUTS)('WhatsApp adapter, 2026 chats: %s', (_name, base) => {
     expect(await wa.navigateTo(document, { nativeId: 'group/Andi', title: 'Andi' })).toBe('ambiguous');
   });
 
-  test('a reply to the contact named like the group lands in the contact\'s chat and turns Sent', async () => {
+  test("a reply to the contact named like the group lands in the contact's chat and turns Sent", async () => {
     const fx = mountAt(opts());
     vi.useRealTimers();
     fx.openChat('Ibu', 'group');
@@ -464,10 +482,14 @@ describe('WhatsApp adapter: date order', () => {
 
   test('the clock style does not decide: [14:14, 3/4/2026] on an en-US page is 4 March, [9:12 am, 4/3/2026] on en-IN too', () => {
     const fx = mountAt({ layout: '2026', now: NO_EVIDENCE_NOW, htmlLang: 'en-US', locale: 'us24' });
-    expect(document.querySelector('[data-pre-plain-text^="[8:"]')!.getAttribute('data-pre-plain-text')).toMatch(/^\[8:\d\d, 3\/\d{1,2}\/2026\] /);
+    expect(document.querySelector('[data-pre-plain-text^="[8:"]')!.getAttribute('data-pre-plain-text')).toMatch(
+      /^\[8:\d\d, 3\/\d{1,2}\/2026\] /,
+    );
     expectThreadMatchesTruth(fx, 'Budi Santoso');
     const fx2 = mountAt({ layout: '2026', now: NO_EVIDENCE_NOW, htmlLang: 'en-IN', locale: 'in12' });
-    expect(document.querySelector('[data-pre-plain-text*=" am, "]')!.getAttribute('data-pre-plain-text')).toMatch(/^\[\d{1,2}:\d\d am, \d{1,2}\/3\/2026\] /);
+    expect(document.querySelector('[data-pre-plain-text*=" am, "]')!.getAttribute('data-pre-plain-text')).toMatch(
+      /^\[\d{1,2}:\d\d am, \d{1,2}\/3\/2026\] /,
+    );
     expectThreadMatchesTruth(fx2, 'Budi Santoso');
   });
 });
@@ -510,14 +532,28 @@ describe('WhatsApp adapter: health on broken 2026 pages names the missing anchor
 });
 
 describe('WhatsApp adapter: the 2026 pages with an anchor attribute gone', () => {
-  const ANCHORS = ['id', 'role', 'aria-label', 'aria-selected', 'data-id', 'data-pre-plain-text', 'data-testid', 'data-icon', 'title', 'dir', 'class'];
+  const ANCHORS = [
+    'id',
+    'role',
+    'aria-label',
+    'aria-selected',
+    'data-id',
+    'data-pre-plain-text',
+    'data-testid',
+    'data-icon',
+    'title',
+    'dir',
+    'class',
+  ];
   test.each(ANCHORS)('without %s: no throw, every snapshot passes the schema, or health says why not', (attr) => {
     for (const layout of ['2026', 'mixed'] as const) {
       mountAt({ layout, now: EVIDENCE_NOW, wrappers: true });
       document.querySelectorAll(`[${attr}]`).forEach((e) => e.removeAttribute(attr));
       const health = wa.health(document);
       if (health.state !== 'ok') expect(health.reason, `${layout} without ${attr}`).toBeTruthy();
-      chats().forEach((c, i) => expect(v.safeParse(ConversationSnapshotSchema, { ...c, listRank: i }).success, `${layout} chat ${c.title}`).toBe(true));
+      chats().forEach((c, i) =>
+        expect(v.safeParse(ConversationSnapshotSchema, { ...c, listRank: i }).success, `${layout} chat ${c.title}`).toBe(true),
+      );
       const conv = wa.openConversation(document);
       if (!conv) continue;
       const r = v.safeParse(ThreadSnapshotSchema, { conversation: conv, messages: thread() });

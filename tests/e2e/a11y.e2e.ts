@@ -45,7 +45,11 @@ async function inbox(page: string, scheme: 'light' | 'dark'): Promise<Page> {
 
 async function openBudi(p: Page): Promise<void> {
   await p.getByRole('searchbox', { name: 'Search' }).fill(BUDI);
-  await p.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: new RegExp(BUDI) }).first().click();
+  await p
+    .getByRole('list', { name: 'Conversations' })
+    .getByRole('button', { name: new RegExp(BUDI) })
+    .first()
+    .click();
   const log = p.getByRole('log', { name: `Conversation with ${BUDI}` });
   await log.waitFor();
   await expect.poll(() => log.getByRole('article').count(), { timeout: 10_000 }).toBeGreaterThan(2);

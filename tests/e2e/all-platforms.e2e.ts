@@ -25,10 +25,13 @@ describe('three messengers in one inbox', () => {
   test('the inbox holds every platform, interleaved by time rather than grouped by platform', async () => {
     const p = await h.openPopup();
     await expect
-      .poll(async () => {
-        const r = await rows(p);
-        return ['WhatsApp', 'Instagram', 'Messenger'].every((l) => r.some((t) => t.includes(l)));
-      }, { timeout: 20_000 })
+      .poll(
+        async () => {
+          const r = await rows(p);
+          return ['WhatsApp', 'Instagram', 'Messenger'].every((l) => r.some((t) => t.includes(l)));
+        },
+        { timeout: 20_000 },
+      )
       .toBe(true);
     const platformOf = (t: string) => /WhatsApp|Instagram|Messenger/.exec(t)![0];
     const order = (await rows(p)).map(platformOf);
@@ -73,13 +76,15 @@ describe('page states are shown per platform', () => {
     await h2?.close();
   });
 
-  test('logged out, unknown layout and the PIN screen each show as that platform\'s state; nothing bogus is listed', async () => {
+  test("logged out, unknown layout and the PIN screen each show as that platform's state; nothing bogus is listed", async () => {
     await h2.openSite('https://web.whatsapp.com/?state=qr');
     await h2.openSite('https://www.instagram.com/direct/inbox/?state=unknown');
     await h2.openSite('https://www.facebook.com/messages/e2ee/t/6281937405518826/?state=pin');
     const p = await h2.openPopup();
     const status = p.getByRole('list', { name: 'Platform status' });
-    await expect.poll(() => status.getByRole('status').filter({ hasText: 'WhatsApp' }).textContent(), { timeout: 15_000 }).toMatch(/not logged in/);
+    await expect
+      .poll(() => status.getByRole('status').filter({ hasText: 'WhatsApp' }).textContent(), { timeout: 15_000 })
+      .toMatch(/not logged in/);
     await expect.poll(() => status.getByRole('status').filter({ hasText: 'Instagram' }).textContent()).toMatch(/not recognised/);
     await expect.poll(() => status.getByRole('status').filter({ hasText: 'Messenger' }).textContent()).toMatch(/PIN/);
     // No WhatsApp or Instagram chat was invented from a page we could not read.

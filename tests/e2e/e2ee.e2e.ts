@@ -47,7 +47,10 @@ async function relay(from: Page, to: Page, target: string): Promise<() => void> 
 
 async function openThread(h: Harness, title: string, platform: string): Promise<Page> {
   const p = await h.openPopup();
-  const row = p.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: new RegExp(title) }).filter({ hasText: platform });
+  const row = p
+    .getByRole('list', { name: 'Conversations' })
+    .getByRole('button', { name: new RegExp(title) })
+    .filter({ hasText: platform });
   await expect.poll(() => row.count(), { timeout: 20_000 }).toBeGreaterThan(0);
   await row.first().click();
   await p.getByRole('log', { name: new RegExp(title) }).waitFor();
@@ -229,9 +232,17 @@ describe('end-to-end encryption between two profiles', () => {
     await p.reload();
     const again = await openThread(bob, 'Mark Thompson', 'Messenger');
     await expect
-      .poll(() => again.getByRole('log', { name: /Mark Thompson/ }).getByRole('article').filter({ hasText: 'Presentasinya kukirim malam ini' }).count(), {
-        timeout: 15_000,
-      })
+      .poll(
+        () =>
+          again
+            .getByRole('log', { name: /Mark Thompson/ })
+            .getByRole('article')
+            .filter({ hasText: 'Presentasinya kukirim malam ini' })
+            .count(),
+        {
+          timeout: 15_000,
+        },
+      )
       .toBe(1);
     expect(await again.getByRole('button', { name: 'Unlock' }).count()).toBe(0);
     await again.close();

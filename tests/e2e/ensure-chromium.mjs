@@ -24,7 +24,12 @@ if (!existsSync(path)) {
 
 // The Firefox build is tested in Debian's firefox-esr when it is there (tests/e2e/firefox.e2e.ts
 // skips, saying why, when it is not). As root we install it; it is not worth failing for.
-if (!process.argv.includes('--emoji-font') && !process.env.FIREFOX_PATH && !existsSync('/usr/bin/firefox-esr') && process.getuid?.() === 0) {
+if (
+  !process.argv.includes('--emoji-font') &&
+  !process.env.FIREFOX_PATH &&
+  !existsSync('/usr/bin/firefox-esr') &&
+  process.getuid?.() === 0
+) {
   console.log("Installing Debian's firefox-esr for the Firefox browser test (apt-get)…");
   try {
     execSync('apt-get install -y -qq firefox-esr || (apt-get update -qq && apt-get install -y -qq firefox-esr)', {

@@ -147,7 +147,10 @@ async function openFixture(url: string, page?: Page): Promise<Page> {
 const openWhatsApp = (page?: Page) => openFixture(WA, page);
 
 const fx = <T>(page: Page, fn: string, ...args: unknown[]) =>
-  page.evaluate(([f, a]) => (window.__fixture[f as string] as (...args: unknown[]) => unknown)(...(a as unknown[])), [fn, args] as const) as Promise<T>;
+  page.evaluate(([f, a]) => (window.__fixture[f as string] as (...args: unknown[]) => unknown)(...(a as unknown[])), [
+    fn,
+    args,
+  ] as const) as Promise<T>;
 
 /** Scroll the open thread to its top until the page has rendered all of its history. */
 async function loadWholeThread(page: Page, key: string) {
@@ -265,15 +268,45 @@ describe.each(TARGETS)('$platform: nothing lost, nothing duplicated, order kept,
           const lost = want.filter((t) => !got.includes(t));
           const duplicated = got.filter((t, i) => got.indexOf(t) !== i);
           const foreign = got.filter((t) => !wanted.has(t));
-          log(`${target.platform} ${key}: truth ${want.length}, stored ${got.length}, lost ${lost.length}, duplicated ${duplicated.length}`);
+          log(
+            `${target.platform} ${key}: truth ${want.length}, stored ${got.length}, lost ${lost.length}, duplicated ${duplicated.length}`,
+          );
           if (lost.length) {
             // Where did they go? (another conversation, another id)
             const everywhere = (await Promise.all(target.threads.map((t) => storedMessages(t.conversationId)))).flat();
-            log('page', page.url(), await fx(page, 'threadInfo'), 'rows with the text', await page.evaluate((t) => Array.from(document.querySelectorAll('[role="row"], [data-scope]')).filter((r) => r.textContent?.includes(t)).length, lost[0]!));
-            log('health', await reader.evaluate(() => new Promise((res) => { const o = indexedDB.open('unified-inbox'); o.onsuccess = () => { const r = o.result.transaction('health').objectStore('health').getAll(); r.onsuccess = () => res(r.result); }; })));
+            log(
+              'page',
+              page.url(),
+              await fx(page, 'threadInfo'),
+              'rows with the text',
+              await page.evaluate(
+                (t) => Array.from(document.querySelectorAll('[role="row"], [data-scope]')).filter((r) => r.textContent?.includes(t)).length,
+                lost[0]!,
+              ),
+            );
+            log(
+              'health',
+              await reader.evaluate(
+                () =>
+                  new Promise((res) => {
+                    const o = indexedDB.open('unified-inbox');
+                    o.onsuccess = () => {
+                      const r = o.result.transaction('health').objectStore('health').getAll();
+                      r.onsuccess = () => res(r.result);
+                    };
+                  }),
+              ),
+            );
             for (const t of lost.slice(0, 5)) {
               const i = want.indexOf(t);
-              log('lost', t, 'stored as', JSON.stringify(everywhere.filter((m) => m.text === t)), 'neighbours', want.slice(Math.max(0, i - 2), i + 3));
+              log(
+                'lost',
+                t,
+                'stored as',
+                JSON.stringify(everywhere.filter((m) => m.text === t)),
+                'neighbours',
+                want.slice(Math.max(0, i - 2), i + 3),
+              );
             }
           }
           expect(lost, `lost in ${key}`).toEqual([]);
@@ -311,7 +344,9 @@ async function requestSend(text: string): Promise<string> {
 }
 
 async function requestRetry(outboxId: string) {
-  expect(await reader.evaluate((id) => chrome.runtime.sendMessage({ type: 'retry-send', outboxId: id }), outboxId)).toMatchObject({ ok: true });
+  expect(await reader.evaluate((id) => chrome.runtime.sendMessage({ type: 'retry-send', outboxId: id }), outboxId)).toMatchObject({
+    ok: true,
+  });
 }
 
 async function outboxEntry(id: string, until: (e: StoredOutbox | undefined) => boolean, timeoutMs = 25_000) {
@@ -412,7 +447,11 @@ describe('exactly-once sending under faults (echo log of the page)', () => {
     expect(await posts(wa, draft)).toBe(0);
     // The popup tells the user, with Retry.
     const p = await h.openPopup();
-    await p.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: /Budi Santoso/ }).first().click();
+    await p
+      .getByRole('list', { name: 'Conversations' })
+      .getByRole('button', { name: /Budi Santoso/ })
+      .first()
+      .click();
     await expect.poll(() => p.getByText(/unsent draft/).count(), { timeout: 10_000 }).toBeGreaterThan(0);
     // The user clears the draft and presses Retry.
     await box.click();

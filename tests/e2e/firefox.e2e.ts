@@ -145,13 +145,22 @@ describe.skipIf(missing !== null)('Firefox (firefox-esr over WebDriver BiDi)', (
         .join('\n'),
     );
     const port = 9300 + Math.floor(Math.random() * 600);
-    firefox = spawn(FIREFOX, ['--headless', '--no-remote', '--profile', profile, `--remote-debugging-port=${port}`, '--remote-allow-system-access'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    firefox = spawn(
+      FIREFOX,
+      ['--headless', '--no-remote', '--profile', profile, `--remote-debugging-port=${port}`, '--remote-allow-system-access'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     firefox.stdout?.on('data', (d) => (out += d));
     firefox.stderr?.on('data', (d) => (out += d));
-    await until('WebDriver BiDi to listen', async () => out, (o) => o.includes('WebDriver BiDi listening'), 30_000);
+    await until(
+      'WebDriver BiDi to listen',
+      async () => out,
+      (o) => o.includes('WebDriver BiDi listening'),
+      30_000,
+    );
     ws = new WebSocket(`ws://127.0.0.1:${port}/session`);
     await new Promise((res, rej) => {
       ws.once('open', res);
@@ -164,7 +173,13 @@ describe.skipIf(missing !== null)('Firefox (firefox-esr over WebDriver BiDi)', (
 
     // Serve the fixture; refuse everything else that would leave the machine.
     await bidi.send('session.subscribe', { events: ['network.beforeRequestSent'] });
-    await bidi.send('network.addIntercept', { phases: ['beforeRequestSent'], urlPatterns: [{ type: 'pattern', protocol: 'https' }, { type: 'pattern', protocol: 'http' }] });
+    await bidi.send('network.addIntercept', {
+      phases: ['beforeRequestSent'],
+      urlPatterns: [
+        { type: 'pattern', protocol: 'https' },
+        { type: 'pattern', protocol: 'http' },
+      ],
+    });
     bidi.on(async (e) => {
       if (e.method !== 'network.beforeRequestSent' || !e.params.isBlocked) return;
       const request = e.params.request.request;
@@ -191,7 +206,11 @@ describe.skipIf(missing !== null)('Firefox (firefox-esr over WebDriver BiDi)', (
     const tree = await bidi.send('browsingContext.getTree', {});
     wa = tree.contexts[0].context;
     await bidi.send('browsingContext.navigate', { context: wa, url: 'https://web.whatsapp.com/', wait: 'complete' });
-    await until('the fixture chat list', () => bidi.eval<number>(wa, `return document.querySelectorAll('#pane-side [role="row"]').length`), (n) => n >= 8);
+    await until(
+      'the fixture chat list',
+      () => bidi.eval<number>(wa, `return document.querySelectorAll('#pane-side [role="row"]').length`),
+      (n) => n >= 8,
+    );
   }, 90_000);
 
   afterAll(async () => {
@@ -217,11 +236,19 @@ describe.skipIf(missing !== null)('Firefox (firefox-esr over WebDriver BiDi)', (
 
   test('the chat list read from the page reaches the popup and the sidebar page', async () => {
     const popup = await openTab(`${BASE}popup.html`);
-    const rows = await until('popup rows', () => rowsOf(popup), (r) => r.length >= 8);
+    const rows = await until(
+      'popup rows',
+      () => rowsOf(popup),
+      (r) => r.length >= 8,
+    );
     expect(rows.every((r) => r.includes('WhatsApp'))).toBe(true);
     expect(rows.some((r) => r.includes(BUDI))).toBe(true);
     const panel = await openTab(`${BASE}sidepanel.html`);
-    await until('sidebar rows', () => rowsOf(panel), (r) => r.length >= 8);
+    await until(
+      'sidebar rows',
+      () => rowsOf(panel),
+      (r) => r.length >= 8,
+    );
     await bidi.send('browsingContext.close', { context: panel });
     await bidi.send('browsingContext.close', { context: popup });
   });
@@ -239,7 +266,10 @@ describe.skipIf(missing !== null)('Firefox (firefox-esr over WebDriver BiDi)', (
          b.style = 'position:fixed;top:0;left:0;width:80px;height:40px;z-index:9';
          b.onclick = () => browser.sidebarAction.close(); document.body.append(b); return true`,
       );
-      const { nodes } = await bidi.send('browsingContext.locateNodes', { context: options, locator: { type: 'css', value: '#test-close-sidebar' } });
+      const { nodes } = await bidi.send('browsingContext.locateNodes', {
+        context: options,
+        locator: { type: 'css', value: '#test-close-sidebar' },
+      });
       await bidi.send('input.performActions', {
         context: options,
         actions: [
@@ -259,9 +289,13 @@ describe.skipIf(missing !== null)('Firefox (firefox-esr over WebDriver BiDi)', (
     await bidi.send('browsingContext.activate', { context: wa });
     // Headless Firefox closes a notification as soon as it is created: count what was shown or
     // closed since now.
-    await bidi.eval(options, `window.__closed = []; browser.notifications.onClosed.addListener((id) => window.__closed.push(id)); return true`);
-    const ids = async () =>
-      [...new Set(await bidi.eval<string[]>(options, `return [...Object.keys(await browser.notifications.getAll()), ...window.__closed]`))];
+    await bidi.eval(
+      options,
+      `window.__closed = []; browser.notifications.onClosed.addListener((id) => window.__closed.push(id)); return true`,
+    );
+    const ids = async () => [
+      ...new Set(await bidi.eval<string[]>(options, `return [...Object.keys(await browser.notifications.getAll()), ...window.__closed]`)),
+    ];
     expect(await ids()).toEqual([]);
     const text = `Halo dari Firefox ${Date.now()}`;
     await bidi.eval(wa, `window.__fixture.addIncoming(${JSON.stringify(BUDI)}, ${JSON.stringify(text)}); return true`);
@@ -270,19 +304,31 @@ describe.skipIf(missing !== null)('Firefox (firefox-esr over WebDriver BiDi)', (
     const shown = await ids();
     expect(shown).toHaveLength(1);
     expect(shown[0]).toMatch(/^whatsapp:/);
-    const badge = await until('the badge', () => bidi.eval<string>(options, `return browser.browserAction.getBadgeText({})`), (t) => /^\d+$/.test(t));
+    const badge = await until(
+      'the badge',
+      () => bidi.eval<string>(options, `return browser.browserAction.getBadgeText({})`),
+      (t) => /^\d+$/.test(t),
+    );
     expect(Number(badge)).toBeGreaterThan(0);
     await bidi.send('browsingContext.close', { context: options });
   });
 
   test('a reply from the popup is posted through the page’s composer and turns Sent', async () => {
     const popup = await openTab(`${BASE}popup.html`);
-    await until('popup rows', () => rowsOf(popup), (r) => r.some((t) => t.includes(BUDI)));
+    await until(
+      'popup rows',
+      () => rowsOf(popup),
+      (r) => r.some((t) => t.includes(BUDI)),
+    );
     await bidi.eval(
       popup,
       `[...document.querySelectorAll('ul[aria-label="Conversations"] button')].find((b) => b.textContent.includes(${JSON.stringify(BUDI)})).click(); return true`,
     );
-    await until('the thread', () => bidi.eval<number>(popup, `return document.querySelectorAll('[role="log"] article').length`), (n) => n > 2);
+    await until(
+      'the thread',
+      () => bidi.eval<number>(popup, `return document.querySelectorAll('[role="log"] article').length`),
+      (n) => n > 2,
+    );
     const reply = `Balas dari Firefox ${Date.now()}`;
     await bidi.eval(
       popup,

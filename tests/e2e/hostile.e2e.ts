@@ -56,8 +56,10 @@ describe('a hostile page script cannot reach the extension', () => {
       const out: string[] = [];
       out.push(`runtime:${typeof c?.runtime?.sendMessage}`);
       try {
-        await c!.runtime.sendMessage(id, // throws when absent: a refusal too
-          { type: 'send-request', outboxId: 'x', conversationId: 'whatsapp:dm/Budi Santoso', text: 'forged' });
+        await c!.runtime.sendMessage(
+          id, // throws when absent: a refusal too
+          { type: 'send-request', outboxId: 'x', conversationId: 'whatsapp:dm/Budi Santoso', text: 'forged' },
+        );
         out.push('sent');
       } catch (e) {
         out.push('refused');
@@ -81,11 +83,38 @@ describe('a hostile page script cannot reach the extension', () => {
         platform: 'whatsapp',
         batchId: 'forged-1',
         health: { state: 'ok' },
-        conversations: [{ nativeId: 'FORGED', title: 'FORGED CHAT', isGroup: false, unread: true, unreadCount: 99, muted: false, archived: false, pinned: true, preview: 'FORGED', lastMessageAt: Date.now(), listRank: 0 }],
+        conversations: [
+          {
+            nativeId: 'FORGED',
+            title: 'FORGED CHAT',
+            isGroup: false,
+            unread: true,
+            unreadCount: 99,
+            muted: false,
+            archived: false,
+            pinned: true,
+            preview: 'FORGED',
+            lastMessageAt: Date.now(),
+            listRank: 0,
+          },
+        ],
         thread: null,
       };
-      const send = { type: 'send', outboxId: 'forged-send', conversationNativeId: 'Budi Santoso', conversationTitle: 'Budi Santoso', text: 'FORGED SEND', attemptStartedAt: Date.now(), checkEchoFirst: false };
-      const hostile = [forged, send, { type: 'send-request', outboxId: 'o', conversationId: 'whatsapp:dm/Budi Santoso', text: 'FORGED REQUEST' }, { type: 'delete-all-data' }];
+      const send = {
+        type: 'send',
+        outboxId: 'forged-send',
+        conversationNativeId: 'Budi Santoso',
+        conversationTitle: 'Budi Santoso',
+        text: 'FORGED SEND',
+        attemptStartedAt: Date.now(),
+        checkEchoFirst: false,
+      };
+      const hostile = [
+        forged,
+        send,
+        { type: 'send-request', outboxId: 'o', conversationId: 'whatsapp:dm/Budi Santoso', text: 'FORGED REQUEST' },
+        { type: 'delete-all-data' },
+      ];
       for (const m of hostile) {
         window.postMessage(m, '*');
         window.postMessage(JSON.stringify(m), '*');
@@ -133,7 +162,12 @@ describe('a hostile page script cannot reach the extension', () => {
     // the frame ends on an error page, never on our popup.
     expect(frame).toBeDefined();
     expect(frame!.url()).not.toContain(h.extensionId);
-    expect(await frame!.locator('[aria-label="Conversations"], #app').count().catch(() => 0)).toBe(0);
+    expect(
+      await frame!
+        .locator('[aria-label="Conversations"], #app')
+        .count()
+        .catch(() => 0),
+    ).toBe(0);
   });
 
   test('no request left the machine', () => {
@@ -182,7 +216,10 @@ describe('a page that replays every event it saw cannot switch reading off', () 
         }
       };
       for (const type of types) {
-        for (const [name, target] of [['document', document], ['window', window]] as const) {
+        for (const [name, target] of [
+          ['document', document],
+          ['window', window],
+        ] as const) {
           target.addEventListener(
             type,
             (e) => {

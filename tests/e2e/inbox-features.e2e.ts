@@ -58,7 +58,10 @@ describe('inbox features', () => {
 
   test('search finds a message on each platform, ignoring case and diacritics, by word prefix', async () => {
     await wa.evaluate(([t, s]) => window.__fixture.addIncoming(t, s), [BUDI, `Sampai jumpa, ngopí dulu: kopí hitam ${TAG}`] as const);
-    await ig.evaluate(([t, s]) => window.__fixture.addIncoming(t, s), ['17842064415169224', `Kopi susu dulu, sampai jumpa ${TAG}`] as const);
+    await ig.evaluate(([t, s]) => window.__fixture.addIncoming(t, s), [
+      '17842064415169224',
+      `Kopi susu dulu, sampai jumpa ${TAG}`,
+    ] as const);
     await ms.evaluate(([t, s]) => window.__fixture.addIncoming(t, s), ['100070031122846', `KÓPI TUBRUK lalu sampai jumpa ${TAG}`] as const);
 
     // Matching is by word prefix: "kopi" finds "kopí" but not the derived word "ngopí".
@@ -93,7 +96,10 @@ describe('inbox features', () => {
     await log.waitFor();
     await panel.getByRole('button', { name: 'Link to…' }).click();
     await panel.getByRole('button', { name: `Accept: link ${BUDI} (Instagram)` }).click();
-    await panel.getByRole('status').filter({ hasText: `Linked to ${BUDI}.` }).waitFor();
+    await panel
+      .getByRole('status')
+      .filter({ hasText: `Linked to ${BUDI}.` })
+      .waitFor();
 
     // One log with both platforms' messages, each marked with its platform.
     const fromIg = log.getByRole('article').filter({ hasText: `Kopi susu dulu, sampai jumpa ${TAG}` });

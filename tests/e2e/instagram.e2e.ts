@@ -29,7 +29,11 @@ describe('Instagram end to end', () => {
 
   test('a reply to a thread not open in the page is posted there and turns Sent', async () => {
     const p = await h.openPopup();
-    await p.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: /Sari Wulandari/ }).first().click();
+    await p
+      .getByRole('list', { name: 'Conversations' })
+      .getByRole('button', { name: /Sari Wulandari/ })
+      .first()
+      .click();
     const log = p.getByRole('log', { name: /Sari Wulandari/ });
     await log.waitFor();
     const text = `Halo Sari, balasan dari popup ${Date.now()}`;
@@ -45,7 +49,11 @@ describe('Instagram end to end', () => {
 
   test('a reply over 1,000 characters is refused up front', async () => {
     const p = await h.openPopup();
-    await p.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: /Alex Chen/ }).first().click();
+    await p
+      .getByRole('list', { name: 'Conversations' })
+      .getByRole('button', { name: /Alex Chen/ })
+      .first()
+      .click();
     await p.getByRole('textbox', { name: 'Message' }).fill('a'.repeat(1001));
     await expect.poll(() => p.getByRole('alert').textContent()).toMatch(/Too long for Instagram/);
     expect(await p.getByRole('button', { name: 'Send' }).isDisabled()).toBe(true);
@@ -73,7 +81,11 @@ describe('Instagram end to end, 2026 anchorless inbox', () => {
     const p = await h.openPopup();
     await expect.poll(() => conversations(p).count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(8);
     await expect.poll(() => conversations(p).filter({ hasText: 'Sari Wulandari' }).count()).toBe(1);
-    await p.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: /Sari Wulandari/ }).first().click();
+    await p
+      .getByRole('list', { name: 'Conversations' })
+      .getByRole('button', { name: /Sari Wulandari/ })
+      .first()
+      .click();
     const log = p.getByRole('log', { name: /Sari Wulandari/ });
     await log.waitFor();
     const text = `Halo Sari, dari inbox 2026 ${Date.now()}`;
@@ -89,16 +101,18 @@ describe('Instagram end to end, 2026 anchorless inbox', () => {
     await p.close();
     const again = await h.openPopup();
     await expect.poll(() => conversations(again).count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(8);
-    await expect
-      .poll(() => conversations(again).filter({ hasText: 'Sari Wulandari' }).count(), { timeout: 10_000 })
-      .toBe(1);
+    await expect.poll(() => conversations(again).filter({ hasText: 'Sari Wulandari' }).count(), { timeout: 10_000 }).toBe(1);
     await again.close();
   });
 
   test('a send the app marks "Not sent" shows Failed with the reason, never Sent', async () => {
     await ig.evaluate(() => window.__fixture.failNextSend());
     const p = await h.openPopup();
-    await p.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: /Alex Chen/ }).first().click();
+    await p
+      .getByRole('list', { name: 'Conversations' })
+      .getByRole('button', { name: /Alex Chen/ })
+      .first()
+      .click();
     const log = p.getByRole('log', { name: /Alex Chen/ });
     await log.waitFor();
     const text = `This one fails ${Date.now()}`;

@@ -161,7 +161,9 @@ describe('keys at rest in a real profile (issue 12 item 3)', () => {
     await popup.waitForTimeout(1_000);
     const started = Date.now();
     const scan = findKeys(h.userDataDir, [before], 'e2ee identity');
-    console.log(`before the passphrase: ${scan.files} files, ${scan.bytes} bytes scanned in ${Date.now() - started} ms; key at ${scan.found[0]}`);
+    console.log(
+      `before the passphrase: ${scan.files} files, ${scan.bytes} bytes scanned in ${Date.now() - started} ms; key at ${scan.found[0]}`,
+    );
     expect(scan.found[0]).not.toBeNull();
   }, 120_000);
 
@@ -173,7 +175,7 @@ describe('keys at rest in a real profile (issue 12 item 3)', () => {
     await popup.waitForTimeout(2_000);
     // Nor may any file open the new identity: its key exists only wrapped under the passphrase.
     const running = findKeys(h.userDataDir, [before, after], 'e2ee identity');
-    console.log(`after, browser running: ${running.files} files, ${running.bytes} bytes; keys at ${running.found.map(String).join(", ")}`);
+    console.log(`after, browser running: ${running.files} files, ${running.bytes} bytes; keys at ${running.found.map(String).join(', ')}`);
     expect(running.found).toEqual([null, null]);
 
     // The files as they are at rest, after the browser closed.
@@ -181,7 +183,7 @@ describe('keys at rest in a real profile (issue 12 item 3)', () => {
     await h.close({ keepProfile: true });
     try {
       const closed = findKeys(dir, [before, after], 'e2ee identity');
-      console.log(`after, browser closed: ${closed.files} files, ${closed.bytes} bytes; keys at ${closed.found.map(String).join(", ")}`);
+      console.log(`after, browser closed: ${closed.files} files, ${closed.bytes} bytes; keys at ${closed.found.map(String).join(', ')}`);
       expect(closed.found).toEqual([null, null]);
     } finally {
       rmSync(dir, { recursive: true, force: true });

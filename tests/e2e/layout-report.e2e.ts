@@ -47,7 +47,7 @@ async function openDialog(p: Page) {
 }
 
 describe('layout report', () => {
-  test('popup: the dialog shows the structure, none of the page\'s words, and is keyboard- and axe-clean', async () => {
+  test("popup: the dialog shows the structure, none of the page's words, and is keyboard- and axe-clean", async () => {
     const p = await h.openPopup();
     const { button, dialog } = await openDialog(p);
     const report = (await dialog.getByRole('region', { name: 'Layout report' }).textContent()) ?? '';

@@ -46,7 +46,10 @@ describe('Messenger end to end', () => {
     await fb.evaluate(() => window.__fixture.navigate('/messages/e2ee/t/100004873215509/'));
     await fb.waitForTimeout(1_500);
     const p = await h.openPopup();
-    const items = p.getByRole('list', { name: 'Conversations' }).getByRole('listitem').filter({ hasText: /^Messenger\s*Mama/ });
+    const items = p
+      .getByRole('list', { name: 'Conversations' })
+      .getByRole('listitem')
+      .filter({ hasText: /^Messenger\s*Mama/ });
     await expect.poll(() => items.count()).toBe(1);
     await p.close();
   });
@@ -105,7 +108,11 @@ describe('Messenger end to end on the 2026 thread shape', () => {
 
   test('reply to a chat not open on the page → row link clicked → the page echoes it in the 2026 shape → Sent, exactly once', async () => {
     const p = await h2.openPopup();
-    await p.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: /Mark Thompson/ }).first().click();
+    await p
+      .getByRole('list', { name: 'Conversations' })
+      .getByRole('button', { name: /Mark Thompson/ })
+      .first()
+      .click();
     const log = p.getByRole('log', { name: /Mark Thompson/ });
     const text = `See you at 3, 2026 ${Date.now()}`;
     await p.getByRole('textbox', { name: 'Message' }).fill(text);

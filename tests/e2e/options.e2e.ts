@@ -21,8 +21,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-const notificationIds = async (sw: Worker): Promise<string[]> =>
-  sw.evaluate(async () => Object.keys(await chrome.notifications.getAll()));
+const notificationIds = async (sw: Worker): Promise<string[]> => sw.evaluate(async () => Object.keys(await chrome.notifications.getAll()));
 const badge = async (sw: Worker): Promise<string> => sw.evaluate(() => chrome.action.getBadgeText({}));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -108,7 +107,13 @@ async function unreadFromStore(p: Page): Promise<number> {
           req.onerror = () => reject(req.error);
           req.onsuccess = () => {
             let total = 0;
-            for (const c of req.result as { unread?: boolean; muted?: boolean; archived?: boolean; platform: string; unreadCount?: number }[]) {
+            for (const c of req.result as {
+              unread?: boolean;
+              muted?: boolean;
+              archived?: boolean;
+              platform: string;
+              unreadCount?: number;
+            }[]) {
               if (!c.unread || c.muted || c.archived) continue;
               total += c.platform === 'whatsapp' ? Math.max(1, c.unreadCount ?? 1) : 1;
             }
@@ -125,7 +130,10 @@ async function exportJson(p: Page): Promise<{ file: string; data: ExportFile }> 
   expect(download.suggestedFilename()).toMatch(/^unified-inbox-export-\d{4}-\d{2}-\d{2}\.json$/);
   const file = (await download.path())!;
   const data = JSON.parse(readFileSync(file, 'utf8'));
-  await p.getByRole('status').filter({ hasText: `Saved ${download.suggestedFilename()}.` }).waitFor();
+  await p
+    .getByRole('status')
+    .filter({ hasText: `Saved ${download.suggestedFilename()}.` })
+    .waitFor();
   return { file, data };
 }
 
@@ -147,19 +155,24 @@ describe('options page', () => {
     const ms = await h.openSite('https://www.facebook.com/messages/t/100070031122846/');
     const sw = await h.serviceWorker();
     // Every platform contributes.
-    const unreadPlatforms = () => options.evaluate(
-      () =>
-        new Promise<string[]>((resolve) => {
-          const open = indexedDB.open('unified-inbox');
-          open.onsuccess = () => {
-            const req = open.result.transaction('conversations').objectStore('conversations').getAll();
-            req.onsuccess = () => {
-              resolve([...new Set((req.result as { unread?: boolean; platform: string }[]).filter((c) => c.unread).map((c) => c.platform))].sort());
-              open.result.close();
+    const unreadPlatforms = () =>
+      options.evaluate(
+        () =>
+          new Promise<string[]>((resolve) => {
+            const open = indexedDB.open('unified-inbox');
+            open.onsuccess = () => {
+              const req = open.result.transaction('conversations').objectStore('conversations').getAll();
+              req.onsuccess = () => {
+                resolve(
+                  [
+                    ...new Set((req.result as { unread?: boolean; platform: string }[]).filter((c) => c.unread).map((c) => c.platform)),
+                  ].sort(),
+                );
+                open.result.close();
+              };
             };
-          };
-        }),
-    );
+          }),
+      );
     await expect.poll(unreadPlatforms, { timeout: 20_000 }).toEqual(['instagram', 'messenger', 'whatsapp']);
     await expect.poll(async () => (await badge(sw)) === String(await unreadFromStore(options)), { timeout: 10_000 }).toBe(true);
     await ig.close();
@@ -186,7 +199,11 @@ describe('options page', () => {
     await options.getByRole('button', { name: 'Ekspor data' }).waitFor();
     await options.getByRole('combobox', { name: 'Bahasa antarmuka' }).selectOption('auto');
     await options.getByRole('heading', { level: 1, name: 'Unified Inbox settings' }).waitFor();
-    expect(await stored()).toMatchObject({ uiLanguage: 'auto', notifications: true, platforms: { whatsapp: { enabled: true, notify: true } } });
+    expect(await stored()).toMatchObject({
+      uiLanguage: 'auto',
+      notifications: true,
+      platforms: { whatsapp: { enabled: true, notify: true } },
+    });
   });
 
   test('export → delete all (confirmed) → import gives back the same data', async () => {
@@ -217,7 +234,10 @@ describe('options page', () => {
     await options.getByLabel('Import data').setInputFiles(before.file);
     const n = before.data.conversations.length;
     const m = before.data.messages.length;
-    await options.getByRole('status').filter({ hasText: `${n} conversations, ${m} messages imported.` }).waitFor();
+    await options
+      .getByRole('status')
+      .filter({ hasText: `${n} conversations, ${m} messages imported.` })
+      .waitFor();
     const after = await exportJson(options);
     const { exportedAt: _a, ...was } = before.data;
     const { exportedAt: _b, ...now } = after.data;
@@ -230,11 +250,13 @@ describe('options page', () => {
     expect(again.data.messages.length).toBe(m);
     expect(again.data.conversations.length).toBe(n);
     // The badge follows the restored store.
-    await expect.poll(async () => (await badge(sw)) === String(await unreadFromStore(options) || ''), { timeout: 10_000 }).toBe(true);
+    await expect.poll(async () => (await badge(sw)) === String((await unreadFromStore(options)) || ''), { timeout: 10_000 }).toBe(true);
   });
 
   test('a file that is not an export is refused with a reason', async () => {
-    await options.getByLabel('Import data').setInputFiles({ name: 'x.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"other"}') });
+    await options
+      .getByLabel('Import data')
+      .setInputFiles({ name: 'x.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"other"}') });
     await options.getByRole('alert').filter({ hasText: 'Import failed:' }).waitFor();
   });
 });

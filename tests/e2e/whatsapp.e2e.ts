@@ -30,9 +30,7 @@ describe('WhatsApp end to end', () => {
     // Every row says its platform.
     await expect.poll(() => items.first().textContent()).toContain('WhatsApp');
     // The page's own unread badges come through as "N unread".
-    const badges = await wa.$$eval('#pane-side [aria-label*="unread"]', (els) =>
-      els.map((e) => e.getAttribute('aria-label')),
-    );
+    const badges = await wa.$$eval('#pane-side [aria-label*="unread"]', (els) => els.map((e) => e.getAttribute('aria-label')));
     expect(badges.length).toBeGreaterThan(0);
     const n = /(\d+)/.exec(badges[0]!)![1];
     await expect.poll(() => p.getByLabel(`${n} unread`).count()).toBeGreaterThan(0);
@@ -44,7 +42,11 @@ describe('WhatsApp end to end', () => {
   test('opening a conversation shows its thread; a reply is posted through the page and turns Sent', async () => {
     const title = await wa.$eval('#main header span[dir="auto"]', (e) => e.textContent!.trim());
     const p = await popup();
-    await p.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: new RegExp(title) }).first().click();
+    await p
+      .getByRole('list', { name: 'Conversations' })
+      .getByRole('button', { name: new RegExp(title) })
+      .first()
+      .click();
     const log = p.getByRole('log', { name: new RegExp(title) });
     await log.waitFor();
     await expect.poll(() => log.getByRole('article').count(), { timeout: 10_000 }).toBeGreaterThan(3);
@@ -68,7 +70,11 @@ describe('WhatsApp end to end', () => {
     const title = await wa.$eval('#main header span[dir="auto"]', (e) => e.textContent!.trim());
     await wa.evaluate(([t, s]) => window.__fixture.addIncoming(t, s), [title, text] as const);
     const p = await popup();
-    await p.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: new RegExp(title) }).first().click();
+    await p
+      .getByRole('list', { name: 'Conversations' })
+      .getByRole('button', { name: new RegExp(title) })
+      .first()
+      .click();
     const log = p.getByRole('log', { name: new RegExp(title) });
     await expect.poll(() => log.getByRole('article').filter({ hasText: text }).count(), { timeout: 20_000 }).toBe(1);
     await p.close();
@@ -84,7 +90,10 @@ describe('WhatsApp end to end', () => {
 describe('WhatsApp 2026 layout end to end', () => {
   const WA_2026 = 'https://web.whatsapp.com/?layout=2026';
   const fixture = <T>(fn: string, ...args: unknown[]) =>
-    wa.evaluate(([f, a]) => (window.__fixture[f as string] as (...args: unknown[]) => unknown)(...(a as unknown[])), [fn, args] as const) as Promise<T>;
+    wa.evaluate(([f, a]) => (window.__fixture[f as string] as (...args: unknown[]) => unknown)(...(a as unknown[])), [
+      fn,
+      args,
+    ] as const) as Promise<T>;
   /** The popup opened on one stored conversation, as a notification click opens it. */
   async function openConversation(id: string, title: string) {
     const p = await h.openPopup(`popup.html?open=${encodeURIComponent(id)}`);
@@ -122,7 +131,7 @@ describe('WhatsApp 2026 layout end to end', () => {
     await tp.close();
   });
 
-  test('a reply to the contact named like a group lands in the contact\'s chat, not the group', async () => {
+  test("a reply to the contact named like a group lands in the contact's chat, not the group", async () => {
     // The contact's thread is read once (its id dm/Ibu is known), then the group is the open chat.
     await fixture('openChat', 'Ibu', 'dm');
     const { p, log } = await openConversation('whatsapp:dm/Ibu', 'Ibu');

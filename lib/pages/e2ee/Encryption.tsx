@@ -8,7 +8,15 @@ import { findArmored } from '../../crypto/armor';
 import { mayHoldArmor } from '../../crypto/armor-text';
 import type { E2eeConversation } from '../../store/records';
 import { type LockState, MIN_PASSPHRASE_CHARS, sessionStorageKeyStore } from '../../store/e2ee/lock';
-import { armorViewKey, groupSafetyNumber, type PlainIndex, type PlainView, readE2eeState, readLockState, readPlaintexts } from '../../store/e2ee/view';
+import {
+  armorViewKey,
+  groupSafetyNumber,
+  type PlainIndex,
+  type PlainView,
+  readE2eeState,
+  readLockState,
+  readPlaintexts,
+} from '../../store/e2ee/view';
 import type { Conversation, Message, OutboxEntry } from '../../shared/model';
 import { useUi } from '../context';
 import { useLive } from '../live';
@@ -34,7 +42,9 @@ export function useE2eeState(db: InboxDb, conversationId: string): E2eeConversat
 
 /** With a passphrase lock, the unlocked key is in the browser's session storage (extension contexts only). */
 function unlockedKey(): Promise<Uint8Array | null> {
-  return sessionStorageKeyStore(browser.storage.session).get().catch(() => null);
+  return sessionStorageKeyStore(browser.storage.session)
+    .get()
+    .catch(() => null);
 }
 
 export function usePlaintexts(db: InboxDb, conversationIds: readonly string[]): PlainIndex {
@@ -67,7 +77,10 @@ export function encryptedMessage(
 }
 
 /** Our own encrypted send still in the outbox: found by its ciphertext's armor id, in its conversation. */
-export function encryptedOutbox(e: Pick<OutboxEntry, 'text' | 'conversationId'>, plains: PlainIndex): { view: PlainView | null; hidden: boolean } | null {
+export function encryptedOutbox(
+  e: Pick<OutboxEntry, 'text' | 'conversationId'>,
+  plains: PlainIndex,
+): { view: PlainView | null; hidden: boolean } | null {
   if (!mayHoldArmor(e.text)) return null;
   const part = findArmored(e.text).parts[0];
   let view = part ? (plains.byArmor.get(armorViewKey(e.conversationId, part.messageId)) ?? null) : null;
@@ -265,7 +278,12 @@ function UnlockForm() {
       <p role="status">{t.locked}</p>
       <label>
         {t.passphrase}{' '}
-        <input type="password" autocomplete="current-password" value={passphrase} onInput={(e) => setPassphrase((e.target as HTMLInputElement).value)} />
+        <input
+          type="password"
+          autocomplete="current-password"
+          value={passphrase}
+          onInput={(e) => setPassphrase((e.target as HTMLInputElement).value)}
+        />
       </label>{' '}
       <button type="submit" disabled={busy || passphrase === ''}>
         {t.unlock}

@@ -72,7 +72,11 @@ function SettingsSections({ settings }: { settings: Settings }) {
             <fieldset key={p} class="platform-settings">
               <legend class={`platform platform-${p}`}>{label}</legend>
               <label class="switch">
-                <input type="checkbox" checked={ps.enabled} onChange={(e) => save(platformPatch(p, { enabled: e.currentTarget.checked }))} />
+                <input
+                  type="checkbox"
+                  checked={ps.enabled}
+                  onChange={(e) => save(platformPatch(p, { enabled: e.currentTarget.checked }))}
+                />
                 {s.readPlatform(label)}
               </label>
               <label class="switch">
@@ -109,10 +113,7 @@ function SettingsSections({ settings }: { settings: Settings }) {
         <h2 id="language-heading">{s.languageHeading}</h2>
         <label class="field">
           {s.languageLabel}
-          <select
-            value={settings.uiLanguage}
-            onChange={(e) => save({ uiLanguage: e.currentTarget.value as UiLanguageSetting })}
-          >
+          <select value={settings.uiLanguage} onChange={(e) => save({ uiLanguage: e.currentTarget.value as UiLanguageSetting })}>
             {UI_LANGUAGES.map((l) => (
               <option key={l} value={l} lang={l === 'auto' ? undefined : l}>
                 {l === 'auto' ? s.languageAuto : s.languageNames[l as (typeof LANGUAGES)[number]]}

@@ -194,7 +194,8 @@ export const en = {
     unlock: 'Unlock',
     wrongPassphrase: 'Wrong passphrase.',
     lockSection: 'Passphrase lock',
-    lockHelp: 'Protect your encryption keys and decrypted messages with a passphrase. You will need it again after the browser restarts. If you forget it, encrypted messages cannot be read.',
+    lockHelp:
+      'Protect your encryption keys and decrypted messages with a passphrase. You will need it again after the browser restarts. If you forget it, encrypted messages cannot be read.',
     newPassphrase: 'New passphrase',
     changePassphrase: 'Change passphrase',
     setPassphrase: 'Set passphrase',
@@ -202,7 +203,8 @@ export const en = {
     passphraseSet: 'Passphrase set.',
     passphraseReplacesKeys:
       'Setting a passphrase also replaces your encryption keys: each encrypted conversation must then be started again, and your contacts will be asked to accept your new key.',
-    keysReplaced: 'Your encryption keys were replaced: start encryption again in each conversation. Your contacts will be asked to accept your new key.',
+    keysReplaced:
+      'Your encryption keys were replaced: start encryption again in each conversation. Your contacts will be asked to accept your new key.',
     lockNow: 'Lock now',
   },
 };

@@ -153,7 +153,8 @@ export const id: Strings = {
     inviteKeyChanged: 'Undangan ini berasal dari kunci yang berbeda dari sebelumnya. Terima hanya jika Anda mengharapkannya.',
     active: 'Percakapan terenkripsi',
     safetyNumber: 'Nomor keamanan',
-    safetyHelp: (name: string) => `Bandingkan angka ini dengan ${name} secara langsung atau lewat telepon. Jika sama, tidak ada pihak di tengah.`,
+    safetyHelp: (name: string) =>
+      `Bandingkan angka ini dengan ${name} secara langsung atau lewat telepon. Jika sama, tidak ada pihak di tengah.`,
     markVerified: 'Tandai terverifikasi',
     verified: 'Terverifikasi',
     notVerified: 'Belum diverifikasi',
@@ -169,13 +170,15 @@ export const id: Strings = {
     pendingRead: 'Pesan terenkripsi',
     modified: 'Diubah atau tidak dapat diverifikasi: pesan terenkripsi ini diubah setelah dikirim.',
     undecryptable: 'Pesan terenkripsi yang tidak dapat dibaca di perangkat ini.',
-    notThisChat: 'Diubah atau bukan dari obrolan ini: pesan terenkripsi ini tidak dikirim di sini oleh pengirim ini, jadi tidak ditampilkan.',
+    notThisChat:
+      'Diubah atau bukan dari obrolan ini: pesan terenkripsi ini tidak dikirim di sini oleh pengirim ini, jadi tidak ditampilkan.',
     waitingConsent: 'Pesan terenkripsi: jawab permintaan enkripsi di atas untuk membacanya.',
     declinedInit: 'Pesan terenkripsi dari permintaan enkripsi yang ditolak: tidak dibaca.',
     partsDropped: 'Pesan terenkripsi tidak lengkap, tidak ditunggu lagi: terlalu banyak pesan tidak lengkap di obrolan ini.',
     initRequest: 'Permintaan menyiapkan enkripsi',
     wantsToSetUp: (name: string) => `${name} ingin menyiapkan enkripsi.`,
-    initRequestHelp: 'Anda tidak mengundang siapa pun di obrolan ini. Terima hanya jika Anda mengharapkannya: siapa pun yang dapat mengirim pesan di sini dapat meminta.',
+    initRequestHelp:
+      'Anda tidak mengundang siapa pun di obrolan ini. Terima hanya jika Anda mengharapkannya: siapa pun yang dapat mengirim pesan di sini dapat meminta.',
     initKeyChanged: 'Permintaan ini berasal dari kunci yang berbeda dari yang Anda percayai di sini.',
     ownElsewhere: 'Pesan terenkripsi yang dikirim dari perangkat lain.',
     preview: 'Pesan terenkripsi',
@@ -185,7 +188,8 @@ export const id: Strings = {
     unlock: 'Buka kunci',
     wrongPassphrase: 'Frasa sandi salah.',
     lockSection: 'Kunci frasa sandi',
-    lockHelp: 'Lindungi kunci enkripsi dan pesan yang sudah didekripsi dengan frasa sandi. Anda memerlukannya lagi setelah browser dimulai ulang. Jika lupa, pesan terenkripsi tidak dapat dibaca.',
+    lockHelp:
+      'Lindungi kunci enkripsi dan pesan yang sudah didekripsi dengan frasa sandi. Anda memerlukannya lagi setelah browser dimulai ulang. Jika lupa, pesan terenkripsi tidak dapat dibaca.',
     newPassphrase: 'Frasa sandi baru',
     changePassphrase: 'Ganti frasa sandi',
     setPassphrase: 'Simpan frasa sandi',
@@ -193,7 +197,8 @@ export const id: Strings = {
     passphraseSet: 'Frasa sandi disimpan.',
     passphraseReplacesKeys:
       'Menyimpan frasa sandi juga mengganti kunci enkripsi Anda: setiap percakapan terenkripsi harus dimulai lagi, dan kontak Anda akan diminta menerima kunci baru Anda.',
-    keysReplaced: 'Kunci enkripsi Anda telah diganti: mulai enkripsi lagi di setiap percakapan. Kontak Anda akan diminta menerima kunci baru Anda.',
+    keysReplaced:
+      'Kunci enkripsi Anda telah diganti: mulai enkripsi lagi di setiap percakapan. Kontak Anda akan diminta menerima kunci baru Anda.',
     lockNow: 'Kunci sekarang',
   },
 };

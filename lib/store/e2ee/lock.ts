@@ -47,7 +47,6 @@ export function lockRecordOf(value: unknown): LockRecord | null {
 
 export type LockState = 'none' | 'locked' | 'unlocked';
 
-
 /** browser.storage.session holds the unlocked data key (base64) while the browser runs. */
 export function sessionStorageKeyStore(area: {
   get(key: string): Promise<Record<string, unknown>>;

@@ -52,7 +52,7 @@ export function opfsKeyFile(name = FILE_NAME): KeyFile | null {
     async write(raw) {
       const handle = await (await root()).getFileHandle(name, { create: true });
       // Written to a swap file and swapped in on close: a reader never sees half a key.
-      const out = (await (handle as unknown as { createWritable(): Promise<WritableFile> }).createWritable());
+      const out = await (handle as unknown as { createWritable(): Promise<WritableFile> }).createWritable();
       await out.write(raw as BufferSource);
       await out.close();
     },

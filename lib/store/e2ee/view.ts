@@ -46,12 +46,19 @@ export async function readPlaintexts(
   unlockedKey?: UnlockedKeyLoader,
   keyFile?: KeyFile | null,
 ): Promise<PlainIndex> {
-  const rows = conversationIds.length ? await db.e2eePlain.where('conversationId').anyOf([...conversationIds]).toArray() : [];
+  const rows = conversationIds.length
+    ? await db.e2eePlain
+        .where('conversationId')
+        .anyOf([...conversationIds])
+        .toArray()
+    : [];
   const key = rows.some((r) => r.sealed) ? await pageSealingKey(db, unlockedKey, keyFile === undefined ? opfsKeyFile() : keyFile) : null;
   const byMessage = new Map<string, PlainView>();
   const byArmor = new Map<string, PlainView>();
   const seen = new Map<string, number>();
-  for (const r of rows) if (r.state === 'pending') seen.set(armorViewKey(r.conversationId, r.armorId), (seen.get(armorViewKey(r.conversationId, r.armorId)) ?? 0) + 1);
+  for (const r of rows)
+    if (r.state === 'pending')
+      seen.set(armorViewKey(r.conversationId, r.armorId), (seen.get(armorViewKey(r.conversationId, r.armorId)) ?? 0) + 1);
   for (const r of rows) {
     const view = await toView(r, key, seen.get(armorViewKey(r.conversationId, r.armorId)) ?? 0);
     if (r.id.startsWith('armor:')) byArmor.set(armorViewKey(r.conversationId, r.armorId), view);

@@ -13,12 +13,17 @@
 import { scryptAsync } from '@noble/hashes/scrypt.js';
 import type { InboxDb } from '../../store/db';
 import { utf8 } from '../../crypto/bytes';
-import { lockRecordOf, type LockRecord, type LockState, type ScryptParams, type UnlockedKeyStore, DEFAULT_SCRYPT } from '../../store/e2ee/lock';
+import {
+  lockRecordOf,
+  type LockRecord,
+  type LockState,
+  type ScryptParams,
+  type UnlockedKeyStore,
+  DEFAULT_SCRYPT,
+} from '../../store/e2ee/lock';
 export * from '../../store/e2ee/lock';
 import { openBytes, sealBytes } from '../../store/e2ee/seal';
 import { importSealingKey, type KeyFile, opfsKeyFile, storedSealingKey } from '../../store/e2ee/vault';
-
-
 
 export class LockedError extends Error {
   constructor() {
@@ -32,8 +37,6 @@ async function kekFrom(passphrase: string, salt: Uint8Array, params: ScryptParam
   const bytes = await scryptAsync(utf8(passphrase.normalize('NFKC')), salt, { ...params, dkLen: 32 });
   return importSealingKey(bytes);
 }
-
-
 
 export class KeyRing {
   private cached: { key: CryptoKey; source: 'stored' | 'unlocked' } | null = null;
@@ -155,4 +158,3 @@ export class KeyRing {
     this.swept = false;
   }
 }
-

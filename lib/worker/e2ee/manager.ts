@@ -19,15 +19,7 @@ import type { InboxDb } from '../../store/db';
 import type { MergeResult } from '../merge';
 import type { Conversation, OutboxEntry } from '../../shared/model';
 import type { E2eePageMessage, Ingest } from '../../shared/protocol';
-import {
-  adoptSession,
-  type Changes,
-  type E2eeReply,
-  type Outbox,
-  POST_PART_LIMITS,
-  remember,
-  SerialQueue,
-} from './common';
+import { adoptSession, type Changes, type E2eeReply, type Outbox, POST_PART_LIMITS, remember, SerialQueue } from './common';
 import { armorIdOf } from './detect';
 import { KeyRing, LockedError, memoryKeyStore } from './keyring';
 import { setPassphrase } from './passphrase';
@@ -210,7 +202,9 @@ export class E2eeManager {
     const armorId = armorIdOf(accepted.armoredParts[0]!)!;
     const changes: Changes = {
       conversation: row,
-      plain: [await this.store.armorRow(conversationId, armorId, { kind: 'handshake', state: 'ok', direction: 'out', plaintext: null }, now)],
+      plain: [
+        await this.store.armorRow(conversationId, armorId, { kind: 'handshake', state: 'ok', direction: 'out', plaintext: null }, now),
+      ],
       encryptedMessageIds: [],
       outbox: outboxEntries(conv, outboxId, accepted.armoredParts, now),
     };

@@ -26,23 +26,26 @@ export async function setPassphrase(store: SealedStore, passphrase: string, now:
   const device = createIdentity(now);
   const seen: SeenEphemerals = {};
   const nextDevice: E2eeDeviceRecord[] = [
-    { id: 'identity', sealed: await sealJson(key, serializeIdentity(device), SEAL_CONTEXT.identity), identityKey: toBase64(device.identity.publicKey), updatedAt: now },
+    {
+      id: 'identity',
+      sealed: await sealJson(key, serializeIdentity(device), SEAL_CONTEXT.identity),
+      identityKey: toBase64(device.identity.publicKey),
+      updatedAt: now,
+    },
     { id: 'seen', sealed: await sealJson(key, seen, SEAL_CONTEXT.seen), updatedAt: now },
   ];
   // Sessions of the old identity end; what the user decided about the contact's key stays.
-  const nextSessions = (await db.e2eeSessions.toArray()).map(
-    (r): E2eeConversation => ({
-      ...r,
-      status: 'none',
-      sessions: null,
-      sessionId: null,
-      peerIdentityKey: null,
-      safetyNumber: null,
-      keyChanged: false,
-      encrypt: false,
-      updatedAt: now,
-    }),
-  );
+  const nextSessions = (await db.e2eeSessions.toArray()).map((r): E2eeConversation => ({
+    ...r,
+    status: 'none',
+    sessions: null,
+    sessionId: null,
+    peerIdentityKey: null,
+    safetyNumber: null,
+    keyChanged: false,
+    encrypt: false,
+    updatedAt: now,
+  }));
   const nextPlain: E2eePlain[] = [];
   for (const r of (await db.e2eePlain.toArray()).filter((row) => row.sealed)) {
     const text = await openText(oldKey, r.sealed!, plainContext(r));

@@ -162,7 +162,19 @@ export class IngestReader {
     if (!first) {
       const state: PlainState = m.truncated ? 'pending' : 'modified';
       await this.store.commit({
-        plain: [{ ...base, armorId: '', kind: 'message', direction, state, sealed: null, partIndex: 0, partTotal: 1, reason: m.truncated ? 'truncated' : 'modified' }],
+        plain: [
+          {
+            ...base,
+            armorId: '',
+            kind: 'message',
+            direction,
+            state,
+            sealed: null,
+            partIndex: 0,
+            partTotal: 1,
+            reason: m.truncated ? 'truncated' : 'modified',
+          },
+        ],
         encryptedMessageIds: [m.id],
         outbox: [],
       });
@@ -193,8 +205,7 @@ export class IngestReader {
     if (known) {
       // A further part of a multi-part message carries no text of its own: its first part shows it.
       const isMain = row.partIndex === 0;
-      const plaintext =
-        isMain && known.sealed ? await openText(await this.store.keys.key(), known.sealed, plainContext(known)) : null;
+      const plaintext = isMain && known.sealed ? await openText(await this.store.keys.key(), known.sealed, plainContext(known)) : null;
       const state: PlainState = !isMain && known.state === 'ok' ? 'part' : known.state;
       const verdict: Verdict = { kind: known.kind, state, direction: known.direction, plaintext, reason: known.reason };
       await this.store.commitVerdict([{ row, parts }], verdict, m.conversationId, now, {});
@@ -215,7 +226,12 @@ export class IngestReader {
         if (siblingParts.length === 0) continue;
         group.push({
           // Its own text decides where it stands and what it hashes to.
-          row: { ...siblings[i]!, textHash: textHash(sm.text), partIndex: Math.min(...siblingParts.map((p) => p.index)), partTotal: first.total },
+          row: {
+            ...siblings[i]!,
+            textHash: textHash(sm.text),
+            partIndex: Math.min(...siblingParts.map((p) => p.index)),
+            partTotal: first.total,
+          },
           parts: siblingParts,
         });
       }
@@ -227,7 +243,13 @@ export class IngestReader {
       }
       const bytes = joinParts(all);
       if (!bytes) {
-        await this.store.commitVerdict(group, { kind: 'message', state: 'modified', direction, plaintext: null, reason: 'parts disagree' }, m.conversationId, now, {});
+        await this.store.commitVerdict(
+          group,
+          { kind: 'message', state: 'modified', direction, plaintext: null, reason: 'parts disagree' },
+          m.conversationId,
+          now,
+          {},
+        );
         return;
       }
       group = group.sort((a, b) => a.row.partIndex - b.row.partIndex);
@@ -243,7 +265,13 @@ export class IngestReader {
     const direction = m.sender.isSelf ? 'out' : 'in';
     const inspected = inspectEnvelope(bytes);
     if (!inspected.ok) {
-      await this.store.commitVerdict(group, { kind: 'message', state: 'modified', direction, plaintext: null, reason: inspected.error }, convId, now, {});
+      await this.store.commitVerdict(
+        group,
+        { kind: 'message', state: 'modified', direction, plaintext: null, reason: inspected.error },
+        convId,
+        now,
+        {},
+      );
       return;
     }
     const info = inspected.info;
@@ -277,13 +305,25 @@ export class IngestReader {
       const opened = await decrypt(session, bytes, now);
       if (!opened.ok) {
         const state: PlainState = opened.error === 'modified' ? 'modified' : 'undecryptable';
-        await this.store.commitVerdict(group, { kind: 'message', state, direction, plaintext: null, reason: m.sender.isSelf ? 'own' : opened.error }, convId, now, {});
+        await this.store.commitVerdict(
+          group,
+          { kind: 'message', state, direction, plaintext: null, reason: m.sender.isSelf ? 'own' : opened.error },
+          convId,
+          now,
+          {},
+        );
         return;
       }
       if (m.sender.isSelf) {
         // Only the peer's messages decrypt here (the AAD binds the sender's role): this is theirs,
         // shown as ours. Not consumed, so the real incoming bubble still reads.
-        await this.store.commitVerdict(group, { kind: 'message', state: 'modified', direction, plaintext: null, reason: NOT_THIS_CHAT }, convId, now, {});
+        await this.store.commitVerdict(
+          group,
+          { kind: 'message', state: 'modified', direction, plaintext: null, reason: NOT_THIS_CHAT },
+          convId,
+          now,
+          {},
+        );
         return;
       }
       const next = sessions.slice();
@@ -291,7 +331,14 @@ export class IngestReader {
       row.sessions = await this.store.sealSessions(row, next);
       row.updatedAt = now;
       const kind: PlainKind = info.type === 'init-message' && opened.plaintext === '' ? 'handshake' : 'message';
-      await this.store.commitVerdict(group, { kind, state: 'ok', direction, plaintext: opened.plaintext }, convId, now, { conversation: row }, true);
+      await this.store.commitVerdict(
+        group,
+        { kind, state: 'ok', direction, plaintext: opened.plaintext },
+        convId,
+        now,
+        { conversation: row },
+        true,
+      );
       return;
     }
 
@@ -300,7 +347,13 @@ export class IngestReader {
       const opened = await openInit(device, seen, bytes, now);
       if (!opened.ok) {
         const state: PlainState = opened.error === 'modified' ? 'modified' : 'undecryptable';
-        await this.store.commitVerdict(group, { kind: 'message', state, direction, plaintext: null, reason: opened.error }, convId, now, {});
+        await this.store.commitVerdict(
+          group,
+          { kind: 'message', state, direction, plaintext: null, reason: opened.error },
+          convId,
+          now,
+          {},
+        );
         return;
       }
       // A genuine init (it opened, no replay). Accepted at once only where we invited with that
@@ -332,11 +385,18 @@ export class IngestReader {
       row.updatedAt = now;
       const kind: PlainKind = opened.plaintext === '' ? 'handshake' : 'message';
       // A prekey that set up a session is rotated (limits what its theft would expose).
-      await this.store.commitVerdict(group, { kind, state: 'ok', direction, plaintext: opened.plaintext }, convId, now, {
-        conversation: row,
-        device: rotateSignedPrekey(device, now),
-        seen: opened.seen,
-      }, true);
+      await this.store.commitVerdict(
+        group,
+        { kind, state: 'ok', direction, plaintext: opened.plaintext },
+        convId,
+        now,
+        {
+          conversation: row,
+          device: rotateSignedPrekey(device, now),
+          seen: opened.seen,
+        },
+        true,
+      );
       return;
     }
     const reason = m.sender.isSelf ? 'own' : 'unknown-session';
@@ -380,5 +440,4 @@ export class IngestReader {
     }
     await this.store.commit({ conversation, plain, encryptedMessageIds: [m.id], outbox: [] });
   }
-
 }

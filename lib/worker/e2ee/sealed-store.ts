@@ -2,7 +2,14 @@
 // operation's changes in one transaction. It owns the one piece of in-memory crypto state (the
 // opened device identity), which is forgotten whenever the key goes away (lock, passphrase, reset).
 import type { SeenEphemerals } from '../../crypto/handshake';
-import { createIdentity, type DeviceIdentity, parseIdentity, prekeyNeedsRotation, rotateSignedPrekey, serializeIdentity } from '../../crypto/identity';
+import {
+  createIdentity,
+  type DeviceIdentity,
+  parseIdentity,
+  prekeyNeedsRotation,
+  rotateSignedPrekey,
+  serializeIdentity,
+} from '../../crypto/identity';
 import { toBase64 } from '../../crypto/primitives';
 import { parseSession, type Session } from '../../crypto/session';
 import type { InboxDb } from '../../store/db';
@@ -33,7 +40,12 @@ export class SealedStore {
     await db.transaction('rw', [db.e2eeSessions, db.e2eePlain, db.e2eeDevice, db.outbox, db.messages, db.searchDocs], async () => {
       if (changes.conversation) await db.e2eeSessions.put(changes.conversation);
       if (device && changes.device) {
-        await db.e2eeDevice.put({ id: 'identity', sealed: device, identityKey: toBase64(changes.device.identity.publicKey), updatedAt: Date.now() });
+        await db.e2eeDevice.put({
+          id: 'identity',
+          sealed: device,
+          identityKey: toBase64(changes.device.identity.publicKey),
+          updatedAt: Date.now(),
+        });
       }
       if (seen) await db.e2eeDevice.put({ id: 'seen', sealed: seen, updatedAt: Date.now() });
       if (changes.plain.length) await db.e2eePlain.bulkPut(changes.plain);

@@ -9,7 +9,12 @@ import { moveMessages, storesOf, type AliasRecord, type MessageMove } from '../.
  * encryption mark and references kept; merged when both exist) and remembers the former id, so a
  * later stale read under the former id is the same message: it is rewritten to the real id.
  */
-export async function resolveFormerIds(db: InboxDb, conv: Conversation, messages: MessageSnapshot[], now: number): Promise<MessageSnapshot[]> {
+export async function resolveFormerIds(
+  db: InboxDb,
+  conv: Conversation,
+  messages: MessageSnapshot[],
+  now: number,
+): Promise<MessageSnapshot[]> {
   const pairs: AliasRecord[] = [];
   for (const m of messages) {
     const to = messageId(conv.id, m.nativeId);

@@ -9,7 +9,9 @@ export async function matchOutbox(db: InboxDb, convId: string, added: Message[],
   // A failed reply whose attempt reached a tab may still have been posted (no echo in time, or the
   // tab went away mid-post): its echo appearing later settles it.
   const mayHavePosted = (e: OutboxEntry) =>
-    e.state === 'failed' && e.attemptStartedAt !== undefined && (e.reason === 'no-echo' || e.reason === 'interrupted' || e.reason === 'no-tab');
+    e.state === 'failed' &&
+    e.attemptStartedAt !== undefined &&
+    (e.reason === 'no-echo' || e.reason === 'interrupted' || e.reason === 'no-tab');
   const open = entries
     .filter((e) => e.state === 'posting' || e.state === 'queued' || mayHavePosted(e))
     .sort((a, b) => a.createdAt - b.createdAt);

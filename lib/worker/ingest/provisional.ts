@@ -3,7 +3,14 @@
 // and thread reads under a tied key then go to the real conversation; a key tied to two or more is
 // never guessed at.
 import type { InboxDb } from '../../store/db';
-import { conversationId, isProvisionalKey, type Conversation, type ConversationSnapshot, type Platform, type ThreadSnapshot } from '../../shared/model';
+import {
+  conversationId,
+  isProvisionalKey,
+  type Conversation,
+  type ConversationSnapshot,
+  type Platform,
+  type ThreadSnapshot,
+} from '../../shared/model';
 import { moveConversations, storesOf, type AliasRecord } from '../../store/rekey';
 import { ensureConversation } from './conversations';
 import { reconcilePreview } from './preview';
@@ -62,7 +69,11 @@ export async function tiedTo(db: InboxDb, provisionalId: string, isGroup: boolea
  * kind agrees), null when none is (the row is stored as a provisional conversation), or
  * 'ambiguous' when two or more are: then no conversation is updated, and the skip is counted.
  */
-export async function resolveProvisional(db: InboxDb, platform: Platform, snap: ConversationSnapshot): Promise<Conversation | null | 'ambiguous'> {
+export async function resolveProvisional(
+  db: InboxDb,
+  platform: Platform,
+  snap: ConversationSnapshot,
+): Promise<Conversation | null | 'ambiguous'> {
   const from = conversationId(platform, snap.nativeId);
   const candidates = await tiedTo(db, from, snap.isGroup);
   if (candidates.length === 1) return candidates[0]!;

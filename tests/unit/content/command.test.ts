@@ -53,7 +53,15 @@ describe('readSendCommand', () => {
   });
 
   test('agrees with the schema on random mutations', () => {
-    const value = fc.oneof(fc.string({ maxLength: 20 }), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.array(fc.nat(), { maxLength: 2 }));
+    const value = fc.oneof(
+      fc.string({ maxLength: 20 }),
+      fc.integer(),
+      fc.double(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.constant(undefined),
+      fc.array(fc.nat(), { maxLength: 2 }),
+    );
     const key = fc.constantFrom(...Object.keys(good), 'other');
     fc.assert(
       fc.property(fc.array(fc.tuple(key, value, fc.boolean()), { maxLength: 4 }), (edits) => {

@@ -31,7 +31,17 @@ function optionSpace(dts: string, iface: string): Options[] {
 }
 
 /** Attributes whose values are words of the page (names, labels, message heads). */
-const FREE_TEXT_ATTRS = ['aria-label', 'aria-description', 'aria-roledescription', 'aria-placeholder', 'title', 'alt', 'placeholder', 'value', 'data-pre-plain-text'];
+const FREE_TEXT_ATTRS = [
+  'aria-label',
+  'aria-description',
+  'aria-roledescription',
+  'aria-placeholder',
+  'title',
+  'alt',
+  'placeholder',
+  'value',
+  'data-pre-plain-text',
+];
 
 /** Every word of the page a report must not carry: text nodes and free-text attributes of 3+ characters. */
 function pageWords(doc: Document): Set<string> {
@@ -178,7 +188,11 @@ describe('layout report caps', () => {
     expect(report.length).toBeLessThanOrEqual(LIMITS.layoutReportChars);
     expect(report).toContain('deeper}');
     expect(report).toMatch(/cut here: the report is capped/);
-    expect(buildLayoutReport(document, whatsappAdapter, { maxNodes: 10 }).split('\n').filter((l) => /^\s*(div|section)/.test(l)).length).toBeLessThanOrEqual(10);
+    expect(
+      buildLayoutReport(document, whatsappAdapter, { maxNodes: 10 })
+        .split('\n')
+        .filter((l) => /^\s*(div|section)/.test(l)).length,
+    ).toBeLessThanOrEqual(10);
   });
 
   test('values are shaped: letters to a, digits to 9, anything else to ?', () => {

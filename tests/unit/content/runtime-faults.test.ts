@@ -74,7 +74,8 @@ describe('content runtime: sending under faults', () => {
     expect(box.textContent ?? '').toBe('');
     const before = rt.sent.length;
     await rt.command(cmd({ text, checkEchoFirst: true }));
-    for (let i = 0; i < 200 && !rt.sent.slice(before).some((m) => m.type === 'send-result'); i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 200 && !rt.sent.slice(before).some((m) => m.type === 'send-result'); i++)
+      await new Promise((r) => setTimeout(r, 20));
     expect(rt.sent.slice(before).find((m) => m.type === 'send-result')).toMatchObject({ ok: true });
     expect(posts(fx, text)).toBe(1);
   });

@@ -18,7 +18,18 @@ const toy: PlatformAdapter = {
   chatRows: (doc) => Array.from(doc.querySelectorAll('#chats > li')),
   parseChatRow: (row) =>
     row.hasAttribute('data-chat')
-      ? { nativeId: row.getAttribute('data-chat')!, title: row.getAttribute('data-chat')!, isGroup: false, unread: false, unreadCount: null, muted: false, archived: false, pinned: false, preview: '', lastMessageAt: null }
+      ? {
+          nativeId: row.getAttribute('data-chat')!,
+          title: row.getAttribute('data-chat')!,
+          isGroup: false,
+          unread: false,
+          unreadCount: null,
+          muted: false,
+          archived: false,
+          pinned: false,
+          preview: '',
+          lastMessageAt: null,
+        }
       : null,
   openConversation: (doc) => (doc.getElementById('thread') ? { nativeId: 'c0', title: 'c0', isGroup: false } : null),
   messageRows: (doc) => Array.from(doc.querySelectorAll('#thread > li')),
@@ -129,7 +140,10 @@ describe('rows found, none readable', () => {
   });
 
   test('a thread with a notice or two and nothing else is not a broken one', async () => {
-    page([chat(0)], [bare('Today'), { cls: 'notice', text: 'Messages are end-to-end encrypted' }, { cls: 'notice', text: 'Budi created this group' }]);
+    page(
+      [chat(0)],
+      [bare('Today'), { cls: 'notice', text: 'Messages are end-to-end encrypted' }, { cls: 'notice', text: 'Budi created this group' }],
+    );
     await start();
     expect(health().state).toBe('ok');
   });
@@ -162,12 +176,21 @@ describe('rows found, none readable', () => {
   });
 
   test('a thread that reads only as notices is believed broken only when it is long', async () => {
-    page([chat(0)], Array.from({ length: 4 }, (_, i) => ({ cls: 'notice', text: `notice ${i}` })));
+    page(
+      [chat(0)],
+      Array.from({ length: 4 }, (_, i) => ({ cls: 'notice', text: `notice ${i}` })),
+    );
     await start();
     expect(health().state).toBe('ok');
-    page([chat(0)], Array.from({ length: 12 }, (_, i) => ({ cls: 'notice', text: `notice ${i}` })));
+    page(
+      [chat(0)],
+      Array.from({ length: 12 }, (_, i) => ({ cls: 'notice', text: `notice ${i}` })),
+    );
     await settle();
-    expect(health()).toMatchObject({ state: 'layout-unknown', reason: expect.stringContaining('message rows found (12) but none readable') });
+    expect(health()).toMatchObject({
+      state: 'layout-unknown',
+      reason: expect.stringContaining('message rows found (12) but none readable'),
+    });
   });
 
   test('no send goes into a page whose rows cannot be read (its echo could not be seen)', async () => {

@@ -161,7 +161,7 @@ describe('observing', () => {
   }
   const tick = () => new Promise((r) => setTimeout(r, 30));
 
-  test("a change to an attribute the adapter lists marks its row dirty and asks for a read", async () => {
+  test('a change to an attribute the adapter lists marks its row dirty and asks for a read', async () => {
     const { dirty, reads, rows } = setUp();
     rows[1]!.setAttribute('data-mark', '1');
     await tick();

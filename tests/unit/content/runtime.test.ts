@@ -143,7 +143,10 @@ describe('content runtime', () => {
         chatReads: rt!.stats.chatReads - before.chatReads,
         // Snapshots serialised while reading: one per compared row and its sent copy, not one per row.
         serialised: stringify.mock.calls.length,
-        batch: t.ingests().at(-1)!.thread?.messages.map((m) => m.nativeId),
+        batch: t
+          .ingests()
+          .at(-1)!
+          .thread?.messages.map((m) => m.nativeId),
       };
     };
     try {
@@ -168,7 +171,12 @@ describe('content runtime', () => {
       // A chat row changing is read with the chat list; the thread's rows are not parsed again.
       const chat = await measure(() => (document.querySelector('[data-chat="c7"]')!.textContent = 'preview baru'));
       expect(chat).toMatchObject({ parsed: 1, compared: 0, chatReads: 1 });
-      expect(t.ingests().at(-1)!.conversations.map((c) => c.nativeId)).toEqual(['c7']);
+      expect(
+        t
+          .ingests()
+          .at(-1)!
+          .conversations.map((c) => c.nativeId),
+      ).toEqual(['c7']);
 
       // A mutation that changes nothing the page shows sends nothing and compares nothing.
       const sent = t.sent.length;
@@ -196,7 +204,12 @@ describe('content runtime', () => {
     await new Promise((r) => setTimeout(r, 30));
     await rt.idle();
     expect(rt.stats.chatReads).toBe(before + 1);
-    expect(t.ingests().at(-1)!.thread!.messages.map((m) => m.nativeId)).toEqual(['m2', 'm3', 'm4']);
+    expect(
+      t
+        .ingests()
+        .at(-1)!
+        .thread!.messages.map((m) => m.nativeId),
+    ).toEqual(['m2', 'm3', 'm4']);
   });
 
   test('the open conversation turning into a group re-parses its rows (sender names depend on it)', async () => {
@@ -217,7 +230,12 @@ describe('content runtime', () => {
     await new Promise((r) => setTimeout(r, 30));
     await rt.idle();
     expect(rt.stats.rowsParsed - parsed).toBe(3);
-    expect(t.ingests().at(-1)!.thread!.messages.map((m) => m.sender.name)).toEqual(['', '', '']);
+    expect(
+      t
+        .ingests()
+        .at(-1)!
+        .thread!.messages.map((m) => m.sender.name),
+    ).toEqual(['', '', '']);
   });
 
   test('a change made while the thread is held back (title unreadable) is sent once the title is back', async () => {
@@ -247,7 +265,12 @@ describe('content runtime', () => {
     thread.setAttribute('aria-label', 'Zed');
     await settle();
     expect(t.ingests().length).toBe(heldBack + 1);
-    expect(t.ingests().at(-1)!.thread!.messages.map((m) => [m.nativeId, m.text])).toEqual([
+    expect(
+      t
+        .ingests()
+        .at(-1)!
+        .thread!.messages.map((m) => [m.nativeId, m.text]),
+    ).toEqual([
       ['m0', 'hello 0'],
       ['m1', 'diedit'],
       ['m2', 'hello 2'],
@@ -313,7 +336,15 @@ describe('content runtime', () => {
     });
     rt = startContentRuntime(adapter, document, t, opts);
     await rt.idle();
-    const cmd = { type: 'send', outboxId: 'ob1', conversationNativeId: 'c0', conversationTitle: 'c0', text: 'Halo', attemptStartedAt: Date.now(), checkEchoFirst: false };
+    const cmd = {
+      type: 'send',
+      outboxId: 'ob1',
+      conversationNativeId: 'c0',
+      conversationTitle: 'c0',
+      text: 'Halo',
+      attemptStartedAt: Date.now(),
+      checkEchoFirst: false,
+    };
     expect(await t.handler!(cmd)).toEqual({ accepted: true });
     expect(await t.handler!(cmd)).toEqual({ accepted: true });
     expect(await t.handler!({ type: 'send', outboxId: '' })).toEqual({ accepted: false, reason: 'invalid' });
@@ -355,7 +386,15 @@ describe('content runtime', () => {
     await rt.idle();
     expect(parses).toBe(2_001);
     parses = 0;
-    const cmd = { type: 'send', outboxId: 'ob2', conversationNativeId: 'c0', conversationTitle: 'c0', text: 'Halo', attemptStartedAt: Date.now(), checkEchoFirst: false };
+    const cmd = {
+      type: 'send',
+      outboxId: 'ob2',
+      conversationNativeId: 'c0',
+      conversationTitle: 'c0',
+      text: 'Halo',
+      attemptStartedAt: Date.now(),
+      checkEchoFirst: false,
+    };
     await t.handler!(cmd);
     for (let i = 0; i < 100 && !t.sent.some((m) => m.type === 'send-result'); i++) await new Promise((r) => setTimeout(r, 20));
     expect(t.sent.find((m) => m.type === 'send-result')).toMatchObject({ ok: true, messageNativeId: 'echo2' });

@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  createInvite,
-  hasSeenEphemeral,
-  initiate,
-  rememberEphemeral,
-  respond,
-  verifyInvite,
-} from '../../../lib/crypto/handshake';
+import { createInvite, hasSeenEphemeral, initiate, rememberEphemeral, respond, verifyInvite } from '../../../lib/crypto/handshake';
 import { createIdentity, prekeyNeedsRotation, PREKEY_MAX_AGE_MS, rotateSignedPrekey } from '../../../lib/crypto/identity';
 import { toHex } from '../../../lib/crypto/primitives';
 

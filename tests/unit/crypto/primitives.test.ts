@@ -139,9 +139,7 @@ describe('RFC vectors', () => {
     const key = h('808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f');
     const nonce = h('070000004041424344454647');
     const aad = h('50515253c0c1c2c3c4c5c6c7');
-    const pt = utf8(
-      "Ladies and Gentlemen of the class of '99: If I could offer you only one tip for the future, sunscreen would be it.",
-    );
+    const pt = utf8("Ladies and Gentlemen of the class of '99: If I could offer you only one tip for the future, sunscreen would be it.");
     const out = chacha20poly1305(key, nonce, aad).encrypt(pt);
     expect(toHex(out.subarray(0, 16))).toBe('d31a8d34648e60db7b86afbc53ef7ec2');
     expect(toHex(out.subarray(out.length - 16))).toBe('1ae10b594f09e26a7e902ecbd0600691');

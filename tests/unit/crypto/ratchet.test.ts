@@ -162,98 +162,101 @@ describe('Double Ratchet basics', () => {
 type Action = { kind: 'deliver' | 'duplicate' | 'drop' | 'tamper'; pick: number };
 
 // Once with the X25519 the product chooses here (WebCrypto in Node 20), once with noble (the fallback).
-describe.each(['chosen', 'noble'] as const)('Double Ratchet property (%s X25519): lossy, reordered, duplicated, tampered channel', (backend) => {
-  beforeEach(() => useX25519(backend === 'noble' ? nobleX25519 : null));
-  afterEach(() => useX25519(null));
+describe.each(['chosen', 'noble'] as const)(
+  'Double Ratchet property (%s X25519): lossy, reordered, duplicated, tampered channel',
+  (backend) => {
+    beforeEach(() => useX25519(backend === 'noble' ? nobleX25519 : null));
+    afterEach(() => useX25519(null));
 
-  it('every untampered message decrypts exactly once; tampered ones are rejected; state never corrupts', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(
-          fc.record({
-            from: fc.constantFrom<'alice' | 'bob'>('alice', 'bob'),
-            count: fc.integer({ min: 1, max: 4 }),
-          }),
-          { minLength: 1, maxLength: 6 },
-        ),
-        fc.array(
-          fc.record({
-            kind: fc.constantFrom<Action['kind']>('deliver', 'deliver', 'deliver', 'duplicate', 'drop', 'tamper'),
-            pick: fc.nat(),
-          }),
-          { maxLength: 40 },
-        ),
-        async (bursts, actions) => {
-          let { alice, bob } = await pair();
-          let bobHasReceived = false;
-          const inFlight: { to: 'alice' | 'bob'; wire: Wire; id: number }[] = [];
-          const delivered = new Map<number, number>();
-          let nextId = 0;
-          let actionIndex = 0;
-          const deliver = async (item: (typeof inFlight)[number], tamper: boolean) => {
-            const target = item.to === 'alice' ? alice : bob;
-            let wire = item.wire;
-            if (tamper) {
-              const ct = wire.ciphertext.slice();
-              ct[(actionIndex * 7) % ct.length]! ^= 1 << actionIndex % 8;
-              wire = { ...wire, ciphertext: ct };
-            }
-            const before = JSON.stringify(target);
-            const r = await decryptText(target, wire);
-            if (tamper) {
-              expect(r.ok).toBe(false);
-              expect(JSON.stringify(target)).toBe(before);
-              return;
-            }
-            if (r.ok) {
-              expect(r.text).toBe(item.wire.text);
-              delivered.set(item.id, (delivered.get(item.id) ?? 0) + 1);
-              if (item.to === 'alice') alice = r.state;
-              else {
-                bob = r.state;
-                bobHasReceived = true;
+    it('every untampered message decrypts exactly once; tampered ones are rejected; state never corrupts', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(
+            fc.record({
+              from: fc.constantFrom<'alice' | 'bob'>('alice', 'bob'),
+              count: fc.integer({ min: 1, max: 4 }),
+            }),
+            { minLength: 1, maxLength: 6 },
+          ),
+          fc.array(
+            fc.record({
+              kind: fc.constantFrom<Action['kind']>('deliver', 'deliver', 'deliver', 'duplicate', 'drop', 'tamper'),
+              pick: fc.nat(),
+            }),
+            { maxLength: 40 },
+          ),
+          async (bursts, actions) => {
+            let { alice, bob } = await pair();
+            let bobHasReceived = false;
+            const inFlight: { to: 'alice' | 'bob'; wire: Wire; id: number }[] = [];
+            const delivered = new Map<number, number>();
+            let nextId = 0;
+            let actionIndex = 0;
+            const deliver = async (item: (typeof inFlight)[number], tamper: boolean) => {
+              const target = item.to === 'alice' ? alice : bob;
+              let wire = item.wire;
+              if (tamper) {
+                const ct = wire.ciphertext.slice();
+                ct[(actionIndex * 7) % ct.length]! ^= 1 << (actionIndex % 8);
+                wire = { ...wire, ciphertext: ct };
               }
-            } else {
-              // Failure is only allowed for a repeat of an already-delivered message.
-              expect(r.error).toBe('replay');
-              expect(delivered.get(item.id)).toBe(1);
-              expect(JSON.stringify(target)).toBe(before);
+              const before = JSON.stringify(target);
+              const r = await decryptText(target, wire);
+              if (tamper) {
+                expect(r.ok).toBe(false);
+                expect(JSON.stringify(target)).toBe(before);
+                return;
+              }
+              if (r.ok) {
+                expect(r.text).toBe(item.wire.text);
+                delivered.set(item.id, (delivered.get(item.id) ?? 0) + 1);
+                if (item.to === 'alice') alice = r.state;
+                else {
+                  bob = r.state;
+                  bobHasReceived = true;
+                }
+              } else {
+                // Failure is only allowed for a repeat of an already-delivered message.
+                expect(r.error).toBe('replay');
+                expect(delivered.get(item.id)).toBe(1);
+                expect(JSON.stringify(target)).toBe(before);
+              }
+            };
+            const runActions = async (n: number) => {
+              for (let k = 0; k < n && actionIndex < actions.length && inFlight.length > 0; k++, actionIndex++) {
+                const a = actions[actionIndex]!;
+                const i = a.pick % inFlight.length;
+                const item = inFlight[i]!;
+                if (a.kind === 'drop') inFlight.splice(i, 1);
+                else if (a.kind === 'deliver') {
+                  inFlight.splice(i, 1);
+                  await deliver(item, false);
+                } else if (a.kind === 'duplicate') await deliver(item, false);
+                else await deliver(item, true);
+              }
+            };
+            for (const burst of bursts) {
+              // The responder can only send once it has received something.
+              const from = burst.from === 'bob' && !bobHasReceived ? 'alice' : burst.from;
+              for (let c = 0; c < burst.count; c++) {
+                const s = send(from === 'alice' ? alice : bob, `${from}-${nextId}`);
+                if (from === 'alice') alice = s.state;
+                else bob = s.state;
+                inFlight.push({ to: from === 'alice' ? 'bob' : 'alice', wire: s.wire, id: nextId++ });
+              }
+              await runActions(3);
             }
-          };
-          const runActions = async (n: number) => {
-            for (let k = 0; k < n && actionIndex < actions.length && inFlight.length > 0; k++, actionIndex++) {
-              const a = actions[actionIndex]!;
-              const i = a.pick % inFlight.length;
-              const item = inFlight[i]!;
-              if (a.kind === 'drop') inFlight.splice(i, 1);
-              else if (a.kind === 'deliver') {
-                inFlight.splice(i, 1);
-                await deliver(item, false);
-              } else if (a.kind === 'duplicate') await deliver(item, false);
-              else await deliver(item, true);
-            }
-          };
-          for (const burst of bursts) {
-            // The responder can only send once it has received something.
-            const from = burst.from === 'bob' && !bobHasReceived ? 'alice' : burst.from;
-            for (let c = 0; c < burst.count; c++) {
-              const s = send(from === 'alice' ? alice : bob, `${from}-${nextId}`);
-              if (from === 'alice') alice = s.state;
-              else bob = s.state;
-              inFlight.push({ to: from === 'alice' ? 'bob' : 'alice', wire: s.wire, id: nextId++ });
-            }
-            await runActions(3);
-          }
-          await runActions(actions.length);
-          // Finally deliver everything still in flight, in reverse order: each decrypts once.
-          for (const item of inFlight.reverse()) await deliver(item, false);
-          for (const count of delivered.values()) expect(count).toBe(1);
-        },
-      ),
-      { numRuns: 60 },
-    );
-  });
-});
+            await runActions(actions.length);
+            // Finally deliver everything still in flight, in reverse order: each decrypts once.
+            for (const item of inFlight.reverse()) await deliver(item, false);
+            for (const count of delivered.values()) expect(count).toBe(1);
+          },
+        ),
+        { numRuns: 60 },
+      );
+    });
+  },
+);
 
 describe('Double Ratchet: key agreement', () => {
   it('message keys depend on the shared secret (different secrets cannot decrypt)', async () => {

@@ -2,13 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { findArmored, Reassembler } from '../../../lib/crypto/armor';
 import type { SeenEphemerals } from '../../../lib/crypto/handshake';
-import {
-  createIdentity,
-  type DeviceIdentity,
-  parseIdentity,
-  rotateSignedPrekey,
-  serializeIdentity,
-} from '../../../lib/crypto/identity';
+import { createIdentity, type DeviceIdentity, parseIdentity, rotateSignedPrekey, serializeIdentity } from '../../../lib/crypto/identity';
 import { toBase64 } from '../../../lib/crypto/primitives';
 import {
   acceptInvite,
@@ -33,7 +27,9 @@ async function setup(platform: 'instagram' | 'whatsapp' | 'messenger' = 'instagr
   const bobDevice = createIdentity(NOW);
   const aliceDevice = createIdentity(NOW);
   const invite = createInvite(bobDevice, platform);
-  const accepted = ok(await acceptInvite(aliceDevice, `Bob: ${invite.armoredParts.join(' ')}`, { platform, now: NOW, firstMessage: 'hi Bob' }));
+  const accepted = ok(
+    await acceptInvite(aliceDevice, `Bob: ${invite.armoredParts.join(' ')}`, { platform, now: NOW, firstMessage: 'hi Bob' }),
+  );
   return { bobDevice, aliceDevice, invite, accepted };
 }
 
@@ -136,7 +132,10 @@ describe('session facade: invite → init → messages', () => {
     const forged = { ...invite, signedPrekey: aliceDevice.signedPrekey.keyPair.publicKey };
     expect(await acceptInvite(aliceDevice, forged, { platform: 'whatsapp', now: NOW })).toEqual({ ok: false, error: 'bad-signature' });
     expect(await acceptInvite(bobDevice, invite, { platform: 'whatsapp', now: NOW })).toEqual({ ok: false, error: 'own-invite' });
-    expect(await acceptInvite(aliceDevice, 'no invite here', { platform: 'whatsapp', now: NOW })).toEqual({ ok: false, error: 'malformed' });
+    expect(await acceptInvite(aliceDevice, 'no invite here', { platform: 'whatsapp', now: NOW })).toEqual({
+      ok: false,
+      error: 'malformed',
+    });
 
     // An init for a prekey rotated away long ago is refused; one rotation back still works.
     const accepted = ok(await acceptInvite(aliceDevice, invite, { platform: 'whatsapp', now: NOW }));

@@ -15,9 +15,7 @@ interface Transcript {
   messages: { from: 'alice' | 'bob'; parts: string[]; plaintext: string }[];
 }
 
-const transcript = JSON.parse(
-  readFileSync(path.resolve(__dirname, 'vectors/transcript-v1.json'), 'utf8'),
-) as Transcript;
+const transcript = JSON.parse(readFileSync(path.resolve(__dirname, 'vectors/transcript-v1.json'), 'utf8')) as Transcript;
 
 describe('frozen transcript v1 (wire and storage compatibility)', () => {
   it('stored identities and session still parse', async () => {

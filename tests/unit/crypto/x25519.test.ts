@@ -5,14 +5,7 @@ import { createInvite, initiate, respond } from '../../../lib/crypto/handshake';
 import { createIdentity } from '../../../lib/crypto/identity';
 import { dh, fromHex, randomBytes, toHex, utf8, x25519KeyPair, x25519PublicKey } from '../../../lib/crypto/primitives';
 import { initInitiator, initResponder, ratchetDecrypt, ratchetEncrypt, type RatchetState } from '../../../lib/crypto/ratchet';
-import {
-  chooseX25519,
-  nobleX25519,
-  passesSelfTest,
-  useX25519,
-  webCryptoX25519,
-  type X25519,
-} from '../../../lib/crypto/x25519';
+import { chooseX25519, nobleX25519, passesSelfTest, useX25519, webCryptoX25519, type X25519 } from '../../../lib/crypto/x25519';
 
 // Node 20's WebCrypto has X25519 (OpenSSL), as current Chromium has (BoringSSL): these tests run the
 // WebCrypto path for real and hold it to noble's results byte for byte.
@@ -186,7 +179,10 @@ describe('a WebCrypto failure after the self-test', () => {
 
 describe('the handshake across backends', () => {
   it('an initiator on one backend and a responder on the other derive the same secret', async () => {
-    for (const [first, second] of [[webcrypto, nobleX25519], [nobleX25519, webcrypto]] as const) {
+    for (const [first, second] of [
+      [webcrypto, nobleX25519],
+      [nobleX25519, webcrypto],
+    ] as const) {
       const bob = createIdentity(0);
       const alice = createIdentity(0);
       useX25519(first);

@@ -124,7 +124,11 @@ export class User implements TabPort {
       const nativeId = nextId();
       this.thread.push(snapshot(nativeId, c.text, true, this.name));
       if (!opts.drop) this.peer.thread.push(snapshot(nextId(), c.text, false, this.name));
-      await handleMessage(this.ctx, { type: 'send-result', platform: this.platform, outboxId: c.outboxId, ok: true, messageNativeId: nativeId }, this.tab);
+      await handleMessage(
+        this.ctx,
+        { type: 'send-result', platform: this.platform, outboxId: c.outboxId, ok: true, messageNativeId: nativeId },
+        this.tab,
+      );
     }
     if (opts.scrape === false) return;
     await this.ingest();
@@ -183,7 +187,6 @@ export async function connect(platform: Platform = 'whatsapp') {
   return { alice, bob };
 }
 
-
 /**
  * Another chat in `user`'s store, as its page reports it (e.g. a page that posts someone else's
  * ciphertext there). Returns the conversation id.
@@ -209,7 +212,10 @@ export async function ingestChat(user: User, platform: Platform, chat: string, m
 }
 
 /** What `user` would see in one conversation: the e2ee view of each stored message, in order. */
-export async function viewsOf(user: User, convId: string): Promise<{ id: string; sender: string; isSelf: boolean; view: PlainView | undefined }[]> {
+export async function viewsOf(
+  user: User,
+  convId: string,
+): Promise<{ id: string; sender: string; isSelf: boolean; view: PlainView | undefined }[]> {
   const messages = await user.db.messages.where('conversationId').equals(convId).sortBy('order');
   const { byMessage } = await readPlaintexts(user.db, [convId], () => user.unlocked.get());
   return messages.map((m) => ({ id: m.id, sender: m.sender.name, isSelf: m.sender.isSelf, view: byMessage.get(m.id) }));

@@ -1,6 +1,14 @@
 // Record builders shared by the unit tests: the defaults of a plain, read, unmuted chat or message;
 // each test states only what matters to it.
-import { conversationId, messageId, type Conversation, type ConversationSnapshot, type Message, type MessageSnapshot, type Platform } from '../../../lib/shared/model';
+import {
+  conversationId,
+  messageId,
+  type Conversation,
+  type ConversationSnapshot,
+  type Message,
+  type MessageSnapshot,
+  type Platform,
+} from '../../../lib/shared/model';
 import type { SendCommand } from '../../../lib/shared/protocol';
 
 /** A message as a content script reports it. */
@@ -85,7 +93,12 @@ export function storedMessage(c: Conversation, nativeId: string, order: number, 
 }
 
 /** A send command as the background gives it to a content script: a first attempt, started now. */
-export function sendCommand(conversationNativeId: string, conversationTitle: string, text: string, over: Partial<SendCommand> = {}): SendCommand {
+export function sendCommand(
+  conversationNativeId: string,
+  conversationTitle: string,
+  text: string,
+  over: Partial<SendCommand> = {},
+): SendCommand {
   return {
     type: 'send',
     outboxId: `ob-${Math.random().toString(36).slice(2)}`,

@@ -56,7 +56,9 @@ async function axeViolations(root: Element) {
 
 describe('layout report in the popup', () => {
   test('a platform whose layout is not recognised offers its report; the dialog shows it as text and copies it', async () => {
-    await health([{ platform: 'messenger', state: 'layout-unknown', reason: 'chat rows found (12) but none readable', layoutReport: REPORT }]);
+    await health([
+      { platform: 'messenger', state: 'layout-unknown', reason: 'chat rows found (12) but none readable', layoutReport: REPORT },
+    ]);
     const writeText = vi.fn(async () => {});
     Object.defineProperty(navigator, 'clipboard', { configurable: true, value: { writeText } });
     render(<App db={db} layout="popup" language="en" />);
@@ -87,7 +89,10 @@ describe('layout report in the popup', () => {
 
   test('a clipboard that refuses: the user is told to copy by hand', async () => {
     await health([{ platform: 'whatsapp', state: 'layout-unknown', layoutReport: REPORT }]);
-    Object.defineProperty(navigator, 'clipboard', { configurable: true, value: { writeText: async () => Promise.reject(new Error('denied')) } });
+    Object.defineProperty(navigator, 'clipboard', {
+      configurable: true,
+      value: { writeText: async () => Promise.reject(new Error('denied')) },
+    });
     render(<App db={db} layout="popup" language="en" />);
     const { dialog } = await openReport();
     fireEvent.click(within(dialog).getByRole('button', { name: 'Copy' }));

@@ -14,7 +14,13 @@ const T0 = Date.UTC(2026, 10, 20, 9, 0);
 const budi = storedConversation('whatsapp', 'dm/Budi', { title: 'Budi', preview: 'oke', lastMessageAt: T0, listRank: 0 });
 
 function message(nativeId: string, order: number, text: string, reactions?: Message['reactions']): Message {
-  return storedMessage(budi, nativeId, order, { text, sentAt: T0 + order, firstSeenAt: T0, updatedAt: T0, ...(reactions ? { reactions } : {}) });
+  return storedMessage(budi, nativeId, order, {
+    text,
+    sentAt: T0 + order,
+    firstSeenAt: T0,
+    updatedAt: T0,
+    ...(reactions ? { reactions } : {}),
+  });
 }
 
 beforeAll(() => import('../../../lib/pages/Thread'));
@@ -23,7 +29,10 @@ beforeEach(async () => {
   await db.open();
   await db.conversations.put(budi);
   await db.messages.bulkPut([
-    message('a', 1, 'Kopi dulu', [{ emoji: '👍', count: 2 }, { emoji: '❤️', count: 1 }]),
+    message('a', 1, 'Kopi dulu', [
+      { emoji: '👍', count: 2 },
+      { emoji: '❤️', count: 1 },
+    ]),
     message('b', 2, 'tanpa reaksi'),
     message('c', 3, 'semua dihapus', []),
   ]);

@@ -33,7 +33,10 @@ afterEach(() => vi.restoreAllMocks());
 
 describe('call(type, payload)', () => {
   test('sends the request with its type and resolves to that request’s reply', async () => {
-    await db.conversations.bulkPut([storedConversation('whatsapp', 'a', { title: 'Budi' }), storedConversation('instagram', 'b', { title: 'budi' })]);
+    await db.conversations.bulkPut([
+      storedConversation('whatsapp', 'a', { title: 'Budi' }),
+      storedConversation('instagram', 'b', { title: 'budi' }),
+    ]);
     const linked = await call('link-people', { conversationIds: ['whatsapp:a', 'instagram:b'], name: 'Budi' });
     expect(sent[0]).toEqual({ type: 'link-people', conversationIds: ['whatsapp:a', 'instagram:b'], name: 'Budi' });
     expect(linked).toEqual({ ok: true });
@@ -63,7 +66,10 @@ describe('call(type, payload)', () => {
     vi.mocked(browser.runtime.sendMessage).mockResolvedValueOnce(undefined);
     expect(await deleteEverything('ekstensi tidak menjawab')).toEqual({ ok: false, error: 'ekstensi tidak menjawab' });
     expect(await importFile(new Blob(['not json']), 'ekstensi tidak menjawab')).toMatchObject({ ok: false });
-    expect(await importFile(new Blob(['not json']), 'ekstensi tidak menjawab')).not.toEqual({ ok: false, error: 'ekstensi tidak menjawab' });
+    expect(await importFile(new Blob(['not json']), 'ekstensi tidak menjawab')).not.toEqual({
+      ok: false,
+      error: 'ekstensi tidak menjawab',
+    });
   });
 });
 
@@ -76,6 +82,8 @@ describe('the handler map', () => {
 
   test('a handler must answer its own request’s reply type', () => {
     type ImportHandler = PageHandlers['import-data'];
-    expectTypeOf<Awaited<ReturnType<ImportHandler>>>().toEqualTypeOf<{ ok: true; imported: ImportSummary } | { ok: false; error: string }>();
+    expectTypeOf<Awaited<ReturnType<ImportHandler>>>().toEqualTypeOf<
+      { ok: true; imported: ImportSummary } | { ok: false; error: string }
+    >();
   });
 });

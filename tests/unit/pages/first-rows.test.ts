@@ -3,7 +3,15 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, test } from 'vitest';
 import { DB_NAME, openDb } from '../../../lib/store/db';
-import { BY_TIME, CONVERSATIONS, FIRST_ROWS, readFirstRows, startFirstRows, STORE_NAME, takeFirstRows } from '../../../lib/pages/first-rows';
+import {
+  BY_TIME,
+  CONVERSATIONS,
+  FIRST_ROWS,
+  readFirstRows,
+  startFirstRows,
+  STORE_NAME,
+  takeFirstRows,
+} from '../../../lib/pages/first-rows';
 import { HEAD_ROWS } from '../../../lib/pages/Inbox';
 import { inboxHead } from '../../../lib/store/queries';
 import { storedConversation } from '../helpers/factories';

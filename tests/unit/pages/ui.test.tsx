@@ -81,7 +81,11 @@ function fakeLayout() {
   } as unknown as typeof ResizeObserver;
   const innerHeight = Object.getOwnPropertyDescriptor(window, 'innerHeight');
   const reflow = () => {
-    for (const o of [...observers]) o.cb(o.targets.map((target) => ({ target }) as ResizeObserverEntry), o.self);
+    for (const o of [...observers])
+      o.cb(
+        o.targets.map((target) => ({ target }) as ResizeObserverEntry),
+        o.self,
+      );
   };
   return {
     reflow,
@@ -190,7 +194,11 @@ describe('inbox', () => {
   });
 
   test('j/k and arrows move through conversations, Enter opens, Escape goes back, / focuses search', async () => {
-    await db.conversations.bulkPut([conv('whatsapp', 'a', 'Alpha', 1), conv('instagram', 'b', 'Bravo', 2), conv('messenger', 'c', 'Charlie', 3)]);
+    await db.conversations.bulkPut([
+      conv('whatsapp', 'a', 'Alpha', 1),
+      conv('instagram', 'b', 'Bravo', 2),
+      conv('messenger', 'c', 'Charlie', 3),
+    ]);
     render(<App db={db} layout="popup" language="en" />);
     await waitFor(() => expect(within(list()).getAllByRole('listitem')).toHaveLength(3));
     fireEvent.keyDown(document.body, { key: 'j' });
@@ -255,13 +263,19 @@ describe('people in the thread', () => {
     const ig = conv('instagram', 'i', 'budi.santoso', 2, { personId: 'person:1' });
     await db.conversations.bulkPut([wa, ig]);
     await db.people.put({ id: 'person:1', name: 'Budi', createdAt: T0, updatedAt: T0 });
-    await db.messages.bulkPut([message(wa, 'a', 1, 'dari WA pertama', T0 + 1), message(ig, 'b', 1, 'dari IG', T0 + 2), message(wa, 'c', 2, 'dari WA kedua', T0 + 3)]);
+    await db.messages.bulkPut([
+      message(wa, 'a', 1, 'dari WA pertama', T0 + 1),
+      message(ig, 'b', 1, 'dari IG', T0 + 2),
+      message(wa, 'c', 2, 'dari WA kedua', T0 + 3),
+    ]);
     render(<App db={db} layout="panel" language="en" />);
     await waitFor(() => expect(within(list()).getAllByRole('listitem')).toHaveLength(2));
     fireEvent.click(within(list()).getByRole('button', { name: /Budi Santoso/ }));
     const log = await screen.findByRole('log', { name: 'Conversation with Budi' });
     await waitFor(() => expect(within(log).getAllByRole('article')).toHaveLength(3));
-    const articles = within(log).getAllByRole('article').map((a) => a.textContent);
+    const articles = within(log)
+      .getAllByRole('article')
+      .map((a) => a.textContent);
     expect(articles[0]).toMatch(/WhatsApp.*dari WA pertama/);
     expect(articles[1]).toMatch(/Instagram.*dari IG/);
     expect(articles[2]).toMatch(/WhatsApp.*dari WA kedua/);
@@ -303,7 +317,15 @@ describe('failed replies', () => {
   };
   const reasons = Object.keys(INDONESIAN) as SendFailureReason[];
   const failed = (c: Conversation, id: string, over: Partial<OutboxEntry>): OutboxEntry => ({
-    id, conversationId: c.id, platform: c.platform, text: `balasan ${id}`, state: 'failed', createdAt: T0, updatedAt: T0, attempts: 1, ...over,
+    id,
+    conversationId: c.id,
+    platform: c.platform,
+    text: `balasan ${id}`,
+    state: 'failed',
+    createdAt: T0,
+    updatedAt: T0,
+    attempts: 1,
+    ...over,
   });
 
   async function openThread(entries: OutboxEntry[]) {
@@ -316,7 +338,10 @@ describe('failed replies', () => {
     fireEvent.click(within(inbox()).getByRole('button', { name: /Budi Santoso/ }));
     const log = await screen.findByRole('log', { name: 'Percakapan dengan Budi Santoso' });
     await waitFor(() => expect(within(log).getAllByRole('article')).toHaveLength(entries.length));
-    return (id: string) => within(log).getAllByRole('article').find((a) => a.textContent?.includes(`balasan ${id}`))!;
+    return (id: string) =>
+      within(log)
+        .getAllByRole('article')
+        .find((a) => a.textContent?.includes(`balasan ${id}`))!;
   }
 
   test('every stored reason code is shown in Indonesian under Gagal, with Retry except when too long', async () => {
@@ -333,7 +358,10 @@ describe('failed replies', () => {
   test('an entry stored with English text beside its code (before codes-only) is shown in Indonesian; a page message without a code as it came', async () => {
     const budi = conv('whatsapp', 'b', 'Budi Santoso', 1);
     const article = await openThread([
-      failed(budi, 'lama', { reason: 'ambiguous-target', detail: 'Two WhatsApp chats have this name: open the right one in WhatsApp, then send.' }),
+      failed(budi, 'lama', {
+        reason: 'ambiguous-target',
+        detail: 'Two WhatsApp chats have this name: open the right one in WhatsApp, then send.',
+      }),
       failed(budi, 'halaman', { reason: 'composer-rejected', detail: 'The send button did not appear.' }),
       failed(budi, 'tanpa-kode', { detail: 'TypeError: x is undefined' }),
     ]);

@@ -20,8 +20,17 @@ beforeAll(() => {
 // The first lint walks the import graph of the real tree (no-cycle): seconds, more on a loaded machine.
 describe('tier boundaries (eslint.config.js)', { timeout: 120_000 }, () => {
   it('content may not import the store, the worker, crypto or pages', async () => {
-    for (const from of ['../lib/store/db', '../lib/worker/outbox', '../lib/worker/e2ee/manager', '../lib/crypto/armor', '../lib/pages/App', '../lib/store/search']) {
-      expect(await rulesFor('content/x.ts', `import * as m from '${from}';\nexport { m };\n`), from).toEqual(['import-x/no-restricted-paths']);
+    for (const from of [
+      '../lib/store/db',
+      '../lib/worker/outbox',
+      '../lib/worker/e2ee/manager',
+      '../lib/crypto/armor',
+      '../lib/pages/App',
+      '../lib/store/search',
+    ]) {
+      expect(await rulesFor('content/x.ts', `import * as m from '${from}';\nexport { m };\n`), from).toEqual([
+        'import-x/no-restricted-paths',
+      ]);
     }
   });
 
@@ -41,27 +50,45 @@ describe('tier boundaries (eslint.config.js)', { timeout: 120_000 }, () => {
   });
 
   it('pages may not import worker code, and may read the store', async () => {
-    expect(await rulesFor('lib/pages/X.tsx', `import * as m from '../worker/storage-errors';\nexport { m };\n`)).toEqual(['import-x/no-restricted-paths']);
-    expect(await rulesFor('lib/pages/X.tsx', `import * as m from '../worker/merge';\nexport { m };\n`)).toEqual(['import-x/no-restricted-paths']);
-    expect(await rulesFor('entrypoints/popup/x.ts', `import * as m from '../../lib/worker/outbox';\nexport { m };\n`)).toEqual(['import-x/no-restricted-paths']);
+    expect(await rulesFor('lib/pages/X.tsx', `import * as m from '../worker/storage-errors';\nexport { m };\n`)).toEqual([
+      'import-x/no-restricted-paths',
+    ]);
+    expect(await rulesFor('lib/pages/X.tsx', `import * as m from '../worker/merge';\nexport { m };\n`)).toEqual([
+      'import-x/no-restricted-paths',
+    ]);
+    expect(await rulesFor('entrypoints/popup/x.ts', `import * as m from '../../lib/worker/outbox';\nexport { m };\n`)).toEqual([
+      'import-x/no-restricted-paths',
+    ]);
     expect(await rulesFor('lib/pages/X.tsx', `import * as m from '../store/storage-error';\nexport { m };\n`)).toEqual([]);
   });
 
   it('the worker may not import page code (its strings come from the shared lib/shared/i18n/)', async () => {
-    expect(await rulesFor('lib/worker/x.ts', `import * as m from '../pages/api';\nexport { m };\n`)).toEqual(['import-x/no-restricted-paths']);
-    expect(await rulesFor('lib/worker/x.ts', `import * as m from '../pages/i18n';\nexport { m };\n`)).toEqual(['import-x/no-restricted-paths']);
+    expect(await rulesFor('lib/worker/x.ts', `import * as m from '../pages/api';\nexport { m };\n`)).toEqual([
+      'import-x/no-restricted-paths',
+    ]);
+    expect(await rulesFor('lib/worker/x.ts', `import * as m from '../pages/i18n';\nexport { m };\n`)).toEqual([
+      'import-x/no-restricted-paths',
+    ]);
     expect(await rulesFor('lib/worker/x.ts', `import * as m from '../shared/i18n';\nexport { m };\n`)).toEqual([]);
   });
 
   it('shared modules import only shared modules', async () => {
-    expect(await rulesFor('lib/shared/text.ts', `import * as m from '../store/db';\nexport { m };\n`)).toEqual(['import-x/no-restricted-paths']);
-    expect(await rulesFor('lib/crypto/x.ts', `import * as m from '../store/e2ee/seal';\nexport { m };\n`)).toEqual(['import-x/no-restricted-paths']);
+    expect(await rulesFor('lib/shared/text.ts', `import * as m from '../store/db';\nexport { m };\n`)).toEqual([
+      'import-x/no-restricted-paths',
+    ]);
+    expect(await rulesFor('lib/crypto/x.ts', `import * as m from '../store/e2ee/seal';\nexport { m };\n`)).toEqual([
+      'import-x/no-restricted-paths',
+    ]);
     expect(await rulesFor('lib/shared/text.ts', `import * as m from './model';\nexport { m };\n`)).toEqual([]);
   });
 
   it('the store imports neither worker nor page code', async () => {
-    expect(await rulesFor('lib/store/db.ts', `import * as m from '../worker/e2ee/manager';\nexport { m };\n`)).toEqual(['import-x/no-restricted-paths']);
-    expect(await rulesFor('lib/store/x.ts', `import * as m from '../pages/format';\nexport { m };\n`)).toEqual(['import-x/no-restricted-paths']);
+    expect(await rulesFor('lib/store/db.ts', `import * as m from '../worker/e2ee/manager';\nexport { m };\n`)).toEqual([
+      'import-x/no-restricted-paths',
+    ]);
+    expect(await rulesFor('lib/store/x.ts', `import * as m from '../pages/format';\nexport { m };\n`)).toEqual([
+      'import-x/no-restricted-paths',
+    ]);
     expect(await rulesFor('lib/store/x.ts', `import * as m from './records';\nexport { m };\n`)).toEqual([]);
   });
 
@@ -74,7 +101,14 @@ describe('tier boundaries (eslint.config.js)', { timeout: 120_000 }, () => {
       .filter((f) => /\.tsx?$/.test(f));
     const tiers = ['content', 'worker', 'pages', 'store', 'shared'] as const;
     // The globs in TIERS use only `**` and `*`.
-    const matcher = (glob: string) => new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\u0000/g, '.*')}$`);
+    const matcher = (glob: string) =>
+      new RegExp(
+        `^${glob
+          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+          .replace(/\*\*/g, '\u0000')
+          .replace(/\*/g, '[^/]*')
+          .replace(/\u0000/g, '.*')}$`,
+      );
     const inGlob = (f: string, g: string) => matcher(g).test(f);
     const homeless = files.filter((f) => tiers.filter((t) => TIERS[t]!.some((g) => inGlob(f, g))).length !== 1);
     expect(homeless).toEqual([]);
@@ -83,6 +117,8 @@ describe('tier boundaries (eslint.config.js)', { timeout: 120_000 }, () => {
 
   it('an import cycle is an error', async () => {
     // search.ts imports search-doc.ts; search-doc.ts importing search.ts back closes a loop.
-    expect(await rulesFor('lib/store/search-doc.ts', `import { indexMessages } from './search';\nexport { indexMessages };\n`)).toEqual(['import-x/no-cycle']);
+    expect(await rulesFor('lib/store/search-doc.ts', `import { indexMessages } from './search';\nexport { indexMessages };\n`)).toEqual([
+      'import-x/no-cycle',
+    ]);
   });
 });

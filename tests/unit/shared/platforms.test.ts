@@ -42,13 +42,13 @@ describe('PlatformSpec is the one source of platform facts', () => {
     expect(hostPermissions()).toEqual(MESSENGER_HOSTS);
   });
 
-  it.each(PLATFORMS)("entrypoints/%s.content.ts takes its matches from its own spec", (p) => {
+  it.each(PLATFORMS)('entrypoints/%s.content.ts takes its matches from its own spec', (p) => {
     const src = readFileSync(resolve(root, `entrypoints/${p}.content.ts`), 'utf8');
     const matches = /^\s*matches:\s*(.+),\s*$/m.exec(src)?.[1];
     expect(matches).toBe(`[...PLATFORM_SPECS.${p}.contentMatches]`);
   });
 
-  it('each origin and tab pattern lies inside that platform\'s content matches (the script runs there)', () => {
+  it("each origin and tab pattern lies inside that platform's content matches (the script runs there)", () => {
     for (const p of PLATFORMS) {
       const s = PLATFORM_SPECS[p];
       for (const o of s.origins) expect(s.contentMatches.some((m) => patternMatches(m, `${o}/`))).toBe(true);
@@ -62,7 +62,13 @@ describe('PlatformSpec is the one source of platform facts', () => {
         expect(classifySender(sender(`${o}/some/path`), EXT_ID, BASE)).toEqual({ kind: 'content', platform: p, tabId: 7 });
       }
     }
-    const near = ['https://whatsapp.com', 'https://instagram.com', 'https://m.facebook.com', 'http://web.whatsapp.com', 'https://web.whatsapp.com.evil.example'];
+    const near = [
+      'https://whatsapp.com',
+      'https://instagram.com',
+      'https://m.facebook.com',
+      'http://web.whatsapp.com',
+      'https://web.whatsapp.com.evil.example',
+    ];
     for (const o of near) expect(classifySender(sender(`${o}/`), EXT_ID, BASE).kind).toBe('rejected');
   });
 

@@ -102,7 +102,9 @@ describe('settings', () => {
     const s = normaliseSettings({});
     expect(mayNotify(s, 'whatsapp')).toBe(true);
     expect(mayNotify({ ...s, notifications: false }, 'whatsapp')).toBe(false);
-    const off = normaliseSettings({ platforms: { whatsapp: { enabled: true, notify: false }, instagram: { enabled: false, notify: true } } });
+    const off = normaliseSettings({
+      platforms: { whatsapp: { enabled: true, notify: false }, instagram: { enabled: false, notify: true } },
+    });
     expect(mayNotify(off, 'whatsapp')).toBe(false);
     expect(mayNotify(off, 'instagram')).toBe(false);
     expect(mayNotify(off, 'messenger')).toBe(true);

@@ -60,7 +60,17 @@ function batch(platform: Ingest['platform'], nativeId: string, title: string, me
 }
 
 async function seed(d: InboxDb) {
-  await mergeIngest(d, batch('whatsapp', 'dm/budi', 'Budi Santoso', [msg('w1', 'Halo, apa kabar?', 0), msg('w2', 'Baik! 👍', 1, true), msg('w3', 'Kopí nanti?', 2)], true), T0);
+  await mergeIngest(
+    d,
+    batch(
+      'whatsapp',
+      'dm/budi',
+      'Budi Santoso',
+      [msg('w1', 'Halo, apa kabar?', 0), msg('w2', 'Baik! 👍', 1, true), msg('w3', 'Kopí nanti?', 2)],
+      true,
+    ),
+    T0,
+  );
   await mergeIngest(d, batch('instagram', '3401', 'budi.santoso', [msg('mid.$a', 'lihat ini', 5), msg('mid.$b', 'ok', 6, true)]), T0);
   await mergeIngest(d, batch('messenger', '9001', 'Siti', [msg('m1', 'Sampai jumpa', 3)]), T0);
   await linkConversations(d, ['whatsapp:dm/budi', 'instagram:3401'], { name: 'Budi', now: T0, newId: () => 'p1' });
@@ -135,7 +145,10 @@ describe('delete and import', () => {
     const after = await exportData(db, T0);
     expect(after).toEqual(before);
     // Thread order and search index are restored too.
-    const wa = await db.messages.where('[conversationId+order]').between(['whatsapp:dm/budi', -Infinity], ['whatsapp:dm/budi', Infinity]).toArray();
+    const wa = await db.messages
+      .where('[conversationId+order]')
+      .between(['whatsapp:dm/budi', -Infinity], ['whatsapp:dm/budi', Infinity])
+      .toArray();
     expect(wa.map((m) => m.nativeId)).toEqual(['w1', 'w2', 'w3']);
     expect((await searchMessages(db, 'kopi')).map((h) => h.message.id)).toEqual(['whatsapp:dm/budi:w3']);
     expect((await db.conversations.get('whatsapp:dm/budi'))!.preview).toBe('Kopí nanti?');
@@ -157,10 +170,21 @@ describe('delete and import', () => {
     const file = await exportData(db, T0);
     const other = openDb(`export-other-${k++}`);
     // The other store knows w1, w3 and a later w4, but not w2.
-    await mergeIngest(other, batch('whatsapp', 'dm/budi', 'Budi Santoso', [msg('w1', 'Halo, apa kabar?', 0), msg('w3', 'Kopí nanti?', 2), msg('w4', 'terbaru', 9)]), T0);
+    await mergeIngest(
+      other,
+      batch('whatsapp', 'dm/budi', 'Budi Santoso', [
+        msg('w1', 'Halo, apa kabar?', 0),
+        msg('w3', 'Kopí nanti?', 2),
+        msg('w4', 'terbaru', 9),
+      ]),
+      T0,
+    );
     const summary = await importData(other, file, T0 + 1);
     expect(summary.messages).toBe(4); // w2 (new) + three from other conversations
-    const wa = await other.messages.where('[conversationId+order]').between(['whatsapp:dm/budi', -Infinity], ['whatsapp:dm/budi', Infinity]).toArray();
+    const wa = await other.messages
+      .where('[conversationId+order]')
+      .between(['whatsapp:dm/budi', -Infinity], ['whatsapp:dm/budi', Infinity])
+      .toArray();
     expect(wa.map((m) => m.nativeId)).toEqual(['w1', 'w2', 'w3', 'w4']);
     // The other store's newer conversation state is kept (its lastMessageAt is later than the file's).
     const conv = (await other.conversations.get('whatsapp:dm/budi'))!;
@@ -174,7 +198,10 @@ describe('delete and import', () => {
     await other.messages.update('whatsapp:dm/budi:w2', { status: 'sent' });
     expect((await importData(other, file, T0 + 2)).messages).toBe(1);
     expect((await other.messages.get('whatsapp:dm/budi:w2'))!.status).toBe('read');
-    const pendingFile = { ...file, messages: file.messages.map((m) => (m.id === 'whatsapp:dm/budi:w2' ? { ...m, status: 'pending' as const } : m)) };
+    const pendingFile = {
+      ...file,
+      messages: file.messages.map((m) => (m.id === 'whatsapp:dm/budi:w2' ? { ...m, status: 'pending' as const } : m)),
+    };
     expect((await importData(other, pendingFile, T0 + 3)).messages).toBe(0);
     expect((await other.messages.get('whatsapp:dm/budi:w2'))!.status).toBe('read');
     // The search index is what a rebuild from the merged messages would be.
@@ -227,7 +254,10 @@ describe('delete and import', () => {
     };
     expect((await importData(db, newer, T0 + 1)).conversations).toBe(1);
     expect(await db.conversations.get('messenger:9001')).toMatchObject({ title: 'Siti R.', unread: true, lastMessageAt: T0 + 3_600_000 });
-    const older = { ...file, conversations: file.conversations.map((c) => (c.id === 'messenger:9001' ? { ...c, title: 'Old name', lastMessageAt: null } : c)) };
+    const older = {
+      ...file,
+      conversations: file.conversations.map((c) => (c.id === 'messenger:9001' ? { ...c, title: 'Old name', lastMessageAt: null } : c)),
+    };
     expect((await importData(db, older, T0 + 2)).conversations).toBe(0);
     expect((await db.conversations.get('messenger:9001'))!.title).toBe('Siti R.');
   });
@@ -263,16 +293,46 @@ describe('exports written before ids were escaped and WhatsApp chats keyed by ki
   test('their ids are upgraded on import, so they meet what a scrape stores today', async () => {
     const at = new Date(T0).toISOString();
     const conv = (platform: string, nativeId: string, title: string, isGroup = false) => ({
-      id: `${platform}:${nativeId}`, platform, nativeId, title, isGroup, unread: false, unreadCount: null, muted: false,
-      archived: false, pinned: false, preview: '', lastMessageAt: at, listRank: null, personId: null,
+      id: `${platform}:${nativeId}`,
+      platform,
+      nativeId,
+      title,
+      isGroup,
+      unread: false,
+      unreadCount: null,
+      muted: false,
+      archived: false,
+      pinned: false,
+      preview: '',
+      lastMessageAt: at,
+      listRank: null,
+      personId: null,
     });
     const message = (conversationId: string, platform: string, nativeId: string, text: string) => ({
-      id: `${conversationId}:${nativeId}`, conversationId, platform, nativeId, sender: { name: 'Budi', isSelf: false }, text,
-      sentAt: at, timePrecision: 'minute', status: 'received', attachments: [], quote: null, system: false, truncated: false, encrypted: false,
+      id: `${conversationId}:${nativeId}`,
+      conversationId,
+      platform,
+      nativeId,
+      sender: { name: 'Budi', isSelf: false },
+      text,
+      sentAt: at,
+      timePrecision: 'minute',
+      status: 'received',
+      attachments: [],
+      quote: null,
+      system: false,
+      truncated: false,
+      encrypted: false,
     });
     const old = {
-      format: 'unified-inbox-export', version: 1, exportedAt: at,
-      conversations: [conv('whatsapp', 'Budi Santoso', 'Budi Santoso'), conv('whatsapp', 'Keluarga', 'Keluarga', true), conv('instagram', 'a:b', 'Odd')],
+      format: 'unified-inbox-export',
+      version: 1,
+      exportedAt: at,
+      conversations: [
+        conv('whatsapp', 'Budi Santoso', 'Budi Santoso'),
+        conv('whatsapp', 'Keluarga', 'Keluarga', true),
+        conv('instagram', 'a:b', 'Odd'),
+      ],
       messages: [
         message('whatsapp:Budi Santoso', 'whatsapp', '3EB0AA', 'halo'),
         message('whatsapp:Keluarga', 'whatsapp', '3EB0BB', 'makan malam'),
@@ -282,20 +342,49 @@ describe('exports written before ids were escaped and WhatsApp chats keyed by ki
     };
     const file = parseExport(JSON.stringify(old));
     expect(file.conversations.map((c) => c.id)).toEqual(['whatsapp:dm/Budi Santoso', 'whatsapp:group/Keluarga', 'instagram:a%3Ab']);
-    expect(file.messages.map((m) => m.id)).toEqual(['whatsapp:dm/Budi Santoso:3EB0AA', 'whatsapp:group/Keluarga:3EB0BB', 'instagram:a%3Ab:c']);
+    expect(file.messages.map((m) => m.id)).toEqual([
+      'whatsapp:dm/Budi Santoso:3EB0AA',
+      'whatsapp:group/Keluarga:3EB0BB',
+      'instagram:a%3Ab:c',
+    ]);
     expect(file.people[0]!.conversationIds).toEqual(['whatsapp:dm/Budi Santoso', 'instagram:a%3Ab']);
     await importData(db, JSON.stringify(old), T0);
     // A scrape of today's page meets the imported chat: one conversation, one message.
     await mergeIngest(db, batch('whatsapp', 'dm/Budi Santoso', 'Budi Santoso', [msg('3EB0AA', 'halo', 0)]), T0 + 1);
-    expect((await db.conversations.toCollection().primaryKeys()).sort()).toEqual(['instagram:a%3Ab', 'whatsapp:dm/Budi Santoso', 'whatsapp:group/Keluarga']);
+    expect((await db.conversations.toCollection().primaryKeys()).sort()).toEqual([
+      'instagram:a%3Ab',
+      'whatsapp:dm/Budi Santoso',
+      'whatsapp:group/Keluarga',
+    ]);
     expect(await db.messages.where('conversationId').equals('whatsapp:dm/Budi Santoso').count()).toBe(1);
   });
 
   test('an id in neither form is still refused', () => {
     const at = new Date(T0).toISOString();
     const bad = {
-      format: 'unified-inbox-export', version: 1, exportedAt: at, people: [], messages: [],
-      conversations: [{ id: 'instagram:other', platform: 'instagram', nativeId: '1', title: 'x', isGroup: false, unread: false, unreadCount: null, muted: false, archived: false, pinned: false, preview: '', lastMessageAt: null, listRank: null, personId: null }],
+      format: 'unified-inbox-export',
+      version: 1,
+      exportedAt: at,
+      people: [],
+      messages: [],
+      conversations: [
+        {
+          id: 'instagram:other',
+          platform: 'instagram',
+          nativeId: '1',
+          title: 'x',
+          isGroup: false,
+          unread: false,
+          unreadCount: null,
+          muted: false,
+          archived: false,
+          pinned: false,
+          preview: '',
+          lastMessageAt: null,
+          listRank: null,
+          personId: null,
+        },
+      ],
     };
     expect(() => parseExport(JSON.stringify(bad))).toThrow(ImportError);
   });
@@ -304,7 +393,8 @@ describe('exports written before ids were escaped and WhatsApp chats keyed by ki
 describe('through the background (the store has one writer)', () => {
   const optionsPage = pageSender('options.html');
   const tab = contentSender('https://web.whatsapp.com/', 7);
-  const ctx = () => backgroundContext(db, { tabs: { findTabs: async () => [], sendToTab: async () => ({ accepted: true as const }) }, now: () => T0 });
+  const ctx = () =>
+    backgroundContext(db, { tabs: { findTabs: async () => [], sendToTab: async () => ({ accepted: true as const }) }, now: () => T0 });
 
   test('import-data and delete-all-data from the options page', async () => {
     const { handleMessage } = await import('../../../lib/worker/router');
@@ -329,15 +419,45 @@ describe('through the background (the store has one writer)', () => {
 describe('a crafted import cannot re-route replies (issue 12 item 5)', () => {
   /** An attacker's file: the victim's existing chat and the attacker's own, linked, dated 2099. */
   function hostileFile(victimConversationId: string, personId: string): unknown {
-    const attacker = { id: 'instagram:evil', platform: 'instagram', nativeId: 'evil', title: 'Budi Santoso', isGroup: false, unread: false, lastMessageAt: '2099-01-01T00:00:00.000Z', personId };
+    const attacker = {
+      id: 'instagram:evil',
+      platform: 'instagram',
+      nativeId: 'evil',
+      title: 'Budi Santoso',
+      isGroup: false,
+      unread: false,
+      lastMessageAt: '2099-01-01T00:00:00.000Z',
+      personId,
+    };
     const [platform, ...rest] = victimConversationId.split(':');
-    const victim = { id: victimConversationId, platform, nativeId: rest.join(':'), title: 'Siti', isGroup: false, unread: false, lastMessageAt: '2099-01-01T00:00:00.000Z', personId };
+    const victim = {
+      id: victimConversationId,
+      platform,
+      nativeId: rest.join(':'),
+      title: 'Siti',
+      isGroup: false,
+      unread: false,
+      lastMessageAt: '2099-01-01T00:00:00.000Z',
+      personId,
+    };
     return {
       format: 'unified-inbox-export',
       version: 1,
       exportedAt: new Date(T0).toISOString(),
       conversations: [victim, attacker],
-      messages: [{ id: 'instagram:evil:e1', conversationId: 'instagram:evil', platform: 'instagram', nativeId: 'e1', sender: { name: 'Budi Santoso', isSelf: false }, text: 'reply here', sentAt: '2099-01-01T00:00:00.000Z', status: 'received', encrypted: false }],
+      messages: [
+        {
+          id: 'instagram:evil:e1',
+          conversationId: 'instagram:evil',
+          platform: 'instagram',
+          nativeId: 'e1',
+          sender: { name: 'Budi Santoso', isSelf: false },
+          text: 'reply here',
+          sentAt: '2099-01-01T00:00:00.000Z',
+          status: 'received',
+          encrypted: false,
+        },
+      ],
       people: [{ id: personId, name: 'Siti', conversationIds: [victimConversationId, 'instagram:evil'] }],
     };
   }
@@ -355,10 +475,13 @@ describe('a crafted import cannot re-route replies (issue 12 item 5)', () => {
     expect(await db.people.get('person:evil')).toBeUndefined();
   });
 
-  test("a new conversation does not join a person the user already has", async () => {
+  test('a new conversation does not join a person the user already has', async () => {
     await seed(db);
     // p1 is the user's own link of WhatsApp and Instagram Budi; the file names it for its own chat.
-    const file = hostileFile('messenger:9001', 'person:p1') as { conversations: { personId: string | null }[]; people: { id: string; conversationIds: string[] }[] };
+    const file = hostileFile('messenger:9001', 'person:p1') as {
+      conversations: { personId: string | null }[];
+      people: { id: string; conversationIds: string[] }[];
+    };
     await importData(db, file, T0 + 1);
     const linked = (await db.conversations.where('personId').equals('person:p1').toArray()).map((c) => c.id).sort();
     expect(linked).toEqual(['instagram:3401', 'whatsapp:dm/budi']);

@@ -72,7 +72,16 @@ test('a v1 store opens with the current schema, all data intact and indexed for 
   const messages = Array.from({ length: 1_200 }, (_, i) => message(i, i === 700 ? 'Kopí dulu, sampai jumpa' : `pesan nomor ${i}`));
   await v1.table('conversations').put(conv);
   await v1.table('messages').bulkPut(messages);
-  await v1.table('outbox').put({ id: 'o1', conversationId: conv.id, platform: 'instagram', text: 'hi', state: 'queued', createdAt: T0, updatedAt: T0, attempts: 0 });
+  await v1.table('outbox').put({
+    id: 'o1',
+    conversationId: conv.id,
+    platform: 'instagram',
+    text: 'hi',
+    state: 'queued',
+    createdAt: T0,
+    updatedAt: T0,
+    attempts: 0,
+  });
   await v1.table('health').put({ platform: 'instagram', state: 'ok', checkedAt: T0 });
   await v1.table('meta').put({ key: 'k', value: { n: 1 } });
   v1.close();
@@ -108,7 +117,16 @@ test('a v2 store opens as the current schema (encryption tables added, index reb
   await v2.table('messages').bulkPut(messages);
   await v2.table('people').put({ id: 'person:1', name: 'Budi', createdAt: T0, updatedAt: T0 });
   await v2.table('searchTerms').bulkPut(messages.map((m) => ({ term: 'kabar', messageId: m.id })));
-  await v2.table('outbox').put({ id: 'o1', conversationId: conv.id, platform: 'instagram', text: 'hi', state: 'sent', createdAt: T0, updatedAt: T0, attempts: 1 });
+  await v2.table('outbox').put({
+    id: 'o1',
+    conversationId: conv.id,
+    platform: 'instagram',
+    text: 'hi',
+    state: 'sent',
+    createdAt: T0,
+    updatedAt: T0,
+    attempts: 1,
+  });
   await v2.table('meta').put({ key: 'k', value: 2 });
   v2.close();
 
@@ -153,7 +171,16 @@ test('a v3 store opens as the current schema: all data intact, the index rebuilt
   await v3.table('e2eeDevice').put({ id: 'identity', sealed: null, identityKey: 'k', updatedAt: T0 });
   await v3.table('e2eeSessions').put({ conversationId: conv.id, updatedAt: T0 });
   await v3.table('e2eePlain').put({ id: sealed.id, conversationId: conv.id, armorId: 'a1', updatedAt: T0 });
-  await v3.table('outbox').put({ id: 'o1', conversationId: conv.id, platform: 'instagram', text: 'hi', state: 'queued', createdAt: T0, updatedAt: T0, attempts: 0 });
+  await v3.table('outbox').put({
+    id: 'o1',
+    conversationId: conv.id,
+    platform: 'instagram',
+    text: 'hi',
+    state: 'queued',
+    createdAt: T0,
+    updatedAt: T0,
+    attempts: 0,
+  });
   v3.close();
 
   const db = openDb(name);
@@ -208,8 +235,20 @@ test('v5 moves WhatsApp chats stored under their title to titleKey, with their m
   await v4.table('messages').bulkPut(msgs);
   await v4.table('searchDocs').bulkPut(msgs.flatMap((m) => docOf(m) ?? []));
   await v4.table('people').put({ id: 'person:1', name: 'Budi', createdAt: T0, updatedAt: T0 });
-  await v4.table('outbox').put({ id: 'o1', conversationId: budi.id, platform: 'whatsapp', text: 'kopi pagi', state: 'sent', messageId: msgs[0]!.id, createdAt: T0, updatedAt: T0, attempts: 1 });
-  await v4.table('e2eeSessions').put({ conversationId: budi.id, status: 'active', incomingInvite: { messageId: msgs[1]!.id }, updatedAt: T0 });
+  await v4.table('outbox').put({
+    id: 'o1',
+    conversationId: budi.id,
+    platform: 'whatsapp',
+    text: 'kopi pagi',
+    state: 'sent',
+    messageId: msgs[0]!.id,
+    createdAt: T0,
+    updatedAt: T0,
+    attempts: 1,
+  });
+  await v4
+    .table('e2eeSessions')
+    .put({ conversationId: budi.id, status: 'active', incomingInvite: { messageId: msgs[1]!.id }, updatedAt: T0 });
   await v4.table('e2eePlain').bulkPut([
     { id: msgs[1]!.id, conversationId: budi.id, armorId: 'a1', updatedAt: T0 },
     { id: 'armor:a1', conversationId: budi.id, armorId: 'a1', mainId: msgs[1]!.id, updatedAt: T0 },
@@ -234,10 +273,19 @@ test('v5 moves WhatsApp chats stored under their title to titleKey, with their m
   expect(await db.messages.get(msgs[4]!.id)).toEqual(msgs[4]);
   expect(await db.outbox.get('o1')).toMatchObject({ conversationId: 'whatsapp:dm/Budi Santoso', messageId: 'whatsapp:dm/Budi Santoso:m1' });
   expect(await db.e2eeSessions.get(budi.id)).toBeUndefined();
-  expect(await db.e2eeSessions.get('whatsapp:dm/Budi Santoso')).toMatchObject({ status: 'active', incomingInvite: { messageId: 'whatsapp:dm/Budi Santoso:m2' } });
+  expect(await db.e2eeSessions.get('whatsapp:dm/Budi Santoso')).toMatchObject({
+    status: 'active',
+    incomingInvite: { messageId: 'whatsapp:dm/Budi Santoso:m2' },
+  });
   expect(await db.e2eePlain.get(msgs[1]!.id)).toBeUndefined();
-  expect(await db.e2eePlain.get('whatsapp:dm/Budi Santoso:m2')).toMatchObject({ conversationId: 'whatsapp:dm/Budi Santoso', armorId: 'a1' });
-  expect(await db.e2eePlain.get('armor:a1')).toMatchObject({ conversationId: 'whatsapp:dm/Budi Santoso', mainId: 'whatsapp:dm/Budi Santoso:m2' });
+  expect(await db.e2eePlain.get('whatsapp:dm/Budi Santoso:m2')).toMatchObject({
+    conversationId: 'whatsapp:dm/Budi Santoso',
+    armorId: 'a1',
+  });
+  expect(await db.e2eePlain.get('armor:a1')).toMatchObject({
+    conversationId: 'whatsapp:dm/Budi Santoso',
+    mainId: 'whatsapp:dm/Budi Santoso:m2',
+  });
   expect(await db.searchDocs.count()).toBe(4); // every message but the encrypted one, none twice
   expect((await searchMessages(db, 'kopi')).map((h) => [h.message.id, h.conversation.id])).toEqual([
     ['whatsapp:dm/Budi Santoso:m1', 'whatsapp:dm/Budi Santoso'],
@@ -249,7 +297,9 @@ test('v5 moves WhatsApp chats stored under their title to titleKey, with their m
     platform: 'whatsapp',
     batchId: 'b1',
     health: { state: 'ok' },
-    conversations: [snapshotChat(provisionalKey('Budi Santoso'), { title: 'Budi Santoso', provisional: true, preview: 'besok ya', listRank: 4 })],
+    conversations: [
+      snapshotChat(provisionalKey('Budi Santoso'), { title: 'Budi Santoso', provisional: true, preview: 'besok ya', listRank: 4 }),
+    ],
     thread: null,
   });
   expect(await db.conversations.count()).toBe(4);
@@ -271,7 +321,17 @@ test('v5 escapes `%` and `:` inside id parts, rewriting only the records whose p
   await v4.table('conversations').bulkPut([colon, plain]);
   await v4.table('messages').bulkPut(msgs);
   await v4.table('searchDocs').bulkPut(msgs.flatMap((m) => docOf(m) ?? []));
-  await v4.table('outbox').put({ id: 'o1', conversationId: colon.id, platform: 'instagram', text: 'satu', state: 'sent', messageId: msgs[0]!.id, createdAt: T0, updatedAt: T0, attempts: 1 });
+  await v4.table('outbox').put({
+    id: 'o1',
+    conversationId: colon.id,
+    platform: 'instagram',
+    text: 'satu',
+    state: 'sent',
+    messageId: msgs[0]!.id,
+    createdAt: T0,
+    updatedAt: T0,
+    attempts: 1,
+  });
   await v4.table('e2eeSessions').put({ conversationId: colon.id, status: 'none', updatedAt: T0 });
   await v4.table('e2eePlain').put({ id: msgs[1]!.id, conversationId: plain.id, armorId: 'b1', updatedAt: T0 });
   v4.close();
@@ -292,9 +352,14 @@ test('v5 escapes `%` and `:` inside id parts, rewriting only the records whose p
   expect((await searchMessages(db, 'tiga')).map((h) => h.message.id)).toEqual(['instagram:plain:p%253As']);
   expect((await searchMessages(db, 'satu')).map((h) => h.conversation.id)).toEqual(['instagram:x%3Ay']);
   // Run again on the live store (as after an import): what is already in the current form stays.
-  const snapshot = async () => Promise.all([db.conversations.toArray(), db.messages.toArray(), db.outbox.toArray(), db.searchDocs.toArray(), db.e2eePlain.toArray()]);
+  const snapshot = async () =>
+    Promise.all([db.conversations.toArray(), db.messages.toArray(), db.outbox.toArray(), db.searchDocs.toArray(), db.e2eePlain.toArray()]);
   const before = await snapshot();
-  await db.transaction('rw', STORE_NAMES.map((t) => db.table(t)), () => migrateIdsV5(db, T0));
+  await db.transaction(
+    'rw',
+    STORE_NAMES.map((t) => db.table(t)),
+    () => migrateIdsV5(db, T0),
+  );
   expect(await snapshot()).toEqual(before);
   db.close();
 });

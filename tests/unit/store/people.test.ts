@@ -22,7 +22,13 @@ function conv(platform: Platform, nativeId: string, title: string, over: Partial
 }
 
 function message(c: Conversation, nativeId: string, order: number, sentAt: number | null): Message {
-  return storedMessage(c, nativeId, order, { text: `${c.platform} ${nativeId}`, sentAt, timePrecision: sentAt === null ? 'none' : 'minute', firstSeenAt: T0, updatedAt: T0 });
+  return storedMessage(c, nativeId, order, {
+    text: `${c.platform} ${nativeId}`,
+    sentAt,
+    timePrecision: sentAt === null ? 'none' : 'minute',
+    firstSeenAt: T0,
+    updatedAt: T0,
+  });
 }
 
 describe('name similarity', () => {
@@ -66,8 +72,19 @@ describe('suggestions', () => {
       conv('messenger', '7', 'Someone Else'),
     ]);
     const session = (conversationId: string, key: string | null) => ({
-      conversationId, status: 'active' as const, sessions: null, sessionId: null, peerIdentityKey: key, trustedPeerKey: key,
-      verified: false, keyChanged: false, safetyNumber: null, encrypt: true, incomingInvite: null, handledInvites: [], updatedAt: 0,
+      conversationId,
+      status: 'active' as const,
+      sessions: null,
+      sessionId: null,
+      peerIdentityKey: key,
+      trustedPeerKey: key,
+      verified: false,
+      keyChanged: false,
+      safetyNumber: null,
+      encrypt: true,
+      incomingInvite: null,
+      handledInvites: [],
+      updatedAt: 0,
     });
     await db.e2eeSessions.bulkPut([session('whatsapp:628111', 'KEY-A'), session('instagram:9', 'KEY-A'), session('messenger:7', 'KEY-B')]);
     const s = await suggestLinks(db, 'whatsapp:628111');
@@ -169,9 +186,27 @@ describe('merged timeline', () => {
     const wa = conv('whatsapp', 'w', 'Budi', { lastMessageAt: T0 + 100 });
     const ig = conv('instagram', 'i', 'Budi', { lastMessageAt: Date.UTC(2099, 0, 1) });
     expect(await defaultReplyConversation(db, [ig, wa])).toBeNull();
-    await db.outbox.put({ id: 'o0', conversationId: wa.id, platform: 'whatsapp', text: 'hi', state: 'sent', createdAt: T0 - 1, updatedAt: T0, attempts: 1 });
+    await db.outbox.put({
+      id: 'o0',
+      conversationId: wa.id,
+      platform: 'whatsapp',
+      text: 'hi',
+      state: 'sent',
+      createdAt: T0 - 1,
+      updatedAt: T0,
+      attempts: 1,
+    });
     expect(await defaultReplyConversation(db, [ig, wa])).toBe(wa.id);
-    await db.outbox.put({ id: 'o1', conversationId: ig.id, platform: 'instagram', text: 'hi', state: 'sent', createdAt: T0, updatedAt: T0, attempts: 1 });
+    await db.outbox.put({
+      id: 'o1',
+      conversationId: ig.id,
+      platform: 'instagram',
+      text: 'hi',
+      state: 'sent',
+      createdAt: T0,
+      updatedAt: T0,
+      attempts: 1,
+    });
     expect(await defaultReplyConversation(db, [ig, wa])).toBe(ig.id);
     expect(await defaultReplyConversation(db, [])).toBeNull();
   });

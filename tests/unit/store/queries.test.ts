@@ -51,7 +51,9 @@ describe('inboxHead', () => {
   test('reads only up to the limit: distinct times give exactly limit - 1 rows (the last time may be cut)', async () => {
     const db = openDb(`inbox-head-${n++}`);
     await db.conversations.bulkPut(
-      Array.from({ length: 500 }, (_, i) => storedConversation('whatsapp', `c${i}`, { title: `C${i}`, lastMessageAt: 1_700_000_000_000 - i * 1000 })),
+      Array.from({ length: 500 }, (_, i) =>
+        storedConversation('whatsapp', `c${i}`, { title: `C${i}`, lastMessageAt: 1_700_000_000_000 - i * 1000 }),
+      ),
     );
     const head = await inboxHead(db, 50);
     expect(head.map((c) => c.title)).toEqual(Array.from({ length: 49 }, (_, i) => `C${i}`));

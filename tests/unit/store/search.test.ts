@@ -116,7 +116,9 @@ describe('searching the index', () => {
     expect(seen[0]).toEqual(['KOPI TUBRUK mantap', 'Ngopi dulu? Kopí susu gula aren enak']);
     await ingest('messenger', 'Mama', [msg('y', 'Tidak ada yang cocok', 6)]); // no matching word
     await ingest('messenger', 'Mama', [msg('z', 'Kopinya sudah dingin', 7)]);
-    await vi.waitFor(() => expect(seen.at(-1)).toEqual(['Kopinya sudah dingin', 'KOPI TUBRUK mantap', 'Ngopi dulu? Kopí susu gula aren enak']));
+    await vi.waitFor(() =>
+      expect(seen.at(-1)).toEqual(['Kopinya sudah dingin', 'KOPI TUBRUK mantap', 'Ngopi dulu? Kopí susu gula aren enak']),
+    );
     sub.unsubscribe();
     expect(seen).toHaveLength(2);
   });
@@ -182,9 +184,22 @@ describe('at scale: the same results as a full scan, reading only what is shown'
     }
     await db.conversations.bulkPut(
       Array.from({ length: 30 }, (_, i) => ({
-        id: `whatsapp:c${i}`, platform: 'whatsapp' as const, nativeId: `c${i}`, title: `c${i}`, isGroup: false, unread: false,
-        unreadCount: null, muted: false, archived: false, pinned: false, preview: '', lastMessageAt: null, listRank: null,
-        personId: null, firstSeenAt: T0, updatedAt: T0,
+        id: `whatsapp:c${i}`,
+        platform: 'whatsapp' as const,
+        nativeId: `c${i}`,
+        title: `c${i}`,
+        isGroup: false,
+        unread: false,
+        unreadCount: null,
+        muted: false,
+        archived: false,
+        pinned: false,
+        preview: '',
+        lastMessageAt: null,
+        listRank: null,
+        personId: null,
+        firstSeenAt: T0,
+        updatedAt: T0,
       })),
     );
     await db.transaction('rw', db.messages, db.searchDocs, async () => {
@@ -193,7 +208,25 @@ describe('at scale: the same results as a full scan, reading only what is shown'
     });
   });
 
-  const queries = ['kopi', 'sa', 'sam', 'kopi sama', 'KOPI besok makan', 'sarapan', 'kop', 'kopdar kopi', 'sarapan kantor', 'x', 'x1', 'x sama', 'bandara x', 'k s', 'zzz', 'kopi zzz', 'b'];
+  const queries = [
+    'kopi',
+    'sa',
+    'sam',
+    'kopi sama',
+    'KOPI besok makan',
+    'sarapan',
+    'kop',
+    'kopdar kopi',
+    'sarapan kantor',
+    'x',
+    'x1',
+    'x sama',
+    'bandara x',
+    'k s',
+    'zzz',
+    'kopi zzz',
+    'b',
+  ];
   test.each(queries)('"%s"', async (q) => {
     for (const limit of [50, 7]) {
       const stats: SearchStats = { rounds: 0, keysRead: 0, docsRead: 0 };

@@ -4,7 +4,13 @@ import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { openDb, type InboxDb } from '../../../lib/store/db';
 import { AMBIGUOUS_PROVISIONAL_KEY, mergeIngest } from '../../../lib/worker/merge';
-import { provisionalKey, type ConversationSnapshot, type MessageSnapshot, type Platform, type ThreadSnapshot } from '../../../lib/shared/model';
+import {
+  provisionalKey,
+  type ConversationSnapshot,
+  type MessageSnapshot,
+  type Platform,
+  type ThreadSnapshot,
+} from '../../../lib/shared/model';
 import { linkConversations } from '../../../lib/worker/people';
 import type { Ingest } from '../../../lib/shared/protocol';
 import { rankOf, searchMessages } from '../../../lib/store/search';
@@ -30,7 +36,16 @@ function ingest(platform: Platform, conversations: ConversationSnapshot[], threa
 const KEY = provisionalKey('Budi Santoso');
 /** Instagram's anchorless chat-list row of Budi: no id, a key made from the title. */
 const row = (over: Partial<ConversationSnapshot> = {}) =>
-  chat(KEY, { title: 'Budi Santoso', provisional: true, unread: true, unreadCount: null, preview: 'see you', lastMessageAt: T0, listRank: 2, ...over });
+  chat(KEY, {
+    title: 'Budi Santoso',
+    provisional: true,
+    unread: true,
+    unreadCount: null,
+    preview: 'see you',
+    lastMessageAt: T0,
+    listRank: 2,
+    ...over,
+  });
 /** The thread of Budi, opened: its URL gives the real id, and it names the row's key. */
 const opened = (messages: MessageSnapshot[] = [], nativeId = '1234', isGroup = false): ThreadSnapshot => ({
   conversation: { nativeId, title: 'Budi Santoso', isGroup, provisionalKey: KEY },
@@ -48,16 +63,71 @@ describe('provisional conversations', () => {
   test('a thread read folds the provisional conversation into the real one: messages, outbox, person, search, encryption rows', async () => {
     await mergeIngest(db, ingest('instagram', [row()]), T0);
     // Something read under the provisional key (a reply sent from the inbox, a thread read without id).
-    await mergeIngest(db, ingest('instagram', [], { conversation: { nativeId: KEY, title: 'Budi Santoso', isGroup: false }, messages: [msg('m1', { text: 'kopi dulu' }), msg('m2', { text: 'oke' })] }), T0 + 1);
+    await mergeIngest(
+      db,
+      ingest('instagram', [], {
+        conversation: { nativeId: KEY, title: 'Budi Santoso', isGroup: false },
+        messages: [msg('m1', { text: 'kopi dulu' }), msg('m2', { text: 'oke' })],
+      }),
+      T0 + 1,
+    );
     const provId = `instagram:${KEY}`;
     await db.conversations.put(storedConversation('whatsapp', 'x'));
-    expect(await linkConversations(db, [provId, 'whatsapp:x'], { newId: () => 'p1', now: T0 })).toEqual({ ok: true, personId: 'person:p1' });
+    expect(await linkConversations(db, [provId, 'whatsapp:x'], { newId: () => 'p1', now: T0 })).toEqual({
+      ok: true,
+      personId: 'person:p1',
+    });
     await db.outbox.bulkPut([
-      { id: 'o1', conversationId: provId, platform: 'instagram', text: 'oke', state: 'sent', messageId: `${provId}:m2`, createdAt: T0, updatedAt: T0, attempts: 1 },
-      { id: 'o2', conversationId: provId, platform: 'instagram', text: 'nanti', state: 'queued', createdAt: T0, updatedAt: T0, attempts: 0 },
+      {
+        id: 'o1',
+        conversationId: provId,
+        platform: 'instagram',
+        text: 'oke',
+        state: 'sent',
+        messageId: `${provId}:m2`,
+        createdAt: T0,
+        updatedAt: T0,
+        attempts: 1,
+      },
+      {
+        id: 'o2',
+        conversationId: provId,
+        platform: 'instagram',
+        text: 'nanti',
+        state: 'queued',
+        createdAt: T0,
+        updatedAt: T0,
+        attempts: 0,
+      },
     ]);
-    await db.e2eeSessions.put({ conversationId: provId, status: 'none', sessions: null, sessionId: null, peerIdentityKey: null, trustedPeerKey: null, verified: false, keyChanged: false, safetyNumber: null, encrypt: false, incomingInvite: null, handledInvites: [], updatedAt: T0 });
-    await db.e2eePlain.put({ id: `${provId}:m1`, conversationId: provId, armorId: 'a1', kind: 'message', state: 'ok', direction: 'in', sealed: null, textHash: 'h', partIndex: 0, partTotal: 1, updatedAt: T0 });
+    await db.e2eeSessions.put({
+      conversationId: provId,
+      status: 'none',
+      sessions: null,
+      sessionId: null,
+      peerIdentityKey: null,
+      trustedPeerKey: null,
+      verified: false,
+      keyChanged: false,
+      safetyNumber: null,
+      encrypt: false,
+      incomingInvite: null,
+      handledInvites: [],
+      updatedAt: T0,
+    });
+    await db.e2eePlain.put({
+      id: `${provId}:m1`,
+      conversationId: provId,
+      armorId: 'a1',
+      kind: 'message',
+      state: 'ok',
+      direction: 'in',
+      sealed: null,
+      textHash: 'h',
+      partIndex: 0,
+      partTotal: 1,
+      updatedAt: T0,
+    });
 
     // The real thread already shows m2 (the same message as the provisional one's m2) and m3.
     await mergeIngest(db, ingest('instagram', [], opened([msg('m2', { text: 'oke' }), msg('m3', { text: 'sampai jumpa' })])), T0 + 2);
@@ -73,7 +143,9 @@ describe('provisional conversations', () => {
     expect(await db.e2eeSessions.toCollection().primaryKeys()).toEqual(['instagram:1234']);
     expect(await db.e2eePlain.toCollection().primaryKeys()).toEqual(['instagram:1234:m1']);
     expect((await db.e2eePlain.get('instagram:1234:m1'))?.conversationId).toBe('instagram:1234');
-    expect((await searchMessages(db, 'kopi')).map((h) => [h.message.id, h.conversation.id])).toEqual([['instagram:1234:m1', 'instagram:1234']]);
+    expect((await searchMessages(db, 'kopi')).map((h) => [h.message.id, h.conversation.id])).toEqual([
+      ['instagram:1234:m1', 'instagram:1234'],
+    ]);
     const { stored, rebuilt } = await indexAndRebuild(db);
     expect(stored).toEqual(rebuilt);
   });
@@ -81,10 +153,43 @@ describe('provisional conversations', () => {
   test('sealed encryption rows still open after the fold (sealed under their first id, which they keep)', async () => {
     const key = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
     const provId = `instagram:${KEY}`;
-    await mergeIngest(db, ingest('instagram', [], { conversation: { nativeId: KEY, title: 'Budi Santoso', isGroup: false }, messages: [msg('m1', { text: 'armored' })] }), T0);
+    await mergeIngest(
+      db,
+      ingest('instagram', [], {
+        conversation: { nativeId: KEY, title: 'Budi Santoso', isGroup: false },
+        messages: [msg('m1', { text: 'armored' })],
+      }),
+      T0,
+    );
     const plainId = `${provId}:m1`;
-    await db.e2eePlain.put({ id: plainId, conversationId: provId, armorId: 'a1', kind: 'message', state: 'ok', direction: 'in', sealed: await sealText(key, 'rahasia', SEAL_CONTEXT.plain(plainId)), textHash: 'h', partIndex: 0, partTotal: 1, updatedAt: T0 });
-    await db.e2eeSessions.put({ conversationId: provId, status: 'active', sessions: await sealJson(key, ['s'], SEAL_CONTEXT.sessions(provId)), sessionId: 'x', peerIdentityKey: null, trustedPeerKey: null, verified: false, keyChanged: false, safetyNumber: null, encrypt: true, incomingInvite: null, handledInvites: [], updatedAt: T0 });
+    await db.e2eePlain.put({
+      id: plainId,
+      conversationId: provId,
+      armorId: 'a1',
+      kind: 'message',
+      state: 'ok',
+      direction: 'in',
+      sealed: await sealText(key, 'rahasia', SEAL_CONTEXT.plain(plainId)),
+      textHash: 'h',
+      partIndex: 0,
+      partTotal: 1,
+      updatedAt: T0,
+    });
+    await db.e2eeSessions.put({
+      conversationId: provId,
+      status: 'active',
+      sessions: await sealJson(key, ['s'], SEAL_CONTEXT.sessions(provId)),
+      sessionId: 'x',
+      peerIdentityKey: null,
+      trustedPeerKey: null,
+      verified: false,
+      keyChanged: false,
+      safetyNumber: null,
+      encrypt: true,
+      incomingInvite: null,
+      handledInvites: [],
+      updatedAt: T0,
+    });
 
     await mergeIngest(db, ingest('instagram', [], opened([msg('m1', { text: 'armored' })])), T0 + 1);
 
@@ -108,7 +213,11 @@ describe('provisional conversations', () => {
 
   test('both records linked to different people: the people become one, every link kept', async () => {
     await mergeIngest(db, ingest('instagram', [row()]), T0);
-    await mergeIngest(db, ingest('instagram', [], { conversation: { nativeId: '1234', title: 'Budi Santoso', isGroup: false }, messages: [] }), T0);
+    await mergeIngest(
+      db,
+      ingest('instagram', [], { conversation: { nativeId: '1234', title: 'Budi Santoso', isGroup: false }, messages: [] }),
+      T0,
+    );
     await db.conversations.bulkPut([storedConversation('whatsapp', 'dm/Budi'), storedConversation('messenger', '42')]);
     await linkConversations(db, [`instagram:${KEY}`, 'whatsapp:dm/Budi'], { newId: () => 'a', now: T0 });
     await linkConversations(db, ['instagram:1234', 'messenger:42'], { newId: () => 'b', now: T0 });
@@ -121,7 +230,11 @@ describe('provisional conversations', () => {
   test('later list rows with the key update the real conversation; none recreates the provisional one', async () => {
     await mergeIngest(db, ingest('instagram', [row()]), T0);
     await mergeIngest(db, ingest('instagram', [], opened()), T0 + 1);
-    await mergeIngest(db, ingest('instagram', [row({ unread: false, preview: 'new news', lastMessageAt: T0 + 120_000, listRank: 0 })]), T0 + 180_000);
+    await mergeIngest(
+      db,
+      ingest('instagram', [row({ unread: false, preview: 'new news', lastMessageAt: T0 + 120_000, listRank: 0 })]),
+      T0 + 180_000,
+    );
     expect(await db.conversations.toCollection().primaryKeys()).toEqual(['instagram:1234']);
     expect(await db.conversations.get('instagram:1234')).toMatchObject({
       unread: false,
@@ -147,14 +260,29 @@ describe('provisional conversations', () => {
 
   test('a thread read under the provisional key after the tie goes to the real conversation', async () => {
     await mergeIngest(db, ingest('instagram', [], opened([msg('m1')])), T0);
-    await mergeIngest(db, ingest('instagram', [], { conversation: { nativeId: KEY, title: 'Budi Santoso', isGroup: false }, messages: [msg('m1'), msg('m2')] }), T0 + 1);
+    await mergeIngest(
+      db,
+      ingest('instagram', [], { conversation: { nativeId: KEY, title: 'Budi Santoso', isGroup: false }, messages: [msg('m1'), msg('m2')] }),
+      T0 + 1,
+    );
     expect(await db.conversations.toCollection().primaryKeys()).toEqual(['instagram:1234']);
-    expect((await db.messages.orderBy('[conversationId+order]').toArray()).map((m) => m.id)).toEqual(['instagram:1234:m1', 'instagram:1234:m2']);
+    expect((await db.messages.orderBy('[conversationId+order]').toArray()).map((m) => m.id)).toEqual([
+      'instagram:1234:m1',
+      'instagram:1234:m2',
+    ]);
   });
 
   test('a thread naming a real chat id (not a provisional key) as its key ties and folds nothing', async () => {
-    await mergeIngest(db, ingest('instagram', [], { conversation: { nativeId: '5678', title: 'Sari', isGroup: false }, messages: [msg('s1')] }), T0);
-    await mergeIngest(db, ingest('instagram', [], { ...opened([msg('m1')]), conversation: { ...opened().conversation, provisionalKey: '5678' } }), T0 + 1);
+    await mergeIngest(
+      db,
+      ingest('instagram', [], { conversation: { nativeId: '5678', title: 'Sari', isGroup: false }, messages: [msg('s1')] }),
+      T0,
+    );
+    await mergeIngest(
+      db,
+      ingest('instagram', [], { ...opened([msg('m1')]), conversation: { ...opened().conversation, provisionalKey: '5678' } }),
+      T0 + 1,
+    );
     expect((await db.conversations.toCollection().primaryKeys()).sort()).toEqual(['instagram:1234', 'instagram:5678']);
     expect(await db.messages.get('instagram:5678:s1')).toBeTruthy();
     expect(await db.aliases.count()).toBe(0);
@@ -203,7 +331,10 @@ describe('provisional conversations', () => {
     // A row known to be a group, then a 1:1 chat of the same name: two chats.
     await mergeIngest(db, ingest('messenger', [row({ isGroup: true })]), T0);
     await mergeIngest(db, ingest('messenger', [], opened([], '99')), T0 + 1);
-    expect((await db.conversations.where('platform').equals('messenger').primaryKeys()).sort()).toEqual(['messenger:99', `messenger:${KEY}`]);
+    expect((await db.conversations.where('platform').equals('messenger').primaryKeys()).sort()).toEqual([
+      'messenger:99',
+      `messenger:${KEY}`,
+    ]);
     expect((await db.conversations.get(`messenger:${KEY}`))?.isGroup).toBe(true);
     // The group row keeps updating its own provisional record, not the 1:1 chat.
     await mergeIngest(db, ingest('messenger', [row({ isGroup: true, preview: 'group talk' })]), T0 + 2);
@@ -213,16 +344,49 @@ describe('provisional conversations', () => {
 });
 
 describe('messages first stored under a derived id', () => {
-  const thread = (messages: MessageSnapshot[]): ThreadSnapshot => ({ conversation: { nativeId: '77', title: 'Ani', isGroup: false }, messages });
+  const thread = (messages: MessageSnapshot[]): ThreadSnapshot => ({
+    conversation: { nativeId: '77', title: 'Ani', isGroup: false },
+    messages,
+  });
   const conv = 'messenger:77';
 
   test('derived, then the real id: one message, order, first sighting, encryption mark, outbox and encryption rows kept', async () => {
-    await mergeIngest(db, ingest('messenger', [], thread([msg('a'), msg('d1', { text: 'halo', sender: { name: 'You', isSelf: true }, status: 'sent' }), msg('c')])), T0);
+    await mergeIngest(
+      db,
+      ingest(
+        'messenger',
+        [],
+        thread([msg('a'), msg('d1', { text: 'halo', sender: { name: 'You', isSelf: true }, status: 'sent' }), msg('c')]),
+      ),
+      T0,
+    );
     const derived = (await db.messages.get(`${conv}:d1`))!;
     await db.messages.put({ ...derived, encrypted: true });
     await db.searchDocs.delete([rankOf(derived), derived.id]); // an encrypted message is not indexed
-    await db.outbox.put({ id: 'o1', conversationId: conv, platform: 'messenger', text: 'halo', state: 'sent', messageId: `${conv}:d1`, createdAt: T0, updatedAt: T0, attempts: 1 });
-    await db.e2eePlain.put({ id: `${conv}:d1`, conversationId: conv, armorId: 'a1', kind: 'message', state: 'ok', direction: 'out', sealed: null, textHash: 'h', partIndex: 0, partTotal: 1, updatedAt: T0 });
+    await db.outbox.put({
+      id: 'o1',
+      conversationId: conv,
+      platform: 'messenger',
+      text: 'halo',
+      state: 'sent',
+      messageId: `${conv}:d1`,
+      createdAt: T0,
+      updatedAt: T0,
+      attempts: 1,
+    });
+    await db.e2eePlain.put({
+      id: `${conv}:d1`,
+      conversationId: conv,
+      armorId: 'a1',
+      kind: 'message',
+      state: 'ok',
+      direction: 'out',
+      sealed: null,
+      textHash: 'h',
+      partIndex: 0,
+      partTotal: 1,
+      updatedAt: T0,
+    });
 
     const real = msg('mid.real', { text: 'halo', sender: { name: 'You', isSelf: true }, status: 'read', formerIds: ['d1'] });
     const r = await mergeIngest(db, ingest('messenger', [], thread([msg('a'), real, msg('c')])), T0 + 60_000);
@@ -249,8 +413,22 @@ describe('messages first stored under a derived id', () => {
   test('the same batch twice, and both ids already stored: one message, under the real id, nothing lost', async () => {
     const b = ingest('messenger', [], thread([msg('d1', { text: 'halo' }), msg('mid.real', { text: 'halo' })]));
     await mergeIngest(db, b, T0);
-    await db.outbox.put({ id: 'o1', conversationId: conv, platform: 'messenger', text: 'halo', state: 'sent', messageId: `${conv}:d1`, createdAt: T0, updatedAt: T0, attempts: 1 });
-    const fixed = ingest('messenger', [], thread([msg('mid.real', { text: 'halo', formerIds: ['d1'], reactions: [{ emoji: '👍', count: 1 }] })]));
+    await db.outbox.put({
+      id: 'o1',
+      conversationId: conv,
+      platform: 'messenger',
+      text: 'halo',
+      state: 'sent',
+      messageId: `${conv}:d1`,
+      createdAt: T0,
+      updatedAt: T0,
+      attempts: 1,
+    });
+    const fixed = ingest(
+      'messenger',
+      [],
+      thread([msg('mid.real', { text: 'halo', formerIds: ['d1'], reactions: [{ emoji: '👍', count: 1 }] })]),
+    );
     await mergeIngest(db, fixed, T0 + 1);
     await mergeIngest(db, fixed, T0 + 2);
     expect((await db.messages.toArray()).map((m) => m.id)).toEqual([`${conv}:mid.real`]);
@@ -275,7 +453,11 @@ describe('ids that cannot collide', () => {
   });
 
   test('`%` is escaped too, so an escaped-looking native id never meets an escaped one', async () => {
-    await mergeIngest(db, ingest('instagram', [], { conversation: { nativeId: 'a', title: 'A', isGroup: false }, messages: [msg('b:c'), msg('b%3Ac')] }), T0);
+    await mergeIngest(
+      db,
+      ingest('instagram', [], { conversation: { nativeId: 'a', title: 'A', isGroup: false }, messages: [msg('b:c'), msg('b%3Ac')] }),
+      T0,
+    );
     expect((await db.messages.toArray()).map((m) => m.nativeId).sort()).toEqual(['b%3Ac', 'b:c']);
   });
 });

@@ -106,7 +106,11 @@ describe('merge', () => {
 
   test('the search index follows every change of a message: text, time learnt later, attachments, quote', async () => {
     await mergeIngest(db, batch([msg('a', { text: 'Kopi dulu' }), msg('b', { text: 'nanti sore' })]), T0);
-    await mergeIngest(db, batch([msg('a', { text: 'Kopi dulu', sentAt: min(3), timePrecision: 'minute' }), msg('b', { text: 'nanti malam' })]), T0 + 1);
+    await mergeIngest(
+      db,
+      batch([msg('a', { text: 'Kopi dulu', sentAt: min(3), timePrecision: 'minute' }), msg('b', { text: 'nanti malam' })]),
+      T0 + 1,
+    );
     await mergeIngest(db, batch([msg('b', { text: 'nanti malam', attachments: [{ kind: 'image', label: 'Foto' }] })]), T0 + 2);
     await mergeIngest(db, batch([msg('c', { text: 'oke', quote: { sender: 'Budi', text: 'nanti malam' } })]), T0 + 3);
     const { stored, rebuilt } = await indexAndRebuild(db);
@@ -125,7 +129,10 @@ describe('merge', () => {
     expect(before?.reactions).toEqual(thumbs);
     expect((await db.messages.get('whatsapp:Budi:a'))?.reactions).toBeUndefined();
 
-    const more = [{ emoji: '👍', count: 2 }, { emoji: '❤️', count: 1 }];
+    const more = [
+      { emoji: '👍', count: 2 },
+      { emoji: '❤️', count: 1 },
+    ];
     const r = await mergeIngest(db, batch([msg('a', { text: 'Kopi dulu' }), msg('b', { text: 'oke', reactions: more })]), T0 + 1);
     expect(r).toMatchObject({ messagesAdded: 0, messagesUpdated: 1, newIncoming: [] });
     const after = await db.messages.get('whatsapp:Budi:b');
@@ -200,7 +207,16 @@ describe('merge', () => {
   });
 
   test('a bubble the app marked "Not sent" never confirms the reply being posted', async () => {
-    await db.outbox.put({ id: 'ob2', conversationId: 'whatsapp:Budi', platform: 'whatsapp', text: 'Gagal', state: 'posting', createdAt: T0, updatedAt: T0, attempts: 1 });
+    await db.outbox.put({
+      id: 'ob2',
+      conversationId: 'whatsapp:Budi',
+      platform: 'whatsapp',
+      text: 'Gagal',
+      state: 'posting',
+      createdAt: T0,
+      updatedAt: T0,
+      attempts: 1,
+    });
     const failed = msg('f1', { text: 'Gagal', sender: { name: 'You', isSelf: true }, status: 'failed' });
     expect((await mergeIngest(db, batch([failed]))).echoed).toEqual([]);
     expect((await db.outbox.get('ob2'))!.state).toBe('posting');

@@ -111,7 +111,10 @@ describe('notifications', () => {
       batch({
         chat: 'Keluarga',
         isGroup: true,
-        messages: [msg('g1', { sender: { name: 'Ibu', isSelf: false } }), msg('g2', { sender: { name: 'Ayah', isSelf: false }, text: 'Makan malam' })],
+        messages: [
+          msg('g1', { sender: { name: 'Ibu', isSelf: false } }),
+          msg('g2', { sender: { name: 'Ayah', isSelf: false }, text: 'Makan malam' }),
+        ],
       }),
     );
     expect(shown()['whatsapp:Keluarga']).toMatchObject({ title: 'Ayah in Keluarga (WhatsApp)', message: 'Makan malam' });
@@ -120,7 +123,9 @@ describe('notifications', () => {
   test('muted and archived chats stay quiet', async () => {
     await ingest(batch(null, [chat('Budi', { muted: true }), chat('Sari', { archived: true })]));
     await ingest(batch({ chat: 'Budi', messages: [msg('h3'), msg('n1')] }));
-    await ingest(batch(null, [chat('Budi', { muted: true }), chat('Sari', { archived: true, unread: true, unreadCount: 2, preview: 'halo' })]));
+    await ingest(
+      batch(null, [chat('Budi', { muted: true }), chat('Sari', { archived: true, unread: true, unreadCount: 2, preview: 'halo' })]),
+    );
     expect(shown()).toEqual({});
   });
 
@@ -167,7 +172,12 @@ describe('notifications', () => {
     // Many chats' unread marks rising in one batch: capped.
     const many = Array.from({ length: 6 }, (_, i) => chat(`c${i}`));
     await ingest(batch(null, many));
-    await ingest(batch(null, many.map((c) => ({ ...c, unread: true, preview: `pesan ${c.nativeId}` }))));
+    await ingest(
+      batch(
+        null,
+        many.map((c) => ({ ...c, unread: true, preview: `pesan ${c.nativeId}` })),
+      ),
+    );
     const fromList = Object.keys(shown()).filter((id) => id !== 'whatsapp:Budi');
     expect(fromList).toHaveLength(MAX_NOTIFICATIONS_PER_BATCH);
   });

@@ -27,14 +27,34 @@ beforeEach(async () => {
   db = openDb(`faults-outbox-${n++}`);
   tabs = new Tabs();
   await db.conversations.put({
-    id: 'whatsapp:Budi', platform: 'whatsapp', nativeId: 'Budi', title: 'Budi', isGroup: false, unread: false, unreadCount: null,
-    muted: false, archived: false, pinned: false, preview: '', lastMessageAt: null, listRank: 0, firstSeenAt: 0, updatedAt: 0,
+    id: 'whatsapp:Budi',
+    platform: 'whatsapp',
+    nativeId: 'Budi',
+    title: 'Budi',
+    isGroup: false,
+    unread: false,
+    unreadCount: null,
+    muted: false,
+    archived: false,
+    pinned: false,
+    preview: '',
+    lastMessageAt: null,
+    listRank: 0,
+    firstSeenAt: 0,
+    updatedAt: 0,
   });
 });
 
 const entry = (over: Partial<OutboxEntry>): OutboxEntry => ({
-  id: 'o1', conversationId: 'whatsapp:Budi', platform: 'whatsapp', text: 'halo', state: 'queued',
-  createdAt: T0, updatedAt: T0, attempts: 0, ...over,
+  id: 'o1',
+  conversationId: 'whatsapp:Budi',
+  platform: 'whatsapp',
+  text: 'halo',
+  state: 'queued',
+  createdAt: T0,
+  updatedAt: T0,
+  attempts: 0,
+  ...over,
 });
 
 describe('outbox resumed after the worker stopped', () => {
@@ -65,9 +85,22 @@ describe('outbox resumed after the worker stopped', () => {
   test('its tab went away: re-dispatched at once; an echo already stored settles it with no post', async () => {
     await db.outbox.put(entry({ state: 'posting', attempts: 1, attemptStartedAt: T0, tabId: 7 }));
     await db.messages.put({
-      id: 'whatsapp:Budi:E', conversationId: 'whatsapp:Budi', platform: 'whatsapp', nativeId: 'E', sender: { name: 'You', isSelf: true },
-      text: 'halo', sentAt: null, timePrecision: 'none', order: 1, status: 'sent', attachments: [], quote: null, system: false,
-      truncated: false, firstSeenAt: T0 + 500, updatedAt: T0 + 500,
+      id: 'whatsapp:Budi:E',
+      conversationId: 'whatsapp:Budi',
+      platform: 'whatsapp',
+      nativeId: 'E',
+      sender: { name: 'You', isSelf: true },
+      text: 'halo',
+      sentAt: null,
+      timePrecision: 'none',
+      order: 1,
+      status: 'sent',
+      attachments: [],
+      quote: null,
+      system: false,
+      truncated: false,
+      firstSeenAt: T0 + 500,
+      updatedAt: T0 + 500,
     });
     await resumePending(db, tabs, { tabGone: 7 }, T0 + 1_000);
     expect(tabs.commands).toHaveLength(0);
@@ -77,9 +110,22 @@ describe('outbox resumed after the worker stopped', () => {
   test('an older reply with the same text (stored before the attempt) does not settle it', async () => {
     await db.outbox.put(entry({ state: 'posting', attempts: 1, attemptStartedAt: T0, tabId: 7 }));
     await db.messages.put({
-      id: 'whatsapp:Budi:OLD', conversationId: 'whatsapp:Budi', platform: 'whatsapp', nativeId: 'OLD', sender: { name: 'You', isSelf: true },
-      text: 'halo', sentAt: null, timePrecision: 'none', order: 1, status: 'read', attachments: [], quote: null, system: false,
-      truncated: false, firstSeenAt: T0 - 60_000, updatedAt: T0 - 60_000,
+      id: 'whatsapp:Budi:OLD',
+      conversationId: 'whatsapp:Budi',
+      platform: 'whatsapp',
+      nativeId: 'OLD',
+      sender: { name: 'You', isSelf: true },
+      text: 'halo',
+      sentAt: null,
+      timePrecision: 'none',
+      order: 1,
+      status: 'read',
+      attachments: [],
+      quote: null,
+      system: false,
+      truncated: false,
+      firstSeenAt: T0 - 60_000,
+      updatedAt: T0 - 60_000,
     });
     await dispatch(db, 'o1', tabs, T0 + STALE_POSTING_MS);
     expect(tabs.commands).toHaveLength(1);
@@ -97,7 +143,18 @@ describe('a failed reply whose echo shows up later', () => {
     thread: {
       conversation: { nativeId: 'Budi', title: 'Budi', isGroup: false },
       messages: [
-        { nativeId: 'ECHO', sender: { name: 'You', isSelf: true }, text, sentAt: null, timePrecision: 'none' as const, status: 'sent' as const, attachments: [], quote: null, system: false, truncated: false },
+        {
+          nativeId: 'ECHO',
+          sender: { name: 'You', isSelf: true },
+          text,
+          sentAt: null,
+          timePrecision: 'none' as const,
+          status: 'sent' as const,
+          attachments: [],
+          quote: null,
+          system: false,
+          truncated: false,
+        },
       ],
     },
   });
@@ -127,7 +184,11 @@ describe('a failure is stored as its reason code, never as words', () => {
     expect(await dispatch(db, 'o2', tabs, T0 + 10)).toMatchObject({ state: 'failed', reason: 'chat-not-found' });
     expect((await db.outbox.get('o2'))!.detail).toBeUndefined();
 
-    const long = await enqueueSend(db, { type: 'send-request', outboxId: 'o3', conversationId: 'whatsapp:Budi', text: 'x'.repeat(8_001) }, T0);
+    const long = await enqueueSend(
+      db,
+      { type: 'send-request', outboxId: 'o3', conversationId: 'whatsapp:Budi', text: 'x'.repeat(8_001) },
+      T0,
+    );
     expect(long).toMatchObject({ entry: { state: 'failed', reason: 'too-long' } });
     expect((await db.outbox.get('o3'))!.detail).toBeUndefined();
   });

@@ -64,7 +64,10 @@ describe('senders', () => {
     ['plain http on the messenger host', { ...waTab, url: 'http://web.whatsapp.com/' }],
     ['a frame inside the messenger page', { ...waTab, frameId: 2 }],
     ['another extension', { ...waTab, id: 'zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz' }],
-    ['another extension\'s page', { id: 'zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz', url: 'chrome-extension://zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz/popup.html' }],
+    [
+      "another extension's page",
+      { id: 'zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz', url: 'chrome-extension://zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz/popup.html' },
+    ],
     ['no sender id (a web page via externally_connectable)', { url: 'https://web.whatsapp.com/', tab: tab(7), frameId: 0 }],
     ['a content-script sender without a tab', { id: EXT, url: 'https://web.whatsapp.com/' }],
     ['a data: URL', { ...waTab, url: 'data:text/html,hi' }],
@@ -94,7 +97,9 @@ describe('senders', () => {
 
   test('a messenger page cannot speak for another platform, nor settle a send of its own making', async () => {
     expect(await handleMessage(ctx, ingest({ platform: 'instagram' }), waTab)).toMatchObject({ ok: false, error: 'platform mismatch' });
-    expect(await handleMessage(ctx, { type: 'send-result', platform: 'whatsapp', outboxId: 'nope', ok: true }, waTab)).toMatchObject({ ok: true });
+    expect(await handleMessage(ctx, { type: 'send-result', platform: 'whatsapp', outboxId: 'nope', ok: true }, waTab)).toMatchObject({
+      ok: true,
+    });
     expect(await db.outbox.count()).toBe(0);
   });
 });
@@ -108,8 +113,16 @@ describe('malformed and oversized input', () => {
     ['an unknown type', { type: 'eval', code: '1' }],
     ['an extra key', ingest({ extra: 1 })],
     ['a wrong health state', ingest({ health: { state: 'pwned' } })],
-    ['an empty message id', ingest({ thread: { conversation: { nativeId: 'Budi', title: 'Budi', isGroup: false }, messages: [{ ...msg(0), nativeId: '' }] } })],
-    ['a non-finite time', ingest({ thread: { conversation: { nativeId: 'Budi', title: 'Budi', isGroup: false }, messages: [{ ...msg(0), sentAt: Infinity }] } })],
+    [
+      'an empty message id',
+      ingest({ thread: { conversation: { nativeId: 'Budi', title: 'Budi', isGroup: false }, messages: [{ ...msg(0), nativeId: '' }] } }),
+    ],
+    [
+      'a non-finite time',
+      ingest({
+        thread: { conversation: { nativeId: 'Budi', title: 'Budi', isGroup: false }, messages: [{ ...msg(0), sentAt: Infinity }] },
+      }),
+    ],
     ['a prototype key', JSON.parse('{"type":"hello","platform":"whatsapp","__proto__":{"polluted":true}}')],
     ['a deeply nested value', ingest({ health: JSON.parse('['.repeat(5000) + ']'.repeat(5000)) })],
   ])('%s is rejected without writing', async (_name, input) => {
@@ -119,12 +132,44 @@ describe('malformed and oversized input', () => {
   });
 
   test.each([
-    ['a message text over the cap', () => ingest({ thread: { conversation: { nativeId: 'Budi', title: 'Budi', isGroup: false }, messages: [msg(0, 'x'.repeat(LIMITS.textChars + 1))] } })],
+    [
+      'a message text over the cap',
+      () =>
+        ingest({
+          thread: {
+            conversation: { nativeId: 'Budi', title: 'Budi', isGroup: false },
+            messages: [msg(0, 'x'.repeat(LIMITS.textChars + 1))],
+          },
+        }),
+    ],
     ['a title over the cap', () => ingest({ conversations: [{ ...conv(0), title: 't'.repeat(LIMITS.titleChars + 1) }] })],
     ['an id over the cap', () => ingest({ batchId: 'i'.repeat(LIMITS.nativeIdChars + 1) })],
-    ['too many messages in a batch', () => ingest({ thread: { conversation: { nativeId: 'Budi', title: 'Budi', isGroup: false }, messages: Array.from({ length: LIMITS.messagesPerBatch + 1 }, (_, i) => msg(i)) } })],
-    ['too many conversations in a batch', () => ingest({ conversations: Array.from({ length: LIMITS.conversationsPerBatch + 1 }, (_, i) => conv(i)) })],
-    ['too many attachments', () => ingest({ thread: { conversation: { nativeId: 'Budi', title: 'Budi', isGroup: false }, messages: [{ ...msg(0), attachments: Array.from({ length: LIMITS.attachmentsPerMessage + 1 }, () => ({ kind: 'image', label: 'p' })) }] } })],
+    [
+      'too many messages in a batch',
+      () =>
+        ingest({
+          thread: {
+            conversation: { nativeId: 'Budi', title: 'Budi', isGroup: false },
+            messages: Array.from({ length: LIMITS.messagesPerBatch + 1 }, (_, i) => msg(i)),
+          },
+        }),
+    ],
+    [
+      'too many conversations in a batch',
+      () => ingest({ conversations: Array.from({ length: LIMITS.conversationsPerBatch + 1 }, (_, i) => conv(i)) }),
+    ],
+    [
+      'too many attachments',
+      () =>
+        ingest({
+          thread: {
+            conversation: { nativeId: 'Budi', title: 'Budi', isGroup: false },
+            messages: [
+              { ...msg(0), attachments: Array.from({ length: LIMITS.attachmentsPerMessage + 1 }, () => ({ kind: 'image', label: 'p' })) },
+            ],
+          },
+        }),
+    ],
   ])('%s is rejected by the size caps', async (_name, make) => {
     expect(await handleMessage(ctx, make(), waTab)).toMatchObject({ ok: false });
     await storeIsEmpty();
@@ -134,7 +179,10 @@ describe('malformed and oversized input', () => {
     const huge = 'x'.repeat(LIMITS.textChars + 1);
     const flood = Array.from({ length: 200 }, (_, k) =>
       k % 2
-        ? ingest({ batchId: `f${k}`, thread: { conversation: { nativeId: 'Budi', title: 'Budi', isGroup: false }, messages: [msg(k, huge)] } })
+        ? ingest({
+            batchId: `f${k}`,
+            thread: { conversation: { nativeId: 'Budi', title: 'Budi', isGroup: false }, messages: [msg(k, huge)] },
+          })
         : ingest({ batchId: `f${k}`, conversations: Array.from({ length: LIMITS.conversationsPerBatch + 1 }, (_, i) => conv(i)) }),
     );
     const started = Date.now();
@@ -149,7 +197,8 @@ describe('malformed and oversized input', () => {
 
   test('a flood of valid batches (max size, the same ids over and over) leaves one record per message', async () => {
     const messages = Array.from({ length: LIMITS.messagesPerBatch }, (_, i) => msg(i));
-    const big = (k: number) => ingest({ batchId: `v${k}`, thread: { conversation: { nativeId: 'Budi', title: 'Budi', isGroup: false }, messages } });
+    const big = (k: number) =>
+      ingest({ batchId: `v${k}`, thread: { conversation: { nativeId: 'Budi', title: 'Budi', isGroup: false }, messages } });
     const replies = await Promise.all(Array.from({ length: 5 }, (_, k) => handleMessage(ctx, big(k), waTab)));
     expect(replies.every((r) => r.ok === true)).toBe(true);
     expect(await db.messages.count()).toBe(LIMITS.messagesPerBatch);

@@ -48,7 +48,10 @@ function ingest(batchId: string, messages: MessageSnapshot[], preview: string, u
   return handleMessage(
     ctx,
     {
-      type: 'ingest', platform: 'whatsapp', batchId, health: { state: 'ok' },
+      type: 'ingest',
+      platform: 'whatsapp',
+      batchId,
+      health: { state: 'ok' },
       conversations: [snapshotChat('Budi', { preview, unread: unreadCount > 0, unreadCount })],
       thread: { conversation: { nativeId: 'Budi', title: 'Budi', isGroup: false }, messages },
     },

@@ -22,7 +22,9 @@ const ingest = (health: Record<string, unknown>) =>
   handleMessage(ctx, { type: 'ingest', platform: 'instagram', batchId: `b${batch++}`, health, conversations: [], thread: null }, igTab);
 
 test('a report sent with layout-unknown is stored on the health record, and dropped when the page is ok again', async () => {
-  expect(await ingest({ state: 'layout-unknown', reason: 'chat rows found (4) but none readable', report: 'R1' })).toMatchObject({ ok: true });
+  expect(await ingest({ state: 'layout-unknown', reason: 'chat rows found (4) but none readable', report: 'R1' })).toMatchObject({
+    ok: true,
+  });
   expect(await db.health.get('instagram')).toMatchObject({ state: 'layout-unknown', layoutReport: 'R1' });
   // Same state, newer report: replaced.
   await ingest({ state: 'layout-unknown', reason: 'chat rows found (4) but none readable', report: 'R2' });

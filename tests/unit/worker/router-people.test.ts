@@ -17,8 +17,18 @@ beforeEach(async () => {
   db = openDb(`people-msg-${k++}`);
   ctx = backgroundContext(db);
   const base: Omit<Conversation, 'id' | 'platform' | 'nativeId' | 'title'> = {
-    isGroup: false, unread: false, unreadCount: null, muted: false, archived: false, pinned: false,
-    preview: '', lastMessageAt: null, listRank: 0, personId: null, firstSeenAt: 1, updatedAt: 1,
+    isGroup: false,
+    unread: false,
+    unreadCount: null,
+    muted: false,
+    archived: false,
+    pinned: false,
+    preview: '',
+    lastMessageAt: null,
+    listRank: 0,
+    personId: null,
+    firstSeenAt: 1,
+    updatedAt: 1,
   };
   await db.conversations.bulkPut([
     { ...base, id: 'whatsapp:b', platform: 'whatsapp', nativeId: 'b', title: 'Budi Santoso' },
@@ -29,7 +39,9 @@ beforeEach(async () => {
 const personOf = async (id: string) => (await db.conversations.get(id))!.personId;
 
 test('link, rename and unlink from an extension page', async () => {
-  expect(await handleMessage(ctx, { type: 'link-people', conversationIds: ['whatsapp:b', 'instagram:b'] }, sidePanel)).toEqual({ ok: true });
+  expect(await handleMessage(ctx, { type: 'link-people', conversationIds: ['whatsapp:b', 'instagram:b'] }, sidePanel)).toEqual({
+    ok: true,
+  });
   const pid = await personOf('whatsapp:b');
   expect(pid).toMatch(/^person:/);
   expect(await personOf('instagram:b')).toBe(pid);
@@ -44,7 +56,9 @@ test('link, rename and unlink from an extension page', async () => {
 test('malformed requests and content scripts are refused', async () => {
   expect((await handleMessage(ctx, { type: 'link-people', conversationIds: ['whatsapp:b'] }, sidePanel)).ok).toBe(false);
   expect((await handleMessage(ctx, { type: 'rename-person', personId: 'x', name: '' }, sidePanel)).ok).toBe(false);
-  expect((await handleMessage(ctx, { type: 'link-people', conversationIds: ['whatsapp:b', 'instagram:b'], extra: 1 }, sidePanel)).ok).toBe(false);
+  expect((await handleMessage(ctx, { type: 'link-people', conversationIds: ['whatsapp:b', 'instagram:b'], extra: 1 }, sidePanel)).ok).toBe(
+    false,
+  );
   expect((await handleMessage(ctx, { type: 'link-people', conversationIds: ['whatsapp:b', 'instagram:b'] }, waTab)).ok).toBe(false);
   expect(await db.people.count()).toBe(0);
 });

@@ -51,7 +51,14 @@ describe('who may talk to the background', () => {
   });
 
   test('malformed messages are rejected with a logged reason and never written', async () => {
-    const bad = { type: 'ingest', platform: 'whatsapp', batchId: 'x', health: { state: 'ok' }, conversations: [{ nativeId: 1 }], thread: null };
+    const bad = {
+      type: 'ingest',
+      platform: 'whatsapp',
+      batchId: 'x',
+      health: { state: 'ok' },
+      conversations: [{ nativeId: 1 }],
+      thread: null,
+    };
     expect(await handleMessage(ctx, bad, waTab)).toMatchObject({ ok: false });
     expect(await handleMessage(ctx, { type: 'nonsense' }, page)).toMatchObject({ ok: false });
     expect(logs.length).toBe(2);
@@ -60,8 +67,26 @@ describe('who may talk to the background', () => {
 
   test('an accepted ingest is merged into the store, with or without an onMerged listener', async () => {
     const batch = (id: string, title: string) => ({
-      type: 'ingest', platform: 'whatsapp', batchId: id, health: { state: 'ok' }, thread: null,
-      conversations: [{ nativeId: title, title, isGroup: false, unread: true, unreadCount: 2, muted: false, archived: false, pinned: false, preview: 'hi', lastMessageAt: 5, listRank: 0 }],
+      type: 'ingest',
+      platform: 'whatsapp',
+      batchId: id,
+      health: { state: 'ok' },
+      thread: null,
+      conversations: [
+        {
+          nativeId: title,
+          title,
+          isGroup: false,
+          unread: true,
+          unreadCount: 2,
+          muted: false,
+          archived: false,
+          pinned: false,
+          preview: 'hi',
+          lastMessageAt: 5,
+          listRank: 0,
+        },
+      ],
     });
     expect(await handleMessage(ctx, batch('b1', 'Sari'), waTab)).toEqual({ ok: true, batchId: 'b1' });
     expect(await db.conversations.get('whatsapp:Sari')).toMatchObject({ title: 'Sari', unreadCount: 2 });
@@ -86,7 +111,9 @@ describe('who may talk to the background', () => {
 
 describe('outbox', () => {
   test('send request → queued → posting in a tab → sent by the content script verdict', async () => {
-    expect(await handleMessage(ctx, { type: 'send-request', outboxId: 'o1', conversationId: 'whatsapp:Budi', text: 'Halo' }, page)).toEqual({ ok: true });
+    expect(await handleMessage(ctx, { type: 'send-request', outboxId: 'o1', conversationId: 'whatsapp:Budi', text: 'Halo' }, page)).toEqual(
+      { ok: true },
+    );
     await settle();
     expect(tabs.commands).toHaveLength(1);
     expect(tabs.commands[0]).toMatchObject({ conversationNativeId: 'Budi', text: 'Halo', checkEchoFirst: false });
@@ -127,7 +154,9 @@ describe('outbox', () => {
     expect(tabs.commands).toHaveLength(0);
     expect((await db.outbox.get('o4'))!.detail).toBeUndefined();
     // Beyond any platform's limit, the request itself is malformed.
-    expect(await handleMessage(ctx, { type: 'send-request', outboxId: 'o4b', conversationId: 'whatsapp:Budi', text: 'x'.repeat(8001) }, page)).toMatchObject({ ok: false });
+    expect(
+      await handleMessage(ctx, { type: 'send-request', outboxId: 'o4b', conversationId: 'whatsapp:Budi', text: 'x'.repeat(8001) }, page),
+    ).toMatchObject({ ok: false });
   });
 
   test('a worker restarted mid-post re-dispatches with an echo check, and an echo already stored settles it without posting', async () => {

@@ -5,7 +5,11 @@ import { dayMonthPair, isListTimeLabel, parseListTime, parsePrePlainText, prePla
 
 describe('WhatsApp data-id', () => {
   test('legacy 1:1, both directions', () => {
-    expect(parseDataId('true_6281234567890@c.us_3EB0C431C26A1916E0F2')).toEqual({ fromMe: true, chat: '6281234567890@c.us', msgId: '3EB0C431C26A1916E0F2' });
+    expect(parseDataId('true_6281234567890@c.us_3EB0C431C26A1916E0F2')).toEqual({
+      fromMe: true,
+      chat: '6281234567890@c.us',
+      msgId: '3EB0C431C26A1916E0F2',
+    });
     expect(parseDataId('false_6281234567890@c.us_ABCDEF1234')).toMatchObject({ fromMe: false, msgId: 'ABCDEF1234' });
   });
   test('legacy group with participant', () => {
@@ -21,14 +25,18 @@ describe('WhatsApp data-id', () => {
     expect(parseDataId('true_190234829384756@lid_3AF00D')).toEqual({ fromMe: true, chat: '190234829384756@lid', msgId: '3AF00D' });
   });
   test('garbage is rejected', () => {
-    for (const bad of ['', '   ', null, 'true_', 'x y', '<img src=x>', 'a'.repeat(300), 'maybe_123@c.us_ABC']) expect(parseDataId(bad)).toBeNull();
+    for (const bad of ['', '   ', null, 'true_', 'x y', '<img src=x>', 'a'.repeat(300), 'maybe_123@c.us_ABC'])
+      expect(parseDataId(bad)).toBeNull();
   });
 });
 
 describe('WhatsApp data-pre-plain-text', () => {
   const local = (y: number, mo: number, d: number, h: number, m: number) => new Date(y, mo - 1, d, h, m).getTime();
   test('US: 12-hour, month first', () => {
-    expect(parsePrePlainText('[10:54 PM, 12/9/2025] Budi Santoso: ', true)).toEqual({ at: local(2025, 12, 9, 22, 54), sender: 'Budi Santoso' });
+    expect(parsePrePlainText('[10:54 PM, 12/9/2025] Budi Santoso: ', true)).toEqual({
+      at: local(2025, 12, 9, 22, 54),
+      sender: 'Budi Santoso',
+    });
     expect(parsePrePlainText('[12:05 AM, 1/2/2026] Sarah: ', true)!.at).toBe(local(2026, 1, 2, 0, 5));
     expect(parsePrePlainText('[12:30 PM, 1/2/2026] Sarah: ', true)!.at).toBe(local(2026, 1, 2, 12, 30));
   });
@@ -37,11 +45,14 @@ describe('WhatsApp data-pre-plain-text', () => {
     expect(parsePrePlainText('[00:00, 01/02/2026] Mama: ', false)!.at).toBe(local(2026, 2, 1, 0, 0));
     expect(parsePrePlainText('[21.15, 5/3/26] Dewi: ', false)!.at).toBe(local(2026, 3, 5, 21, 15));
   });
-  test('the clock style does not tell the order: the caller\'s order does (2026 en-US 24-hour, en-IN 12-hour)', () => {
+  test("the clock style does not tell the order: the caller's order does (2026 en-US 24-hour, en-IN 12-hour)", () => {
     // live-2026.md: "[14:14, 3/30/2026]" is en-US (24-hour, month first); "[9:12 am, 10/12/2025]" en-IN (day first).
     expect(parsePrePlainText('[14:14, 3/4/2026] Budi: ', true)!.at).toBe(local(2026, 3, 4, 14, 14));
     expect(parsePrePlainText('[14:14, 3/4/2026] Budi: ', false)!.at).toBe(local(2026, 4, 3, 14, 14));
-    expect(parsePrePlainText('[9:12 am, 10/12/2025] +91 98450 12345: ', false)).toEqual({ at: local(2025, 12, 10, 9, 12), sender: '+91 98450 12345' });
+    expect(parsePrePlainText('[9:12 am, 10/12/2025] +91 98450 12345: ', false)).toEqual({
+      at: local(2025, 12, 10, 9, 12),
+      sender: '+91 98450 12345',
+    });
     expect(parsePrePlainText('[9:12 am, 10/12/2025] +91 98450 12345: ', true)!.at).toBe(local(2025, 10, 12, 9, 12));
   });
   test('unambiguous values win over the page order', () => {
@@ -54,7 +65,16 @@ describe('WhatsApp data-pre-plain-text', () => {
     expect(parsePrePlainText('[10:30, 28/09/2026] Dr. Sinta (Klinik): ', false)!.sender).toBe('Dr. Sinta (Klinik)');
   });
   test('bad input → null', () => {
-    for (const bad of ['', 'hello', '[25:00, 1/1/2026] X: ', '[10:61, 1/1/2026] X: ', '[10:00, 31/02/2026] X: ', '[13:00 PM, 1/1/2026] X: ', '[10:00] X: ', null]) {
+    for (const bad of [
+      '',
+      'hello',
+      '[25:00, 1/1/2026] X: ',
+      '[10:61, 1/1/2026] X: ',
+      '[10:00, 31/02/2026] X: ',
+      '[13:00 PM, 1/1/2026] X: ',
+      '[10:00] X: ',
+      null,
+    ]) {
       expect(parsePrePlainText(bad, false)).toBeNull();
       expect(parsePrePlainText(bad, true)).toBeNull();
     }
@@ -90,8 +110,10 @@ describe('WhatsApp chat-list time labels', () => {
     expect(parseListTime('soon', now, true)).toBeNull();
   });
   test('what looks like a list time (read by structure: the time is whichever leaf looks like one)', () => {
-    for (const ok of ['10:54', '9:05 PM', '9:12 am', 'Yesterday', 'Kemarin', 'Senin', 'Monday', '3/30/2026', '30/03/2026', '21.15']) expect(isListTimeLabel(ok), ok).toBe(true);
-    for (const no of ['', 'Budi Santoso', 'Jam 10:54 ya', '3 unread messages', 'Archived', '10:54 besok']) expect(isListTimeLabel(no), no).toBe(false);
+    for (const ok of ['10:54', '9:05 PM', '9:12 am', 'Yesterday', 'Kemarin', 'Senin', 'Monday', '3/30/2026', '30/03/2026', '21.15'])
+      expect(isListTimeLabel(ok), ok).toBe(true);
+    for (const no of ['', 'Budi Santoso', 'Jam 10:54 ya', '3 unread messages', 'Archived', '10:54 besok'])
+      expect(isListTimeLabel(no), no).toBe(false);
   });
 });
 

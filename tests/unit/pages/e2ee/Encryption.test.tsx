@@ -249,12 +249,31 @@ test('Indonesian: the request to set up encryption', async () => {
 
 test('the thread view never shows a verdict under another sender or chat than it was reached in', async () => {
   const { encryptedMessage, encryptedOutbox } = await import('../../../../lib/pages/e2ee/Encryption');
-  const view = { conversationId: 'whatsapp:Bob', kind: 'message', state: 'ok', direction: 'in', text: 'hi', partIndex: 0, partTotal: 1, partsSeen: 0 } as const;
+  const view = {
+    conversationId: 'whatsapp:Bob',
+    kind: 'message',
+    state: 'ok',
+    direction: 'in',
+    text: 'hi',
+    partIndex: 0,
+    partTotal: 1,
+    partsSeen: 0,
+  } as const;
   const plains = { byMessage: new Map([['whatsapp:Bob:1', view]]), byArmor: new Map() };
-  const m = { id: 'whatsapp:Bob:1', text: 'UIE1x0', encrypted: true, conversationId: 'whatsapp:Bob', sender: { name: 'Bob', isSelf: false } };
+  const m = {
+    id: 'whatsapp:Bob:1',
+    text: 'UIE1x0',
+    encrypted: true,
+    conversationId: 'whatsapp:Bob',
+    sender: { name: 'Bob', isSelf: false },
+  };
   expect(encryptedMessage(m, plains)?.view).toMatchObject({ state: 'ok', text: 'hi' });
   // The page later shows the same bubble as ours: the cached verdict no longer applies.
-  expect(encryptedMessage({ ...m, sender: { name: 'You', isSelf: true } }, plains)?.view).toMatchObject({ state: 'modified', reason: 'not-this-chat', text: null });
+  expect(encryptedMessage({ ...m, sender: { name: 'You', isSelf: true } }, plains)?.view).toMatchObject({
+    state: 'modified',
+    reason: 'not-this-chat',
+    text: null,
+  });
   // An outbox entry finds our sends only in its own conversation.
   const { armorEnvelope } = await import('../../../../lib/crypto/armor');
   const { findArmored } = await import('../../../../lib/crypto/armor');

@@ -58,7 +58,11 @@ describe('item 1: a verdict is bound to its conversation and direction', () => {
     const text = bob.queue[0]!.text;
     alice.thread.push(snapshot(nextId(), text, true, 'Alice'));
     await alice.ingest();
-    expect((await viewsOf(alice, alice.conversationId)).at(-1)!.view).toMatchObject({ state: 'modified', reason: 'not-this-chat', text: null });
+    expect((await viewsOf(alice, alice.conversationId)).at(-1)!.view).toMatchObject({
+      state: 'modified',
+      reason: 'not-this-chat',
+      text: null,
+    });
     // ...then the real incoming bubble arrives: it is still read (the ratchet was not consumed).
     await bob.deliver();
     expect(await alice.texts()).toEqual(['in:only for Alice']);
@@ -118,7 +122,10 @@ describe('item 2: no handshake without the user', () => {
     // Alice's own chat with Bob is untouched.
     expect(await alice.state()).toMatchObject({ status: 'invited', sessionId: null });
     expect(await say(alice, 'x')).toEqual({ ok: false, error: 'no encrypted session' });
-    expect(await alice.ask({ type: 'e2ee-send', outboxId: nextId(), conversationId: carol, text: 'x' })).toEqual({ ok: false, error: 'no encrypted session' });
+    expect(await alice.ask({ type: 'e2ee-send', outboxId: nextId(), conversationId: carol, text: 'x' })).toEqual({
+      ok: false,
+      error: 'no encrypted session',
+    });
 
     // Alice says yes: now the session exists (with the key she was shown).
     expect(await alice.ask({ type: 'e2ee-answer-init', conversationId: carol, accept: true })).toEqual({ ok: true });
@@ -133,9 +140,14 @@ describe('item 2: no handshake without the user', () => {
     const { init } = await forgeInit(alice.thread.at(-1)!.text);
     const carol = await ingestChat(alice, 'whatsapp', 'Carol', [snapshot(nextId(), init, false, 'Carol')]);
     const tab = { id: EXT, url: ORIGIN.whatsapp, tab: { id: 8 } as Runtime.MessageSender['tab'], frameId: 0 };
-    expect(await handleMessage(alice.ctx, { type: 'e2ee-answer-init', conversationId: carol, accept: true }, tab)).toMatchObject({ ok: false });
+    expect(await handleMessage(alice.ctx, { type: 'e2ee-answer-init', conversationId: carol, accept: true }, tab)).toMatchObject({
+      ok: false,
+    });
     expect(await alice.ask({ type: 'e2ee-answer-init', conversationId: carol, accept: 'yes' })).toMatchObject({ ok: false });
-    expect(await alice.ask({ type: 'e2ee-answer-init', conversationId: alice.conversationId, accept: true })).toEqual({ ok: false, error: 'no request' });
+    expect(await alice.ask({ type: 'e2ee-answer-init', conversationId: alice.conversationId, accept: true })).toEqual({
+      ok: false,
+      error: 'no request',
+    });
     await alice.e2ee.settled();
     expect(await readE2eeState(alice.db, carol)).toMatchObject({ status: 'none', sessionId: null });
     expect((await readE2eeState(alice.db, carol))?.incomingInit).toBeTruthy();
@@ -211,8 +223,8 @@ describe('item 7: pending parts are bounded per conversation', () => {
     expect((await bob.state())?.droppedPending).toBe(40);
     // Repeated scrapes change nothing.
     await bob.ingest();
-    expect((await bob.db.e2eePlain.where('conversationId').equals(bob.conversationId).toArray()).filter((r) => r.state === 'pending').length).toBe(
-      MAX_PENDING_PER_CONVERSATION,
-    );
+    expect(
+      (await bob.db.e2eePlain.where('conversationId').equals(bob.conversationId).toArray()).filter((r) => r.state === 'pending').length,
+    ).toBe(MAX_PENDING_PER_CONVERSATION);
   });
 });

@@ -165,7 +165,9 @@ describe('an encrypted conversation between two users of the extension', () => {
   test('a key change warns, and blocks sending to a verified contact until accepted', async () => {
     const { alice, bob } = await connect();
     const number = (await bob.state())!.safetyNumber!;
-    expect(await bob.ask({ type: 'e2ee-verify', conversationId: bob.conversationId, safetyNumber: '1'.repeat(60) })).toMatchObject({ ok: false });
+    expect(await bob.ask({ type: 'e2ee-verify', conversationId: bob.conversationId, safetyNumber: '1'.repeat(60) })).toMatchObject({
+      ok: false,
+    });
     expect(await bob.ask({ type: 'e2ee-verify', conversationId: bob.conversationId, safetyNumber: number })).toEqual({ ok: true });
     expect((await bob.state())?.verified).toBe(true);
 
@@ -214,9 +216,16 @@ describe('an encrypted conversation between two users of the extension', () => {
     // The same request again (e.g. the popup retried after a timeout) changes nothing.
     await alice.ask({ type: 'e2ee-send', outboxId, conversationId: alice.conversationId, text: 'once' });
     expect(alice.posted.at(-1)).toBe(first);
-    await handleMessage(alice.ctx, { type: 'send-result', platform: 'whatsapp', outboxId, ok: false, reason: 'no-echo' }, {
-      id: EXT, url: ORIGIN.whatsapp, tab: { id: 7 } as Runtime.MessageSender['tab'], frameId: 0,
-    });
+    await handleMessage(
+      alice.ctx,
+      { type: 'send-result', platform: 'whatsapp', outboxId, ok: false, reason: 'no-echo' },
+      {
+        id: EXT,
+        url: ORIGIN.whatsapp,
+        tab: { id: 7 } as Runtime.MessageSender['tab'],
+        frameId: 0,
+      },
+    );
     await alice.ask({ type: 'retry-send', outboxId });
     await new Promise((r) => setTimeout(r, 20));
     expect(alice.posted.at(-1)).toBe(first);
@@ -240,8 +249,26 @@ describe('what the ingest path passes on to listeners (notifications)', () => {
     await handleMessage(
       bob.ctx,
       {
-        type: 'ingest', platform: 'whatsapp', batchId: nextId(), health: { state: 'ok' }, thread: null,
-        conversations: [{ nativeId: 'Alice', title: 'Alice', isGroup: false, unread: true, unreadCount: 3, muted: false, archived: false, pinned: false, preview: armored, lastMessageAt: null, listRank: 0 }],
+        type: 'ingest',
+        platform: 'whatsapp',
+        batchId: nextId(),
+        health: { state: 'ok' },
+        thread: null,
+        conversations: [
+          {
+            nativeId: 'Alice',
+            title: 'Alice',
+            isGroup: false,
+            unread: true,
+            unreadCount: 3,
+            muted: false,
+            archived: false,
+            pinned: false,
+            preview: armored,
+            lastMessageAt: null,
+            listRank: 0,
+          },
+        ],
       },
       { id: EXT, url: ORIGIN.whatsapp, tab: { id: 7 } as Runtime.MessageSender['tab'], frameId: 0 },
     );
@@ -297,7 +324,14 @@ describe('WhatsApp parts', () => {
     page.queue = [];
     page.thread.push({ ...bob.thread[0]!, nativeId: nextId(), sender: { name: 'You', isSelf: true }, text: cmd.text, status: 'sent' });
     const nativeId = nextId();
-    bob.thread.push({ ...bob.thread[0]!, nativeId, sender: { name: 'Alice', isSelf: false }, text: cmd.text.slice(0, 60), truncated: true, status: 'received' });
+    bob.thread.push({
+      ...bob.thread[0]!,
+      nativeId,
+      sender: { name: 'Alice', isSelf: false },
+      text: cmd.text.slice(0, 60),
+      truncated: true,
+      status: 'received',
+    });
     await bob.ingest();
     expect((await bob.views()).at(-1)).toMatchObject({ state: 'pending', text: null });
     bob.thread[bob.thread.length - 1] = { ...bob.thread.at(-1)!, text: cmd.text, truncated: false };
@@ -312,7 +346,11 @@ describe('who may ask for encryption operations', () => {
     const tab = { id: EXT, url: ORIGIN.whatsapp, tab: { id: 7 } as Runtime.MessageSender['tab'], frameId: 0 };
     const posted = alice.posted.length;
     for (const type of ['e2ee-send', 'e2ee-start', 'e2ee-accept', 'e2ee-verify', 'e2ee-accept-key-change', 'e2ee-unlock', 'e2ee-lock']) {
-      const reply = await handleMessage(alice.ctx, { type, outboxId: nextId(), conversationId: alice.conversationId, text: 'x', platform: 'whatsapp' }, tab);
+      const reply = await handleMessage(
+        alice.ctx,
+        { type, outboxId: nextId(), conversationId: alice.conversationId, text: 'x', platform: 'whatsapp' },
+        tab,
+      );
       expect(reply).toMatchObject({ ok: false });
     }
     expect(alice.posted.length).toBe(posted);

@@ -24,7 +24,8 @@ async function rekey(from: User, to: User) {
   const invite = (await to.state())?.incomingInvite;
   expect(invite?.keyChanged).toBe(true); // the contact sees that the key is a new one
   expect(await to.ask({ type: 'e2ee-accept', outboxId: nextId(), conversationId: to.conversationId })).toEqual({ ok: true });
-  if ((await to.state())?.keyChanged) expect(await to.ask({ type: 'e2ee-accept-key-change', conversationId: to.conversationId })).toEqual({ ok: true });
+  if ((await to.state())?.keyChanged)
+    expect(await to.ask({ type: 'e2ee-accept-key-change', conversationId: to.conversationId })).toEqual({ ok: true });
   await to.deliver();
 }
 
@@ -59,7 +60,8 @@ async function sealedValues(u: User) {
   for (const r of await u.db.e2eeDevice.toArray()) {
     if (r.sealed) out.push({ sealed: r.sealed, context: r.id === 'identity' ? SEAL_CONTEXT.identity : SEAL_CONTEXT.seen });
   }
-  for (const r of await u.db.e2eeSessions.toArray()) if (r.sessions) out.push({ sealed: r.sessions, context: SEAL_CONTEXT.sessions(r.conversationId) });
+  for (const r of await u.db.e2eeSessions.toArray())
+    if (r.sessions) out.push({ sealed: r.sessions, context: SEAL_CONTEXT.sessions(r.conversationId) });
   for (const r of await u.db.e2eePlain.toArray()) if (r.sealed) out.push({ sealed: r.sealed, context: SEAL_CONTEXT.plain(r.id) });
   return out;
 }
@@ -74,7 +76,9 @@ describe('keys at rest (issue 12 item 3): a passphrase replaces the keys', () =>
       await bob.deliver();
       expect(await alice.texts()).toEqual(['out:sebelum kunci', 'in:balasan sebelum kunci']);
       const loot = await copyProfile(alice, file);
-      const oldIdentity = parseIdentity(await openJson(loot.key, loot.device.find((r) => r.id === 'identity')!.sealed!, SEAL_CONTEXT.identity));
+      const oldIdentity = parseIdentity(
+        await openJson(loot.key, loot.device.find((r) => r.id === 'identity')!.sealed!, SEAL_CONTEXT.identity),
+      );
       expect(oldIdentity).toBeTruthy(); // the attack works on what was copied before
 
       expect(await alice.ask({ type: 'e2ee-set-passphrase', passphrase: PASS })).toEqual({ ok: true });
@@ -98,7 +102,9 @@ describe('keys at rest (issue 12 item 3): a passphrase replaces the keys', () =>
       const posted = bob.posted.at(-1)!;
       await bob.deliver();
       expect((await alice.texts()).at(-1)).toBe('in:setelah kunci');
-      const oldSessions = ((await openJson(loot.key, loot.sessions[0]!.sessions!, SEAL_CONTEXT.sessions(alice.conversationId))) as unknown[]).map(parseSession);
+      const oldSessions = (
+        (await openJson(loot.key, loot.sessions[0]!.sessions!, SEAL_CONTEXT.sessions(alice.conversationId))) as unknown[]
+      ).map(parseSession);
       expect(oldSessions.length).toBeGreaterThan(0);
       for (const s of oldSessions) expect((await decrypt(s!, posted, Date.now())).ok).toBe(false);
       // Alice sends again under the new session, and Bob reads it.
