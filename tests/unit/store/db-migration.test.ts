@@ -72,18 +72,16 @@ test('a v1 store opens with the current schema, all data intact and indexed for 
   const messages = Array.from({ length: 1_200 }, (_, i) => message(i, i === 700 ? 'Kopí dulu, sampai jumpa' : `pesan nomor ${i}`));
   await v1.table('conversations').put(conv);
   await v1.table('messages').bulkPut(messages);
-  await v1
-    .table('outbox')
-    .put({
-      id: 'o1',
-      conversationId: conv.id,
-      platform: 'instagram',
-      text: 'hi',
-      state: 'queued',
-      createdAt: T0,
-      updatedAt: T0,
-      attempts: 0,
-    });
+  await v1.table('outbox').put({
+    id: 'o1',
+    conversationId: conv.id,
+    platform: 'instagram',
+    text: 'hi',
+    state: 'queued',
+    createdAt: T0,
+    updatedAt: T0,
+    attempts: 0,
+  });
   await v1.table('health').put({ platform: 'instagram', state: 'ok', checkedAt: T0 });
   await v1.table('meta').put({ key: 'k', value: { n: 1 } });
   v1.close();
@@ -119,18 +117,16 @@ test('a v2 store opens as the current schema (encryption tables added, index reb
   await v2.table('messages').bulkPut(messages);
   await v2.table('people').put({ id: 'person:1', name: 'Budi', createdAt: T0, updatedAt: T0 });
   await v2.table('searchTerms').bulkPut(messages.map((m) => ({ term: 'kabar', messageId: m.id })));
-  await v2
-    .table('outbox')
-    .put({
-      id: 'o1',
-      conversationId: conv.id,
-      platform: 'instagram',
-      text: 'hi',
-      state: 'sent',
-      createdAt: T0,
-      updatedAt: T0,
-      attempts: 1,
-    });
+  await v2.table('outbox').put({
+    id: 'o1',
+    conversationId: conv.id,
+    platform: 'instagram',
+    text: 'hi',
+    state: 'sent',
+    createdAt: T0,
+    updatedAt: T0,
+    attempts: 1,
+  });
   await v2.table('meta').put({ key: 'k', value: 2 });
   v2.close();
 
@@ -175,18 +171,16 @@ test('a v3 store opens as the current schema: all data intact, the index rebuilt
   await v3.table('e2eeDevice').put({ id: 'identity', sealed: null, identityKey: 'k', updatedAt: T0 });
   await v3.table('e2eeSessions').put({ conversationId: conv.id, updatedAt: T0 });
   await v3.table('e2eePlain').put({ id: sealed.id, conversationId: conv.id, armorId: 'a1', updatedAt: T0 });
-  await v3
-    .table('outbox')
-    .put({
-      id: 'o1',
-      conversationId: conv.id,
-      platform: 'instagram',
-      text: 'hi',
-      state: 'queued',
-      createdAt: T0,
-      updatedAt: T0,
-      attempts: 0,
-    });
+  await v3.table('outbox').put({
+    id: 'o1',
+    conversationId: conv.id,
+    platform: 'instagram',
+    text: 'hi',
+    state: 'queued',
+    createdAt: T0,
+    updatedAt: T0,
+    attempts: 0,
+  });
   v3.close();
 
   const db = openDb(name);
@@ -241,19 +235,17 @@ test('v5 moves WhatsApp chats stored under their title to titleKey, with their m
   await v4.table('messages').bulkPut(msgs);
   await v4.table('searchDocs').bulkPut(msgs.flatMap((m) => docOf(m) ?? []));
   await v4.table('people').put({ id: 'person:1', name: 'Budi', createdAt: T0, updatedAt: T0 });
-  await v4
-    .table('outbox')
-    .put({
-      id: 'o1',
-      conversationId: budi.id,
-      platform: 'whatsapp',
-      text: 'kopi pagi',
-      state: 'sent',
-      messageId: msgs[0]!.id,
-      createdAt: T0,
-      updatedAt: T0,
-      attempts: 1,
-    });
+  await v4.table('outbox').put({
+    id: 'o1',
+    conversationId: budi.id,
+    platform: 'whatsapp',
+    text: 'kopi pagi',
+    state: 'sent',
+    messageId: msgs[0]!.id,
+    createdAt: T0,
+    updatedAt: T0,
+    attempts: 1,
+  });
   await v4
     .table('e2eeSessions')
     .put({ conversationId: budi.id, status: 'active', incomingInvite: { messageId: msgs[1]!.id }, updatedAt: T0 });
@@ -329,19 +321,17 @@ test('v5 escapes `%` and `:` inside id parts, rewriting only the records whose p
   await v4.table('conversations').bulkPut([colon, plain]);
   await v4.table('messages').bulkPut(msgs);
   await v4.table('searchDocs').bulkPut(msgs.flatMap((m) => docOf(m) ?? []));
-  await v4
-    .table('outbox')
-    .put({
-      id: 'o1',
-      conversationId: colon.id,
-      platform: 'instagram',
-      text: 'satu',
-      state: 'sent',
-      messageId: msgs[0]!.id,
-      createdAt: T0,
-      updatedAt: T0,
-      attempts: 1,
-    });
+  await v4.table('outbox').put({
+    id: 'o1',
+    conversationId: colon.id,
+    platform: 'instagram',
+    text: 'satu',
+    state: 'sent',
+    messageId: msgs[0]!.id,
+    createdAt: T0,
+    updatedAt: T0,
+    attempts: 1,
+  });
   await v4.table('e2eeSessions').put({ conversationId: colon.id, status: 'none', updatedAt: T0 });
   await v4.table('e2eePlain').put({ id: msgs[1]!.id, conversationId: plain.id, armorId: 'b1', updatedAt: T0 });
   v4.close();
