@@ -236,7 +236,7 @@ census(
 const FB_MAMA = '100004873215509'; // e2ee: quote, reactions, status rows
 const FB_MARK = '100009912873344'; // the mixed layout's reply quote in the newer half
 /** A fixed clock (morning): the date breaks a thread shows depend on the time of day the page is built. */
-const FB_NOW = new Date(2026, 11, 3, 12, 0).getTime();
+const FB_NOW = new Date(2026, 11, 4, 9, 0).getTime();
 
 function messengerPage(name: string, opts: MessengerFixtureOptions, path: string): Page {
   return {
