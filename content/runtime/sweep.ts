@@ -15,7 +15,7 @@ import {
   type SweepReason,
   type SweepState,
 } from '../../lib/shared/sweep';
-import type { PlatformAdapter, SweepSurfaces } from '../adapter';
+import type { ConversationTarget, PlatformAdapter, SweepSurfaces } from '../adapter';
 import {
   applyAnchor,
   atBottom,
@@ -104,8 +104,8 @@ export async function runSweep(cmd: SweepCommand, deps: SweepDeps, signal: RunSi
   });
   const surfaces = adapter.sweep;
   const unwatch = watchUserInput(doc, () => signal.stop('user-input'));
-  /** How to put the list back, once the run touched it. */
-  const undo: { restore: (() => Promise<void>) | null } = { restore: null };
+  /** How to put back what the run scrolled (the chat list, the thread), in the order it was touched. */
+  const undos: (() => Promise<void>)[] = [];
 
   /** Stopped by now, or the page became one the run cannot go on in. */
   function halted(): End | null {
@@ -177,7 +177,7 @@ export async function runSweep(cmd: SweepCommand, deps: SweepDeps, signal: RunSi
     deps.readNow();
     const userTop = box.top();
     const anchor = captureAnchor(box, deps.seenChats());
-    undo.restore = () => putBack(box, scroller, () => userTop, anchor, deps.seenChats);
+    undos.push(() => putBack(box, scroller, () => userTop, anchor, deps.seenChats));
     // Ranks: the order chats are first seen from the top down is the list's order.
     const ranks = new Map<string, number>();
     const rank = (id: string) => {
@@ -216,12 +216,47 @@ export async function runSweep(cmd: SweepCommand, deps: SweepDeps, signal: RunSi
     }
   }
 
+  /**
+   * A chat the app's list does not render now (a virtual list renders the rows near its scroll
+   * position): look for it as a person does, down the list from the top in paced steps, opening it
+   * once its row is there. Ends at the list's end (not found), or as any run ends.
+   */
+  async function seekChat(s: SweepSurfaces, target: ConversationTarget): Promise<End | { opened: boolean | 'ambiguous' }> {
+    const scroller = s.chatListScroller(doc);
+    if (!scroller) return { opened: false };
+    const box = boxOf(scroller);
+    const userTop = box.top();
+    const anchor = captureAnchor(box, deps.seenChats());
+    undos.push(() => putBack(box, scroller, () => userTop, anchor, deps.seenChats));
+    const seen = new Set<string>();
+    let stall = 0;
+    let to = 0;
+    for (;;) {
+      const end = (await scrollStep(box, to)) ?? (await afterScroll(s, 'chats', scroller));
+      if (end) return end;
+      const opened = await adapter.navigateTo(doc, target);
+      if (signal.stopped) return { reason: signal.reason! };
+      if (opened) return { opened };
+      const before = seen.size;
+      deps.seenChats().forEach((c) => seen.add(c.id));
+      stall = seen.size > before ? 0 : stall + 1;
+      if (stall >= SWEEP_STALL_STEPS) return { opened: false };
+      to = box.top() + stepLength(box);
+    }
+  }
+
   /** Bring the conversation up as a send does; the open thread's id, or why not. */
   async function bringUp(s: SweepSurfaces): Promise<End | { conversationId: string }> {
     if (!cmd.conversationNativeId) return { reason: 'chat-not-found' };
+    const target = { nativeId: cmd.conversationNativeId, title: cmd.conversationTitle ?? '' };
     steps++;
-    const opened = await adapter.navigateTo(doc, { nativeId: cmd.conversationNativeId, title: cmd.conversationTitle ?? '' });
+    let opened = await adapter.navigateTo(doc, target);
     if (signal.stopped) return { reason: signal.reason! };
+    if (opened === false) {
+      const sought = await seekChat(s, target);
+      if ('reason' in sought) return sought;
+      opened = sought.opened;
+    }
     if (opened === 'ambiguous') return { reason: 'ambiguous-target' };
     if (!opened) return { reason: 'chat-not-found' };
     lastScrollAt = clock.now();
@@ -253,7 +288,7 @@ export async function runSweep(cmd: SweepCommand, deps: SweepDeps, signal: RunSi
     // anchor message is put where it sat.
     const fromBottom = box.extent() - box.top();
     const anchor = captureAnchor(box, ids());
-    undo.restore = () => putBack(box, scroller, () => box.extent() - fromBottom, anchor, ids);
+    undos.push(() => putBack(box, scroller, () => box.extent() - fromBottom, anchor, ids));
     const target = cmd.targetMessages ?? OLDER_MESSAGES_PER_RUN;
     const moved = () => {
       if (doc.location.href !== url || deps.seenThread()?.conversationId !== up.conversationId) return { reason: 'navigation' as const };
@@ -325,10 +360,13 @@ export async function runSweep(cmd: SweepCommand, deps: SweepDeps, signal: RunSi
   // The first reason wins: a cancel that came while the run was ending another way is not it.
   signal.stop(end.reason);
   unwatch();
-  try {
-    await undo.restore?.();
-  } catch (e) {
-    deps.log('putting the list back failed', e);
+  // Last touched, first put back: the thread, then the chat list it was found in.
+  for (const restore of undos.reverse()) {
+    try {
+      await restore();
+    } catch (e) {
+      deps.log('putting the list back failed', e);
+    }
   }
   deps.setChatRank(null);
   const final = progress(finalState(signal.reason ?? end.reason), signal.reason ?? end.reason);

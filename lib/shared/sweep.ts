@@ -49,7 +49,7 @@ export type SweepReason = (typeof SWEEP_REASONS)[number];
 /** Human pacing between two scroll steps (ms), drawn uniformly each step. */
 export const SWEEP_STEP_DELAY_MS = { min: 400, max: 1_200 } as const;
 /** Hard caps on steps per run (a step is one scroll of about a screen). */
-export const SWEEP_MAX_STEPS: Record<SweepKind, number> = { chats: 600, older: 120, chat: 1 };
+export const SWEEP_MAX_STEPS: Record<SweepKind, number> = { chats: 600, older: 320, chat: 200 };
 /** "Load older messages" stops after this many older messages arrived. */
 export const OLDER_MESSAGES_PER_RUN = 200;
 /** How long one step waits for the page to load more (spinner, then rows) before counting a stall. */

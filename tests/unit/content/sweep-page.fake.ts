@@ -138,7 +138,12 @@ export interface FakePage {
 }
 
 /** Builds the page into `document.body` and the adapter that reads it. */
-export function fakePage(chats: Partial<ListOptions> = {}, thread: Partial<ListOptions> = {}): FakePage {
+export function fakePage(
+  chats: Partial<ListOptions> = {},
+  thread: Partial<ListOptions> = {},
+  /** navigateTo opens only a chat whose row is rendered (WhatsApp's way; Meta's apps open any by URL). */
+  opts: { renderedOnly?: boolean } = {},
+): FakePage {
   document.body.replaceChildren();
   const list = new FakeList(document, 'chats', {
     total: 300,
@@ -214,6 +219,7 @@ export function fakePage(chats: Partial<ListOptions> = {}, thread: Partial<ListO
       navigations.push(target.nativeId);
       if (target.nativeId === 'dup') return 'ambiguous';
       if (!/^c\d+$/.test(target.nativeId)) return false;
+      if (opts.renderedOnly && !doc.querySelector(`#chats li[data-id="${target.nativeId}"]`)) return false;
       doc.getElementById('thread')!.setAttribute('data-conv', target.nativeId);
       return true;
     },

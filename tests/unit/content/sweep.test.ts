@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { startContentRuntime, type OutgoingMessage, type RuntimeHandle, type Transport } from '../../../content/runtime';
 import { finalState } from '../../../content/runtime/sweep';
-import { SWEEP_LOAD_WAIT_MS, SWEEP_REASONS, SWEEP_STALL_STEPS, SWEEP_STEP_DELAY_MS } from '../../../lib/shared/sweep';
+import { SWEEP_LOAD_WAIT_MS, SWEEP_MAX_STEPS, SWEEP_REASONS, SWEEP_STALL_STEPS, SWEEP_STEP_DELAY_MS } from '../../../lib/shared/sweep';
 import { parse, SweepProgressSchema, type Ingest, type SendCommandReply, type SweepProgress } from '../../../lib/shared/protocol';
 import { fakePage, ROW, type FakePage } from './sweep-page.fake';
 
@@ -294,13 +294,43 @@ describe('sweep: older messages and one chat', () => {
     const h = start(fakePage());
     await vi.advanceTimersByTimeAsync(300);
     await h.command(sweep('older', { conversationNativeId: 'nobody' }));
-    expect(await h.finish()).toMatchObject({ state: 'failed', reason: 'chat-not-found', steps: 1 });
+    // Looked for down the whole list first (the fake's list renders every chat but 'nobody').
+    expect(await h.finish()).toMatchObject({ state: 'failed', reason: 'chat-not-found' });
     await h.command(sweep('chat', { conversationNativeId: 'dup', runId: 'r2' }));
     expect(await h.finish()).toMatchObject({ state: 'failed', reason: 'ambiguous-target' });
     expect(await h.command(sweep('older', { conversationNativeId: undefined, runId: 'r3' }))).toEqual({
       accepted: false,
       reason: 'invalid',
     });
+  });
+
+  test('a chat the list does not render is looked for down the list from the top, opened there, and the list put back', async () => {
+    const h = start(fakePage({}, {}, { renderedOnly: true }));
+    await vi.advanceTimersByTimeAsync(300);
+    h.page.chats.box().setTop(730);
+    await vi.advanceTimersByTimeAsync(300);
+    const userScrolls = h.page.chats.scrolls.length;
+    await h.command(sweep('chat', { conversationNativeId: 'c150', conversationTitle: 'Chat c150', maxSteps: SWEEP_MAX_STEPS.chat }));
+    const final = await h.finish();
+    expect(final).toMatchObject({ state: 'done', reason: 'end' });
+    expect(final.found).toBeGreaterThan(0);
+    // Tried where the user had the list, then after each step down from the top until the row was there.
+    expect(h.page.navigations.at(-1)).toBe('c150');
+    expect(h.page.navigations.length).toBe(final.steps);
+    expect(h.page.chats.scrolls[userScrolls]?.asked).toBe(0);
+    expect(h.page.chats.top).toBe(730);
+  });
+
+  test('a chat that is nowhere in the list: looked for to the end of the list, then chat-not-found; the list put back', async () => {
+    const h = start(fakePage({ total: 120 }, {}, { renderedOnly: true }));
+    await vi.advanceTimersByTimeAsync(300);
+    h.page.chats.box().setTop(200);
+    await vi.advanceTimersByTimeAsync(300);
+    await h.command(sweep('chat', { conversationNativeId: 'c999', conversationTitle: 'Chat c999', maxSteps: SWEEP_MAX_STEPS.chat }));
+    const final = await h.finish();
+    expect(final).toMatchObject({ state: 'failed', reason: 'chat-not-found' });
+    expect(final.steps).toBeLessThan(SWEEP_MAX_STEPS.chat);
+    expect(h.page.chats.top).toBe(200);
   });
 
   test('chat: brings it up and reads it once (found = messages read)', async () => {
