@@ -145,9 +145,11 @@ async function until(ok: () => boolean, ms = 5000) {
   }
 }
 const chats = (p: Platform) => p.adapter.chatRows(document).flatMap((r) => p.adapter.parseChatRow(r) ?? []);
+/** The open thread as the runtime reads it: in document order with each row's context (linear in the rows). */
 function thread(p: Platform) {
   const conv = p.adapter.openConversation(document)!;
-  return p.adapter.messageRows(document).flatMap((r) => p.adapter.parseMessageRow(r, conv) ?? []);
+  const rows = p.adapter.messageRows(document);
+  return rows.flatMap((r, index) => p.adapter.parseMessageRow(r, conv, { rows, index, nodeChanged: true }) ?? []);
 }
 /** Every attribute name in the page: long mode adds nothing a real page lacks (no test-only attributes). */
 const fixtureAttributes = () =>
