@@ -29,6 +29,10 @@ export function domScrollBox(el: HTMLElement): ScrollBox {
     setTop(top) {
       const t = Math.max(0, Math.min(span(), top));
       el.scrollTop = reversed() ? t - span() : t;
+      // The app renders its window on 'scroll', which a background tab delivers late (no rendering
+      // frames while hidden): tell it now, so the rows read after the wait are the new position's.
+      // The browser's own event may still follow; the apps' handlers read the position, so twice is harmless.
+      el.dispatchEvent(new Event('scroll'));
     },
     offsetOf: (row) => row.getBoundingClientRect().top - el.getBoundingClientRect().top,
   };
