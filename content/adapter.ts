@@ -32,6 +32,22 @@ export interface ConversationTarget {
   title: string;
 }
 
+/**
+ * What a sweep (lib/shared/sweep.ts: "Read all chats", "Load older messages") needs to know of the
+ * page: which elements scroll, and whether the app shows it is loading more. Each adapter's facts
+ * live in content/<platform>/sweep.ts, traced to the field guide.
+ */
+export interface SweepSurfaces {
+  /** The element that scrolls the chat list, or null when the page shows none. */
+  chatListScroller(doc: Document): HTMLElement | null;
+  /** The element that scrolls the open thread, or null when none is open. */
+  threadScroller(doc: Document): HTMLElement | null;
+  /** Whether the app shows an indicator while it loads more rows there (else only new rows tell). */
+  readonly showsLoading: Readonly<Record<'chats' | 'thread', boolean>>;
+  /** Whether that indicator is shown now. */
+  loadingMore(doc: Document, where: 'chats' | 'thread'): boolean;
+}
+
 export interface PlatformAdapter {
   readonly platform: Platform;
   /**
@@ -92,4 +108,9 @@ export interface PlatformAdapter {
   composer(doc: Document): HTMLElement | null;
   /** Submit what the composer holds (WhatsApp: click Send; IG/Messenger: Enter, Send as fallback). */
   submit(doc: Document, composer: HTMLElement): Promise<boolean>;
+
+  // ---- reading what is not rendered yet (only on the user's click; see SweepSurfaces) ----
+
+  /** Absent: this adapter cannot sweep, and a sweep is refused as not ready. */
+  readonly sweep?: SweepSurfaces;
 }

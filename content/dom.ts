@@ -32,6 +32,22 @@ export function childRows(list: Element, row: string): Element[] {
   return out;
 }
 
+/** Whether an element scrolls its content vertically (its overflow-y lets it), whether or not it overflows now. */
+export function scrollsY(el: Element): boolean {
+  const win = el.ownerDocument.defaultView;
+  return !!win && /^(auto|scroll|overlay)$/.test(win.getComputedStyle(el).overflowY);
+}
+
+/** The nearest element from `from` up to `stop` (both included) that scrolls vertically, or null. */
+export function scrollingAncestor(from: Element, stop: Element | null = null): HTMLElement | null {
+  const win = from.ownerDocument.defaultView;
+  for (let el: Element | null = from; el; el = el.parentElement) {
+    if (win && el instanceof win.HTMLElement && scrollsY(el)) return el;
+    if (el === stop) break;
+  }
+  return null;
+}
+
 /** Every element under `root`, in document order. */
 export function descendants(root: Element): Element[] {
   return Array.from(root.querySelectorAll('*'));

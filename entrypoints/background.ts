@@ -8,6 +8,8 @@ import { e2eeOutbox } from '../lib/worker/e2ee/outbox-port';
 import { handleMessage, type BackgroundContext } from '../lib/worker/router';
 import { startNotifications } from '../lib/worker/notifications';
 import { resumePending, type TabPort } from '../lib/worker/outbox';
+import { createSweeps } from '../lib/worker/sweep';
+import { browserSweepPort } from '../lib/worker/sweep-tabs';
 import { KeyRing, sessionStorageKeyStore } from '../lib/worker/e2ee/keyring';
 import { E2eeManager } from '../lib/worker/e2ee/manager';
 import type { Platform } from '../lib/shared/model';
@@ -42,6 +44,10 @@ export default defineBackground({
     // With a passphrase lock, the unlocked key lives in storage.session (memory, extension contexts only).
     const keyRing = new KeyRing(ctx.db, sessionStorageKeyStore(browser.storage.session));
     ctx.e2ee = new E2eeManager({ db: ctx.db, outbox: e2eeOutbox(ctx.db, tabs, ctx.log), log: ctx.log, keyRing });
+    // "Read all chats" and friends: a run the previous worker followed cannot be followed any more
+    // (it ends 'interrupted'); queued before any message that woke this worker is handled.
+    ctx.sweeps = createSweeps(ctx.db, browserSweepPort(tabs), ctx.log);
+    void ctx.sweeps.workerStarted(Date.now());
 
     // Registered synchronously at start so a message (or a notification click) that woke the
     // worker is not missed.
@@ -53,6 +59,7 @@ export default defineBackground({
 
     browser.tabs.onRemoved.addListener((tabId) => {
       void resumePending(ctx.db, tabs, { tabGone: tabId }).catch((e) => ctx.log('resume failed', e));
+      void ctx.sweeps?.tabRemoved(tabId, Date.now()).catch((e) => ctx.log('sweep interruption failed', e));
     });
     browser.alarms.onAlarm.addListener((alarm) => {
       if (alarm.name === SWEEP_ALARM) void resumePending(ctx.db, tabs).catch((e) => ctx.log('sweep failed', e));

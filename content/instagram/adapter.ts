@@ -18,6 +18,7 @@ import { messageRows, parseMessageRow } from './parse-message';
 import { rowOf } from './row-of';
 import { DIRECT_PATH, OBSERVED_ATTRIBUTES, SEL } from './selectors';
 import { navigateTo, submit } from './sending';
+import { instagramSweep } from './sweep';
 
 export const instagramAdapter: PlatformAdapter = {
   platform: 'instagram',
@@ -35,4 +36,5 @@ export const instagramAdapter: PlatformAdapter = {
   navigateTo,
   composer: composerOf,
   submit: (_doc, composer) => submit(composer),
+  sweep: instagramSweep({ chatRows, messageRows }),
 };

@@ -65,3 +65,17 @@ export const SEL = {
   login: 'form#loginForm, input[name="password"], input[name="username"]',
   progress: '[role="progressbar"]',
 } as const;
+
+/**
+ * What a sweep reads ("Read all chats", "Load older messages": content/instagram/sweep.ts), apart
+ * from SEL, which every read uses. The thread list and the thread scroll in the nearest scrolling
+ * ancestor of their rows (no source names either element; the rows are the anchors); the thread's
+ * is `column-reverse`, scrollTop 0 at the newest and negative upwards (live-2026.md), which the
+ * sweep's scroll box measures for. Meta's loading indicator, shown while more is fetched, is
+ * `[data-visualcompletion="loading-state"]` (with `role="progressbar"`), Instagram's holding an
+ * `svg[aria-label="Loading..."]`: public 2025–26 Instagram scripts (follower and profile
+ * scrapers) wait on exactly these while they scroll.
+ */
+export const SWEEP_SEL = {
+  spinner: '[data-visualcompletion="loading-state"], [role="progressbar"], svg[aria-label="Loading..."], svg[aria-label="Memuat..."]',
+} as const;

@@ -19,6 +19,7 @@ import { openConversation, rowOf } from './open-thread';
 import { parseMessageRow } from './parse-message';
 import { HOSTS, MESSAGES_PATH, OBSERVED_ATTRIBUTES, SEL } from './selectors';
 import { composerOf, navigateTo, submit } from './sending';
+import { messengerSweep } from './sweep';
 import { messageRows } from './thread-rows';
 
 export const messengerAdapter: PlatformAdapter = {
@@ -37,4 +38,5 @@ export const messengerAdapter: PlatformAdapter = {
   navigateTo,
   composer: composerOf,
   submit: (_doc, composer) => submit(composer),
+  sweep: messengerSweep,
 };

@@ -70,6 +70,27 @@ export const SEL = {
   progress: '[role="progressbar"]',
 } as const;
 
+/**
+ * What a sweep reads ("Read all chats", "Load older messages": content/messenger/sweep.ts), apart
+ * from SEL, which every read uses:
+ * - the chat list scrolls in the grid or its nearest scrolling ancestor inside the navigation
+ *   (bankjaneo/caprine source/browser/selectors.ts: the list is `[role=navigation] [role=grid]`);
+ * - 2026: the thread scrolls in an element two levels below `[role="log"]` (live-2026.md); older
+ *   builds scrolled the thread's `[role="grid"]` (a public Messenger scraper finds the element with
+ *   overflow-y auto and role grid); otherwise the nearest scrolling ancestor of a message;
+ * - Meta's loading indicator, shown while a list or thread fetches more, is
+ *   `[data-visualcompletion="loading-state"]`, usually with `role="progressbar"`: public 2025–26
+ *   scripts that scroll Facebook and Instagram lists (an Ad Library scraper, a page-invite
+ *   scroller that checks the scroll box's last child for it, follower scrapers) wait on exactly it.
+ */
+export const SWEEP_SEL = {
+  list: '[role="navigation"]',
+  threadScroller: '[role="main"] [role="log"] > * > *',
+  classicThreadGrid: '[role="main"] [role="grid"]',
+  spinner: '[data-visualcompletion="loading-state"], [role="progressbar"]',
+  main: '[role="main"]',
+} as const;
+
 /** Translated labels the adapter accepts (en, id). Structure comes first; labels only confirm. */
 export const LABELS = {
   composer: ['Message', 'Aa', 'Pesan', 'Tulis pesan...'],

@@ -1,5 +1,6 @@
-// Send commands from the background: one send at a time (each waits for its echo), a reply asked
-// for again is never posted twice, and a retry after a failure first looks for an earlier echo among
+// Send commands from the background: one send at a time (each waits for its echo, and a sweep
+// never acts on the page meanwhile: both go through one PageQueue), a reply asked for again is
+// never posted twice, and a retry after a failure first looks for an earlier echo among
 // the outgoing bubbles this page has shown (outgoingSeen).
 import type { MessageSnapshot } from '../../lib/shared/model';
 import type { FromContent, SendCommand, SendCommandReply, SendResult } from '../../lib/shared/protocol';
@@ -8,6 +9,7 @@ import { readSendCommand } from '../command';
 import { performSend, timeLabelSpanMs } from '../send';
 import type { DirtyRows } from './observe';
 import type { PageParse } from './parse';
+import type { PageQueue } from './page-queue';
 import type { Log } from './types';
 
 /** Outgoing bubbles remembered for echo checks (the oldest forgotten first). */
@@ -28,6 +30,8 @@ export interface CommandDeps {
   /** Note pending mutations and read now if anything changed since the last read. */
   catchUp(): void;
   isStopped(): boolean;
+  /** Page actions one after another (sweeps share it). */
+  queue: PageQueue;
 }
 
 export interface SendCommands {
@@ -44,7 +48,6 @@ export function createCommands(deps: CommandDeps): SendCommands {
   const outgoingSeen = new Map<string, { text: string; firstSeen: number }>();
   const sends = new Map<string, Promise<SendResult>>();
   const failedSends = new Set<string>();
-  let chain: Promise<unknown> = Promise.resolve();
 
   /**
    * The open thread's outgoing messages as the page shows them now, from the parse cache: pending
@@ -110,8 +113,8 @@ export function createCommands(deps: CommandDeps): SendCommands {
       failedSends.delete(cmd.outboxId);
       // Not into a page whose rows cannot be read either: the echo check could not see the post.
       if (adapter.health(doc).state !== 'ok' || parse.readability.verdict()) return { accepted: false, reason: 'not-ready' };
-      const result = chain
-        .then(() => post(cmd))
+      const result = deps.queue
+        .run(() => post(cmd))
         .catch((e): SendResult => ({
           type: 'send-result',
           platform: adapter.platform,
@@ -121,7 +124,6 @@ export function createCommands(deps: CommandDeps): SendCommands {
           detail: String(e).slice(0, 500),
         }));
       sends.set(cmd.outboxId, result);
-      chain = result;
       void result.then((r) => {
         if (!r.ok) failedSends.add(cmd.outboxId);
         deps.enqueue(r);

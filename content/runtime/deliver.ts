@@ -1,8 +1,7 @@
 // Delivering to the background, at least once (the merge makes it exactly-once in effect): one
 // message at a time in order, each retried with backoff until the background answers; idle waiters
 // are released once the queue is empty and no read is pending.
-import type { FromContent } from '../../lib/shared/protocol';
-import type { Log, RuntimeStats, Transport } from './types';
+import type { Log, OutgoingMessage, RuntimeStats, Transport } from './types';
 
 /** Beyond this backlog the background has been unreachable for long: keep the newest only. */
 export const MAX_QUEUE = 50;
@@ -21,15 +20,17 @@ export interface DeliveryDeps {
 }
 
 export interface Delivery {
-  enqueue(message: FromContent): void;
+  enqueue(message: OutgoingMessage): void;
   /** Resolves once every queued message was acknowledged and no read is pending. */
   idle(): Promise<void>;
   /** Release the idle waiters if nothing is left to do (called after each read, too). */
   settle(): void;
+  /** Messages queued and not yet taken by the background (the one in flight included). */
+  backlog(): number;
 }
 
 export function createDelivery(deps: DeliveryDeps): Delivery {
-  const queue: FromContent[] = [];
+  const queue: OutgoingMessage[] = [];
   let pumping = false;
   let idleWaiters: (() => void)[] = [];
   const isIdle = () => queue.length === 0 && !deps.readPending() && !pumping;
@@ -42,7 +43,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
   }
 
   /** Whether the background took the message (or refused it for good); false: try again later. */
-  async function deliver(message: FromContent): Promise<boolean> {
+  async function deliver(message: OutgoingMessage): Promise<boolean> {
     try {
       const reply = (await deps.transport.send(message)) as { ok?: boolean; error?: string } | undefined;
       if (reply?.ok) return true;
@@ -89,5 +90,6 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     },
     idle: () => (isIdle() ? Promise.resolve() : new Promise((r) => idleWaiters.push(r))),
     settle,
+    backlog: () => queue.length,
   };
 }

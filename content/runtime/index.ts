@@ -2,19 +2,22 @@
 // changed to the background in acknowledged batches, and carries out send commands. Four parts,
 // each with its own state: observing (observe.ts: mutations → dirty rows, URL changes), reading
 // (parse.ts: row parse caches; read.ts: what changed since it was sent, health, batches),
-// delivering (deliver.ts: queue, retries, idle) and send commands (commands.ts). This file wires
-// them. Cost is proportional to what changed: only the rows that mutated are parsed again and
+// delivering (deliver.ts: queue, retries, idle), send commands (commands.ts) and sweeps
+// (sweeps.ts, sweep.ts: reading what the page has not rendered, on the user's click; a send and a
+// sweep share one page queue). This file wires them. Cost is proportional to what changed: only the rows that mutated are parsed again and
 // compared with what was last delivered, and the chat list is read again only when something in
 // it (or something unplaced) changed.
 import type { PlatformAdapter } from '../adapter';
 import { createCommands } from './commands';
 import { createDelivery } from './deliver';
 import { createWatch, dirtyRows } from './observe';
+import { createPageQueue } from './page-queue';
 import { createParse } from './parse';
 import { createReader } from './read';
+import { createSweepCommands, isSweepCommand } from './sweeps';
 import type { RuntimeHandle, RuntimeOptions, RuntimeStats, Transport } from './types';
 
-export type { RuntimeHandle, RuntimeOptions, RuntimeStats, Transport } from './types';
+export type { OutgoingMessage, RuntimeHandle, RuntimeOptions, RuntimeStats, Transport } from './types';
 
 export function startContentRuntime(
   adapter: PlatformAdapter,
@@ -43,7 +46,9 @@ export function startContentRuntime(
     },
   });
   const { enqueue } = delivery;
+  const queue = createPageQueue();
   const commands = createCommands({
+    queue,
     adapter,
     doc,
     log,
@@ -61,6 +66,30 @@ export function startContentRuntime(
     isStopped,
   });
   const reader = createReader({ adapter, doc, parse, dirty, stats, log, readSoon, enqueue, noteMessage: commands.noteOutgoing });
+  const sweeps = createSweepCommands({
+    adapter,
+    doc,
+    log,
+    queue,
+    ready: () => !stopped && adapter.health(doc).state === 'ok' && !parse.readability.verdict(),
+    // Everything observed is taken first, so the read sees the window the page shows now.
+    readNow: () => {
+      watch.takeRecords();
+      read();
+    },
+    seenChats: () => parse.lastChats,
+    seenThread: () => {
+      const t = parse.lastThread;
+      return t
+        ? { conversationId: t.conversation.nativeId, messages: t.messages.map((m, i) => ({ id: m.nativeId, row: t.rows[i]! })) }
+        : null;
+    },
+    setChatRank: (rank) => (parse.chatRank = rank),
+    unreadable: () => parse.readability.verdict(),
+    backlog: delivery.backlog,
+    report: enqueue,
+    ...opts.sweep,
+  });
 
   /** One read now (the scheduled one, or on demand: the scheduled one is then dropped). */
   function read(): void {
@@ -72,7 +101,7 @@ export function startContentRuntime(
     delivery.settle();
   }
 
-  transport.onCommand(commands.handle);
+  transport.onCommand((raw) => (isSweepCommand(raw) ? sweeps.handle(raw) : commands.handle(raw)));
   watch.start();
   enqueue({ type: 'hello', platform: adapter.platform });
   readSoon();
@@ -82,7 +111,9 @@ export function startContentRuntime(
     idle: delivery.idle,
     stop() {
       stopped = true;
+      sweeps.stop();
       watch.stop();
     },
+    sweeps,
   };
 }

@@ -23,6 +23,13 @@ export interface LastThread {
 }
 
 export interface PageParse {
+  /** The chat rows the last chat-list read found, each with the native id it shows. */
+  lastChats: readonly { id: string; row: Element }[];
+  /**
+   * The rank a chat-list row gets (null: its index among the rendered rows, right when the list is
+   * at its top). A sweep sets it while it reads windows far below the top: see content/runtime/sweep.ts.
+   */
+  chatRank: ((nativeId: string) => number) | null;
   /** The row list of the last thread read (rows that moved are parsed again, see readsRowsAbove). */
   lastRows: readonly Element[];
   /** The open thread at the last read that read it; null when that read did not. */
@@ -54,6 +61,8 @@ export function createParse(
   const readability = new ReadabilityWatch(adapter.selectors);
 
   const self: PageParse = {
+    lastChats: [],
+    chatRank: null,
     lastRows: [],
     lastThread: null,
     readability,
@@ -68,6 +77,7 @@ export function createParse(
 
     readChats() {
       const out: ConversationSnapshot[] = [];
+      const seen: { id: string; row: Element }[] = [];
       stats.chatReads++;
       const rows = adapter.chatRows(doc);
       rows.forEach((row) => {
@@ -78,10 +88,12 @@ export function createParse(
           stats.rowsParsed++;
         }
         if (snap) {
-          out.push({ ...snap, listRank: out.length });
+          out.push({ ...snap, listRank: self.chatRank ? self.chatRank(snap.nativeId) : out.length });
+          seen.push({ id: snap.nativeId, row });
           if (snap.title.trim()) listTitles.set(snap.nativeId, snap.title);
         }
       });
+      self.lastChats = seen;
       readability.noteChats(rows, out.length, (i) => chatCache.get(rows[i]!) != null);
       return out.slice(0, LIMITS.conversationsPerBatch);
     },

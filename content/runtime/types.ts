@@ -1,15 +1,22 @@
 // The content runtime's boundary: how it talks to the background, its options, and what a caller
 // (the entrypoint, tests, the bench) gets back.
-import type { FromContent, SendCommandReply } from '../../lib/shared/protocol';
+import type { FromContent, SendCommandReply, SweepProgress } from '../../lib/shared/protocol';
+import type { SweepDeps } from './sweep';
+import type { SweepCommands } from './sweeps';
+
+/** What the content script sends the background: page readings, send results, sweep progress. */
+export type OutgoingMessage = FromContent | SweepProgress;
 
 export interface Transport {
   /** Deliver to the background; resolves with its reply, rejects when it could not be reached. */
-  send(message: FromContent): Promise<unknown>;
+  send(message: OutgoingMessage): Promise<unknown>;
   /** Register the handler for commands from the background. */
   onCommand(handler: (command: unknown) => Promise<SendCommandReply>): void;
 }
 
 export interface RuntimeOptions {
+  /** Injected into sweeps (tests, the bench): clock, randomness, scroll geometry, a per-step timer. */
+  sweep?: Partial<Pick<SweepDeps, 'clock' | 'random' | 'boxOf' | 'onStepRead'>>;
   debounceMs?: number;
   maxWaitMs?: number;
   echoTimeoutMs?: number;
@@ -33,6 +40,8 @@ export interface RuntimeHandle {
   idle(): Promise<void>;
   stop(): void;
   stats: RuntimeStats;
+  /** The sweep in progress, if any (tests and the bench wait for its end). */
+  sweeps: Pick<SweepCommands, 'active'>;
 }
 
 export type Log = (...args: unknown[]) => void;

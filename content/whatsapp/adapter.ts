@@ -17,6 +17,7 @@ import { messageRows, parseMessageRow } from './parse-message';
 import { rowOf } from './row-of';
 import { OBSERVED_ATTRIBUTES, SEL } from './selectors';
 import { composerOf, navigateTo, submit } from './sending';
+import { whatsappSweep } from './sweep';
 
 export const whatsappAdapter: PlatformAdapter = {
   platform: 'whatsapp',
@@ -33,4 +34,5 @@ export const whatsappAdapter: PlatformAdapter = {
   navigateTo,
   composer: composerOf,
   submit: (doc) => submit(doc),
+  sweep: whatsappSweep,
 };

@@ -71,6 +71,24 @@ export const SEL = {
 } as const;
 
 /**
+ * What a sweep reads ("Read all chats", "Load older messages": content/whatsapp/sweep.ts), apart
+ * from SEL, which every read uses:
+ * - the chat list scrolls in `#pane-side` itself (live-2026.md; ferdium/ferdium-recipes
+ *   recipes/whatsapp/webview.js reads the rows under #pane-side; abdelrahman-assoum/
+ *   whatsapp-contact-scrapper console.js and laksa19/WhatsApp-Web-Quick-Reply scroll #pane-side);
+ * - the thread scrolls in the nearest scrolling ancestor of its row list inside `#main` (a public
+ *   2026 WhatsApp Web locator registry names it only by test ids and tabindex, so structure it is);
+ * - a loading indicator: that registry names `#main [role="progressbar"]` for older history, but
+ *   no other source confirms WhatsApp's spinner markup (the fixture's is a bare circle), so a
+ *   sweep does not count on seeing one here (showsLoading false: it waits for rows to stop
+ *   arriving) and takes it into account where it is shown.
+ */
+export const SWEEP_SEL = {
+  listScroller: '#pane-side',
+  spinner: '[role="progressbar"]',
+} as const;
+
+/**
  * The attributes whose change the runtime must see (the observer ignores the rest): those this
  * adapter reads or matches — ids (data-id), the sender/time line (data-pre-plain-text), icons
  * (data-icon: status ticks, muted, pinned, kind), labels and titles (aria-label, title), the open

@@ -13,6 +13,7 @@ import { LayoutReportButton } from './LayoutReport';
 import { useLive } from './live';
 import { fold, healthAll, inbox, inboxHead } from '../store/queries';
 import { VirtualList } from './VirtualList';
+import { InboxSweep } from './sweep/InboxSweep';
 
 /** Fixed row height of the conversation list (px); the CSS gives rows exactly this. */
 export const ROW_HEIGHT = 62;
@@ -163,6 +164,7 @@ export function Inbox(props: InboxProps) {
         }}
       />
       <HealthLines health={health} />
+      <InboxSweep db={props.db} />
       {conversations === null && (
         <p class="empty loading" role="status">
           {s.loading}

@@ -18,10 +18,13 @@ import type { Language, Strings } from './i18n';
 import { count, messageTime } from './format';
 import { useLive } from './live';
 import { LinkPanel, PersonBar } from './People';
-import { outboxOf, thread } from '../store/queries';
+import { outboxOf, thread, THREAD_WINDOW } from '../store/queries';
 import { mayHoldArmor } from '../crypto/armor-text';
 import type { PlainIndex } from '../store/e2ee/view';
 import { e2eeSend } from './e2ee/api';
+import { ThreadSweep } from './sweep/ThreadSweep';
+import { useThreadStart } from './sweep/state';
+import { useSettings } from './useSettings';
 import {
   EncryptedBody,
   encryptedMessage,
@@ -68,6 +71,8 @@ export function Thread(props: { db: InboxDb; conversation: Conversation; onBack?
   );
   const logRef = useRef<HTMLDivElement>(null);
   const [linking, setLinking] = useState(false);
+  const neverOpen = useSettings()?.openChats === 'never';
+  const startReached = useThreadStart(db, c.id);
   const name = person?.name ?? c.title;
 
   // Replies still on their way, or sent but not yet read back from the page as a message.
@@ -116,6 +121,7 @@ export function Thread(props: { db: InboxDb; conversation: Conversation; onBack?
       {person && linked.length > 0 && <PersonBar person={person} linked={linked} />}
       {linking && <LinkPanel db={db} conversation={c} linkedIds={linked.map((x) => x.id)} onClose={() => setLinking(false)} />}
       {!merged && !c.isGroup && <EncryptionPanel db={db} conversation={c} name={name} />}
+      {messages && <ThreadSweep db={db} conversation={c} empty={list.length === 0} />}
       <div
         class="log"
         role="log"
@@ -133,7 +139,13 @@ export function Thread(props: { db: InboxDb; conversation: Conversation; onBack?
             {s.loading}
           </p>
         )}
-        {messages && list.length === 0 && inFlight.length === 0 && <p class="empty">{s.emptyThread}</p>}
+        {/* The whole history is here only when the window starts at its first message. */}
+        {messages && list.length > 0 && !merged && startReached && messages.length < THREAD_WINDOW && (
+          <p class="thread-start">{s.sweep.startOfConversation}</p>
+        )}
+        {messages && list.length === 0 && inFlight.length === 0 && (
+          <p class="empty">{neverOpen ? s.emptyThread : s.sweep.nothingReadYet}</p>
+        )}
         {list.map((m) => (
           <MessageView key={m.id} m={m} showPlatform={merged} highlight={m.id === focusId} plains={plains} />
         ))}

@@ -11,7 +11,7 @@ export type Unreachable = { ok: false; error: 'background unreachable' | 'no ans
 export async function call<K extends PageRequestType>(type: K, payload: PagePayload<K>): Promise<PageReply<K> | Unreachable> {
   let reply: unknown;
   try {
-    reply = await browser.runtime.sendMessage({ ...payload, type } as PageRequest<K>);
+    reply = await browser.runtime.sendMessage({ ...payload, type } as unknown as PageRequest<K>);
   } catch (e) {
     console.error('[unified-inbox] background unreachable', e);
     return { ok: false, error: 'background unreachable', unreachable: true };

@@ -15,6 +15,8 @@ export interface PlatformSpec {
   readonly origins: readonly string[];
   /** Tab URL patterns where the content script is active (for tabs.query when posting). */
   readonly tabPatterns: readonly string[];
+  /** The app's own address: what the inbox's "Open WhatsApp" (etc.) opens. Inside tabPatterns. */
+  readonly appUrl: string;
   /** The content script's `matches`, and so the manifest's host permissions. */
   readonly contentMatches: readonly string[];
   /** Maximum characters the platform accepts in one message. */
@@ -32,6 +34,7 @@ export const PLATFORM_SPECS = {
     label: 'WhatsApp',
     origins: ['https://web.whatsapp.com'],
     tabPatterns: ['https://web.whatsapp.com/*'],
+    appUrl: 'https://web.whatsapp.com/',
     contentMatches: ['https://web.whatsapp.com/*'],
     textLimit: 8_000,
     // WhatsApp cuts long bubbles behind "Read more" (about 700 characters) and the scraper reads
@@ -44,6 +47,7 @@ export const PLATFORM_SPECS = {
     label: 'Instagram',
     origins: ['https://www.instagram.com'],
     tabPatterns: ['https://www.instagram.com/direct/*'],
+    appUrl: 'https://www.instagram.com/direct/inbox/',
     // The whole site: Instagram navigates client-side into and out of /direct without a page load.
     contentMatches: ['https://www.instagram.com/*'],
     textLimit: 1_000,
@@ -57,6 +61,7 @@ export const PLATFORM_SPECS = {
     // messenger.com stays so late redirects do no harm.
     origins: ['https://www.facebook.com', 'https://www.messenger.com'],
     tabPatterns: ['https://www.facebook.com/messages/*', 'https://www.messenger.com/*'],
+    appUrl: 'https://www.facebook.com/messages/',
     contentMatches: ['https://www.facebook.com/*', 'https://www.messenger.com/*'],
     textLimit: 8_000,
     partLimit: 2000, // Messenger shows long texts whole

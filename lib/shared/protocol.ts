@@ -4,7 +4,7 @@
 import * as v from 'valibot';
 import { LIMITS } from './limits';
 import { platformTable, type Platform } from './platforms';
-import { SWEEP_KINDS, SWEEP_REASONS, SWEEP_STATES } from './sweep';
+import { SWEEP_KINDS, SWEEP_LOAD_WAIT_MS, SWEEP_REASONS, SWEEP_STATES, SWEEP_STEP_DELAY_MS } from './sweep';
 import { ConversationSnapshotSchema, HealthStateSchema, PlatformSchema, SendFailureReasonSchema, ThreadSnapshotSchema } from './schemas';
 
 const str = (max: number) => v.pipe(v.string(), v.maxLength(max));
@@ -57,7 +57,7 @@ export const SweepProgressSchema = v.strictObject({
   found: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10_000_000)),
 });
 
-export const FromContentSchema = v.variant('type', [IngestSchema, SendResultSchema, HelloSchema]);
+export const FromContentSchema = v.variant('type', [IngestSchema, SendResultSchema, HelloSchema, SweepProgressSchema]);
 
 // ---- extension pages (popup, side panel, options) → background ----
 
@@ -181,6 +181,9 @@ export const FromExtensionPageSchema = v.variant('type', [
   RenamePersonSchema,
   ImportDataSchema,
   DeleteAllDataSchema,
+  SweepStartSchema,
+  SweepCancelSchema,
+  OpenPlatformTabSchema,
 ]);
 
 // ---- background → content script ----
@@ -208,11 +211,14 @@ export const SweepCommandSchema = v.strictObject({
   maxSteps: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1_000)),
   /** For 'older': stop after this many older messages arrived. */
   targetMessages: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10_000))),
+  /** Browser tests only (SWEEP_TEST_PACING_KEY): a fixed step delay and a shorter load wait (ms). */
+  stepDelayMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(SWEEP_STEP_DELAY_MS.max))),
+  loadWaitMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(100), v.maxValue(SWEEP_LOAD_WAIT_MS))),
 });
 /** Stop the run with this id within one step. */
 export const SweepCancelCommandSchema = v.strictObject({ type: v.literal('sweep-cancel'), runId: id });
 
-export const ToContentSchema = v.variant('type', [SendCommandSchema]);
+export const ToContentSchema = v.variant('type', [SendCommandSchema, SweepCommandSchema, SweepCancelCommandSchema]);
 
 export type Ingest = v.InferOutput<typeof IngestSchema>;
 export type SendResult = v.InferOutput<typeof SendResultSchema>;
@@ -225,6 +231,8 @@ export type SendCommand = v.InferOutput<typeof SendCommandSchema>;
 export type SweepCommand = v.InferOutput<typeof SweepCommandSchema>;
 export type SweepCancelCommand = v.InferOutput<typeof SweepCancelCommandSchema>;
 export type SweepProgress = v.InferOutput<typeof SweepProgressSchema>;
+export type SweepStart = v.InferOutput<typeof SweepStartSchema>;
+export type ToContent = v.InferOutput<typeof ToContentSchema>;
 export type E2eePageMessage = v.InferOutput<(typeof E2eePageSchemas)[number]>;
 
 /** Replies. */

@@ -4,6 +4,7 @@
 // (lib/worker/router.ts) and the pages' one `call()` (lib/pages/call.ts) gets a typed answer.
 // Runs anywhere: type-only imports.
 import type { FromExtensionPage } from './protocol';
+import type { SweepReason } from './sweep';
 
 /** What an import wrote (lib/worker/import.ts). */
 export interface ImportSummary {
@@ -18,12 +19,21 @@ export type Refusal = { ok: false; error: string };
 /** Done, or refused. */
 export type Done = { ok: true } | Refusal;
 
+/**
+ * A sweep was started (its run id; the store's SweepRecord shows it live), or refused with the
+ * reason code the pages word (lib/shared/sweep.ts): 'busy', 'no-tab', 'not-ready',
+ * 'opening-chats-off', 'chat-not-found'.
+ */
+export type SweepStartReply = { ok: true; runId: string } | { ok: false; error: SweepReason };
+
 /** Every page request by its `type`. */
 export type PageRequests = { [M in FromExtensionPage as M['type']]: M };
 export type PageRequestType = keyof PageRequests;
 export type PageRequest<K extends PageRequestType> = PageRequests[K];
+/** Omit applied to each member of a union (a request with variants, e.g. sweep-start, keeps them apart). */
+type OmitEach<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 /** A request without its `type`: what `call(type, payload)` takes. */
-export type PagePayload<K extends PageRequestType> = Omit<PageRequest<K>, 'type'>;
+export type PagePayload<K extends PageRequestType> = OmitEach<PageRequest<K>, 'type'>;
 
 /** What each page request answers. A request type missing here (or a stray one) fails to compile below. */
 export interface PageReplies {
@@ -34,6 +44,9 @@ export interface PageReplies {
   'rename-person': Done;
   'import-data': { ok: true; imported: ImportSummary } | Refusal;
   'delete-all-data': Done;
+  'sweep-start': SweepStartReply;
+  'sweep-cancel': Done;
+  'open-platform-tab': Done;
   'e2ee-start': Done;
   'e2ee-accept': Done;
   'e2ee-send': Done;

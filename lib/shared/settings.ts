@@ -10,6 +10,14 @@ export const SETTINGS_KEY = 'settings';
 export const UI_LANGUAGES = ['auto', 'en', 'id'] as const;
 export type UiLanguageSetting = (typeof UI_LANGUAGES)[number];
 
+/**
+ * May the extension bring a chat up in its tab to read it ("Read this chat", "Load older
+ * messages")? Opening a chat in WhatsApp or Messenger marks it read for the sender, so the first
+ * use asks ('ask'); 'allow' after "Open and read", 'never' after "Never open chats for me".
+ */
+export const OPEN_CHATS = ['ask', 'allow', 'never'] as const;
+export type OpenChatsSetting = (typeof OPEN_CHATS)[number];
+
 export interface PlatformSettings {
   /** Read this platform's pages at all. */
   enabled: boolean;
@@ -23,6 +31,8 @@ export interface Settings {
   notifications: boolean;
   /** 'auto' follows the browser's language. */
   uiLanguage: UiLanguageSetting;
+  /** Whether chats may be opened in their tab to read them (see OPEN_CHATS). */
+  openChats: OpenChatsSetting;
 }
 
 export const DEFAULT_SETTINGS: Settings = Object.freeze({
@@ -32,6 +42,7 @@ export const DEFAULT_SETTINGS: Settings = Object.freeze({
   >,
   notifications: true,
   uiLanguage: 'auto',
+  openChats: 'ask',
 }) as Settings;
 
 // Stored values: each field falls back to its default on its own when invalid.
@@ -50,6 +61,7 @@ const StoredSettingsSchema = v.object({
   ),
   notifications: v.fallback(v.boolean(), true),
   uiLanguage: v.fallback(v.picklist(UI_LANGUAGES), 'auto'),
+  openChats: v.fallback(v.picklist(OPEN_CHATS), 'ask'),
 });
 
 /** A change asked for by the options page: strict, an invalid patch is refused whole. */
@@ -60,12 +72,14 @@ const PatchSchema = v.strictObject({
   ),
   notifications: v.optional(v.boolean()),
   uiLanguage: v.optional(v.picklist(UI_LANGUAGES)),
+  openChats: v.optional(v.picklist(OPEN_CHATS)),
 });
 
 export type SettingsPatch = {
   platforms?: Partial<Record<Platform, Partial<PlatformSettings>>>;
   notifications?: boolean;
   uiLanguage?: UiLanguageSetting;
+  openChats?: OpenChatsSetting;
 };
 
 function clone(s: Settings): Settings {
@@ -73,6 +87,7 @@ function clone(s: Settings): Settings {
     platforms: Object.fromEntries(PLATFORMS.map((p) => [p, { ...s.platforms[p] }])) as Record<Platform, PlatformSettings>,
     notifications: s.notifications,
     uiLanguage: s.uiLanguage,
+    openChats: s.openChats,
   };
 }
 
@@ -96,6 +111,7 @@ export function applyPatch(current: Settings, patch: SettingsPatch): Settings {
   }
   if (p.notifications !== undefined) next.notifications = p.notifications;
   if (p.uiLanguage !== undefined) next.uiLanguage = p.uiLanguage;
+  if (p.openChats !== undefined) next.openChats = p.openChats;
   return next;
 }
 

@@ -49,7 +49,7 @@ export type SweepReason = (typeof SWEEP_REASONS)[number];
 /** Human pacing between two scroll steps (ms), drawn uniformly each step. */
 export const SWEEP_STEP_DELAY_MS = { min: 400, max: 1_200 } as const;
 /** Hard caps on steps per run (a step is one scroll of about a screen). */
-export const SWEEP_MAX_STEPS: Record<SweepKind, number> = { chats: 600, older: 120, chat: 1 };
+export const SWEEP_MAX_STEPS: Record<SweepKind, number> = { chats: 600, older: 320, chat: 200 };
 /** "Load older messages" stops after this many older messages arrived. */
 export const OLDER_MESSAGES_PER_RUN = 200;
 /** How long one step waits for the page to load more (spinner, then rows) before counting a stall. */
@@ -82,3 +82,20 @@ export const SWEEP_SILENCE_MS = SWEEP_STEP_DELAY_MS.max + SWEEP_LOAD_WAIT_MS + 5
 export const sweepKey = (platform: Platform) => `sweep:${platform}`;
 /** Meta key: when the platform's whole chat list was last read to its end (epoch ms). */
 export const chatsReadKey = (platform: Platform) => `chats-read:${platform}`;
+
+/**
+ * Browser tests' pacing (tests/e2e/sweep.e2e.ts): a fixed step delay, a shorter load wait and a
+ * lower step cap, so a 2,000-chat run or a step-cap run fits a test's time. Read by the worker from
+ * `browser.storage.local` under this key, which only the extension's own contexts can write (never
+ * a web page, never a content script's page); the worker puts it into the SweepCommand it sends.
+ * It can only make a run shorter or its steps faster than a test needs, never longer or unbounded.
+ */
+export const SWEEP_TEST_PACING_KEY = 'test:sweep-pacing';
+export interface SweepTestPacing {
+  /** Fixed delay between steps (ms), 0 to SWEEP_STEP_DELAY_MS.max. */
+  stepDelayMs?: number;
+  /** Load wait per step (ms), 100 to SWEEP_LOAD_WAIT_MS. */
+  loadWaitMs?: number;
+  /** Step cap, at most SWEEP_MAX_STEPS of the kind. */
+  maxSteps?: number;
+}

@@ -12,6 +12,7 @@ import { type E2eeManager, redactEncrypted } from './e2ee/manager';
 import { applySendResult, dispatch, enqueueSend, resumePending, retry, type TabPort } from './outbox';
 import { classifySender } from './senders';
 import { clearStorageError, recordStorageError } from './storage-errors';
+import type { Sweeps } from './sweep';
 
 export interface BackgroundContext {
   db: InboxDb;
@@ -24,6 +25,8 @@ export interface BackgroundContext {
   onMerged?: (result: MergeResult, batch: Ingest) => void;
   /** The encryption layer (issue 4): reads armored messages after each merge, handles e2ee-* messages. */
   e2ee?: E2eeManager;
+  /** Reading what the pages have not rendered (issue 13, lib/worker/sweep.ts). */
+  sweeps?: Sweeps;
 }
 
 /** What the background answers: a content script's batch ack, or a page request's own reply. */
@@ -58,7 +61,11 @@ export async function handleMessage(ctx: BackgroundContext, message: unknown, se
       case 'hello':
         // A (re)loaded page: anything it was posting died with the old page.
         void resumePending(ctx.db, ctx.tabs, { platform: who.platform, tabGone: who.tabId }, now).catch((e) => ctx.log('resume failed', e));
+        // So did a sweep it was running.
+        void ctx.sweeps?.tabReloaded(who.platform, who.tabId, now).catch((e) => ctx.log('sweep interruption failed', e));
         return { ok: true };
+      case 'sweep-progress':
+        return ctx.sweeps ? ctx.sweeps.progress(msg, who.tabId, now) : { ok: false, error: 'sweeps unavailable' };
     }
   }
 
@@ -121,6 +128,9 @@ const PAGE_HANDLERS: PageHandlers = {
     await ctx.e2ee?.reset();
     return { ok: true };
   },
+  'sweep-start': async (msg, ctx, now) => (ctx.sweeps ? ctx.sweeps.start(msg, now) : { ok: false, error: 'not-ready' }),
+  'sweep-cancel': async (_msg, ctx, now) => (ctx.sweeps ? ctx.sweeps.cancel(now) : { ok: true }),
+  'open-platform-tab': async (msg, ctx) => (ctx.sweeps ? ctx.sweeps.openTab(msg.platform) : { ok: false, error: 'tabs unavailable' }),
   'e2ee-start': e2ee,
   'e2ee-accept': e2ee,
   'e2ee-send': e2ee,

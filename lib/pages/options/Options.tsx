@@ -12,6 +12,7 @@ import { useLive } from '../live';
 import { healthAll } from '../../store/queries';
 import { useSettings } from '../useSettings';
 import { deleteEverything, downloadExport, importFile } from './data';
+import { ReadingSection } from './ReadingSection';
 
 export function Options(props: { db: InboxDb; language?: Language }) {
   const settings = useSettings();
@@ -122,6 +123,8 @@ function SettingsSections({ settings }: { settings: Settings }) {
           </select>
         </label>
       </section>
+
+      <ReadingSection settings={settings} save={save} />
     </>
   );
 }

@@ -1,6 +1,7 @@
 // The interface strings in English: the reference table. Its shape is `Strings`, which every other
 // language's table must match key for key (lib/shared/i18n/id.ts).
 import type { SendFailureReason } from '../model';
+import { enSweep } from './sweep';
 
 /** A failed reply's reason as text: `platform` is its label, `max` its text limit already formatted. */
 export type SendFailureText = Record<SendFailureReason, (platform: string, max: string) => string>;
@@ -150,6 +151,8 @@ export const en = {
   notificationTitle: (name: string, platform: string) => `${name} (${platform})`,
   notificationGroupTitle: (sender: string, group: string, platform: string) => `${sender} in ${group} (${platform})`,
   notificationNewMessage: 'New message',
+  /** Reading the whole inbox (issue 13): ./sweep.ts. */
+  sweep: enSweep,
   e2ee: {
     section: 'Encryption',
     startEncryption: 'Start encryption',

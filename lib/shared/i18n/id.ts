@@ -1,6 +1,7 @@
 // The interface strings in Indonesian. Typed as `Strings`: a key missing here (or one English
 // does not have) is a compile error.
 import type { Strings } from './en';
+import { idSweep } from './sweep';
 
 export const id: Strings = {
   appName: 'Kotak Masuk Terpadu',
@@ -141,6 +142,7 @@ export const id: Strings = {
   notificationTitle: (name: string, platform: string) => `${name} (${platform})`,
   notificationGroupTitle: (sender: string, group: string, platform: string) => `${sender} di ${group} (${platform})`,
   notificationNewMessage: 'Pesan baru',
+  sweep: idSweep,
   e2ee: {
     section: 'Enkripsi',
     startEncryption: 'Mulai enkripsi',

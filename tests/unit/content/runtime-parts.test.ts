@@ -9,16 +9,16 @@ import { messengerAdapter } from '../../../content/messenger/adapter';
 import { createCommands, type CommandDeps } from '../../../content/runtime/commands';
 import { createDelivery, MAX_QUEUE, type DeliveryDeps } from '../../../content/runtime/deliver';
 import { createWatch, dirtyRows, type PageWatch } from '../../../content/runtime/observe';
-import type { Transport } from '../../../content/runtime/types';
+import type { OutgoingMessage, Transport } from '../../../content/runtime/types';
 import { whatsappAdapter } from '../../../content/whatsapp/adapter';
 import type { MessageSnapshot } from '../../../lib/shared/model';
 import type { FromContent } from '../../../lib/shared/protocol';
 
 /** Answers with the replies it is given, one per send (an Error is thrown: background unreachable). */
 class ScriptedTransport implements Transport {
-  sent: FromContent[] = [];
+  sent: OutgoingMessage[] = [];
   constructor(public replies: (unknown | Error)[] = []) {}
-  async send(m: FromContent) {
+  async send(m: OutgoingMessage) {
     this.sent.push(m);
     const reply = this.replies.length ? this.replies.shift() : { ok: true };
     if (reply instanceof Error) throw reply;
@@ -108,7 +108,7 @@ describe('delivery queue', () => {
 
   test('a backlog cut while a message is in flight: the newest message is still delivered when the one in flight succeeds', async () => {
     let release: (v: unknown) => void = () => {};
-    const sent: FromContent[] = [];
+    const sent: OutgoingMessage[] = [];
     const t: Transport = {
       send: (m) => {
         sent.push(m);

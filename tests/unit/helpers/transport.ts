@@ -2,17 +2,17 @@
 // runtime reports and acknowledges it as the background does (an ingest by its batchId), keeps the
 // background's command handler so a test can command the runtime, and can fail the next sends as
 // an unreachable background does.
-import type { Transport } from '../../../content/runtime';
-import type { FromContent, Ingest, SendCommandReply, SendResult } from '../../../lib/shared/protocol';
+import type { OutgoingMessage, Transport } from '../../../content/runtime';
+import type { Ingest, SendCommandReply, SendResult } from '../../../lib/shared/protocol';
 
 export class RecordingTransport implements Transport {
   /** What the runtime delivered, in order (failed sends are not in it). */
-  sent: FromContent[] = [];
+  sent: OutgoingMessage[] = [];
   /** How many of the next sends throw, as a send to a background that is not there does. */
   failNext = 0;
   handler: ((command: unknown) => Promise<SendCommandReply>) | null = null;
 
-  async send(m: FromContent) {
+  async send(m: OutgoingMessage) {
     if (this.failNext > 0) {
       this.failNext--;
       throw new Error('Could not establish connection. Receiving end does not exist.');

@@ -48,6 +48,14 @@ describe('PlatformSpec is the one source of platform facts', () => {
     expect(matches).toBe(`[...PLATFORM_SPECS.${p}.contentMatches]`);
   });
 
+  it('each app URL (the inbox\'s "Open WhatsApp") is one of its own tab patterns, so the opened tab is found', () => {
+    for (const p of PLATFORMS) {
+      const s = PLATFORM_SPECS[p];
+      expect(s.tabPatterns.some((t) => patternMatches(t, s.appUrl))).toBe(true);
+      expect(s.origins).toContain(new URL(s.appUrl).origin);
+    }
+  });
+
   it("each origin and tab pattern lies inside that platform's content matches (the script runs there)", () => {
     for (const p of PLATFORMS) {
       const s = PLATFORM_SPECS[p];

@@ -25,6 +25,7 @@ describe('settings', () => {
       },
       notifications: true,
       uiLanguage: 'auto',
+      openChats: 'ask',
     });
     expect(await isPlatformEnabled('instagram')).toBe(true);
   });
@@ -71,12 +72,23 @@ describe('settings', () => {
       platforms: { whatsapp: { enabled: false, notify: 'x' }, instagram: 7 },
       notifications: false,
       uiLanguage: 'klingon',
+      openChats: 'sometimes',
     });
     expect(s.platforms.whatsapp).toEqual({ enabled: false, notify: true });
     expect(s.platforms.instagram).toEqual({ enabled: true, notify: true });
     expect(s.platforms.messenger).toEqual({ enabled: true, notify: true });
     expect(s.notifications).toBe(false);
     expect(s.uiLanguage).toBe('auto');
+    expect(s.openChats).toBe('ask');
+  });
+
+  test('"Never open chats for me" is a saved choice that can be turned back', async () => {
+    await setSettings({ openChats: 'never' });
+    expect((await getSettings()).openChats).toBe('never');
+    await setSettings({ openChats: 'allow' });
+    expect((await getSettings()).openChats).toBe('allow');
+    await expect(setSettings({ openChats: 'maybe' } as never)).rejects.toThrow();
+    expect((await getSettings()).openChats).toBe('allow');
   });
 
   test('defaults are not shared mutable state', async () => {
