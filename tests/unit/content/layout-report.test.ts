@@ -25,6 +25,8 @@ function optionSpace(dts: string, iface: string): Options[] {
   const body = new RegExp(`interface ${iface} \\{([\\s\\S]*?)\\n\\}`).exec(readFileSync(dts, 'utf8'))?.[1] ?? '';
   const axes: [string, string[]][] = [];
   for (const m of body.matchAll(/^\s*(\w+)\?:\s*((?:'[^']*'\s*\|?\s*)+);/gm)) {
+    // Long mode's bad endings act only in long mode (a boolean, not enumerated here).
+    if (m[1] === 'longEnd') continue;
     axes.push([m[1]!, Array.from(m[2]!.matchAll(/'([^']*)'/g), (v) => v[1]!)]);
   }
   return axes.reduce<Options[]>((acc, [key, values]) => acc.flatMap((o) => values.map((v) => ({ ...o, [key]: v }))), [{}]);
