@@ -4,7 +4,7 @@
 //   --no-build   reuse .output-bench (after a previous run)
 //   --quick      fewer repetitions and no 10×-larger rows (a smoke run)
 //   --full       adds the 1× sizes for ingest and search (and 250,000 messages behind the popup)
-//   --only=a,b   runs only those sections: bundle, crypto, sw, profile, ingest, search, popup, scrape
+//   --only=a,b   runs only those sections: bundle, crypto, sw, profile, ingest, search, popup, scrape, sweep
 //                (scrape-meta: its Instagram/Messenger part alone)
 //   --scales=1×  runs only those scale rows of ingest and search
 // Each section is a file of bench/sections/; what they share (flags, rows, the store page) is
@@ -40,6 +40,7 @@ import { benchIngest, profileIngest } from './sections/ingest';
 import { benchPopup } from './sections/popup';
 import { benchScrape, benchScrapeMeta } from './sections/scrape';
 import { benchSearch } from './sections/search';
+import { benchSweep } from './sections/sweep';
 import { benchServiceWorker } from './sections/worker';
 
 // ---------------------------------------------------------------- build
@@ -123,6 +124,7 @@ async function main(): Promise<void> {
     await call(store, 'clearStore');
     if (want('scrape')) await benchScrape(h, scrapeScript);
     else if (want('scrape-meta')) await benchScrapeMeta(h, scrapeScript, true);
+    if (want('sweep')) await benchSweep(h.context);
   } finally {
     await h.close();
   }
