@@ -1,13 +1,28 @@
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
-// Browser tests: one file at a time (each launches Chromium; the machine has 2 cores).
+/** The sweep file first: it is the longest, and mostly waits. */
+class LongestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const sweep = (f: TestSpecification) => f.moduleId.endsWith('sweep.e2e.ts');
+    return [...sorted.filter(sweep), ...sorted.filter((f) => !sweep(f))];
+  }
+}
+
+// Browser tests: each file launches its own Chromium with its own profile. Two files at a time:
+// the sweep file (~6 min) is mostly waiting on the apps' paced steps, so the others run beside it
+// instead of after it (CI must stay under 20 minutes on 2 cores).
 export default defineConfig({
   test: {
     include: ['tests/e2e/**/*.e2e.ts'],
     environment: 'node',
-    fileParallelism: false,
+    fileParallelism: true,
+    maxWorkers: 2,
+    minWorkers: 1,
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    sequence: { sequencer: LongestFirst },
   },
 });

@@ -91,14 +91,18 @@ export class ReadabilityWatch {
     this.chats.unreadable(rows, rows.length >= UNREADABLE_CHATS_AT_ONCE ? 1 : UNREADABLE_READINGS);
   }
 
-  /** A read of the open thread: its rows, and the snapshots with the rows they came from. */
-  noteMessages(rows: readonly Element[], parsed: readonly { snap: MessageSnapshot; row: Element }[]): void {
-    const real = parsed.filter((p) => !p.snap.system);
-    if (real.length > 0) return this.messages.readable(real.map((p) => p.row));
+  /**
+   * A read of the open thread: its rows, and the snapshots read from them with the row each came
+   * from (aligned). Looks at the first few real messages only, so a long thread costs no more.
+   */
+  noteMessages(rows: readonly Element[], snaps: readonly MessageSnapshot[], snapRows: readonly Element[]): void {
+    const real: Element[] = [];
+    for (let i = 0; i < snaps.length && real.length < 5; i++) if (!snaps[i]!.system) real.push(snapRows[i]!);
+    if (real.length > 0) return this.messages.readable(real);
     if (rows.length === 0) return this.messages.clear();
     let content = 0;
     for (const r of rows) if (looksLikeContent(r)) content++;
-    const needed = parsed.length > 0 ? SYSTEM_ONLY_ROWS_NEEDED : CONTENT_ROWS_NEEDED;
+    const needed = snaps.length > 0 ? SYSTEM_ONLY_ROWS_NEEDED : CONTENT_ROWS_NEEDED;
     if (content < needed) return this.messages.clear();
     this.messages.unreadable(rows, UNREADABLE_READINGS);
   }

@@ -16,7 +16,7 @@ export async function benchCrypto(chromium: string): Promise<void> {
     baseline: { name: 'libsodium XChaCha20-Poly1305', value: e.libsodium },
     ratio: e.product.median / e.libsodium.median,
     target: '≤ 0.2 ms',
-    pass: e.product.median <= 0.2,
+    pass: e.product.median <= 0.2 && e.product.p95 <= 0.2,
     note: `WebCrypto AES-GCM median ${round(e.webcrypto.median, 3)} ms (p95 ${round(e.webcrypto.p95, 3)}); noble seal+open alone ${round(e.productSealOpen.median, 3)} ms`,
   });
   const s = c.ratchetStep;
@@ -29,7 +29,7 @@ export async function benchCrypto(chromium: string): Promise<void> {
     baseline: { name: 'libsodium 2×X25519+keypair+2 KDF', value: s.libsodium },
     ratio: s.product.median / s.libsodium.median,
     target: '≤ 2 ms',
-    pass: s.product.median <= 2,
+    pass: s.product.median <= 2 && s.product.p95 <= 2,
     note: `X25519 on ${s.backend}; with noble (the fallback) ${round(s.productNoble.median, 3)} ms. Raw WebCrypto same work ${round(s.webcrypto.median, 3)} ms; noble X25519 DH ${round(c.parts.x25519Dh.median, 3)} ms, key pair ${round(c.parts.x25519KeyPair.median, 3)} ms, HKDF ${round(c.parts.hkdf.median, 3)} ms`,
   });
   const b = c.browser;
@@ -46,7 +46,7 @@ export async function benchCrypto(chromium: string): Promise<void> {
     baseline: { name: 'raw WebCrypto 2×X25519+keypair+2 HKDF', value: b.webCryptoSameWork },
     ratio: b.step.median / b.webCryptoSameWork.median,
     target: '≤ 2 ms',
-    pass: b.step.median <= 2,
+    pass: b.step.median <= 2 && b.step.p95 <= 2,
     note: `X25519 on ${b.backend}; with noble (the fallback) ${round(b.stepNoble.median, 3)} ms; encrypt + decrypt 1 KB ${round(b.encryptDecrypt1k.median, 3)} ms. Plain page (cross-origin isolated: ${b.crossOriginIsolated}), not the service worker`,
   });
 }

@@ -98,7 +98,7 @@ export async function benchScrape(h: H, script: string): Promise<void> {
       unit: 'ms',
       value: incCost,
       target: '≤ 1 ms',
-      pass: incCost.median <= 1,
+      pass: incCost.median <= 1 && incCost.p95 <= 1,
       note:
         `read ${round(summarize(inc.readMs).median, 3)} ms + observer ${round(summarize(inc.observerMs).median, 3)} ms; batch of ${summarize(inc.batchMessages).median} msgs; ` +
         `per read ${summarize(inc.rowsParsed).median} rows parsed, ${summarize(inc.rowsCompared).median} compared; ` +
@@ -113,7 +113,7 @@ export async function benchScrape(h: H, script: string): Promise<void> {
       baseline: { name: 'querySelectorAll + textContent', value: base },
       ratio: full.median / base.median,
       target: '≤ 2× baseline',
-      pass: full.median <= 2 * base.median,
+      pass: full.median <= 2 * base.median && full.p95 <= 2 * base.p95,
       note: `${isolated ? '5 µs' : '100 µs'} timer resolution`,
     });
   }
@@ -121,7 +121,7 @@ export async function benchScrape(h: H, script: string): Promise<void> {
   await benchScrapeMeta(h, script, false);
 }
 
-/** Instagram (a group thread) and Messenger (a 1:1 thread): the same incremental and full reads at 0.1× and 1×. */
+/** Instagram (a group thread) and Messenger (a 1:1 thread): the same incremental and full reads at 0.1×, 1× and 10×. */
 export async function benchScrapeMeta(h: H, script: string, routeFixtures: boolean): Promise<void> {
   if (routeFixtures) await routeScrapeFixtures(h);
   const host = new URL(SCRAPE_ORIGIN).hostname;
@@ -144,12 +144,14 @@ export async function benchScrapeMeta(h: H, script: string, routeFixtures: boole
     for (const [scale, n] of [
       ['0.1×', 200],
       ['1×', 2_000],
+      ['10×', 20_000],
     ] as const) {
+      if (QUICK && scale === '10×') continue;
       log(`scrape: ${p.name} thread with ${n} rendered rows`);
       const { page, s } = await scrapePage(h, p.url, p.ready, script);
       const setup = (await s('setup', n, SEED + 3, p.platform)) as Awaited<ReturnType<ScrapeBench['setup']>>;
       const base = summarize((await s('baseline', 30)) as number[]);
-      const full = summarize((await s('fullScan', QUICK ? 3 : 5)) as number[]);
+      const full = summarize((await s('fullScan', n > 5_000 || QUICK ? 3 : 5)) as number[]);
       const inc = (await s('incremental', QUICK ? 10 : 30, SEED + 4)) as Awaited<ReturnType<ScrapeBench['incremental']>>;
       const parts = (await s('parts', 20)) as Record<string, number[]>;
       await page.close();
@@ -175,7 +177,7 @@ export async function benchScrapeMeta(h: H, script: string, routeFixtures: boole
         unit: 'ms',
         value: incCost,
         target: '≤ 1 ms',
-        pass: incCost.median <= 1,
+        pass: incCost.median <= 1 && incCost.p95 <= 1,
         note:
           `per read ${summarize(inc.rowsParsed).median} rows parsed, ${summarize(inc.rowsCompared).median} compared; parts: ` +
           Object.entries(partsSummary)
@@ -191,7 +193,7 @@ export async function benchScrapeMeta(h: H, script: string, routeFixtures: boole
         baseline: { name: 'querySelectorAll + textContent', value: base },
         ratio: full.median / base.median,
         target: '≤ 2× baseline',
-        pass: full.median <= 2 * base.median,
+        pass: full.median <= 2 * base.median && full.p95 <= 2 * base.p95,
       });
     }
   }

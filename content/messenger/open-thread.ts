@@ -15,8 +15,12 @@ export function openConversation(doc: Document): OpenConversation | null {
   if (!nativeId) return null;
   const row = chatRowFor(doc, nativeId);
   const fromList = row ? parseChatRow(row) : null;
-  const heading = Array.from(doc.querySelectorAll(SEL.pageHeading)).find((h) => clean(h.textContent ?? '') !== '');
-  const title = fromList?.title || (heading ? clean(visibleText(heading, LIMITS.titleChars)) : '');
+  // The page's headings only when the list row gives no title: finding them searches the whole page.
+  const headingTitle = () => {
+    const heading = Array.from(doc.querySelectorAll(SEL.pageHeading)).find((h) => clean(h.textContent ?? '') !== '');
+    return heading ? clean(visibleText(heading, LIMITS.titleChars)) : '';
+  };
+  const title = fromList?.title || headingTitle();
   // Without the list row: older rows that carry a sender heading mean a group, and so do 2026
   // labels naming two or more other people (a 1:1 label names the contact too). Asked only then:
   // it reads every row.

@@ -14,9 +14,37 @@ export interface DirtyRows {
    * them afresh, so a change the observer does not report (a class, a style) still counts.
    */
   sendTouched: Set<Element> | null;
+  /**
+   * The element holding the open thread's rows at the last read (parse.ts sets it), so a mutation
+   * can be told to be the thread's: null when no thread was read.
+   */
+  threadScope: Element | null;
+  /** Message rows added as whole nodes inside the thread since the last read (candidates for an append). */
+  readonly addedMessageRows: Element[];
+  /**
+   * Whether the thread's row list may have changed other than by those added rows (a row or wrapper
+   * removed, a wrapper that is not one row added, the scope itself replaced): the next read walks
+   * every row again instead of extending the list it has.
+   */
+  threadReshaped: boolean;
+  /**
+   * Whether anything outside the rows changed (an element added or removed, an attribute or text
+   * outside every row): the next read asks the adapter for its health again. Changes confined to
+   * rows cannot turn a page into a login screen, a PIN prompt or a missing list.
+   */
+  pageReshaped: boolean;
 }
 
-export const dirtyRows = (): DirtyRows => ({ chats: new Set(), messages: new Set(), chatsStale: true, sendTouched: null });
+export const dirtyRows = (): DirtyRows => ({
+  chats: new Set(),
+  messages: new Set(),
+  chatsStale: true,
+  sendTouched: null,
+  threadScope: null,
+  addedMessageRows: [],
+  threadReshaped: true,
+  pageReshaped: true,
+});
 
 export interface WatchOptions {
   debounceMs: number;
@@ -57,17 +85,63 @@ export function createWatch(adapter: PlatformAdapter, doc: Document, dirty: Dirt
     return true;
   }
 
+  /** Whether `node` is the thread's row container or around it (never inside one of its rows). */
+  function holdsThread(node: Node): boolean {
+    const scope = dirty.threadScope;
+    return scope !== null && (node === scope || node.contains(scope));
+  }
+
+  /** Whether `node` is inside the thread's row container (between it and the rows, or in a row). */
+  function inThread(node: Node): boolean {
+    const scope = dirty.threadScope;
+    return scope !== null && scope !== node && scope.contains(node);
+  }
+
+  /**
+   * A node added outside every row: a whole row (or one wrapped alone) is dirty, and in the thread
+   * an append candidate. Anything else reshapes the page (and, in the thread, its row list).
+   */
+  function noteAdded(n: Node, threadSide: boolean): void {
+    const hit = adapter.rowOf(n);
+    if (hit && (hit.row === n || n.contains(hit.row))) {
+      (hit.kind === 'chat' ? dirty.chats : dirty.messages).add(hit.row);
+      if (hit.kind === 'message') {
+        dirty.sendTouched?.add(hit.row);
+        if (threadSide) dirty.addedMessageRows.push(hit.row);
+      }
+      return;
+    }
+    dirty.pageReshaped = true;
+    if (hit) {
+      markRow(n);
+      return;
+    }
+    if (n.nodeType !== 1) return;
+    dirty.chatsStale = true;
+    if (threadSide) dirty.threadReshaped = true;
+  }
+
   function note(records: MutationRecord[]): void {
     for (const r of records) {
+      // The thread's container (or an ancestor) gained or lost nodes: not inside any row, and
+      // asking the adapter which row it is in would search all of the thread's rows.
+      const around = holdsThread(r.target);
       // A change inside a row: the row is dirty (and so are nodes it gained, being inside it).
-      if (markRow(r.target) || r.type !== 'childList') continue;
+      if (!around && markRow(r.target)) continue;
+      if (r.type !== 'childList') {
+        dirty.pageReshaped = true;
+        continue;
+      }
       // A container outside any row gained or lost children: rows it gained are dirty; a wrapper
-      // that is not a row, or anything removed, may have changed the chat list's rows or order.
-      r.addedNodes.forEach((n) => {
-        if (!markRow(n) && n.nodeType === 1) dirty.chatsStale = true;
-      });
+      // that is not a row, or anything removed, may have changed the chat list's rows or order
+      // (and, in or around the thread, its row list).
+      const threadSide = around || inThread(r.target);
+      r.addedNodes.forEach((n) => noteAdded(n, threadSide));
       r.removedNodes.forEach((n) => {
-        if (n.nodeType === 1) dirty.chatsStale = true;
+        dirty.pageReshaped = true;
+        if (n.nodeType !== 1) return;
+        dirty.chatsStale = true;
+        if (threadSide) dirty.threadReshaped = true;
       });
     }
   }

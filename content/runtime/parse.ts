@@ -1,7 +1,9 @@
 // Parsing what the page shows, row by row: per-node parse caches, so a read parses only the rows
-// that mutated (a node a virtual list reuses for another message mutates too). Only the rendered
-// thread's row list is walked per read, which the merge needs to place new messages next to their
-// DOM neighbours.
+// that mutated (a node a virtual list reuses for another message mutates too). The thread's row
+// list (which the merge needs to place new messages next to their DOM neighbours) is kept from
+// read to read: rows that arrived as whole nodes below the last one extend it, and a read walks
+// only from the first changed row down, so one new message costs the same at 200 rows as at
+// 20,000. Anything else that reshaped the thread (a removal, a wrapper, a switch) walks it all.
 import { LIMITS, type ConversationSnapshot, type MessageSnapshot, type ThreadSnapshot } from '../../lib/shared/model';
 import type { PlatformAdapter } from '../adapter';
 import { ReadabilityWatch } from '../readability';
@@ -40,9 +42,45 @@ export interface PageParse {
   forgetParses(): void;
   /** The chat list, top to bottom, each with its rank; dirty and new rows parsed, the rest cached. */
   readChats(): ConversationSnapshot[];
-  /** The open thread, or null when none is open or its title cannot be read. */
-  readThread(): ThreadRead | null;
+  /**
+   * The open thread, or null when none is open or its title cannot be read. `sameConversation`:
+   * nothing outside the rows changed since the last read (the caller knows), so the open
+   * conversation that read found is still the one open.
+   */
+  readThread(sameConversation?: boolean): ThreadRead | null;
+  /** Rows the last thread read parsed afresh (their nodes changed) that read as no message. */
+  unreadRowsParsed: number;
 }
+
+/** The first index whose value is ≥ `value` in an ascending array. */
+function firstAtOrAfter(sorted: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The element holding every row: the nearest common ancestor of the first and the last. */
+function scopeOf(rows: readonly Element[]): Element | null {
+  const first = rows[0];
+  const last = rows[rows.length - 1];
+  if (!first || !last) return null;
+  let scope = first.parentElement;
+  while (scope && !scope.contains(last)) scope = scope.parentElement;
+  return scope;
+}
+
+function depthIn(el: Element, scope: Element): number {
+  let depth = 0;
+  for (let up: Element | null = el; up && up !== scope; up = up.parentElement) depth++;
+  return depth;
+}
+
+const documentOrder = (a: Element, b: Element) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1);
 
 /** `readSoon` asks for another read (rows found but none read yet: confirm or clear it soon). */
 export function createParse(
@@ -59,12 +97,59 @@ export function createParse(
   /** Titles the chat list showed, by native id: the open thread's header may be unreadable. */
   const listTitles = new Map<string, string>();
   const readability = new ReadabilityWatch(adapter.selectors);
+  /** The open conversation the last thread read found. */
+  let lastOpen: ThreadSnapshot['conversation'] | null = null;
+  /** Each row of `lastRows` → its index. */
+  let rowIndex = new Map<Element, number>();
+  /** The last thread read's messages, their rows, and each one's index in `lastRows` (ascending). */
+  let msgs: MessageSnapshot[] = [];
+  let msgRows: Element[] = [];
+  let msgRowIndex: number[] = [];
+
+  function walkAll(): { rows: readonly Element[]; from: number } {
+    const rows = adapter.messageRows(doc);
+    rowIndex = new Map();
+    rows.forEach((row, i) => rowIndex.set(row, i));
+    return { rows, from: 0 };
+  }
+
+  /**
+   * The thread's rows now, and the first index a read must walk from. The last read's list is
+   * reused when only its own rows changed in place and whole rows were added below its last row,
+   * at that row's depth in the thread's container (as an app appends a message); otherwise (a new
+   * conversation, a removal, a wrapper, a changed row the list does not hold) every row is walked.
+   */
+  function rowsNow(reset: boolean): { rows: readonly Element[]; from: number } {
+    const last = self.lastRows;
+    const scope = dirty.threadScope;
+    if (reset || dirty.threadReshaped || last.length === 0 || !scope?.isConnected) return walkAll();
+    const added = new Set(dirty.addedMessageRows);
+    let from = last.length;
+    for (const row of dirty.messages) {
+      const i = rowIndex.get(row);
+      if (i !== undefined) from = Math.min(from, i);
+      else if (!added.has(row)) return walkAll();
+    }
+    if (added.size === 0) return { rows: last, from };
+    const tail = last[last.length - 1]!;
+    const depth = depthIn(tail, scope);
+    const fresh = [...added].sort(documentOrder);
+    for (const row of fresh) {
+      const where = tail.compareDocumentPosition(row);
+      const below = (where & Node.DOCUMENT_POSITION_FOLLOWING) !== 0 && (where & Node.DOCUMENT_POSITION_CONTAINED_BY) === 0;
+      if (rowIndex.has(row) || !row.isConnected || !below || !scope.contains(row) || depthIn(row, scope) !== depth) return walkAll();
+    }
+    const rows = last.concat(fresh);
+    fresh.forEach((row, k) => rowIndex.set(row, last.length + k));
+    return { rows, from };
+  }
 
   const self: PageParse = {
     lastChats: [],
     chatRank: null,
     lastRows: [],
     lastThread: null,
+    unreadRowsParsed: 0,
     readability,
 
     forgetParses() {
@@ -73,6 +158,8 @@ export function createParse(
       dirty.chats.clear();
       dirty.messages.clear();
       dirty.chatsStale = true;
+      dirty.threadReshaped = true;
+      dirty.pageReshaped = true;
     },
 
     readChats() {
@@ -98,9 +185,11 @@ export function createParse(
       return out.slice(0, LIMITS.conversationsPerBatch);
     },
 
-    readThread() {
+    readThread(sameConversation = false) {
       self.lastThread = null;
-      const open = adapter.openConversation(doc);
+      self.unreadRowsParsed = 0;
+      const open = sameConversation && lastOpen ? lastOpen : adapter.openConversation(doc);
+      lastOpen = open;
       // A thread whose title cannot be read (header changed) would become an untitled conversation:
       // take the chat list's title, else hold the thread back until one is readable. Its changed
       // rows lose their cached parse, so they are parsed, compared and sent then.
@@ -109,24 +198,31 @@ export function createParse(
         readability.noThread();
         dirty.messages.forEach((row) => msgCache.delete(row));
         dirty.messages.clear();
+        dirty.threadReshaped = true;
         return null;
       }
       const conversation = { ...open, title };
       const key = JSON.stringify(conversation);
-      if (key !== parsedFor) {
+      const switched = key !== parsedFor;
+      if (switched) {
         // Another conversation, or the same one now known as a group: snapshots carry its title and
         // group-ness (sender names), so every row is parsed again.
         msgCache = new WeakMap();
         parsedFor = key;
       }
-      const messages: MessageSnapshot[] = [];
-      const messageRowsOf: Element[] = [];
+      const { rows, from } = rowsNow(switched);
+      // Rows above `from` are the last read's, unchanged and unmoved: their messages are kept as
+      // they were; only the rest is walked (on an append, the new rows alone).
+      const kept = from === 0 ? 0 : firstAtOrAfter(msgRowIndex, from);
+      const messages = msgs.slice(0, kept);
+      const messageRowsOf = msgRows.slice(0, kept);
+      const rowIndexOf = msgRowIndex.slice(0, kept);
       const parsed: number[] = [];
-      const rows = adapter.messageRows(doc);
       // For an adapter whose snapshots depend on the rows above: once a row above changed, moved or
       // went away, every row below is parsed again (cheaply: its own node is known unchanged).
       let changedAbove = false;
-      for (let index = 0; index < rows.length; index++) {
+      let unread = 0;
+      for (let index = from; index < rows.length; index++) {
         const row = rows[index]!;
         let snap = msgCache.get(row);
         const nodeChanged = snap === undefined || dirty.messages.has(row);
@@ -136,19 +232,25 @@ export function createParse(
           msgCache.set(row, snap);
           stats.rowsParsed++;
           if (snap) parsed.push(messages.length);
+          else if (nodeChanged) unread++;
           changedAbove = true;
         }
         if (snap) {
           messages.push(snap);
           messageRowsOf.push(row);
+          rowIndexOf.push(index);
         }
       }
       dirty.messages.clear();
+      dirty.addedMessageRows.length = 0;
+      dirty.threadReshaped = false;
+      dirty.threadScope = scopeOf(rows);
       self.lastRows = rows;
-      readability.noteMessages(
-        rows,
-        messages.map((snap, i) => ({ snap, row: messageRowsOf[i]! })),
-      );
+      msgs = messages;
+      msgRows = messageRowsOf;
+      msgRowIndex = rowIndexOf;
+      self.unreadRowsParsed = unread;
+      readability.noteMessages(rows, messages, messageRowsOf);
       if (readability.messagesPending()) readSoon();
       self.lastThread = { conversation, messages, rows: messageRowsOf };
       return { conversation, messages, parsed };

@@ -40,6 +40,8 @@ export function createReader(deps: ReaderDeps): PageReader {
   let sentMsgs = new Map<string, MessageSnapshot>();
   let sentHealth = '';
   let sentThreadId: string | null = null;
+  /** Whether the last read found the page ok (its health may then be kept while only rows change). */
+  let wasOk = false;
   let batchSeq = 0;
   const runId = Math.random().toString(36).slice(2, 10);
 
@@ -50,16 +52,26 @@ export function createReader(deps: ReaderDeps): PageReader {
     sentThreadId = null;
   }
 
+  /** The adapter's health (which may search the whole page), or the state it cannot leave. */
+  function healthAt(url: string): HealthReport {
+    try {
+      return adapter.isActiveUrl(new URL(url)) ? adapter.health(doc) : { state: 'inactive', reason: 'outside the messages area' };
+    } catch (e) {
+      return { state: 'layout-unknown', reason: `adapter failed: ${String(e)}` };
+    }
+  }
+
   function read(url: string, urlChanged: boolean): void {
     if (urlChanged) dirty.chatsStale = true;
 
     parse.lastThread = null;
-    let health: HealthReport;
-    try {
-      health = adapter.isActiveUrl(new URL(url)) ? adapter.health(doc) : { state: 'inactive', reason: 'outside the messages area' };
-    } catch (e) {
-      health = { state: 'layout-unknown', reason: `adapter failed: ${String(e)}` };
-    }
+    // Only rows changed since an ok read (in place, or whole rows added): nothing that makes a
+    // page a login screen, a PIN prompt or an unknown layout changed, so that read's health holds
+    // (rows that did not read are checked below). Anything else asks the adapter again.
+    const rowsOnly = wasOk && !urlChanged && !dirty.pageReshaped;
+    const health: HealthReport = rowsOnly ? { state: 'ok' } : healthAt(url);
+    dirty.pageReshaped = false;
+    wasOk = health.state === 'ok';
     if (health.state !== 'ok') {
       parse.readability.reset();
       reportNotOk(health);
@@ -69,8 +81,21 @@ export function createReader(deps: ReaderDeps): PageReader {
     let chats: ConversationSnapshot[] = [];
     let thread: ThreadSnapshot | null = null;
     try {
+      // The open conversation too, unless its list row changed (its title may come from there).
+      const sameConversation = rowsOnly && !dirty.chatsStale && dirty.chats.size === 0;
       chats = changedChats();
-      thread = changedThread(urlChanged);
+      thread = changedThread(urlChanged, sameConversation);
+      if (rowsOnly && parse.unreadRowsParsed > 0) {
+        // Changed rows that read as no message (a divider, or a new shape): ask the adapter after all.
+        const now = healthAt(url);
+        if (now.state !== 'ok') {
+          wasOk = false;
+          parse.lastThread = null;
+          parse.readability.reset();
+          reportNotOk(now);
+          return;
+        }
+      }
       // The adapter says ok, but rows are there and none of them reads: a layout change, never an
       // empty "ok" inbox. Nothing of this read is sent; every row is read again next time.
       const unreadable = parse.readability.verdict();
@@ -164,8 +189,8 @@ export function createReader(deps: ReaderDeps): PageReader {
    * can have changed (the others are the snapshots compared when they were parsed), so only they
    * are compared with what was sent; a new thread, or a forced read, sends every row.
    */
-  function changedThread(force: boolean): ThreadSnapshot | null {
-    const t = parse.readThread();
+  function changedThread(force: boolean, sameConversation: boolean): ThreadSnapshot | null {
+    const t = parse.readThread(sameConversation);
     if (!t) return null;
     const switched = t.conversation.nativeId !== sentThreadId;
     const all = switched || force;

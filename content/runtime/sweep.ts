@@ -177,7 +177,7 @@ export async function runSweep(cmd: SweepCommand, deps: SweepDeps, signal: RunSi
     deps.readNow();
     const userTop = box.top();
     const anchor = captureAnchor(box, deps.seenChats());
-    undos.push(() => putBack(box, scroller, () => userTop, anchor, deps.seenChats));
+    undos.push(() => putBack(box, scroller, 'chats', () => userTop, anchor, deps.seenChats));
     // Ranks: the order chats are first seen from the top down is the list's order.
     const ranks = new Map<string, number>();
     const rank = (id: string) => {
@@ -227,7 +227,7 @@ export async function runSweep(cmd: SweepCommand, deps: SweepDeps, signal: RunSi
     const box = boxOf(scroller);
     const userTop = box.top();
     const anchor = captureAnchor(box, deps.seenChats());
-    undos.push(() => putBack(box, scroller, () => userTop, anchor, deps.seenChats));
+    undos.push(() => putBack(box, scroller, 'chats', () => userTop, anchor, deps.seenChats));
     const seen = new Set<string>();
     let stall = 0;
     let to = 0;
@@ -288,7 +288,7 @@ export async function runSweep(cmd: SweepCommand, deps: SweepDeps, signal: RunSi
     // anchor message is put where it sat.
     const fromBottom = box.extent() - box.top();
     const anchor = captureAnchor(box, ids());
-    undos.push(() => putBack(box, scroller, () => box.extent() - fromBottom, anchor, ids));
+    undos.push(() => putBack(box, scroller, 'thread', () => box.extent() - fromBottom, anchor, ids));
     const target = cmd.targetMessages ?? OLDER_MESSAGES_PER_RUN;
     const moved = () => {
       if (doc.location.href !== url || deps.seenThread()?.conversationId !== up.conversationId) return { reason: 'navigation' as const };
@@ -320,26 +320,32 @@ export async function runSweep(cmd: SweepCommand, deps: SweepDeps, signal: RunSi
   }
 
   /**
-   * Put the list back: the raw position first, then, once the app rendered there, the anchor row
-   * where it sat. The user's input meanwhile ends it (their scrolling wins).
+   * Put the list back: the raw position first, then, once the app rendered there (and finished
+   * loading what the last step asked for), the anchor row where it sat; once more after the page
+   * settles again, as a late batch or re-render can still move it. The user's input meanwhile
+   * ends it (their scrolling wins).
    */
   async function putBack(
     box: ScrollBox,
     region: Element,
+    where: 'chats' | 'thread',
     rawTop: () => number,
     anchor: Anchor | null,
     rows: () => readonly IdRow[],
   ): Promise<void> {
     const back = new RunSignal(clock);
     const unwatchBack = watchUserInput(doc, () => back.stop('user-input'));
+    const loading = () => surfaces?.loadingMore(doc, where) ?? false;
     try {
       box.setTop(rawTop());
       // A content script that is done (extension reloaded, a newer one started) reads no more.
       if (!anchor || !region.isConnected || signal.reason === 'tab-lost') return;
-      await settle(region, () => false, back, clock, { quietMs: QUIET_MS.indicator, maxMs: RESTORE_WAIT_MS });
-      if (back.stopped) return;
-      deps.readNow();
-      applyAnchor(box, anchor, rows());
+      for (let pass = 0; pass < 2; pass++) {
+        await settle(region, loading, back, clock, { quietMs: QUIET_MS.indicator, maxMs: RESTORE_WAIT_MS });
+        if (back.stopped || !region.isConnected) return;
+        deps.readNow();
+        applyAnchor(box, anchor, rows());
+      }
     } finally {
       unwatchBack();
       back.stop('end'); // clears any timer left

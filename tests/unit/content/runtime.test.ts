@@ -10,7 +10,7 @@ import { RecordingTransport } from '../helpers/transport';
 const toy: PlatformAdapter = {
   platform: 'whatsapp',
   selectors: { chats: '#chats > li' },
-  observedAttributes: ['aria-label', 'title'],
+  observedAttributes: ['aria-label', 'title', 'data-conv'],
   isActiveUrl: () => true,
   health: (doc) => (doc.getElementById('chats') ? { state: 'ok' } : { state: 'not-logged-in', reason: 'no chat list' }),
   chatRows: (doc) => Array.from(doc.querySelectorAll('#chats > li')),
@@ -400,5 +400,161 @@ describe('content runtime', () => {
     expect(t.sent.find((m) => m.type === 'send-result')).toMatchObject({ ok: true, messageNativeId: 'echo2' });
     // The echo row, parsed by the read that reports it and by the echo check: a few parses, not 2,000 per poll.
     expect(parses).toBeLessThanOrEqual(4);
+  });
+});
+
+describe('content runtime: the thread row list kept from read to read', () => {
+  /** The toy adapter, counting the calls that search the whole page. */
+  function counted(over: Partial<PlatformAdapter> = {}) {
+    const calls = { messageRows: 0, health: 0, openConversation: 0 };
+    const adapter: PlatformAdapter = {
+      ...toy,
+      ...over,
+      messageRows: (doc) => (calls.messageRows++, (over.messageRows ?? toy.messageRows)(doc)),
+      health: (doc) => (calls.health++, (over.health ?? toy.health)(doc)),
+      openConversation: (doc) => (calls.openConversation++, (over.openConversation ?? toy.openConversation)(doc)),
+    };
+    return { adapter, calls };
+  }
+  const settle = async () => {
+    await new Promise((r) => setTimeout(r, 30));
+    await rt!.idle();
+  };
+  const thread = () => document.getElementById('thread')!;
+
+  test('one message appended: one row parsed; no walk of the rows, no health, no header read', async () => {
+    page(5, 2000);
+    const { adapter, calls } = counted();
+    const t = new RecordingTransport();
+    rt = startContentRuntime(adapter, document, t, opts);
+    await rt.idle();
+    const before = { ...calls, parsed: rt.stats.rowsParsed };
+    for (let i = 0; i < 3; i++) {
+      thread().append(message(`n${i}`, `new ${i}`));
+      await settle();
+    }
+    expect(rt.stats.rowsParsed - before.parsed).toBe(3);
+    expect(calls.messageRows - before.messageRows).toBe(0);
+    expect(calls.health - before.health).toBe(0);
+    expect(calls.openConversation - before.openConversation).toBe(0);
+    const sent = t
+      .ingests()
+      .slice(-3)
+      .map((b) => b.thread!.messages.map((m) => m.nativeId));
+    expect(sent).toEqual([
+      ['m1999', 'n0'],
+      ['n0', 'n1'],
+      ['n1', 'n2'],
+    ]);
+  });
+
+  test('a row changed in the middle: the messages keep their order and the change is sent with its anchors', async () => {
+    page(5, 500);
+    const { adapter, calls } = counted();
+    const t = new RecordingTransport();
+    rt = startContentRuntime(adapter, document, t, opts);
+    await rt.idle();
+    const walks = calls.messageRows;
+    thread().children[250]!.textContent = 'edited';
+    thread().append(message('n0', 'new'));
+    await settle();
+    expect(calls.messageRows).toBe(walks);
+    const last = t.ingests().at(-1)!;
+    expect(last.thread!.messages.map((m) => m.nativeId)).toEqual([
+      'm249',
+      'm250',
+      ...Array.from({ length: 249 }, (_, i) => `m${251 + i}`),
+      'n0',
+    ]);
+    expect(last.thread!.messages[1]!.text).toBe('edited');
+  });
+
+  test('rows inserted above, a row removed, or a wrapper added: the whole list is walked again, nothing lost', async () => {
+    page(5, 50);
+    const { adapter, calls } = counted();
+    const t = new RecordingTransport();
+    rt = startContentRuntime(adapter, document, t, opts);
+    await rt.idle();
+    let walks = calls.messageRows;
+    thread().prepend(message('old0', 'older'));
+    await settle();
+    expect(calls.messageRows).toBeGreaterThan(walks);
+    expect(
+      t
+        .ingests()
+        .at(-1)!
+        .thread!.messages.slice(0, 2)
+        .map((m) => m.nativeId),
+    ).toEqual(['old0', 'm0']);
+
+    walks = calls.messageRows;
+    thread().children[10]!.remove();
+    thread().append(message('n0', 'after a removal'));
+    await settle();
+    expect(calls.messageRows).toBeGreaterThan(walks);
+    expect(
+      t
+        .ingests()
+        .at(-1)!
+        .thread!.messages.map((m) => m.nativeId),
+    ).toEqual(['m49', 'n0']);
+  });
+
+  test('a row that appears outside the container the rows were in is not missed', async () => {
+    page(5, 20);
+    // Rows of this page live in #thread and, later, in a second list the app adds beside it.
+    const messageRows = (doc: Document) => Array.from(doc.querySelectorAll('#thread > li, #more > li'));
+    const rowOf = (node: Node) => {
+      const el = node.nodeType === 1 ? (node as Element) : node.parentElement;
+      const row = el?.closest('#chats > li, #thread > li, #more > li');
+      return row ? { kind: row.parentElement!.id === 'chats' ? ('chat' as const) : ('message' as const), row } : null;
+    };
+    const { adapter } = counted({ messageRows, rowOf });
+    const t = new RecordingTransport();
+    rt = startContentRuntime(adapter, document, t, opts);
+    await rt.idle();
+    const more = document.createElement('ol');
+    more.id = 'more';
+    document.body.append(more);
+    await settle();
+    more.append(message('x0', 'in the other list'));
+    await settle();
+    const ids = t.ingests().flatMap((b) => b.thread?.messages.map((m) => m.nativeId) ?? []);
+    expect(ids).toContain('x0');
+  });
+
+  test('a conversation switch shown only outside the rows is read as the new conversation', async () => {
+    page(5, 10);
+    const { adapter } = counted();
+    const t = new RecordingTransport();
+    rt = startContentRuntime(adapter, document, t, opts);
+    await rt.idle();
+    thread().setAttribute('data-conv', 'c3');
+    for (const [i, li] of Array.from(thread().children).entries()) li.setAttribute('data-msg', `k${i}`);
+    thread().append(message('k10', 'in c3'));
+    await settle();
+    const last = t.ingests().at(-1)!;
+    expect(last.thread!.conversation.nativeId).toBe('c3');
+    expect(last.thread!.messages.map((m) => m.nativeId)).toContain('k10');
+  });
+
+  test('appended rows that read as no message make the runtime ask the adapter for its health again', async () => {
+    page(5, 10);
+    let broken = false;
+    const { adapter, calls } = counted({
+      parseMessageRow: (row, conv, at) => (row.hasAttribute('data-msg') ? toy.parseMessageRow(row, conv, at) : null),
+      health: (doc) => (broken ? { state: 'layout-unknown', reason: 'bubbles changed' } : toy.health(doc)),
+    });
+    const t = new RecordingTransport();
+    rt = startContentRuntime(adapter, document, t, opts);
+    await rt.idle();
+    const asked = calls.health;
+    broken = true;
+    const li = document.createElement('li');
+    li.textContent = 'a message in a shape nobody reads';
+    thread().append(li);
+    await settle();
+    expect(calls.health).toBeGreaterThan(asked);
+    expect(t.ingests().at(-1)!.health).toMatchObject({ state: 'layout-unknown', reason: 'bubbles changed' });
   });
 });

@@ -177,7 +177,7 @@ export function fakePage(
   const adapter: PlatformAdapter = {
     platform: 'messenger',
     selectors: { chats: '#chats > li', messages: '#thread > li' },
-    observedAttributes: ['data-id'],
+    observedAttributes: ['data-id', 'data-conv'],
     isActiveUrl: () => true,
     health: (doc) => (doc.getElementById('chats') ? { state: 'ok' } : { state: 'layout-unknown', reason: 'no chat list' }),
     chatRows: (doc) => Array.from(doc.querySelectorAll('#chats > li')),
