@@ -142,8 +142,8 @@ interface Probe {
 }
 
 /**
- * The runtime with the real adapter, two hooks for the clock (read() starts by asking
- * isActiveUrl and ends by handing the batch to the transport) and no debounce, so one flush
+ * The runtime with the real adapter, two hooks for the clock (the runtime's onReadStart, and the
+ * batch handed to the transport) and no debounce, so one flush
  * follows each mutation. isActiveUrl says yes for the bench origin.
  */
 function probe(): Probe {
@@ -153,10 +153,7 @@ function probe(): Probe {
   const real = ADAPTER();
   const adapter: PlatformAdapter = {
     ...real,
-    isActiveUrl: () => {
-      readStart = performance.now();
-      return true;
-    },
+    isActiveUrl: () => true,
     rowOf: (node) => {
       const t0 = performance.now();
       const hit = real.rowOf(node);
@@ -185,7 +182,12 @@ function probe(): Probe {
     onCommand() {},
   };
   const first = new Promise<{ readMs: number; observerMs: number; messages: number; sentAt: number }>((r) => (waiter = r));
-  const runtime = startContentRuntime(adapter, document, transport, { debounceMs: 0, maxWaitMs: 0, log: () => {} });
+  const runtime = startContentRuntime(adapter, document, transport, {
+    debounceMs: 0,
+    maxWaitMs: 0,
+    log: () => {},
+    onReadStart: () => (readStart = performance.now()),
+  });
   let primed: Promise<unknown> | null = first;
   return {
     runtime,

@@ -95,6 +95,7 @@ export function startContentRuntime(
   function read(): void {
     watch.cancel();
     if (stopped) return;
+    opts.onReadStart?.();
     stats.flushes++;
     const { url, changed } = watch.takeUrl();
     reader.read(url, changed);

@@ -21,6 +21,8 @@ export interface RuntimeOptions {
   maxWaitMs?: number;
   echoTimeoutMs?: number;
   log?: (...args: unknown[]) => void;
+  /** Called as each read starts (the bench times a read from here to the batch it hands over). */
+  onReadStart?: () => void;
 }
 
 /**
