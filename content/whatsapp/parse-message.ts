@@ -57,7 +57,11 @@ export function parseMessageRow(row: Element, conversation: ThreadSnapshot['conv
   if (!id) return null;
   // A handful of scoped queries per bubble, each result serving every check that needs it.
   const preEl = ownPrePlain(holder);
-  const pre = parsePrePlainText(preEl?.getAttribute('data-pre-plain-text'), dateOrder(row.ownerDocument).monthFirst);
+  const stamp = preEl?.getAttribute('data-pre-plain-text');
+  // A row the runtime reads without walking the thread (an append) still adds its date as evidence
+  // of the page's day/month order before it is read by it.
+  noteDatePair(row.ownerDocument, prePlainDatePair(stamp));
+  const pre = parsePrePlainText(stamp, dateOrder(row.ownerDocument).monthFirst);
   const textEl = messageTextOf(holder);
   const text = textEl ? readText(textEl) : '';
   const icons = Array.from(holder.querySelectorAll(SEL.anyIcon));

@@ -459,6 +459,18 @@ describe.each(LAYOUTS)('WhatsApp adapter, 2026 chats: %s', (_name, base) => {
 });
 
 describe('WhatsApp adapter: date order', () => {
+  test('a row read on its own (an append, no walk of the thread) adds its own date as evidence before it is read', () => {
+    // en-IN page (day first) under a month-first <html lang>, and no day above 12 anywhere yet.
+    mountAt({ layout: '2026', now: NO_EVIDENCE_NOW, htmlLang: 'en-US', locale: 'in12' });
+    const holder = Array.from(document.querySelectorAll('#main [role="row"] [data-pre-plain-text]')).at(-1)!;
+    const row = holder.closest('[role="row"]')!;
+    holder.setAttribute('data-pre-plain-text', '[9:12 am, 13/11/2026] Budi Santoso: ');
+    const conv = wa.openConversation(document)!;
+    const m = wa.parseMessageRow(row, conv);
+    expect(m?.sentAt).toBe(new Date(2026, 10, 13, 9, 12).getTime());
+    expect(dateOrder(document)).toMatchObject({ monthFirst: false, basis: 'evidence' });
+  });
+
   test('no evidence and a bare <html lang="en">: the browser\'s regional language decides, else it is said to be ambiguous', () => {
     mountAt({ layout: '2026', now: NO_EVIDENCE_NOW, htmlLang: 'en', locale: 'in12' });
     vi.spyOn(navigator, 'language', 'get').mockReturnValue('en-IN');
