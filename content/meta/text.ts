@@ -7,7 +7,9 @@ export function isVisuallyHidden(el: Element): boolean {
   if (!win) return false;
   const cs = win.getComputedStyle(el);
   const tiny = (v: string) => v === '1px' || v === '0px' || v === '0';
-  if (tiny(cs.width) && tiny(cs.height) && (cs.overflow === 'hidden' || cs.position === 'absolute')) return true;
+  // Overflow and position first: they need only style, where width and height need layout (a
+  // read of them lays out the page when it has changed since the last frame).
+  if ((cs.overflow === 'hidden' || cs.position === 'absolute') && tiny(cs.width) && tiny(cs.height)) return true;
   const clip = cs.getPropertyValue('clip');
   const clipPath = cs.getPropertyValue('clip-path');
   return cs.position === 'absolute' && (/rect\(0(px)?[ ,]+0(px)?[ ,]+0(px)?[ ,]+0(px)?\)/.test(clip) || clipPath === 'inset(50%)');

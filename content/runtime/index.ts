@@ -31,7 +31,17 @@ export function startContentRuntime(
   const isStopped = () => stopped;
 
   const dirty = dirtyRows();
-  const watch = createWatch(adapter, doc, dirty, { debounceMs: opts.debounceMs ?? 100, maxWaitMs: opts.maxWaitMs ?? 500 }, () => read());
+  const watch = createWatch(
+    adapter,
+    doc,
+    dirty,
+    {
+      debounceMs: opts.debounceMs ?? 100,
+      maxWaitMs: opts.maxWaitMs ?? 500,
+      afterFrame: opts.readAfterFrame ?? true,
+    },
+    () => read(),
+  );
   const readSoon = () => watch.schedule();
   const parse = createParse(adapter, doc, dirty, stats, readSoon);
   const delivery = createDelivery({

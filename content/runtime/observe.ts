@@ -49,7 +49,12 @@ export const dirtyRows = (): DirtyRows => ({
 export interface WatchOptions {
   debounceMs: number;
   maxWaitMs: number;
+  /** Read after the browser's next frame when the tab is rendered (see `debounced`). */
+  afterFrame: boolean;
 }
+
+/** The longest a read waits for a frame before it goes ahead without one. */
+export const FRAME_WAIT_MS = 100;
 
 export interface PageWatch {
   start(): void;
@@ -72,6 +77,9 @@ export interface PageWatch {
 export function createWatch(adapter: PlatformAdapter, doc: Document, dirty: DirtyRows, opts: WatchOptions, read: () => void): PageWatch {
   const win = doc.defaultView!;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  /** The frame a read waits for, and whether it has been rendered (the read is the next task). */
+  let frame: number | undefined;
+  let afterFrame = false;
   let firstPendingAt = 0;
   let lastUrl = win.location.href;
   let urlPoll: ReturnType<typeof setInterval> | undefined;
@@ -148,11 +156,40 @@ export function createWatch(adapter: PlatformAdapter, doc: Document, dirty: Dirt
 
   function schedule(): void {
     if (stopped) return;
+    // Waiting for the frame: the read is at most a frame away and will see this change too
+    // (restarting here could starve it on a page that changes every frame).
+    if (frame !== undefined || afterFrame) return;
     const now = Date.now();
     if (!timer) firstPendingAt = now;
     clearTimeout(timer);
     const wait = Math.max(0, Math.min(opts.debounceMs, firstPendingAt + opts.maxWaitMs - now));
-    timer = setTimeout(read, wait);
+    timer = setTimeout(debounced, wait);
+  }
+
+  /**
+   * The debounce is over. In a tab being rendered, read in the task after the browser's next frame:
+   * the page's style and layout are then up to date, so the parsers' style and geometry reads
+   * (which side a bubble sits on, hidden labels) cost microseconds instead of forcing the page's
+   * whole layout inside our read. A hidden tab renders no frames: read now. A frame that does not
+   * come in FRAME_WAIT_MS (a throttled tab) does not hold the read either.
+   */
+  function debounced(): void {
+    if (!opts.afterFrame || doc.visibilityState !== 'visible' || typeof win.requestAnimationFrame !== 'function') return read();
+    timer = setTimeout(read, FRAME_WAIT_MS);
+    frame = win.requestAnimationFrame(() => {
+      frame = undefined;
+      afterFrame = true;
+      clearTimeout(timer);
+      timer = setTimeout(read, 0);
+    });
+  }
+
+  function clearPending(): void {
+    clearTimeout(timer);
+    timer = undefined;
+    if (frame !== undefined) win.cancelAnimationFrame(frame);
+    frame = undefined;
+    afterFrame = false;
   }
 
   const urlMoved = () => win.location.href !== lastUrl;
@@ -180,17 +217,14 @@ export function createWatch(adapter: PlatformAdapter, doc: Document, dirty: Dirt
     stop() {
       stopped = true;
       observer.disconnect();
-      clearTimeout(timer);
+      clearPending();
       clearInterval(urlPoll);
       win.removeEventListener('popstate', schedule);
       win.removeEventListener('hashchange', schedule);
     },
     schedule,
-    pending: () => timer !== undefined,
-    cancel() {
-      clearTimeout(timer);
-      timer = undefined;
-    },
+    pending: () => timer !== undefined || frame !== undefined,
+    cancel: clearPending,
     takeRecords() {
       const records = observer.takeRecords();
       note(records);

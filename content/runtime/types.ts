@@ -19,6 +19,11 @@ export interface RuntimeOptions {
   sweep?: Partial<Pick<SweepDeps, 'clock' | 'random' | 'boxOf' | 'onStepRead'>>;
   debounceMs?: number;
   maxWaitMs?: number;
+  /**
+   * Read in the task after the browser's next frame when the tab is rendered (default true), so the
+   * parsers' style and geometry reads find layout done instead of forcing it.
+   */
+  readAfterFrame?: boolean;
   echoTimeoutMs?: number;
   log?: (...args: unknown[]) => void;
   /** Called as each read starts (the bench times a read from here to the batch it hands over). */

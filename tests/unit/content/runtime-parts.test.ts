@@ -8,7 +8,7 @@ import { instagramAdapter } from '../../../content/instagram/adapter';
 import { messengerAdapter } from '../../../content/messenger/adapter';
 import { createCommands, type CommandDeps } from '../../../content/runtime/commands';
 import { createDelivery, MAX_QUEUE, type DeliveryDeps } from '../../../content/runtime/deliver';
-import { createWatch, dirtyRows, type PageWatch } from '../../../content/runtime/observe';
+import { createWatch, dirtyRows, FRAME_WAIT_MS, type PageWatch } from '../../../content/runtime/observe';
 import type { OutgoingMessage, Transport } from '../../../content/runtime/types';
 import { whatsappAdapter } from '../../../content/whatsapp/adapter';
 import type { MessageSnapshot } from '../../../lib/shared/model';
@@ -154,7 +154,7 @@ describe('observing', () => {
     const dirty = dirtyRows();
     dirty.chatsStale = false;
     const reads = vi.fn(() => watch!.cancel());
-    watch = createWatch(adapter, document, dirty, { debounceMs: 5, maxWaitMs: 20 }, reads);
+    watch = createWatch(adapter, document, dirty, { debounceMs: 5, maxWaitMs: 20, afterFrame: false }, reads);
     watch.start();
     const rows = Array.from(document.querySelectorAll('#list > li'));
     return { dirty, reads, rows };
@@ -191,6 +191,97 @@ describe('observing', () => {
     for (const name of ['aria-label', 'aria-selected', 'data-icon', 'data-id', 'data-pre-plain-text', 'title', 'href', 'alt', 'src']) {
       expect(union, name).toContain(name);
     }
+  });
+});
+
+describe('reading after the browser has rendered', () => {
+  const adapter = {
+    observedAttributes: ['data-mark'],
+    rowOf: (node: Node) => {
+      const row = (node.nodeType === 1 ? (node as Element) : node.parentElement)?.closest('#list > li');
+      return row ? { kind: 'chat' as const, row } : null;
+    },
+  } as unknown as PlatformAdapter;
+  let watch: PageWatch | undefined;
+  let frames: FrameRequestCallback[] = [];
+  afterEach(() => {
+    watch?.stop();
+    vi.restoreAllMocks();
+    frames = [];
+  });
+
+  /** The page's frames are run by the test (`renderFrame`); `visibility` is the tab's state. */
+  function setUp(visibility: DocumentVisibilityState = 'visible') {
+    vi.spyOn(document, 'visibilityState', 'get').mockReturnValue(visibility);
+    vi.spyOn(window, 'requestAnimationFrame').mockImplementation((cb) => frames.push(cb));
+    vi.spyOn(window, 'cancelAnimationFrame').mockImplementation((id) => {
+      frames[id - 1] = () => {};
+    });
+    document.body.innerHTML = '<ul id="list"><li>a</li><li>b</li></ul>';
+    const reads = vi.fn(() => watch!.cancel());
+    watch = createWatch(adapter, document, dirtyRows(), { debounceMs: 5, maxWaitMs: 20, afterFrame: true }, reads);
+    watch.start();
+    const rows = Array.from(document.querySelectorAll('#list > li'));
+    return { reads, rows };
+  }
+  const renderFrame = () => {
+    const due = frames;
+    frames = [];
+    due.forEach((cb) => cb(performance.now()));
+  };
+  const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  test('in a rendered tab the read waits for the next frame and runs in the task after it', async () => {
+    const { reads, rows } = setUp();
+    rows[0]!.setAttribute('data-mark', '1');
+    await wait(20);
+    expect(reads).not.toHaveBeenCalled(); // the debounce is over; no frame yet
+    expect(watch!.pending()).toBe(true);
+    renderFrame();
+    expect(reads).not.toHaveBeenCalled(); // not inside the frame, before its layout
+    await wait(5);
+    expect(reads).toHaveBeenCalledTimes(1);
+    expect(watch!.pending()).toBe(false);
+  });
+
+  test('a hidden tab renders no frames: the read runs when the debounce ends', async () => {
+    const { reads, rows } = setUp('hidden');
+    rows[0]!.setAttribute('data-mark', '1');
+    await wait(20);
+    expect(reads).toHaveBeenCalledTimes(1);
+    expect(frames).toHaveLength(0);
+  });
+
+  test('a frame that does not come (a throttled tab) does not hold the read', async () => {
+    const { reads, rows } = setUp();
+    rows[0]!.setAttribute('data-mark', '1');
+    await wait(20);
+    expect(reads).not.toHaveBeenCalled();
+    await wait(FRAME_WAIT_MS + 20);
+    expect(reads).toHaveBeenCalledTimes(1);
+  });
+
+  test('a change while the read waits for its frame does not push the read back', async () => {
+    const { reads, rows } = setUp();
+    rows[0]!.setAttribute('data-mark', '0');
+    await wait(20);
+    expect(frames).toHaveLength(1);
+    rows[1]!.setAttribute('data-mark', '1'); // the page changes again before the frame
+    await wait(20);
+    expect(frames).toHaveLength(1); // no new debounce, no second frame asked
+    renderFrame();
+    await wait(5);
+    expect(reads).toHaveBeenCalledTimes(1);
+  });
+
+  test('stopping while waiting for the frame leaves no read behind', async () => {
+    const { reads, rows } = setUp();
+    rows[0]!.setAttribute('data-mark', '1');
+    await wait(20);
+    watch!.stop();
+    renderFrame();
+    await wait(FRAME_WAIT_MS + 20);
+    expect(reads).not.toHaveBeenCalled();
   });
 });
 
