@@ -4,13 +4,13 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/ho
 import type { InboxDb } from '../store/db';
 import { mayHoldArmor } from '../crypto/armor-text';
 import { PLATFORM_LABEL, PLATFORMS, type AdapterHealth, type Conversation } from '../shared/model';
-import { searchMessages, type SearchHit } from '../store/search';
+import type { SearchHit } from '../store/search';
 import { useUi } from './context';
 import { takeFirstRows } from './first-rows';
 import { count, listTime } from './format';
 import { isTypingTarget } from './keys';
 import { LayoutReportButton } from './LayoutReport';
-import { useLive } from './live';
+import { useLive, useSearch } from './live';
 import { fold, healthAll, inbox, inboxHead } from '../store/queries';
 import { VirtualList } from './VirtualList';
 import { InboxSweep } from './sweep/InboxSweep';
@@ -62,11 +62,7 @@ export function Inbox(props: InboxProps) {
   const complete = all !== null;
   const conversations = all ?? (headRead && head.rows.length ? head.rows : null);
   const health = useLive(() => healthAll(props.db), [props.db], [] as AdapterHealth[]);
-  const hits = useLive(
-    () => (q ? searchMessages(props.db, q) : Promise.resolve([] as SearchHit[])),
-    [props.db, q],
-    null as SearchHit[] | null,
-  );
+  const hits = useSearch(props.db, q);
 
   const shown = useMemo(() => {
     if (!conversations) return [];

@@ -2,6 +2,9 @@
 // context (the background writes, the popup sees it without reopening).
 import { liveQuery } from 'dexie';
 import { useEffect, useState } from 'preact/hooks';
+import type { InboxDb } from '../store/db';
+import type { SearchHit } from '../store/search';
+import { watchSearch } from '../store/search-live';
 
 /** `enabled: false` holds the query back (its value stays `initial`) until it turns true. */
 export function useLive<T>(query: () => Promise<T>, deps: unknown[], initial: T, enabled = true): T {
@@ -16,4 +19,17 @@ export function useLive<T>(query: () => Promise<T>, deps: unknown[], initial: T,
     // The caller's deps decide re-runs: the query closure is new on every render.
   }, [...deps, enabled]);
   return value;
+}
+
+/**
+ * The messages matching `query`, kept current as the store changes (lib/store/search-live.ts);
+ * null until the first run has answered, [] for no query. A new query shows the last results until
+ * its own arrive (no flash of "Searching…" on every keystroke), as the live queries do.
+ */
+export function useSearch(db: InboxDb, query: string): SearchHit[] | null {
+  const [hits, setHits] = useState<SearchHit[] | null>(null);
+  useEffect(() => {
+    if (query) return watchSearch(db, query, setHits);
+  }, [db, query]);
+  return query ? hits : [];
 }

@@ -82,10 +82,9 @@ export async function searchMessages(db: InboxDb, query: string, limit = 50, sta
   const words = queryWords(query);
   if (words.length === 0 || limit <= 0) return [];
   const s = stats ?? { rounds: 0, keysRead: 0, docsRead: 0 };
-  // The reads below go straight to IndexedDB, which a Dexie liveQuery (the popup's) cannot see:
-  // one Dexie read of each word's index range makes it re-run whenever a message with a matching
-  // word is indexed, changed or removed. Before the native reads, so the live query's context holds.
-  await Promise.all(words.map((w) => db.searchDocs.where('terms').startsWith(w).limit(1).primaryKeys()));
+  // The reads go straight to IndexedDB, which a Dexie liveQuery cannot follow: to keep results
+  // current, use watchSearch (search-live.ts).
+  if (!db.isOpen()) await db.open();
   const read = new IndexReader(db.backendDB());
   const keys = await newestMatches(read, words, limit, s);
   if (keys.length === 0) return [];

@@ -88,6 +88,15 @@ describe('inbox features', () => {
     const current = log.locator('article[aria-current="true"]');
     await expect.poll(() => current.textContent()).toContain(`KÓPI TUBRUK lalu sampai jumpa ${TAG}`);
     await panel.keyboard.press('Escape');
+
+    // An open search follows the store: a matching message the worker stores joins the results
+    // without the query being typed again (lib/store/search-live.ts, across contexts).
+    await search(panel).fill(`tubruk ${TAG}`);
+    await expect.poll(() => results(panel).count()).toBe(1);
+    await wa.evaluate(([t, s]) => window.__fixture.addIncoming(t, s), [BUDI, `Tubruk juga boleh ${TAG}`] as const);
+    await expect.poll(() => results(panel).count(), { timeout: 20_000 }).toBe(2);
+    expect(await results(panel).first().textContent()).toContain('WhatsApp');
+    await search(panel).fill('');
   });
 
   test('linking two conversations shows one timeline marked by platform; Undo separates them', async () => {

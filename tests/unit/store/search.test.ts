@@ -1,11 +1,12 @@
 import 'fake-indexeddb/auto';
-import { liveQuery } from 'dexie';
+import { RangeSet } from 'dexie';
 import { beforeEach, describe, expect, test, vi } from 'vitest';
 import { openDb, type InboxDb } from '../../../lib/store/db';
 import { mergeIngest } from '../../../lib/worker/merge';
 import type { Message, MessageSnapshot, Platform } from '../../../lib/shared/model';
 import type { Ingest } from '../../../lib/shared/protocol';
-import { fold, indexMessages, searchMessages, snippetOf, tokenize, type SearchStats } from '../../../lib/store/search';
+import { fold, indexMessages, searchMessages, snippetOf, tokenize, type DocKey, type SearchStats } from '../../../lib/store/search';
+import { searchAffected, watchSearch } from '../../../lib/store/search-live';
 import { rng } from '../../../bench/data';
 import { snapshotMessage } from '../helpers/factories';
 
@@ -109,9 +110,10 @@ describe('searching the index', () => {
     expect((await searchMessages(db, 'tiket')).map((h) => h.message.sentAt)).toEqual([T0 + 9 * 60_000]);
   });
 
-  test('a live query of a search re-runs when a matching message arrives, and only then', async () => {
+  test('a watched search runs again when a matching message arrives, and only then', async () => {
     const seen: string[][] = [];
-    const sub = liveQuery(() => searchMessages(db, 'kopi')).subscribe((hits) => seen.push(hits.map((h) => h.message.text)));
+    const runs = vi.spyOn(db.searchDocs.db, 'backendDB'); // one per run of the query
+    const stop = watchSearch(db, 'kopi', (hits) => seen.push(hits.map((h) => h.message.text)));
     await vi.waitFor(() => expect(seen).toHaveLength(1));
     expect(seen[0]).toEqual(['KOPI TUBRUK mantap', 'Ngopi dulu? Kopí susu gula aren enak']);
     await ingest('messenger', 'Mama', [msg('y', 'Tidak ada yang cocok', 6)]); // no matching word
@@ -119,8 +121,39 @@ describe('searching the index', () => {
     await vi.waitFor(() =>
       expect(seen.at(-1)).toEqual(['Kopinya sudah dingin', 'KOPI TUBRUK mantap', 'Ngopi dulu? Kopí susu gula aren enak']),
     );
-    sub.unsubscribe();
     expect(seen).toHaveLength(2);
+    expect(runs).toHaveBeenCalledTimes(2); // the unrelated message did not run the query
+    stop();
+    await ingest('messenger', 'Mama', [msg('w', 'kopi lagi', 8)]);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(seen).toHaveLength(2); // stopped: no more runs
+  });
+
+  test('a watched search drops a shown result whose message is no longer indexed (encrypted)', async () => {
+    const seen: string[][] = [];
+    const stop = watchSearch(db, 'kopi', (hits) => seen.push(hits.map((h) => h.message.text)));
+    await vi.waitFor(() => expect(seen).toHaveLength(1));
+    const m = (await db.messages.get('whatsapp:Budi:1'))!;
+    await db.transaction('rw', db.messages, db.searchDocs, async () => {
+      await db.messages.put({ ...m, encrypted: true });
+      await indexMessages(db, [{ ...m, encrypted: true }], new Map([[m.id, m]]));
+    });
+    await vi.waitFor(() => expect(seen.at(-1)).toEqual(['KOPI TUBRUK mantap']));
+    stop();
+  });
+
+  test("which writes can change a search: its words' index ranges, or a shown result's record", () => {
+    const part = (name: string, keys: unknown[]) => ({ [`idb://inbox/searchDocs/${name}`]: new RangeSet().addKeys(keys as never[]) });
+    const shown: DocKey[] = [
+      [-2, 'a'],
+      [-1, 'b'],
+    ];
+    expect(searchAffected(part('terms', ['kopinya']), 'inbox', ['kopi'], shown)).toBe(true);
+    expect(searchAffected(part('terms', ['teh', 'kop']), 'inbox', ['kopi'], shown)).toBe(false);
+    expect(searchAffected(part('terms', ['kopi']), 'other-db', ['kopi'], shown)).toBe(false);
+    expect(searchAffected(part(':dels', [[-1, 'b']]), 'inbox', ['kopi'], shown)).toBe(true);
+    expect(searchAffected(part(':dels', [[-3, 'c']]), 'inbox', ['kopi'], shown)).toBe(false);
+    expect(searchAffected({ all: new RangeSet(-Infinity, [[]] as never) }, 'inbox', ['kopi'], [])).toBe(true);
   });
 
   test('encrypted messages are not indexed', async () => {
