@@ -1,7 +1,7 @@
 // Which side of an Instagram thread a bubble sits on (outgoing bubbles sit at the right edge):
 // a sender heading or avatar link means incoming; else geometry when the page is laid out, else
 // the computed flex alignment between the bubble and its row.
-import { PROFILE_PATH, SEL } from './selectors';
+import { PROFILE_PATH, SEL, senderHeadingIn } from './selectors';
 
 type Side = 'right' | 'left' | null;
 
@@ -43,7 +43,7 @@ function sideFromGeometry(bubble: Element, row: Element): Side {
 
 export function isOutgoing(bubble: Element, row: Element): boolean {
   // A sender heading or an avatar link only ever accompanies incoming messages.
-  if (row.querySelector(SEL.senderHeading)) return false;
+  if (senderHeadingIn(row)) return false;
   const avatarLink = Array.from(row.querySelectorAll(SEL.profileLink)).some((a) => PROFILE_PATH.test(a.getAttribute('href') ?? ''));
   if (avatarLink) return false;
   const side = sideFromGeometry(bubble, row) ?? sideFromStyle(bubble, row);

@@ -9,7 +9,7 @@ import { parseDateBreak } from '../meta/time';
 import { rowFlow } from '../meta/rows';
 import { cap, clean } from '../dom';
 import { isOutgoing } from './direction';
-import { LABELS, SEL } from './selectors';
+import { LABELS, SEL, senderHeadingIn } from './selectors';
 
 type OpenConversation = ThreadSnapshot['conversation'];
 
@@ -86,7 +86,7 @@ function readRowFacts(row: Element): RowFacts {
   // 2026: a messages_table cell holding only a date break (`h5 div[data-scope="date_break"]`).
   const innerBreak = row.querySelector(SEL.dateBreak);
   if (innerBreak && !row.querySelector(SEL.bubble)) return { breakLabel: clean(innerBreak.textContent ?? ''), heading: null, ...none };
-  const headingEl = row.querySelector(SEL.senderHeading);
+  const headingEl = senderHeadingIn(row);
   const heading = headingEl ? clean(headingEl.textContent ?? '') : null;
   const mark = row.matches(SEL.messageRow) ? notSentMark(row) : null;
   // A failed send has no mid.$ id (the server never took it): its bubble is the presentation box.

@@ -6,6 +6,7 @@ import { instagramAdapter as ig } from '../../content/instagram/adapter';
 import { parseDateBreak, parseRelativeTime } from '../../content/meta/time';
 import { insertIntoComposer } from '../../content/composer';
 import { expectLinearRead, startReader } from './read-cost';
+import { SEL, senderHeadingIn } from '../../content/instagram/selectors';
 import { performSend } from '../../content/send';
 import { startContentRuntime } from '../../content/runtime';
 import { isProvisionalKey, provisionalKey } from '../../lib/shared/model';
@@ -837,4 +838,24 @@ describe('Instagram: failed sends through the content runtime', () => {
       runtime.stop();
     }
   }, 30_000);
+});
+
+describe('Instagram: sender headings found by structure', () => {
+  test.each([
+    ['2026', 'en', 'default'],
+    ['2026', 'id', 'scrambled'],
+    ['mixed', 'en', 'default'],
+    ['anchor', 'en', 'scrambled'],
+  ] as const)("layout %s (%s, %s classes): every row's heading is the one `h6 > span` finds", (layout, lang, variant) => {
+    mount({ layout, lang, variant }, `/direct/t/${GROUP}/`);
+    const rows = ig.messageRows(document);
+    expect(rows.length).toBeGreaterThan(0);
+    let headings = 0;
+    for (const row of rows) {
+      const found = senderHeadingIn(row);
+      expect(found).toBe(row.querySelector(SEL.senderHeading));
+      if (found) headings++;
+    }
+    expect(headings).toBeGreaterThan(0); // a group thread names its senders
+  });
 });
