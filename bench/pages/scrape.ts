@@ -316,6 +316,20 @@ function metaParts(reps: number): Record<string, number[]> {
   return out;
 }
 
-const api = { setup, baseline, fullScan, incremental, parts, isolated: () => self.crossOriginIsolated };
+/** A runtime kept running after its first read and acknowledged delivery (for the retained-heap figure). */
+let held: RuntimeHandle | null = null;
+async function holdRuntime(): Promise<number> {
+  const p = probe();
+  const read = await p.nextRead();
+  await p.runtime.idle();
+  held = p.runtime;
+  return read.messages;
+}
+function releaseRuntime(): void {
+  held?.stop();
+  held = null;
+}
+
+const api = { setup, baseline, fullScan, incremental, parts, holdRuntime, releaseRuntime, isolated: () => self.crossOriginIsolated };
 export type ScrapeBench = typeof api;
 (window as unknown as { __scrape: ScrapeBench }).__scrape = api;

@@ -130,6 +130,20 @@ export async function benchPopup(h: H, page: Page): Promise<void> {
       rowsInDom: popup.rows,
       layout: popup.layout,
     };
+    if (scale === '10×') {
+      const mb = await popupHeap(h);
+      entry.heapMb = mb;
+      add({
+        figure: 'Popup: JS heap with the whole list read',
+        scale,
+        data: `${size.conversations.toLocaleString('en')} convs`,
+        unit: 'MB',
+        value: { runs: 1, median: round(mb, 1), p95: round(mb, 1), min: round(mb, 1), max: round(mb, 1) },
+        target: '≤ 30 MB',
+        pass: mb <= 30,
+        note: 'the popup page once its list is complete (not busy), after a full collection (CDP Runtime.getHeapUsage)',
+      });
+    }
     if (scale === '1×') {
       entry.profile = await profilePopup(h);
       log('  popup CPU profile (self ms):', JSON.stringify((entry.profile as { top: unknown[] }).top.slice(0, 8)));
@@ -137,6 +151,22 @@ export async function benchPopup(h: H, page: Page): Promise<void> {
     perScale[scale] = entry;
   }
   details.popup = perScale;
+}
+
+/** The popup's JS heap (MB) after a full collection, once its whole conversation list has been read. */
+async function popupHeap(h: H): Promise<number> {
+  const page = await h.context.newPage();
+  await page.goto(`chrome-extension://${h.extensionId}/popup.html`);
+  await page.waitForSelector('ul[aria-label] > li[aria-posinset]', { timeout: 120_000 });
+  // aria-busy goes once the whole list (not only the first rows) has been read.
+  await page.waitForFunction(() => !document.querySelector('ul[aria-label][aria-busy="true"]'), null, { timeout: 120_000 });
+  const cdp = await h.context.newCDPSession(page);
+  await cdp.send('HeapProfiler.enable');
+  for (let i = 0; i < 2; i++) await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+  await cdp.detach();
+  await page.close();
+  return usedSize / (1024 * 1024);
 }
 
 interface ProfileNode {

@@ -2,6 +2,7 @@
 // message (incremental) and a first read (full scan), against querySelectorAll + textContent.
 import { readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { summarize } from '../pages/stats';
 import type { ScrapeBench } from '../pages/scrape';
 import { add, details, log, QUICK, ROOT, round, SEED, type H } from './context';
@@ -39,6 +40,45 @@ async function routeScrapeFixtures(h: H): Promise<void> {
   );
 }
 
+/** Bytes of JS heap in use after a full garbage collection (CDP). */
+async function heapUsed(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('HeapProfiler.enable');
+    for (let i = 0; i < 2; i++) await cdp.send('HeapProfiler.collectGarbage');
+    const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+    return usedSize;
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/**
+ * What the content runtime keeps while the thread is open: the page's heap after a collection with
+ * the runtime running (its first read done and acknowledged) minus the same page's without it. The
+ * content script's isolated world shares the page's heap, so this is what it adds there.
+ */
+async function retainedByRuntime(page: Page, s: (fn: string, ...a: unknown[]) => Promise<unknown>): Promise<{ mb: number; messages: number }> {
+  const before = await heapUsed(page);
+  const messages = (await s('holdRuntime')) as number;
+  const after = await heapUsed(page);
+  await s('releaseRuntime');
+  return { mb: (after - before) / (1024 * 1024), messages };
+}
+
+function addRetained(name: string, scale: string, rows: number, r: { mb: number; messages: number }): void {
+  add({
+    figure: `Scrape${name ? ` (${name})` : ''}: retained heap with the thread open`,
+    scale,
+    data: `${rows.toLocaleString('en')} rows`,
+    unit: 'MB',
+    value: { runs: 1, median: round(r.mb, 2), p95: round(r.mb, 2), min: round(r.mb, 2), max: round(r.mb, 2) },
+    target: '≤ 10 MB at 20,000 rows',
+    pass: r.mb <= 10,
+    note: 'JS heap after a full collection with the runtime running, minus the same page before it started (CDP Runtime.getHeapUsage)',
+  });
+}
+
 /** A fixture page at `url` once `ready` shows, with the scrape bench script in it; `s` calls into that script. */
 async function scrapePage(h: H, url: string, ready: string, script: string) {
   const page = await h.context.newPage();
@@ -71,10 +111,13 @@ export async function benchScrape(h: H, script: string): Promise<void> {
     const full = summarize((await s('fullScan', n > 5_000 ? 3 : QUICK ? 3 : 7)) as number[]);
     const inc = (await s('incremental', QUICK ? 10 : 40, SEED + 4)) as Awaited<ReturnType<ScrapeBench['incremental']>>;
     const parts = (await s('parts', 20)) as Record<string, number[]>;
+    const retained = scale === '10×' ? await retainedByRuntime(page, s) : null;
     await page.close();
+    if (retained) addRetained('', scale, setup.rows, retained);
     const incCost = summarize(inc.readMs.map((r, i) => r + inc.observerMs[i]!));
     const partsSummary = Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, summarize(v)]));
     perScale[scale] = {
+      retainedMb: retained?.mb,
       rows: setup.rows,
       crossOriginIsolated: isolated,
       baseline: base,
@@ -154,11 +197,14 @@ export async function benchScrapeMeta(h: H, script: string, routeFixtures: boole
       const full = summarize((await s('fullScan', n > 5_000 || QUICK ? 3 : 5)) as number[]);
       const inc = (await s('incremental', QUICK ? 10 : 30, SEED + 4)) as Awaited<ReturnType<ScrapeBench['incremental']>>;
       const parts = (await s('parts', 20)) as Record<string, number[]>;
+      const retained = scale === '10×' ? await retainedByRuntime(page, s) : null;
       await page.close();
+      if (retained) addRetained(p.name, scale, setup.rows, retained);
       const incCost = summarize(inc.readMs.map((r, i) => r + inc.observerMs[i]!));
       const partsSummary = Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, summarize(v)]));
       out[`${p.platform} ${scale}`] = {
         rows: setup.rows,
+        retainedMb: retained?.mb,
         baseline: base,
         fullScan: full,
         incremental: {
