@@ -58,7 +58,10 @@ async function heapUsed(page: Page): Promise<number> {
  * the runtime running (its first read done and acknowledged) minus the same page's without it. The
  * content script's isolated world shares the page's heap, so this is what it adds there.
  */
-async function retainedByRuntime(page: Page, s: (fn: string, ...a: unknown[]) => Promise<unknown>): Promise<{ mb: number; messages: number }> {
+async function retainedByRuntime(
+  page: Page,
+  s: (fn: string, ...a: unknown[]) => Promise<unknown>,
+): Promise<{ mb: number; messages: number }> {
   const before = await heapUsed(page);
   const messages = (await s('holdRuntime')) as number;
   const after = await heapUsed(page);
