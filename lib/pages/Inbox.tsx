@@ -62,7 +62,18 @@ export function Inbox(props: InboxProps) {
   const complete = all !== null;
   const conversations = all ?? (headRead && head.rows.length ? head.rows : null);
   const health = useLive(() => healthAll(props.db), [props.db], [] as AdapterHealth[]);
-  const hits = useSearch(props.db, q);
+  // Results take their conversations from the list this page holds (current titles; not read again).
+  const byId = useRef<{ of: Conversation[] | null; map: Map<string, Conversation> }>({ of: null, map: new Map() });
+  const knownConversations = () => {
+    if (!all) return undefined;
+    if (byId.current.of !== all) byId.current = { of: all, map: new Map(all.map((c) => [c.id, c])) };
+    return byId.current.map;
+  };
+  const found = useSearch(props.db, q, knownConversations);
+  const hits = useMemo(() => {
+    const map = knownConversations();
+    return found && map ? found.map((h) => ({ ...h, conversation: map.get(h.conversation.id) ?? h.conversation })) : found;
+  }, [found, all]);
 
   const shown = useMemo(() => {
     if (!conversations) return [];
