@@ -52,6 +52,19 @@ export function add(row: Row): void {
 
 export const one = (x: number): Summary => summarize([x]);
 
+/** MB of JS heap in use in `page` after two full garbage collections (CDP). */
+export async function heapUsedMb(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('HeapProfiler.enable');
+    for (let i = 0; i < 2; i++) await cdp.send('HeapProfiler.collectGarbage');
+    const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+    return usedSize / (1024 * 1024);
+  } finally {
+    await cdp.detach();
+  }
+}
+
 // ---------------------------------------------------------------- the browser and the store page
 
 /** The launched browser (tests/e2e/harness.ts) with the bench copy of the extension loaded. */

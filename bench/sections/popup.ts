@@ -2,7 +2,7 @@
 // page, by conversations in the store; and a CPU profile of one open.
 import type { Page } from 'playwright-core';
 import { summarize } from '../pages/stats';
-import { add, args, call, details, log, QUICK, round, SEED, skipped, type H } from './context';
+import { add, args, call, details, heapUsedMb, log, one, QUICK, round, SEED, skipped, type H } from './context';
 
 /** Milliseconds from navigation start to the first frame after `selector` exists (observer + rAF). */
 const PAINT_PROBE = `(() => {
@@ -138,7 +138,7 @@ export async function benchPopup(h: H, page: Page): Promise<void> {
         scale,
         data: `${size.conversations.toLocaleString('en')} convs`,
         unit: 'MB',
-        value: { runs: 1, median: round(mb, 1), p95: round(mb, 1), min: round(mb, 1), max: round(mb, 1) },
+        value: one(round(mb, 1)),
         target: '≤ 30 MB',
         pass: mb <= 30,
         note: 'the popup page once its list is complete (not busy), after a full collection (CDP Runtime.getHeapUsage)',
@@ -160,13 +160,9 @@ async function popupHeap(h: H): Promise<number> {
   await page.waitForSelector('ul[aria-label] > li[aria-posinset]', { timeout: 120_000 });
   // aria-busy goes once the whole list (not only the first rows) has been read.
   await page.waitForFunction(() => !document.querySelector('ul[aria-label][aria-busy="true"]'), null, { timeout: 120_000 });
-  const cdp = await h.context.newCDPSession(page);
-  await cdp.send('HeapProfiler.enable');
-  for (let i = 0; i < 2; i++) await cdp.send('HeapProfiler.collectGarbage');
-  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
-  await cdp.detach();
+  const mb = await heapUsedMb(page);
   await page.close();
-  return usedSize / (1024 * 1024);
+  return mb;
 }
 
 interface ProfileNode {

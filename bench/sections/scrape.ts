@@ -5,7 +5,7 @@ import { extname, join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { summarize } from '../pages/stats';
 import type { ScrapeBench } from '../pages/scrape';
-import { add, details, log, QUICK, ROOT, round, SEED, type H } from './context';
+import { add, details, heapUsedMb, log, one, QUICK, ROOT, round, SEED, type H } from './context';
 
 const SCRAPE_ORIGIN = 'https://scrape.bench.test';
 
@@ -40,19 +40,6 @@ async function routeScrapeFixtures(h: H): Promise<void> {
   );
 }
 
-/** Bytes of JS heap in use after a full garbage collection (CDP). */
-async function heapUsed(page: Page): Promise<number> {
-  const cdp = await page.context().newCDPSession(page);
-  try {
-    await cdp.send('HeapProfiler.enable');
-    for (let i = 0; i < 2; i++) await cdp.send('HeapProfiler.collectGarbage');
-    const { usedSize } = await cdp.send('Runtime.getHeapUsage');
-    return usedSize;
-  } finally {
-    await cdp.detach();
-  }
-}
-
 /**
  * What the content runtime keeps while the thread is open: the page's heap after a collection with
  * the runtime running (its first read done and acknowledged) minus the same page's without it. The
@@ -62,11 +49,11 @@ async function retainedByRuntime(
   page: Page,
   s: (fn: string, ...a: unknown[]) => Promise<unknown>,
 ): Promise<{ mb: number; messages: number }> {
-  const before = await heapUsed(page);
+  const before = await heapUsedMb(page);
   const messages = (await s('holdRuntime')) as number;
-  const after = await heapUsed(page);
+  const after = await heapUsedMb(page);
   await s('releaseRuntime');
-  return { mb: (after - before) / (1024 * 1024), messages };
+  return { mb: after - before, messages };
 }
 
 function addRetained(name: string, scale: string, rows: number, r: { mb: number; messages: number }): void {
@@ -75,7 +62,7 @@ function addRetained(name: string, scale: string, rows: number, r: { mb: number;
     scale,
     data: `${rows.toLocaleString('en')} rows`,
     unit: 'MB',
-    value: { runs: 1, median: round(r.mb, 2), p95: round(r.mb, 2), min: round(r.mb, 2), max: round(r.mb, 2) },
+    value: one(round(r.mb, 2)),
     target: '≤ 10 MB at 20,000 rows',
     pass: r.mb <= 10,
     note: 'JS heap after a full collection with the runtime running, minus the same page before it started (CDP Runtime.getHeapUsage)',

@@ -137,15 +137,17 @@ describe('delivery queue', () => {
   });
 });
 
+/** For the watch's tests: rows are `#list > li`; it observes only data-mark. */
+const listAdapter = {
+  observedAttributes: ['data-mark'],
+  rowOf: (node: Node) => {
+    const row = (node.nodeType === 1 ? (node as Element) : node.parentElement)?.closest('#list > li');
+    return row ? { kind: 'chat' as const, row } : null;
+  },
+} as unknown as PlatformAdapter;
+
 describe('observing', () => {
-  /** Rows are `#list > li`; it observes only data-mark. */
-  const adapter = {
-    observedAttributes: ['data-mark'],
-    rowOf: (node: Node) => {
-      const row = (node.nodeType === 1 ? (node as Element) : node.parentElement)?.closest('#list > li');
-      return row ? { kind: 'chat' as const, row } : null;
-    },
-  } as unknown as PlatformAdapter;
+  const adapter = listAdapter;
   let watch: PageWatch | undefined;
   afterEach(() => watch?.stop());
 
@@ -195,13 +197,7 @@ describe('observing', () => {
 });
 
 describe('reading after the browser has rendered', () => {
-  const adapter = {
-    observedAttributes: ['data-mark'],
-    rowOf: (node: Node) => {
-      const row = (node.nodeType === 1 ? (node as Element) : node.parentElement)?.closest('#list > li');
-      return row ? { kind: 'chat' as const, row } : null;
-    },
-  } as unknown as PlatformAdapter;
+  const adapter = listAdapter;
   let watch: PageWatch | undefined;
   let frames: FrameRequestCallback[] = [];
   afterEach(() => {
