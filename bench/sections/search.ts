@@ -19,9 +19,9 @@ export async function benchSearch(page: Page): Promise<void> {
       `  filled in ${round(fill.ms / 1000, 1)} s (${fill.docs.toLocaleString('en')} index records, ${fill.indexEntries.toLocaleString('en')} entries)`,
     );
     log(`search: 100 queries over ${size.messages} messages`);
-    // Held first: the plain run then has whatever cache the first run warmed (the ratio is not flattered).
-    const held = await call(page, 'searchStore', 100, SEED + 2, true);
     const idx = await call(page, 'searchStore', 100, SEED + 2);
+    // The same queries again: the store's caches are then warm (the figure above is the first run).
+    const again = await call(page, 'searchStore', 100, SEED + 2);
     const lin = await call(page, 'searchLinear', 100, SEED + 2);
     const agree = await call(page, 'searchAgrees', 100, SEED + 2);
     const s = summarize(idx.times);
@@ -35,8 +35,7 @@ export async function benchSearch(page: Page): Promise<void> {
       size,
       fill,
       indexed: s,
-      withConversationsHeld: summarize(held.times),
-      conversationsRead: summarize(idx.stats.map((x) => x.conversationsRead ?? 0)),
+      secondRun: summarize(again.times),
       linear: l,
       linearLoadMs: lin.loadMs,
       hits: summarize(idx.hits),
@@ -61,7 +60,7 @@ export async function benchSearch(page: Page): Promise<void> {
       pass: s.median <= 15 && s.p95 <= 15,
       note:
         `per query the index read median ${summarize(idx.stats.map((x) => x.keysRead)).median} keys (p95 ${summarize(idx.stats.map((x) => x.keysRead)).p95}, max ${summarize(idx.stats.map((x) => x.keysRead)).max}) and ${summarize(idx.stats.map((x) => x.docsRead)).p95} index records at p95, in ${summarize(idx.stats.map((x) => x.rounds)).max} rounds at most, then loaded only the messages shown; ` +
-        `${summarize(idx.stats.map((x) => x.conversationsRead ?? 0)).median} conversations read per query (median); with the inbox's conversations held (as the popup searches once its list is read) ${round(summarize(held.times).median, 1)} ms median, p95 ${round(summarize(held.times).p95, 1)}; ` +
+        `the same queries run again (warm store) ${round(summarize(again.times).median, 1)} ms median, p95 ${round(summarize(again.times).p95, 1)}; ` +
         `slowest: ${slow.map((x) => `"${x.q}" ${round(x.t, 0)} ms / ${x.keysRead} keys`).join(', ')}; ` +
         `the scan first needs ${round(lin.loadMs / 1000, 1)} s to load + fold all messages; results ${agree.equal === 100 ? 'identical to' : `DIFFER (${agree.differ.slice(0, 3).join(', ')}) from`} the scan's (same messages, same order) for ${agree.equal}/100 queries`,
     });

@@ -79,7 +79,7 @@ export function createWatch(adapter: PlatformAdapter, doc: Document, dirty: Dirt
   let timer: ReturnType<typeof setTimeout> | undefined;
   /** The frame a read waits for, and whether it has been rendered (the read is the next task). */
   let frame: number | undefined;
-  let afterFrame = false;
+  let frameRendered = false;
   let firstPendingAt = 0;
   let lastUrl = win.location.href;
   let urlPoll: ReturnType<typeof setInterval> | undefined;
@@ -158,7 +158,7 @@ export function createWatch(adapter: PlatformAdapter, doc: Document, dirty: Dirt
     if (stopped) return;
     // Waiting for the frame: the read is at most a frame away and will see this change too
     // (restarting here could starve it on a page that changes every frame).
-    if (frame !== undefined || afterFrame) return;
+    if (frame !== undefined || frameRendered) return;
     const now = Date.now();
     if (!timer) firstPendingAt = now;
     clearTimeout(timer);
@@ -178,7 +178,7 @@ export function createWatch(adapter: PlatformAdapter, doc: Document, dirty: Dirt
     timer = setTimeout(read, FRAME_WAIT_MS);
     frame = win.requestAnimationFrame(() => {
       frame = undefined;
-      afterFrame = true;
+      frameRendered = true;
       clearTimeout(timer);
       timer = setTimeout(read, 0);
     });
@@ -189,7 +189,7 @@ export function createWatch(adapter: PlatformAdapter, doc: Document, dirty: Dirt
     timer = undefined;
     if (frame !== undefined) win.cancelAnimationFrame(frame);
     frame = undefined;
-    afterFrame = false;
+    frameRendered = false;
   }
 
   const urlMoved = () => win.location.href !== lastUrl;

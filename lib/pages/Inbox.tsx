@@ -62,17 +62,13 @@ export function Inbox(props: InboxProps) {
   const complete = all !== null;
   const conversations = all ?? (headRead && head.rows.length ? head.rows : null);
   const health = useLive(() => healthAll(props.db), [props.db], [] as AdapterHealth[]);
-  // Results take their conversations from the list this page holds (current titles; not read again).
-  const byId = useRef<{ of: Conversation[] | null; map: Map<string, Conversation> }>({ of: null, map: new Map() });
-  const knownConversations = () => {
-    if (!all) return undefined;
-    if (byId.current.of !== all) byId.current = { of: all, map: new Map(all.map((c) => [c.id, c])) };
-    return byId.current.map;
-  };
-  const found = useSearch(props.db, q, knownConversations);
+  // A search runs again only when the index changes: its results show the list's current record
+  // of each conversation (a renamed chat shows its new title without a new search).
+  const found = useSearch(props.db, q);
   const hits = useMemo(() => {
-    const map = knownConversations();
-    return found && map ? found.map((h) => ({ ...h, conversation: map.get(h.conversation.id) ?? h.conversation })) : found;
+    if (!found?.length || !all) return found;
+    const byId = new Map(all.map((c) => [c.id, c]));
+    return found.map((h) => ({ ...h, conversation: byId.get(h.conversation.id) ?? h.conversation }));
   }, [found, all]);
 
   const shown = useMemo(() => {

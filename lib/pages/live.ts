@@ -1,9 +1,8 @@
 // Reading the store reactively: a Dexie liveQuery re-runs when anything it read changes, in any
 // context (the background writes, the popup sees it without reopening).
 import { liveQuery } from 'dexie';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { InboxDb } from '../store/db';
-import type { Conversation } from '../shared/model';
 import type { SearchHit } from '../store/search';
 import { watchSearch } from '../store/search-live';
 
@@ -25,15 +24,12 @@ export function useLive<T>(query: () => Promise<T>, deps: unknown[], initial: T,
 /**
  * The messages matching `query`, kept current as the store changes (lib/store/search-live.ts);
  * null until the first run has answered, [] for no query. A new query shows the last results until
- * its own arrive (no flash of "Searching…" on every keystroke), as the live queries do. `known`:
- * the conversations the page already holds (read at each run; they are not read from the store).
+ * its own arrive (no flash of "Searching…" on every keystroke), as the live queries do.
  */
-export function useSearch(db: InboxDb, query: string, known?: () => ReadonlyMap<string, Conversation> | undefined): SearchHit[] | null {
+export function useSearch(db: InboxDb, query: string): SearchHit[] | null {
   const [hits, setHits] = useState<SearchHit[] | null>(null);
-  const knownNow = useRef(known);
-  knownNow.current = known;
   useEffect(() => {
-    if (query) return watchSearch(db, query, setHits, { known: () => knownNow.current?.() });
+    if (query) return watchSearch(db, query, setHits);
   }, [db, query]);
   return query ? hits : [];
 }

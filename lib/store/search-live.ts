@@ -5,7 +5,6 @@
 // its own reads and nothing for being live.
 import { Dexie, RangeSet, rangesOverlap, type ObservabilitySet } from 'dexie';
 import type { InboxDb } from './db';
-import type { Conversation } from '../shared/model';
 import { queryWords, rankOf, searchMessages, type DocKey, type SearchHit } from './search';
 
 /**
@@ -27,16 +26,14 @@ export function searchAffected(parts: ObservabilitySet, dbName: string, words: r
 
 /**
  * Runs `query` now and again after each write that can change its results (one run at a time; writes
- * during a run make one more run after it). `known` gives the conversations the caller holds, so a
- * run does not read them again. Returns the function that stops it.
+ * during a run make one more run after it). Returns the function that stops it.
  */
 export function watchSearch(
   db: InboxDb,
   query: string,
   onHits: (hits: SearchHit[]) => void,
-  opts: { known?: () => ReadonlyMap<string, Conversation> | undefined; onError?: (e: unknown) => void } = {},
+  onError: (e: unknown) => void = (e) => console.error('[unified-inbox] search failed', e),
 ): () => void {
-  const onError = opts.onError ?? ((e: unknown) => console.error('[unified-inbox] search failed', e));
   const words = queryWords(query);
   let shown: DocKey[] = [];
   let stopped = false;
@@ -51,7 +48,7 @@ export function watchSearch(
     try {
       do {
         again = false;
-        const hits = await searchMessages(db, query, 50, undefined, opts.known?.());
+        const hits = await searchMessages(db, query);
         if (stopped) return;
         shown = hits.map((h) => [rankOf(h.message), h.message.id]);
         onHits(hits);

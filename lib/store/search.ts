@@ -65,8 +65,6 @@ export interface SearchStats {
   rounds: number;
   keysRead: number;
   docsRead: number;
-  /** Conversations read from the store for the results (those the caller did not hold). */
-  conversationsRead?: number;
   /** Milliseconds: expanding words into indexed words, reading their keys, loading what is shown. */
   expandMs?: number;
   listsMs?: number;
@@ -79,17 +77,8 @@ export function queryWords(query: string): string[] {
   return words.filter((w) => !words.some((o) => o !== w && o.startsWith(w)));
 }
 
-/**
- * Messages containing every word of the query (each as a word prefix), newest first. `known`: the
- * conversations the caller already holds (the inbox's list), which are then not read again.
- */
-export async function searchMessages(
-  db: InboxDb,
-  query: string,
-  limit = 50,
-  stats?: SearchStats,
-  known?: ReadonlyMap<string, Conversation>,
-): Promise<SearchHit[]> {
+/** Messages containing every word of the query (each as a word prefix), newest first. */
+export async function searchMessages(db: InboxDb, query: string, limit = 50, stats?: SearchStats): Promise<SearchHit[]> {
   const words = queryWords(query);
   if (words.length === 0 || limit <= 0) return [];
   const s = stats ?? { rounds: 0, keysRead: 0, docsRead: 0 };
@@ -106,15 +95,8 @@ export async function searchMessages(
       keys.map((k) => k[1]),
     )
   ).filter((m): m is Message => !!m);
-  const byId = new Map<string, Conversation>();
-  const unknown: string[] = [];
-  for (const id of new Set(messages.map((m) => m.conversationId))) {
-    const c = known?.get(id);
-    if (c) byId.set(id, c);
-    else unknown.push(id);
-  }
-  s.conversationsRead = unknown.length;
-  for (const c of await read.get<Conversation>('conversations', unknown)) if (c) byId.set(c.id, c);
+  const convs = await read.get<Conversation>('conversations', [...new Set(messages.map((m) => m.conversationId))]);
+  const byId = new Map(convs.filter((c): c is Conversation => !!c).map((c) => [c.id, c]));
   s.loadMs = performance.now() - t0;
   return messages.flatMap((message) => {
     const conversation = byId.get(message.conversationId);

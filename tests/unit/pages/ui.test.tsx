@@ -251,6 +251,24 @@ describe('inbox', () => {
     expect(document.activeElement?.textContent).toContain('Sampai jumpa');
   });
 
+  test('an open search shows the current title of a conversation renamed after it ran', async () => {
+    const budi = conv('whatsapp', 'budi', 'Budi Santoso', 1);
+    await db.conversations.put(budi);
+    const msgs = [message(budi, 'k1', 1, 'kopi tubruk')];
+    await db.messages.bulkPut(msgs);
+    await indexMessages(db, msgs);
+    render(<App db={db} layout="panel" language="en" />);
+    await waitFor(() => expect(within(list()).getAllByRole('listitem')).toHaveLength(1));
+    fireEvent.input(screen.getByRole('searchbox', { name: 'Search' }), { target: { value: 'tubruk' } });
+    const results = await screen.findByRole('list', { name: 'Search results' });
+    await waitFor(() => expect(within(results).getByRole('button').textContent).toContain('Budi Santoso'));
+    await act(async () => {
+      await db.conversations.put({ ...budi, title: 'Budi S. (kantor)' });
+    });
+    // The index did not change, so the search does not run again; the result follows the list.
+    await waitFor(() => expect(within(results).getByRole('button').textContent).toContain('Budi S. (kantor)'));
+  });
+
   test('Indonesian interface strings', async () => {
     render(<App db={db} layout="panel" language="id" />);
     expect(screen.getAllByRole('status').map((s) => s.textContent)).toEqual(['', 'Memuat…']);
