@@ -1,6 +1,8 @@
 // Bundle sizes read from the built extension: each content script as shipped (minified), and the
 // popup / side panel as the chunks their HTML loads (script, modulepreload and every static import
-// reached from them), gzipped one by one. A re-bundle of each content entry with esbuild's
+// reached from them) plus the chunks those load dynamically to start the app (lib/pages/start.ts
+// imports the app after the first frame: Vite lists such chunks in `__vite__mapDeps`; the lazy views
+// the app loads later are not counted), gzipped one by one. A re-bundle of each content entry with esbuild's
 // metafile attributes the bytes to packages (approximate: esbuild, not WXT's Rollup, and without
 // WXT's content-script wrapper).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -28,6 +30,12 @@ function jsImports(file: string, root: string): string[] {
   return out;
 }
 
+/** The chunks a file's dynamic imports load (Vite's `__vite__mapDeps` list, paths from the root). */
+function dynamicDeps(file: string, root: string): string[] {
+  const list = /__vite__mapDeps=[^\n]*?\[([^\]]*)\]/.exec(readFileSync(file, 'utf8'))?.[1] ?? '';
+  return [...list.matchAll(/"([^"]+\.js)"/g)].map((m) => join(root, m[1]!));
+}
+
 function htmlEntry(root: string, html: string): EntrySize {
   const text = readFileSync(join(root, html), 'utf8');
   const queue: string[] = [];
@@ -35,12 +43,17 @@ function htmlEntry(root: string, html: string): EntrySize {
     queue.push(join(root, m[1]!.replace(/^\//, '')));
   }
   const seen = new Set<string>();
-  while (queue.length) {
-    const f = queue.shift()!;
-    if (seen.has(f) || !existsSync(f)) continue;
-    seen.add(f);
-    queue.push(...jsImports(f, root));
-  }
+  const walk = () => {
+    while (queue.length) {
+      const f = queue.shift()!;
+      if (seen.has(f) || !existsSync(f)) continue;
+      seen.add(f);
+      queue.push(...jsImports(f, root));
+    }
+  };
+  walk();
+  for (const f of [...seen]) queue.push(...dynamicDeps(f, root));
+  walk();
   const files = [...seen];
   return {
     entry: html,

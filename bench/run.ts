@@ -64,7 +64,8 @@ async function buildBenchPages(): Promise<string> {
     outfile: join(dir, 'store.js'),
     logLevel: 'warning',
   });
-  for (const f of ['store.html', 'blank.html']) copyFileSync(join(ROOT, 'bench/pages', f), join(dir, f));
+  for (const f of ['store.html', 'blank.html', 'script.html']) copyFileSync(join(ROOT, 'bench/pages', f), join(dir, f));
+  writeFileSync(join(dir, 'script.js'), '// intentionally empty (bench/pages/script.html)\n');
   const scrape = await build({
     entryPoints: [join(ROOT, 'bench/pages/scrape.ts')],
     bundle: true,

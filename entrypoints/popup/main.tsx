@@ -1,6 +1,4 @@
-import { render } from 'preact';
-import { getDb } from '../../lib/store/db';
-import { App } from '../../lib/pages/App';
+import { startApp } from '../../lib/pages/start';
 import '../../lib/pages/styles.css';
 
-render(<App db={getDb()} layout="popup" />, document.getElementById('app')!);
+void startApp(document.getElementById('app')!);

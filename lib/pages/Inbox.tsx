@@ -6,6 +6,7 @@ import { mayHoldArmor } from '../crypto/armor-text';
 import { PLATFORM_LABEL, PLATFORMS, type AdapterHealth, type Conversation } from '../shared/model';
 import type { SearchHit } from '../store/search';
 import { useUi } from './context';
+import { ROW_HEIGHT } from './first-paint';
 import { takeFirstRows } from './first-rows';
 import { count, listTime } from './format';
 import { isTypingTarget } from './keys';
@@ -15,8 +16,7 @@ import { fold, healthAll, inbox, inboxHead } from '../store/queries';
 import { VirtualList } from './VirtualList';
 import { InboxSweep } from './sweep/InboxSweep';
 
-/** Fixed row height of the conversation list (px); the CSS gives rows exactly this. */
-export const ROW_HEIGHT = 62;
+export { ROW_HEIGHT } from './first-paint';
 
 /** Rows painted from the quick first read: more than the tallest side panel shows. */
 export const HEAD_ROWS = 50;

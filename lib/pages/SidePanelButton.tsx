@@ -4,6 +4,7 @@
 // Hidden where neither API exists.
 import { useEffect, useState } from 'preact/hooks';
 import { useUi } from './context';
+import { sidePanelButtonState } from './first-paint';
 
 interface ChromeSidePanel {
   open(options: { windowId: number }): Promise<void>;
@@ -22,11 +23,6 @@ function apis(): { chrome: Apis | undefined; browser: Apis | undefined } {
   return { chrome: g.chrome, browser: g.browser };
 }
 
-export function sidePanelSupported(): boolean {
-  const { chrome, browser } = apis();
-  return !!(chrome?.sidePanel?.open || browser?.sidebarAction?.open);
-}
-
 export function SidePanelButton() {
   const { s } = useUi();
   const [windowId, setWindowId] = useState<number | null>(null);
@@ -42,7 +38,9 @@ export function SidePanelButton() {
       .catch(() => setWindowId(null));
   }, []);
 
-  if (!firefoxSidebar?.open && !chromePanel?.open) return null;
+  // The same rule the early first paint follows (first-paint.ts), so the button it painted stays.
+  const state = sidePanelButtonState();
+  if (state === 'absent') return null;
   const open = () => {
     const opening = firefoxSidebar?.open ? firefoxSidebar.open() : windowId !== null ? chromePanel!.open({ windowId }) : null;
     if (!opening) return;
@@ -52,7 +50,7 @@ export function SidePanelButton() {
     );
   };
   return (
-    <button type="button" class="open-panel" onClick={open} disabled={!firefoxSidebar?.open && windowId === null}>
+    <button type="button" class="open-panel" onClick={open} disabled={state === 'disabled' && windowId === null}>
       {s.openSidePanel}
     </button>
   );

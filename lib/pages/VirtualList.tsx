@@ -9,6 +9,7 @@
 // list's height grows to it, reports that height as its size, and the "window" becomes every row.
 import type { ComponentChildren, Ref } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { OVERSCAN, windowHeight, windowOf } from './list-window';
 
 export interface VirtualListProps<T> {
   items: readonly T[];
@@ -29,16 +30,13 @@ export interface VirtualListProps<T> {
   listRef?: Ref<HTMLUListElement>;
 }
 
-/** Used where layout is not measured (no window height either, e.g. some tests). */
-const FALLBACK_VIEWPORT = 640;
-
 /**
  * The height rows can be visible in: the viewport's own height, never more than the window's
  * (before the stylesheet applies, or in a layout that lets the viewport grow with its content,
  * its height is the whole list's, and rendering that many rows is exactly what must not happen).
  */
 export function visibleHeight(el: HTMLElement | null): number {
-  const win = typeof window !== 'undefined' && window.innerHeight > 0 ? window.innerHeight : FALLBACK_VIEWPORT;
+  const win = windowHeight();
   const own = el?.clientHeight ?? 0;
   return own > 0 ? Math.min(own, win) : win;
 }
@@ -46,7 +44,7 @@ export function visibleHeight(el: HTMLElement | null): number {
 export function VirtualList<T>(props: VirtualListProps<T>) {
   const { items, rowHeight } = props;
   const complete = props.complete ?? true;
-  const overscan = props.overscan ?? 4;
+  const overscan = props.overscan ?? OVERSCAN;
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(() => visibleHeight(null));
@@ -89,8 +87,7 @@ export function VirtualList<T>(props: VirtualListProps<T>) {
     }
   }, [items.length]);
 
-  const first = Math.min(items.length, Math.max(0, Math.floor(scrollTop / rowHeight) - overscan));
-  const last = Math.min(items.length, Math.ceil((scrollTop + viewport) / rowHeight) + overscan);
+  const [first, last] = windowOf(items.length, scrollTop, viewport, rowHeight, overscan);
   const shown = items.slice(first, last);
 
   return (

@@ -144,6 +144,47 @@ describe('inbox features', () => {
     await expect.poll(() => panel.getByRole('log').count()).toBe(0);
   });
 
+  test('the popup paints its newest rows before the app has loaded, and nothing moves when the app takes over', async () => {
+    // Each <main> put into #app (the early script's frame, then the app's) is measured in the frame
+    // that shows it: the rows' text and boxes, and how many frames had passed.
+    const popup = await h.context.newPage();
+    await popup.addInitScript(() => {
+      const w = window as unknown as { __frames: number; __mains: { frame: number; rows: string[]; boxes: string[] }[] };
+      w.__frames = 0;
+      w.__mains = [];
+      const tick = () => {
+        w.__frames++;
+        requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+      new MutationObserver((records) => {
+        for (const r of records)
+          for (const n of r.addedNodes)
+            if (n instanceof HTMLElement && n.tagName === 'MAIN' && n.parentElement?.id === 'app')
+              requestAnimationFrame(() => {
+                const parts = [...n.querySelectorAll('h1, input[type=search], li[aria-posinset] > button')].slice(0, 8);
+                w.__mains.push({
+                  frame: w.__frames,
+                  rows: [...n.querySelectorAll('li[aria-posinset]')].slice(0, 6).map((li) => li.textContent ?? ''),
+                  boxes: parts.map((e) => JSON.stringify(e.getBoundingClientRect())),
+                });
+              });
+      }).observe(document, { subtree: true, childList: true });
+    });
+    await popup.goto(`chrome-extension://${h.extensionId}/popup.html`);
+    await conversations(popup).getByRole('listitem').first().waitFor();
+    await expect.poll(() => popup.evaluate(() => (window as unknown as { __mains: unknown[] }).__mains.length)).toBe(2);
+    const [early, app] = await popup.evaluate(
+      () => (window as unknown as { __mains: { frame: number; rows: string[]; boxes: string[] }[] }).__mains,
+    );
+    expect(early!.rows.length).toBeGreaterThanOrEqual(3);
+    expect(early!.rows.join(' ')).toContain(BUDI);
+    expect(app!.rows).toEqual(early!.rows);
+    expect(app!.boxes).toEqual(early!.boxes);
+    expect(app!.frame).toBeGreaterThan(early!.frame); // the early frame was on screen first
+    await popup.close();
+  });
+
   test('no request left the machine', () => {
     expect(h.blocked).toEqual([]);
   });

@@ -7,12 +7,11 @@ import type { InboxDb } from '../../store/db';
 import { PLATFORM_LABEL, PLATFORMS, type Platform } from '../../shared/model';
 import type { SweepRecord } from '../../shared/sweep';
 import { useUi } from '../context';
+import { SWEEP_PLATFORMS_ID } from '../first-paint';
 import { count, listTime } from '../format';
 import { useSettings } from '../useSettings';
 import { outcomeText, refusalText } from './outcome';
 import { cancelSweep, openPlatformTab, outcomeWorthSaying, startSweep, useOpenedAt, usePlatformTabs, useSweeps } from './state';
-
-const PLATFORMS_ID = 'sweep-platforms';
 
 export function InboxSweep({ db }: { db: InboxDb }) {
   const { s, lang } = useUi();
@@ -65,7 +64,7 @@ export function InboxSweep({ db }: { db: InboxDb }) {
           type="button"
           class="link-button sweep-toggle"
           aria-expanded={open ? 'true' : 'false'}
-          aria-controls={PLATFORMS_ID}
+          aria-controls={SWEEP_PLATFORMS_ID}
           onClick={() => setExpanded(!open)}
         >
           {s.sweep.platforms}
@@ -75,7 +74,7 @@ export function InboxSweep({ db }: { db: InboxDb }) {
         {notice || (!reading && latest && outcomeWorthSaying(latest, openedAt) ? outcomeText(latest, s, lang) : '')}
       </p>
       {open && (
-        <ul id={PLATFORMS_ID} class="sweep-platforms" aria-label={s.sweep.platforms}>
+        <ul id={SWEEP_PLATFORMS_ID} class="sweep-platforms" aria-label={s.sweep.platforms}>
           {shown.map((p) => {
             const label = PLATFORM_LABEL[p];
             const readAt = view?.chatsReadAt[p];

@@ -1,6 +1,7 @@
 // The interface strings in English: the reference table. Its shape is `Strings`, which every other
 // language's table must match key for key (lib/shared/i18n/id.ts).
 import type { SendFailureReason } from '../model';
+import { enFirst } from './first-frame';
 import { enSweep } from './sweep';
 
 /** A failed reply's reason as text: `platform` is its label, `max` its text limit already formatted. */
@@ -20,14 +21,9 @@ const enSendFailure: SendFailureText = {
 };
 
 export const en = {
-  appName: 'Unified Inbox',
-  search: 'Search',
-  searchPlaceholder: 'Search conversations and messages',
-  conversations: 'Conversations',
+  ...enFirst,
   noConversations: 'No conversations yet. Open WhatsApp Web, Instagram Direct or Messenger in a tab.',
   noMatches: 'Nothing matches your search.',
-  unread: (n: number) => `${n} unread`,
-  unreadNoCount: 'Unread',
   back: 'Back',
   conversationWith: (title: string) => `Conversation with ${title}`,
   message: 'Message',
@@ -41,7 +37,6 @@ export const en = {
   retry: 'Retry',
   tooLong: (platform: string, max: string) => `Too long for ${platform}: at most ${max} characters.`,
   characters: (n: string, max: string) => `${n} of ${max} characters`,
-  yesterday: 'Yesterday',
   group: 'Group',
   muted: 'Muted',
   pinned: 'Pinned',
@@ -56,7 +51,6 @@ export const en = {
     gif: 'GIF',
     other: 'Attachment',
   },
-  platformStatus: 'Platform status',
   // ---- layout report (issue 11): what a bug report needs when a page is not recognised ----
   layoutReport: 'Layout report',
   layoutReportOf: (platform: string) => `${platform}: the structure of its page as the extension saw it`,
@@ -90,7 +84,6 @@ export const en = {
   },
   // ---- side panel, people, search, keyboard (issue 5) ----
   loading: 'Loading…',
-  openSidePanel: 'Open side panel',
   searchResults: 'Search results',
   searching: 'Searching…',
   noMessageMatches: 'No messages match.',
@@ -113,10 +106,8 @@ export const en = {
   unlink: (platform: string) => `Unlink ${platform}`,
   alsoOn: 'Linked conversations',
   sendVia: 'Send via',
-  keyboardHelp: 'Keys: ↑/↓ or j/k move, Enter opens, Esc goes back, / searches.',
   // ---- options page, notifications (issue 5) ----
   optionsTitle: 'Unified Inbox settings',
-  openOptions: 'Settings',
   platformsHeading: 'Platforms',
   platformsHelp: 'A platform that is switched off is not read: its tabs are left alone and it is left out of the badge.',
   readPlatform: (platform: string) => `Read ${platform}`,
@@ -154,6 +145,7 @@ export const en = {
   /** Reading the whole inbox (issue 13): ./sweep.ts. */
   sweep: enSweep,
   e2ee: {
+    ...enFirst.e2ee,
     section: 'Encryption',
     startEncryption: 'Start encryption',
     startHelp: 'Both of you need this extension. Only scrambled text goes through the messenger.',
@@ -190,7 +182,6 @@ export const en = {
     initRequestHelp: 'You did not invite anyone in this chat. Accept only if you expected it: anyone who can post here can ask.',
     initKeyChanged: 'This request comes from a different key than the one you trusted here.',
     ownElsewhere: 'Encrypted message sent from another device.',
-    preview: 'Encrypted message',
     failed: (why: string) => `Encryption failed: ${why}`,
     locked: 'Encryption is locked. Enter your passphrase to read and send encrypted messages.',
     passphrase: 'Passphrase',

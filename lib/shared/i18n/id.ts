@@ -1,17 +1,13 @@
 // The interface strings in Indonesian. Typed as `Strings`: a key missing here (or one English
 // does not have) is a compile error.
 import type { Strings } from './en';
+import { idFirst } from './first-frame';
 import { idSweep } from './sweep';
 
 export const id: Strings = {
-  appName: 'Kotak Masuk Terpadu',
-  search: 'Cari',
-  searchPlaceholder: 'Cari percakapan dan pesan',
-  conversations: 'Percakapan',
+  ...idFirst,
   noConversations: 'Belum ada percakapan. Buka WhatsApp Web, Instagram Direct atau Messenger di sebuah tab.',
   noMatches: 'Tidak ada yang cocok dengan pencarian.',
-  unread: (n: number) => `${n} belum dibaca`,
-  unreadNoCount: 'Belum dibaca',
   back: 'Kembali',
   conversationWith: (title: string) => `Percakapan dengan ${title}`,
   message: 'Pesan',
@@ -25,7 +21,6 @@ export const id: Strings = {
   retry: 'Coba lagi',
   tooLong: (platform: string, max: string) => `Terlalu panjang untuk ${platform}: paling banyak ${max} karakter.`,
   characters: (n: string, max: string) => `${n} dari ${max} karakter`,
-  yesterday: 'Kemarin',
   group: 'Grup',
   muted: 'Dibisukan',
   pinned: 'Disematkan',
@@ -40,7 +35,6 @@ export const id: Strings = {
     gif: 'GIF',
     other: 'Lampiran',
   },
-  platformStatus: 'Status platform',
   layoutReport: 'Laporan tata letak',
   layoutReportOf: (platform: string) => `${platform}: struktur halamannya seperti yang dilihat ekstensi`,
   layoutReportHelp:
@@ -82,7 +76,6 @@ export const id: Strings = {
     detail: (name: string, n: number) => `${name}, ${n} kali`,
   },
   loading: 'Memuat…',
-  openSidePanel: 'Buka panel samping',
   searchResults: 'Hasil pencarian',
   searching: 'Mencari…',
   noMessageMatches: 'Tidak ada pesan yang cocok.',
@@ -105,9 +98,7 @@ export const id: Strings = {
   unlink: (platform: string) => `Lepas tautan ${platform}`,
   alsoOn: 'Percakapan yang ditautkan',
   sendVia: 'Kirim lewat',
-  keyboardHelp: 'Tombol: ↑/↓ atau j/k untuk berpindah, Enter membuka, Esc kembali, / mencari.',
   optionsTitle: 'Pengaturan Kotak Masuk Terpadu',
-  openOptions: 'Pengaturan',
   platformsHeading: 'Platform',
   platformsHelp: 'Platform yang dimatikan tidak dibaca: tab-tabnya dibiarkan dan tidak dihitung di lencana.',
   readPlatform: (platform: string) => `Baca ${platform}`,
@@ -144,6 +135,7 @@ export const id: Strings = {
   notificationNewMessage: 'Pesan baru',
   sweep: idSweep,
   e2ee: {
+    ...idFirst.e2ee,
     section: 'Enkripsi',
     startEncryption: 'Mulai enkripsi',
     startHelp: 'Kalian berdua perlu ekstensi ini. Hanya teks acak yang lewat messenger.',
@@ -183,7 +175,6 @@ export const id: Strings = {
       'Anda tidak mengundang siapa pun di obrolan ini. Terima hanya jika Anda mengharapkannya: siapa pun yang dapat mengirim pesan di sini dapat meminta.',
     initKeyChanged: 'Permintaan ini berasal dari kunci yang berbeda dari yang Anda percayai di sini.',
     ownElsewhere: 'Pesan terenkripsi yang dikirim dari perangkat lain.',
-    preview: 'Pesan terenkripsi',
     failed: (why: string) => `Enkripsi gagal: ${why}`,
     locked: 'Enkripsi terkunci. Masukkan frasa sandi untuk membaca dan mengirim pesan terenkripsi.',
     passphrase: 'Frasa sandi',

@@ -6,23 +6,12 @@
 // Runs anywhere (worker and pages): no browser API.
 import { en, type Strings } from './en';
 import { id } from './id';
+import type { Language } from './language';
 
 export type { SendFailureText, Strings } from './en';
-
-export const LANGUAGES = ['en', 'id'] as const;
-export type Language = (typeof LANGUAGES)[number];
+export { LANGUAGES, pickLanguage, type Language } from './language';
 
 const TABLE: Record<Language, Strings> = { en, id };
-
-export function pickLanguage(preferred: string | null | undefined, browserLanguages: readonly string[]): Language {
-  if (preferred && (LANGUAGES as readonly string[]).includes(preferred)) return preferred as Language;
-  for (const l of browserLanguages) {
-    const base = l.toLowerCase().split('-')[0];
-    if (base === 'id' || base === 'in' || base === 'ms') return 'id';
-    if (base === 'en') return 'en';
-  }
-  return 'en';
-}
 
 export function strings(lang: Language): Strings {
   return TABLE[lang];

@@ -2,6 +2,7 @@
 // the progress, the consent for opening chats, and every run's outcome from its reason code
 // (lib/shared/sweep.ts). Part of the one table (lib/shared/i18n/en.ts and id.ts, `s.sweep`).
 import type { SweepKind, SweepReason } from '../sweep';
+import { enFirst, idFirst } from './first-frame';
 
 /** An outcome as text: `platform` is the platform's label, `n` the count read, already formatted. */
 export type SweepOutcomeText = Record<SweepReason, (platform: string, n: string, kind: SweepKind) => string>;
@@ -25,13 +26,11 @@ const enOutcome: SweepOutcomeText = {
 };
 
 export const enSweep = {
-  heading: 'Reading chats',
-  readAll: 'Read all chats',
+  ...enFirst.sweep,
   readChats: 'Read chats',
   /** The per-platform button's name: its visible text first (label in name), then the platform. */
   readPlatform: (p: string) => `Read chats: ${p}`,
   openPlatform: (p: string) => `Open ${p}`,
-  platforms: 'Platforms',
   lastRead: (time: string) => `Last read ${time}`,
   notReadYet: 'Not read to the end yet',
   reading: 'Reading chats',
@@ -87,12 +86,10 @@ const idOutcome: SweepOutcomeText = {
 };
 
 export const idSweep: SweepStrings = {
-  heading: 'Membaca chat',
-  readAll: 'Baca semua chat',
+  ...idFirst.sweep,
   readChats: 'Baca chat',
   readPlatform: (p: string) => `Baca chat: ${p}`,
   openPlatform: (p: string) => `Buka ${p}`,
-  platforms: 'Platform',
   lastRead: (time: string) => `Terakhir dibaca ${time}`,
   notReadYet: 'Belum dibaca sampai habis',
   reading: 'Membaca chat',

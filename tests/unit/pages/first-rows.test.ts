@@ -1,7 +1,7 @@
 // The early read of the popup (bare IndexedDB, before the app's modules load) must agree with
 // the app's own read through Dexie, and must never create the store.
 import 'fake-indexeddb/auto';
-import { describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DB_NAME, openDb } from '../../../lib/store/db';
 import {
   BY_TIME,
@@ -66,5 +66,57 @@ describe('first rows', () => {
     expect(rows).not.toBeNull(); // DB_NAME exists (the first test opened it): an empty list
     expect(handoff!.rows).toEqual(rows);
     expect(takeFirstRows()).toBeUndefined();
+  });
+
+  describe('in one request where the browser can read an index backwards (IDBIndex.getAllRecords)', () => {
+    // fake-indexeddb has no getAllRecords: this stand-in answers as Chromium's does (newest first,
+    // at most `count`), by a cursor, and counts its calls.
+    let calls = 0;
+    beforeAll(() => {
+      (IDBIndex.prototype as unknown as Record<string, unknown>).getAllRecords = function (
+        this: IDBIndex,
+        o: { count: number; direction: IDBCursorDirection },
+      ) {
+        calls++;
+        const out: { value: unknown }[] = [];
+        const req = this.openCursor(null, o.direction);
+        const done = { result: out, onsuccess: null as null | (() => void), onerror: null };
+        req.onsuccess = () => {
+          const c = req.result;
+          if (c && out.length < o.count) {
+            out.push({ value: c.value });
+            c.continue();
+          } else done.onsuccess?.();
+        };
+        return done;
+      };
+    });
+    afterAll(() => {
+      delete (IDBIndex.prototype as unknown as Record<string, unknown>).getAllRecords;
+    });
+
+    test.each([
+      ['a few archived', 11, 1],
+      ['most archived (the cursor reads on)', 3, 1],
+    ])('gives the same rows as the Dexie read: %s', async (_, every, requests) => {
+      const name = `first-rows-backwards-${every}`;
+      const db = openDb(name);
+      const T = 1_700_000_000_000;
+      await db.conversations.bulkPut(
+        Array.from({ length: 200 }, (_, i) =>
+          storedConversation(i % 2 ? 'whatsapp' : 'messenger', `c${i}`, {
+            lastMessageAt: i % 13 === 0 ? null : T - Math.floor(i / 2) * 60_000,
+            archived: every === 3 ? i % 3 !== 0 : i % every === 0,
+          }),
+        ),
+      );
+      const dexie = await inboxHead(db, 50);
+      db.close();
+      calls = 0;
+      const bare = await readFirstRows(indexedDB, { name, limit: 50 });
+      expect(calls).toBe(requests);
+      expect(bare?.map((c) => c.id)).toEqual(dexie.map((c) => c.id));
+      expect(bare!.length).toBeGreaterThan(40);
+    });
   });
 });
