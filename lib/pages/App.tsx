@@ -5,7 +5,9 @@ import type { InboxDb } from '../store/db';
 import type { Conversation } from '../shared/model';
 import type { SearchHit } from '../store/search';
 import { Ui } from './context';
-import { pickLanguage, strings, type Language } from './i18n';
+import { strings, type Language } from './i18n';
+import { languageFor } from './first-paint';
+import { earlyLanguageChoice } from './first-rows';
 import { Inbox } from './Inbox';
 import { isTypingTarget } from './keys';
 import { lazy, whenIdle } from './lazy';
@@ -30,9 +32,11 @@ function initialOpenId(): string | null {
 }
 
 export function App(props: { db: InboxDb; layout: 'popup' | 'panel'; language?: Language }) {
-  // The language chosen in Options, else the browser's.
-  const chosen = useSettings()?.uiLanguage ?? 'auto';
-  const lang = props.language ?? pickLanguage(chosen === 'auto' ? null : chosen, navigator.languages ?? [navigator.language]);
+  // The language chosen in Options, else the browser's. Until the settings are read here, the
+  // choice the early script read (the first frame it painted is in that language too).
+  const [early] = useState(earlyLanguageChoice);
+  const chosen = useSettings()?.uiLanguage ?? early;
+  const lang = props.language ?? languageFor(chosen);
   const s = strings(lang);
   const [openId, setOpenId] = useState<string | null>(initialOpenId);
   const [focusMessageId, setFocusMessageId] = useState<string | null>(null);

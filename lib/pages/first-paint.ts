@@ -1,10 +1,11 @@
 // The popup's and side panel's first frame, painted by the early script (entrypoints/first-rows.ts)
-// from its own store read while the app's module chunks (Preact, Dexie, the polyfill: ~170 KB) are
-// still loading: the newest rows show as soon as they are read instead of after all that code has
-// run. The markup is the app's first render for the same rows (App, Inbox, InboxSweep and
-// VirtualList, before any of their live reads has answered); tests/unit/pages/first-paint.test.tsx
-// holds the two equal, so when the app replaces this frame (lib/pages/mount.tsx, in one task) nothing
-// on screen moves. Built with DOM calls only: titles and previews are page text, never markup.
+// from its own store read before the app's module chunks (Preact, Dexie, the polyfill: ~170 KB) are
+// even fetched (lib/pages/start.ts): the newest rows show as soon as they are read instead of after
+// all that code has run. The markup is the app's first render for the same rows and language (App,
+// Inbox, InboxSweep and VirtualList, before any of their live reads has answered);
+// tests/unit/pages/first-paint.test.tsx holds the two equal, so when the app replaces this frame
+// (lib/pages/mount.tsx, in one task) nothing on screen moves. Built with DOM calls only: titles and
+// previews are page text, never markup.
 import { mayHoldArmor } from '../crypto/armor-text';
 import { enFirst, idFirst, type FirstFrameStrings } from '../shared/i18n/first-frame';
 import { pickLanguage, type Language } from '../shared/i18n/language';
@@ -24,9 +25,12 @@ export function layoutOf(root: HTMLElement): Layout {
   return root.dataset.layout === 'panel' ? 'panel' : 'popup';
 }
 
-/** The language the app's first render uses: the browser's (the stored choice is read after). */
-export function firstLanguage(): Language {
-  return pickLanguage(null, navigator.languages ?? [navigator.language]);
+/**
+ * The interface language for a stored choice (`uiLanguage`: 'auto', a language, or null when none
+ * was read): the choice, else the browser's. The app and the first frame both decide with this.
+ */
+export function languageFor(choice: string | null | undefined): Language {
+  return pickLanguage(choice === 'auto' ? null : choice, navigator.languages ?? [navigator.language]);
 }
 
 /**
@@ -153,11 +157,11 @@ export function firstFrame(f: FirstFrame): HTMLElement {
  * something to show (an empty store, or a page opening a thread, is left to the app). Returns
  * whether it painted.
  */
-export function paintFirstFrame(doc: Document, rows: readonly Conversation[] | null): boolean {
+export function paintFirstFrame(doc: Document, rows: readonly Conversation[] | null, languageChoice: string | null = null): boolean {
   const root = doc.getElementById('app');
   if (!root || root.firstChild || !rows?.length) return false;
   if (new URLSearchParams(doc.location?.search ?? '').has('open')) return false;
-  const lang = firstLanguage();
+  const lang = languageFor(languageChoice);
   const layout = layoutOf(root);
   root.append(firstFrame({ rows, layout, lang, viewport: windowHeight(), sidePanel: sidePanelButtonState() }));
   doc.documentElement.lang = lang;

@@ -20,11 +20,47 @@ export interface FirstRows {
   /** Set once the read has finished: the rows, or null when there was nothing to read. */
   rows?: Conversation[] | null;
   done: Promise<Conversation[] | null>;
+  /**
+   * The interface language stored in the settings (`uiLanguage`, unchecked: 'auto', 'en', 'id' or
+   * anything), read beside the rows so the first frame and the app's first render already use it;
+   * undefined until read, null when there is none.
+   */
+  languageChoice?: string | null;
   /** Settles once the rows painted from this read have been on screen for a frame (or nothing was painted). */
   shown: Promise<void>;
 }
 
 const HANDOFF = '__unifiedInboxFirstRows';
+
+/** lib/shared/settings.ts SETTINGS_KEY (not imported: it would bring valibot and the polyfill along). */
+export const SETTINGS_KEY = 'settings';
+
+interface StorageArea {
+  get(key: string): Promise<Record<string, unknown>> | void;
+}
+
+/**
+ * The stored `uiLanguage`, or null. Chrome's `chrome.storage` and Firefox's `browser.storage` both
+ * return promises here; anything else (no API, an error, an odd record) reads as null.
+ */
+export function readLanguageChoice(g: {
+  browser?: { storage?: { local?: StorageArea } };
+  chrome?: { storage?: { local?: StorageArea } };
+}): Promise<string | null> {
+  try {
+    const got = (g.browser ?? g.chrome)?.storage?.local?.get(SETTINGS_KEY);
+    if (!got) return Promise.resolve(null);
+    return got.then(
+      (stored) => {
+        const choice = (stored?.[SETTINGS_KEY] as { uiLanguage?: unknown } | undefined)?.uiLanguage;
+        return typeof choice === 'string' ? choice : null;
+      },
+      () => null,
+    );
+  } catch {
+    return Promise.resolve(null);
+  }
+}
 
 /**
  * The newest rows (exactly the first rows of `inbox()`), or null when the store does not exist yet
@@ -111,17 +147,18 @@ function readWithCursor(index: IDBIndex, limit: number, finish: (rows: Conversat
  * and leaves them for the app.
  */
 export function startFirstRows(): void {
-  const g = globalThis as { [HANDOFF]?: FirstRows; indexedDB?: IDBFactory; document?: Document };
+  const g = globalThis as { [HANDOFF]?: FirstRows; indexedDB?: IDBFactory; document?: Document } & Parameters<typeof readLanguageChoice>[0];
   if (!g.indexedDB) return;
   const done = readFirstRows(g.indexedDB);
+  const language = readLanguageChoice(g);
   const handoff: FirstRows = {
-    done,
-    shown: done.then(async (rows) => {
-      handoff.rows = rows;
+    done: done.then((rows) => (handoff.rows = rows)),
+    shown: Promise.all([done, language]).then(async ([rows, choice]) => {
+      handoff.languageChoice = choice;
       const doc = g.document;
       if (!doc) return;
       await parsed(doc);
-      if (paintFirstFrame(doc, rows)) await framePresented();
+      if (paintFirstFrame(doc, rows, choice)) await framePresented();
     }),
   };
   g[HANDOFF] = handoff;
@@ -170,6 +207,11 @@ export function firstFrameShown(wait = FIRST_FRAME_WAIT_MS): Promise<void> {
       () => resolve(),
     );
   });
+}
+
+/** The stored language choice the early script read, if it has (the app's first render uses it). */
+export function earlyLanguageChoice(): string | null | undefined {
+  return (globalThis as { [HANDOFF]?: FirstRows })[HANDOFF]?.languageChoice;
 }
 
 /** The app's first render takes the early read over (once: a later list reads the store itself). */

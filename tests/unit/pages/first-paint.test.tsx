@@ -6,6 +6,7 @@
 import 'fake-indexeddb/auto';
 import { render } from 'preact';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { ARMOR_MARKER } from '../../../lib/crypto/armor-text';
 import { firstFrame, paintFirstFrame } from '../../../lib/pages/first-paint';
 import { FIRST_FRAME_WAIT_MS, firstFrameShown, startFirstRows, takeFirstRows } from '../../../lib/pages/first-rows';
@@ -88,8 +89,9 @@ beforeEach(() => {
   root = document.getElementById('app')!;
   setLanguages(['en-GB']);
 });
-afterEach(() => {
+afterEach(async () => {
   render(null, root);
+  await fakeBrowser.storage.local.clear();
   takeFirstRows();
   delete (globalThis as { chrome?: unknown }).chrome;
   delete (globalThis as { browser?: { sidebarAction?: unknown } }).browser?.sidebarAction;
@@ -119,6 +121,20 @@ describe('the first frame', () => {
     // And the app replaced it rather than adding to it.
     expect(root.children).toHaveLength(1);
     expect(root.firstElementChild).not.toBe(earlyMain);
+  });
+
+  test.each([
+    ['id', ['en-GB'], 'Kotak Masuk Terpadu'],
+    ['en', ['id-ID'], 'Unified Inbox'],
+    ['auto', ['id-ID'], 'Kotak Masuk Terpadu'],
+    ['xx', ['en-GB'], 'Unified Inbox'],
+  ])('uses the language chosen in Options (%s, browser %s) from the first frame on', async (choice, langs, title) => {
+    setLanguages(langs);
+    await fakeBrowser.storage.local.set({ settings: { uiLanguage: choice } });
+    await fillStore(sample());
+    const { early, app } = await openPage('popup');
+    expect(root.querySelector('h1')?.textContent).toBe(title);
+    expect(app).toEqual(early);
   });
 
   test('shows the newest rows, with scraped text as text', async () => {

@@ -9,9 +9,12 @@ import {
   FIRST_ROWS,
   readFirstRows,
   startFirstRows,
+  readLanguageChoice,
+  SETTINGS_KEY,
   STORE_NAME,
   takeFirstRows,
 } from '../../../lib/pages/first-rows';
+import { SETTINGS_KEY as SETTINGS_STORE_KEY } from '../../../lib/shared/settings';
 import { HEAD_ROWS } from '../../../lib/pages/Inbox';
 import { inboxHead } from '../../../lib/store/queries';
 import { storedConversation } from '../helpers/factories';
@@ -56,6 +59,28 @@ describe('first rows', () => {
     await db.open();
     expect(db.verno).toBeGreaterThan(1);
     db.close();
+  });
+
+  test('reads the stored interface language where lib/shared/settings.ts keeps it, and nothing else', async () => {
+    expect(SETTINGS_KEY).toBe(SETTINGS_STORE_KEY);
+    const area = (value: unknown) => ({ storage: { local: { get: async (k: string) => ({ [k]: value }) } } });
+    expect(await readLanguageChoice({ chrome: area({ uiLanguage: 'id' }) })).toBe('id');
+    expect(await readLanguageChoice({ browser: area({ uiLanguage: 'auto' }), chrome: area({ uiLanguage: 'en' }) })).toBe('auto');
+    expect(await readLanguageChoice({ chrome: area({ uiLanguage: 7 }) })).toBeNull();
+    expect(await readLanguageChoice({ chrome: area(undefined) })).toBeNull();
+    expect(await readLanguageChoice({})).toBeNull();
+    const failing = { storage: { local: { get: () => Promise.reject(new Error('no')) } } };
+    expect(await readLanguageChoice({ chrome: failing })).toBeNull();
+    const throwing = {
+      storage: {
+        local: {
+          get: () => {
+            throw new Error('no');
+          },
+        },
+      },
+    };
+    expect(await readLanguageChoice({ chrome: throwing })).toBeNull();
   });
 
   test('the early script hands its rows to the app once', async () => {
