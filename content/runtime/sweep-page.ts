@@ -63,13 +63,17 @@ export function captureAnchor(box: ScrollBox, rows: readonly IdRow[]): Anchor | 
   return null;
 }
 
-/** Scroll so the anchor's row sits where it sat; false when that row is not rendered. */
-export function applyAnchor(box: ScrollBox, anchor: Anchor, rows: readonly IdRow[]): boolean {
+/**
+ * Scroll so the anchor's row sits where it sat. Returns how far it had drifted (px; 0 when it was
+ * in place), or null when that row is not rendered.
+ */
+export function applyAnchor(box: ScrollBox, anchor: Anchor, rows: readonly IdRow[]): number | null {
   const hit = rows.find((r) => r.id === anchor.id);
-  if (!hit) return false;
+  if (!hit) return null;
   const drift = box.offsetOf(hit.row) - anchor.offset;
-  if (Math.abs(drift) >= 1) box.setTop(box.top() + drift);
-  return true;
+  if (Math.abs(drift) < 1) return 0;
+  box.setTop(box.top() + drift);
+  return drift;
 }
 
 /** What the user does that ends a run: scrolling, pressing a key, clicking, touching. */

@@ -38,6 +38,8 @@ const QUIET_MS = { indicator: 300, none: 1_000 } as const;
 const MAX_BACKLOG = 4;
 /** Putting the list back: how long it may take to render there. */
 const RESTORE_WAIT_MS = 2_000;
+/** Most settle-and-anchor passes of a put-back: a page that keeps moving the rows is left after these. */
+const RESTORE_PASSES = 4;
 
 /** The state a run ends in, by its reason. */
 export function finalState(reason: SweepReason): Exclude<SweepState, 'running'> {
@@ -321,9 +323,10 @@ export async function runSweep(cmd: SweepCommand, deps: SweepDeps, signal: RunSi
 
   /**
    * Put the list back: the raw position first, then, once the app rendered there (and finished
-   * loading what the last step asked for), the anchor row where it sat; once more after the page
-   * settles again, as a late batch or re-render can still move it. The user's input meanwhile
-   * ends it (their scrolling wins).
+   * loading what the last step asked for), the anchor row where it sat; again after the page
+   * settles each time, as a late batch or re-render can still move it, until a settled page finds
+   * the anchor in place (at most RESTORE_PASSES). The user's input meanwhile ends it (their
+   * scrolling wins).
    */
   async function putBack(
     box: ScrollBox,
@@ -340,11 +343,13 @@ export async function runSweep(cmd: SweepCommand, deps: SweepDeps, signal: RunSi
       box.setTop(rawTop());
       // A content script that is done (extension reloaded, a newer one started) reads no more.
       if (!anchor || !region.isConnected || signal.reason === 'tab-lost') return;
-      for (let pass = 0; pass < 2; pass++) {
+      for (let pass = 0; pass < RESTORE_PASSES; pass++) {
         await settle(region, loading, back, clock, { quietMs: QUIET_MS.indicator, maxMs: RESTORE_WAIT_MS });
         if (back.stopped || !region.isConnected) return;
         deps.readNow();
-        applyAnchor(box, anchor, rows());
+        const drift = applyAnchor(box, anchor, rows());
+        // In place after the page settled (the first pass always checks once more).
+        if (pass > 0 && drift === 0) return;
       }
     } finally {
       unwatchBack();

@@ -279,6 +279,40 @@ describe('sweep: older messages and one chat', () => {
     expect(Number(row.getAttribute('data-index')) * ROW - h.page.thread.top).toBe(anchorAt);
   });
 
+  test('older: a page that moves the thread again after each put-back step still ends with the anchor where it sat', async () => {
+    const h = start(fakePage());
+    await vi.advanceTimersByTimeAsync(300);
+    await h.command(sweep('older', { targetMessages: 200 }));
+    await vi.advanceTimersByTimeAsync(50);
+    const thread = h.page.thread;
+    const startTop = thread.top;
+    const anchorRow = Array.from(thread.el.querySelectorAll('li')).find((li) => Number(li.getAttribute('data-index')) * ROW >= startTop)!;
+    const anchorId = anchorRow.getAttribute('data-id')!;
+    const anchorAt = Number(anchorRow.getAttribute('data-index')) * ROW - startTop;
+    // Once the run puts the thread back (its scroll to the bottom, where the user was: the run
+    // itself only scrolls up), three late re-renders, each a moment after the run's next scroll of
+    // the thread: two rows appear above without the view kept, so everything moves down 100 px.
+    const before = thread.scrolls.length;
+    let back = -1;
+    let moves = 0;
+    const watch = setInterval(() => {
+      const sc = thread.scrolls;
+      if (back < 0) back = sc.findIndex((x, i) => i >= before && x.asked >= thread.extent() - thread.o.view - ROW);
+      if (back < 0 || moves >= 3 || sc.length <= back + moves) return;
+      const n = ++moves;
+      setTimeout(() => {
+        thread.items.unshift(`late${n}a`, `late${n}b`);
+        thread.render();
+      }, 100);
+    }, 10);
+    const final = await h.finish();
+    clearInterval(watch);
+    expect(final).toMatchObject({ state: 'done', reason: 'end' });
+    expect(moves).toBe(3);
+    const row = thread.el.querySelector(`li[data-id="${anchorId}"]`)!;
+    expect(Number(row.getAttribute('data-index')) * ROW - thread.top).toBe(anchorAt);
+  });
+
   test('older: the start of the conversation ends it as start-of-conversation', async () => {
     const h = start(fakePage({}, { total: 130 }));
     await vi.advanceTimersByTimeAsync(300);
