@@ -117,10 +117,16 @@ async function main(): Promise<void> {
     if (want('sw')) await benchServiceWorker(h, store, 'empty store', 'empty', 'store empty');
     if (want('profile')) await profileIngest(store);
     if (want('ingest')) await benchIngest(store);
-    if (want('search')) await benchSearch(store);
+    const searched = want('search') ? await benchSearch(store) : null;
     // The store now holds the largest search data set: a cold start against a filled store.
-    if (want('sw') && want('search'))
-      await benchServiceWorker(h, store, 'store filled', 'filled', 'store: 500 convs / 25,000 msgs + index');
+    if (want('sw') && searched)
+      await benchServiceWorker(
+        h,
+        store,
+        'store filled',
+        'filled',
+        `store: ${searched.conversations.toLocaleString('en')} convs / ${searched.messages.toLocaleString('en')} msgs + index`,
+      );
     if (want('popup')) await benchPopup(h, store);
     await call(store, 'clearStore');
     if (want('scrape')) await benchScrape(h, scrapeScript);

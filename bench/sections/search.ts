@@ -3,7 +3,9 @@ import type { Page } from 'playwright-core';
 import { summarize } from '../pages/stats';
 import { add, args, call, details, log, QUICK, round, SEED, skipped, wantScale } from './context';
 
-export async function benchSearch(page: Page): Promise<void> {
+/** Fills the store with the last size it ran and returns that size (the worker's filled-store cold start runs on it). */
+export async function benchSearch(page: Page): Promise<{ conversations: number; messages: number } | null> {
+  let last: { conversations: number; messages: number } | null = null;
   const sizes = [
     { scale: '0.01×', size: { conversations: 50, messages: 2_500 } },
     { scale: '0.1×', size: { conversations: 500, messages: 25_000 } },
@@ -15,6 +17,7 @@ export async function benchSearch(page: Page): Promise<void> {
     if (!wantScale(scale)) continue;
     log(`filling the store: ${size.conversations} conversations, ${size.messages} messages with their index records`);
     const fill = await call(page, 'fillStore', size, SEED + 1, true);
+    last = size;
     log(
       `  filled in ${round(fill.ms / 1000, 1)} s (${fill.docs.toLocaleString('en')} index records, ${fill.indexEntries.toLocaleString('en')} entries)`,
     );
@@ -74,4 +77,5 @@ export async function benchSearch(page: Page): Promise<void> {
     });
   }
   details.search = perScale;
+  return last;
 }
