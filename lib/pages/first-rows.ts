@@ -191,7 +191,7 @@ export const FIRST_FRAME_WAIT_MS = 300;
 /**
  * Settles when the early script's frame has been shown, at once when it painted nothing (an empty
  * store, no early script), and after FIRST_FRAME_WAIT_MS at the latest. The app's code loads after
- * it (entrypoints/popup/main.tsx), so fetching and compiling ~170 KB of modules does not compete
+ * it (lib/pages/start.ts), so fetching and compiling ~170 KB of modules does not compete
  * with the early read and paint for the page's one thread.
  */
 export function firstFrameShown(wait = FIRST_FRAME_WAIT_MS): Promise<void> {
