@@ -5,7 +5,7 @@
 export const OVERSCAN = 4;
 
 /** Used where layout is not measured (no window height either, e.g. some tests). */
-export const FALLBACK_VIEWPORT = 640;
+const FALLBACK_VIEWPORT = 640;
 
 /** [first, last) of the rows to render for a list scrolled to `scrollTop` in `viewport` px. */
 export function windowOf(total: number, scrollTop: number, viewport: number, rowHeight: number, overscan = OVERSCAN): [number, number] {
