@@ -130,9 +130,11 @@ async function scroller(page: Page, row: string, change: { height?: number; top?
       if (change.height || change.top !== undefined) box.dispatchEvent(new Event('scroll'));
       const top = box.getBoundingClientRect().top;
       const i = rows.findIndex((r) => r.getBoundingClientRect().top >= top);
-      const w = window as unknown as { __anchor?: Element };
-      if (i >= 0 && !w.__anchor?.isConnected) w.__anchor = rows[i];
-      const a = w.__anchor;
+      // One anchor per row selector: the chat list's row must never stand in for the thread's.
+      const w = window as unknown as { __anchors?: Record<string, Element | undefined> };
+      const anchors = (w.__anchors ??= {});
+      if (i >= 0 && !anchors[sel]?.isConnected) anchors[sel] = rows[i];
+      const a = anchors[sel];
       return {
         scrollTop: box.scrollTop,
         fromBottom: box.scrollHeight - box.scrollTop,
@@ -382,6 +384,7 @@ describe.each(APPS)('the whole inbox in a real browser: $platform', (app) => {
       await visible(ui.getByText(`${app.label}: ${rec.found.toLocaleString('en')} messages loaded.`));
       await expect.poll(() => storedMessages(long.id), { timeout: 20_000 }).toBeGreaterThanOrEqual(had + 200);
       const after = await scroller(page, app.messageRow);
+      console.log(`${app.platform}: thread before the run`, JSON.stringify(before), 'after', JSON.stringify(after));
       if (after.anchorConnected) expect(Math.abs(after.anchorOffset - before.anchorOffset)).toBeLessThanOrEqual(2);
       else expect(Math.abs(after.fromBottom - before.fromBottom)).toBeLessThanOrEqual(2);
       await ui.close();
