@@ -116,8 +116,13 @@ const storedMessages = async (conversationId: string) =>
 const record = async (platform: string) =>
   (await storeRows<{ key: string; value: SweepRecord }>('meta')).find((r) => r.key === `sweep:${platform}`)?.value ?? null;
 
-/** The nearest scrolling ancestor of the first `row`: made `px` high, or scrolled to `top`; its state. */
-async function scroller(page: Page, row: string, change: { height?: number; top?: number } = {}) {
+/**
+ * The nearest scrolling ancestor of the first `row`: made `px` high, or scrolled to `top`; its
+ * state, with where its anchor row sits: the first row in view when the anchor was taken (`anchor:
+ * 'new'`, or the first call for this selector). Rows are known by the message id they show, as
+ * virtual lists recycle their nodes for other messages; a row without one by its node.
+ */
+async function scroller(page: Page, row: string, change: { height?: number; top?: number; anchor?: 'new' } = {}) {
   return page.evaluate(
     ([sel, change]) => {
       const rows = Array.from(document.querySelectorAll(sel));
@@ -128,17 +133,24 @@ async function scroller(page: Page, row: string, change: { height?: number; top?
       if (change.height) box.style.setProperty('height', `${change.height}px`, 'important');
       if (change.top !== undefined) box.scrollTop = change.top;
       if (change.height || change.top !== undefined) box.dispatchEvent(new Event('scroll'));
-      const top = box.getBoundingClientRect().top;
-      const i = rows.findIndex((r) => r.getBoundingClientRect().top >= top);
+      const { top, bottom } = box.getBoundingClientRect();
+      const keyOf = (r: Element) => r.getAttribute('data-message-id') ?? r.querySelector('[data-id]')?.getAttribute('data-id') ?? null;
       // One anchor per row selector: the chat list's row must never stand in for the thread's.
-      const w = window as unknown as { __anchors?: Record<string, Element | undefined> };
+      const w = window as unknown as { __anchors?: Record<string, { key: string | null; el: Element } | undefined> };
       const anchors = (w.__anchors ??= {});
-      if (i >= 0 && !anchors[sel]?.isConnected) anchors[sel] = rows[i];
-      const a = anchors[sel];
+      const find = (a: { key: string | null; el: Element } | undefined) =>
+        !a ? undefined : a.key === null ? (a.el.isConnected ? a.el : undefined) : rows.find((r) => keyOf(r) === a.key);
+      if (change.anchor === 'new' || !anchors[sel]) {
+        const inView = rows.filter((r) => r.getBoundingClientRect().top >= top && r.getBoundingClientRect().top < bottom);
+        // A message with its id over a row that has none (a date row is re-created on each render).
+        const first = inView.find((r) => keyOf(r) !== null) ?? inView[0];
+        if (first) anchors[sel] = { key: keyOf(first), el: first };
+      }
+      const a = find(anchors[sel]);
       return {
         scrollTop: box.scrollTop,
         fromBottom: box.scrollHeight - box.scrollTop,
-        anchorConnected: !!a?.isConnected,
+        anchorConnected: !!a,
         anchorOffset: a ? a.getBoundingClientRect().top - top : NaN,
       };
     },
@@ -370,9 +382,13 @@ describe.each(APPS)('the whole inbox in a real browser: $platform', (app) => {
       }
       await page.waitForSelector(app.messageRow);
       await scroller(page, app.messageRow, { height: app.tall });
+      // Where a person reading it stands: at the newest (the taller box can leave a virtual list
+      // rendered for its old scroll position until it scrolls again).
+      await page.waitForTimeout(300);
+      await scroller(page, app.messageRow, { top: 1e7 });
       await page.waitForTimeout(1_000);
       const had = await storedMessages(long.id);
-      const before = await scroller(page, app.messageRow);
+      const before = await scroller(page, app.messageRow, { anchor: 'new' });
       const olderPrev = (await record(app.platform))?.runId;
       await ui.getByRole('button', { name: 'Load older messages' }).click();
       await visible(ui.getByRole('progressbar', { name: 'Loading messages' }));
@@ -401,10 +417,13 @@ describe.each(APPS)('the whole inbox in a real browser: $platform', (app) => {
       ui = await openUi(app);
       let prev = (await record(app.platform))?.runId;
       await (await readChatsButton(ui, app)).click();
-      const stepsAtCancel = (await newRun(app.platform, prev, 3)).steps;
+      await newRun(app.platform, prev, 3);
+      const stepsAtCancel = (await record(app.platform))!.steps;
       await ui.getByRole('button', { name: 'Cancel' }).click();
       await hasText(inboxStatus(ui), `${app.label}: cancelled.`, 10_000);
-      expect((await record(app.platform))!.steps - stepsAtCancel).toBeLessThanOrEqual(1);
+      // The step under way when Cancel lands may finish; the stored record trails the page by up
+      // to one report (it is written when the page reports a step), so at most one more on each count.
+      expect((await record(app.platform))!.steps - stepsAtCancel).toBeLessThanOrEqual(2);
 
       prev = (await record(app.platform))?.runId;
       await (await readChatsButton(ui, app)).click();
