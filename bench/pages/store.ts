@@ -7,7 +7,17 @@ import { getDb, openDb } from '../../lib/store/db';
 import { mergeIngest } from '../../lib/worker/merge';
 import type { Message } from '../../lib/shared/model';
 import type { Ingest } from '../../lib/shared/protocol';
-import { docOf, fold, searchMessages, termsOf, tokenize, type SearchDoc, type SearchStats, type SearchTerm } from '../../lib/store/search';
+import {
+  addWords,
+  docOf,
+  fold,
+  searchMessages,
+  termsOf,
+  tokenize,
+  type SearchDoc,
+  type SearchStats,
+  type SearchTerm,
+} from '../../lib/store/search';
 import { inbox } from '../../lib/store/queries';
 import { recordsOf, synthIngests, synthQueries, type DataSize } from '../data';
 
@@ -72,6 +82,7 @@ async function openRaw(name: string): Promise<IDBDatabase> {
     m.createIndex('firstSeenAt', 'firstSeenAt');
     const d = db.createObjectStore('searchDocs', { keyPath: ['rank', 'messageId'] });
     d.createIndex('terms', 'terms', { multiEntry: true });
+    db.createObjectStore('searchWords'); // v6: the words, as out-of-line keys
     const t = db.createObjectStore('searchTerms', { keyPath: ['term', 'messageId'] });
     t.createIndex('term', 'term');
     t.createIndex('messageId', 'messageId');
@@ -82,7 +93,7 @@ async function openRaw(name: string): Promise<IDBDatabase> {
 /**
  * Baseline: the same conversation and message records put in one readwrite transaction.
  * index 'docs' also writes the search-index records the merge writes (lib/store/db.ts v4: one per
- * message), computed before the clock starts: the same records, stores and indexes as the
+ * message; v6: and each distinct word once in searchWords), computed before the clock starts: the same records, stores and indexes as the
  * merge. 'none' writes no search index (the merge's messages alone); 'v2rows' writes v2's
  * per-word rows instead (what the old design cost).
  */
@@ -90,10 +101,13 @@ async function ingestRaw(size: DataSize, seed: number, index: 'none' | 'docs' | 
   const { records } = data(size, seed);
   const docs: SearchDoc[] = index === 'docs' ? records.messages.flatMap((m) => docOf(m) ?? []) : [];
   const terms: SearchTerm[] = index === 'v2rows' ? records.messages.flatMap(termsOf) : [];
+  const words = [...new Set(docs.flatMap((d) => d.terms))];
   const name = `bench-raw-${Date.now()}-${runSeq++}`;
   const db = await openRaw(name);
   const t0 = performance.now();
-  const tx = db.transaction(['conversations', 'messages', 'searchDocs', 'searchTerms'], 'readwrite', { durability: 'default' });
+  const tx = db.transaction(['conversations', 'messages', 'searchDocs', 'searchWords', 'searchTerms'], 'readwrite', {
+    durability: 'default',
+  });
   const convs = tx.objectStore('conversations');
   const msgs = tx.objectStore('messages');
   const sd = tx.objectStore('searchDocs');
@@ -101,6 +115,8 @@ async function ingestRaw(size: DataSize, seed: number, index: 'none' | 'docs' | 
   for (const c of records.conversations) convs.put(c);
   for (const m of records.messages) msgs.put(m);
   for (const d of docs) sd.put(d);
+  const sw = tx.objectStore('searchWords');
+  for (const w of words) sw.put(1, w);
   for (const t of terms) st.put(t);
   await new Promise<void>((resolve, reject) => {
     tx.oncomplete = () => resolve();
@@ -109,7 +125,7 @@ async function ingestRaw(size: DataSize, seed: number, index: 'none' | 'docs' | 
   const ms = performance.now() - t0;
   db.close();
   await req(indexedDB.deleteDatabase(name));
-  return { ms, rows: records.conversations.length + records.messages.length + docs.length + terms.length };
+  return { ms, rows: records.conversations.length + records.messages.length + docs.length + words.length + terms.length };
 }
 
 /** In-memory cost of tokenising every message for the index (part of the merge path). */
@@ -135,7 +151,7 @@ async function fillStore(
 ): Promise<{ ms: number; conversations: number; messages: number; docs: number; indexEntries: number }> {
   const db = getDb();
   await db.open();
-  await Promise.all([db.conversations.clear(), db.messages.clear(), db.searchDocs.clear()]);
+  await Promise.all([db.conversations.clear(), db.messages.clear(), db.searchDocs.clear(), db.searchWords.clear()]);
   const t0 = performance.now();
   const { records } = data(size, seed);
   let docCount = 0;
@@ -146,9 +162,10 @@ async function fillStore(
     const docs = withIndex ? chunk.flatMap((m) => docOf(m) ?? []) : [];
     docCount += docs.length;
     for (const d of docs) indexEntries += d.terms.length;
-    await db.transaction('rw', [db.messages, db.searchDocs], async () => {
+    await db.transaction('rw', [db.messages, db.searchDocs, db.searchWords], async () => {
       await db.messages.bulkPut(chunk);
       if (docs.length) await db.searchDocs.bulkPut(docs);
+      await addWords(db, docs);
     });
   }
   cache.clear();
@@ -261,7 +278,7 @@ async function messageById(id: string): Promise<boolean> {
 
 async function clearStore(): Promise<void> {
   const db = getDb();
-  await Promise.all([db.conversations.clear(), db.messages.clear(), db.searchDocs.clear(), db.health.clear()]);
+  await Promise.all([db.conversations.clear(), db.messages.clear(), db.searchDocs.clear(), db.searchWords.clear(), db.health.clear()]);
 }
 
 /**

@@ -69,6 +69,8 @@ export interface Conversation extends Omit<ConversationSnapshot, 'provisional'> 
   /** Epoch ms when we first saw it, and last changed it. */
   firstSeenAt: number;
   updatedAt: number;
+  /** What it adds to the toolbar badge, kept by the store on every write (lib/store/unread-weight.ts); absent for 0. */
+  unreadWeight?: number;
 }
 
 /**

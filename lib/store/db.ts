@@ -5,6 +5,7 @@ import type { AdapterHealth, Conversation, Message, OutboxEntry, Person, Platfor
 import { docOf, termsOf, type DocKey, type SearchDoc, type SearchTerm } from './search-doc';
 import type { E2eeConversation, E2eeDeviceRecord, E2eePlain } from './records';
 import { migrateIdsV5, type AliasRecord } from './rekey';
+import { unreadWeightMiddleware, withUnreadWeight } from './unread-weight';
 
 export const DB_NAME = 'unified-inbox';
 
@@ -36,6 +37,13 @@ export type InboxDb = Dexie & {
    * (derived) id to its real one. Primary key [from+to].
    */
   aliases: Table<AliasRecord, [string, string]>;
+  /**
+   * v6: every word the search index has held, as keys (value 1; lib/store/search.ts). A query word
+   * is expanded into the indexed words it starts in one read here, where walking the index's
+   * distinct words took one seek per word. Never pruned: a word no message holds any more expands
+   * into an empty list.
+   */
+  searchWords: Table<1, string>;
 };
 
 /**
@@ -95,6 +103,45 @@ export function defineSchema(db: Dexie): void {
   db.version(5)
     .stores({ aliases: '[from+to], from, to' })
     .upgrade((tx) => migrateIdsV5(tx));
+  // v6 (issue 15): conversations carry what they add to the badge, indexed, so the badge reads the
+  // unread ones only (it read all of them on every change); every write keeps the field. The
+  // search index's words get a table of their own (one read expands a query word), filled here
+  // from the index's distinct words.
+  db.version(6)
+    .stores({ conversations: 'id, platform, lastMessageAt, personId, updatedAt, unreadWeight', searchWords: '' })
+    .upgrade(async (tx) => {
+      await tx
+        .table<Conversation, string>('conversations')
+        .toCollection()
+        .modify((c, ref) => {
+          ref.value = withUnreadWeight(c);
+        });
+      const words = await distinctIndexWords(tx.idbtrans.objectStore('searchDocs').index('terms'));
+      const table = tx.table<1, string>('searchWords');
+      for (let i = 0; i < words.length; i += 5_000) {
+        const chunk = words.slice(i, i + 5_000);
+        await table.bulkPut(
+          chunk.map(() => 1 as const),
+          chunk,
+        );
+      }
+    });
+  db.use(unreadWeightMiddleware);
+}
+
+/** The distinct keys of a multiEntry index, one cursor step each (not one per entry). */
+function distinctIndexWords(index: IDBIndex): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const out: string[] = [];
+    const req = index.openKeyCursor(null, 'nextunique');
+    req.onsuccess = () => {
+      const cursor = req.result;
+      if (!cursor) return resolve(out);
+      out.push(cursor.key as string);
+      cursor.continue();
+    };
+    req.onerror = () => reject(req.error);
+  });
 }
 
 export function openDb(name = DB_NAME): InboxDb {

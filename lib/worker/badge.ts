@@ -6,23 +6,19 @@ import { liveQuery } from 'dexie';
 import { browser } from 'wxt/browser';
 import type { InboxDb } from '../store/db';
 import type { Conversation } from '../shared/model';
-import { PLATFORM_SPECS } from '../shared/platforms';
+import { UNREAD_WEIGHT, unreadWeight } from '../store/unread-weight';
 import { getSettings, watchSettings, type Settings } from '../shared/settings';
 
 export const BADGE_DEBOUNCE_MS = 300;
 const BADGE_COLOUR = '#0b57d0';
 
 /**
- * Unread total per the platforms' own rules: WhatsApp shows numbers (its count, at least 1 when
- * only marked unread); Instagram and Messenger only read/unread, so 1 per unread conversation.
- * Muted and archived conversations, and platforms switched off, do not count.
+ * Unread total per the platforms' own rules (lib/store/unread-weight.ts); platforms switched off
+ * do not count.
  */
 export function unreadTotal(conversations: readonly Conversation[], settings: Settings): number {
   let total = 0;
-  for (const c of conversations) {
-    if (!c.unread || c.muted || c.archived || !settings.platforms[c.platform].enabled) continue;
-    total += PLATFORM_SPECS[c.platform].unreadIsCount ? Math.max(1, c.unreadCount ?? 1) : 1;
-  }
+  for (const c of conversations) if (settings.platforms[c.platform].enabled) total += unreadWeight(c);
   return total;
 }
 
@@ -88,7 +84,8 @@ export function startBadge(
     }, debounceMs);
   };
 
-  const sub = liveQuery(() => db.conversations.toArray()).subscribe({
+  // The unread ones only, through their index: a change to a read conversation does not even wake this.
+  const sub = liveQuery(() => db.conversations.where(UNREAD_WEIGHT).above(0).toArray()).subscribe({
     next: (list) => {
       conversations = list;
       schedule();

@@ -63,6 +63,7 @@ export async function mergeIngest(db: InboxDb, batch: Ingest, now = Date.now()):
     db.outbox,
     db.health,
     db.searchDocs,
+    db.searchWords,
     db.meta,
     db.aliases,
     db.people,

@@ -89,7 +89,7 @@ test('a v1 store opens with the current schema, all data intact and indexed for 
   const db = openDb(name);
   await db.open();
   expect(db.verno).toBeGreaterThanOrEqual(2);
-  expect(await db.conversations.toArray()).toEqual([conv]);
+  expect(await db.conversations.toArray()).toEqual([{ ...conv, unreadWeight: 1 }]);
   expect(await db.messages.count()).toBe(1_200);
   expect(await db.messages.get('instagram:budi:m700')).toEqual(messages[700]);
   expect((await db.outbox.get('o1'))?.state).toBe('queued');
@@ -132,8 +132,8 @@ test('a v2 store opens as the current schema (encryption tables added, index reb
 
   const db = openDb(name);
   await db.open();
-  expect(db.verno).toBe(5);
-  expect(await db.conversations.toArray()).toEqual([{ ...conv, personId: 'person:1' }]);
+  expect(db.verno).toBe(6);
+  expect(await db.conversations.toArray()).toEqual([{ ...conv, personId: 'person:1', unreadWeight: 1 }]);
   expect(await db.messages.bulkGet(messages.map((m) => m.id))).toEqual(messages);
   expect(await db.people.toArray()).toEqual([{ id: 'person:1', name: 'Budi', createdAt: T0, updatedAt: T0 }]);
   expect((await db.outbox.get('o1'))?.state).toBe('sent');
@@ -185,8 +185,8 @@ test('a v3 store opens as the current schema: all data intact, the index rebuilt
 
   const db = openDb(name);
   await db.open();
-  expect(db.verno).toBe(5);
-  expect(await db.conversations.toArray()).toEqual([conv]);
+  expect(db.verno).toBe(6);
+  expect(await db.conversations.toArray()).toEqual([{ ...conv, unreadWeight: 1 }]);
   expect(await db.messages.count()).toBe(602);
   expect(await db.messages.get(sealed.id)).toEqual(sealed);
   expect(await db.e2eeDevice.get('identity')).toEqual({ id: 'identity', sealed: null, identityKey: 'k', updatedAt: T0 });
@@ -257,12 +257,12 @@ test('v5 moves WhatsApp chats stored under their title to titleKey, with their m
 
   const db = openDb(name);
   await db.open();
-  expect(db.verno).toBe(5);
+  expect(db.verno).toBe(6);
   expect((await db.conversations.orderBy('id').primaryKeys()).sort()).toEqual(
     ['whatsapp:dm/Ani', 'whatsapp:dm/Budi Santoso', 'whatsapp:group/Family', 'whatsapp:~Rina'].sort(),
   );
   const moved = await db.conversations.get('whatsapp:dm/Budi Santoso');
-  expect(moved).toEqual({ ...budi, id: 'whatsapp:dm/Budi Santoso', nativeId: 'dm/Budi Santoso' });
+  expect(moved).toEqual({ ...budi, id: 'whatsapp:dm/Budi Santoso', nativeId: 'dm/Budi Santoso', unreadWeight: 3 });
   expect((await db.conversations.get('whatsapp:group/Family'))?.nativeId).toBe('group/Family');
   expect(await db.messages.count()).toBe(5);
   const m1 = await db.messages.get('whatsapp:dm/Budi Santoso:m1');
@@ -339,7 +339,7 @@ test('v5 escapes `%` and `:` inside id parts, rewriting only the records whose p
   const db = openDb(name);
   await db.open();
   expect((await db.conversations.toCollection().primaryKeys()).sort()).toEqual(['instagram:plain', 'instagram:x%3Ay']);
-  expect(await db.conversations.get('instagram:x%3Ay')).toEqual({ ...colon, id: 'instagram:x%3Ay' });
+  expect(await db.conversations.get('instagram:x%3Ay')).toEqual({ ...colon, id: 'instagram:x%3Ay', unreadWeight: 1 });
   expect((await db.messages.toCollection().primaryKeys()).sort()).toEqual(
     ['instagram:plain:m9', 'instagram:plain:p%253As', 'instagram:plain:q%3Ar', 'instagram:x%3Ay:m1'].sort(),
   );
@@ -361,5 +361,45 @@ test('v5 escapes `%` and `:` inside id parts, rewriting only the records whose p
     () => migrateIdsV5(db, T0),
   );
   expect(await snapshot()).toEqual(before);
+  db.close();
+});
+
+/** Exactly the v5 schema as released (v4 plus the aliases table). */
+function openV5(name: string): Dexie {
+  const db = openV4(name);
+  db.version(5).stores({ aliases: '[from+to], from, to' });
+  return db;
+}
+
+test('v6 gives each conversation what it adds to the badge, indexed, and leaves everything else as it was', async () => {
+  const name = 'migration-v5-weight';
+  const v5 = openV5(name);
+  const list = [
+    stored('whatsapp', 'counted', { unread: true, unreadCount: 4 }),
+    stored('whatsapp', 'marked', { unread: true, unreadCount: null }),
+    stored('whatsapp', 'read', { unread: false, unreadCount: 5 }),
+    stored('instagram', 'one', { unread: true, unreadCount: 9 }),
+    stored('messenger', 'muted', { unread: true, muted: true }),
+    stored('messenger', 'archived', { unread: true, archived: true }),
+  ];
+  await v5.table('conversations').bulkPut(list);
+  const msgs = [storedMessage(list[0]!, 'm1', 1, 'Kopí dulu'), storedMessage(list[0]!, 'm2', 2, 'kopdar besok')];
+  await v5.table('messages').bulkPut(msgs);
+  await v5.table('searchDocs').bulkPut(msgs.flatMap((m) => docOf(m) ?? []));
+  v5.close();
+
+  const db = openDb(name);
+  await db.open();
+  expect(db.verno).toBe(6);
+  const weights = Object.fromEntries((await db.conversations.toArray()).map((c) => [c.nativeId, c.unreadWeight]));
+  expect(weights).toEqual({ counted: 4, marked: 1, read: undefined, one: 1, muted: undefined, archived: undefined });
+  for (const c of await db.conversations.toArray())
+    expect(c).toEqual({ ...list.find((o) => o.id === c.id), ...(c.unreadWeight ? { unreadWeight: c.unreadWeight } : {}) });
+  expect((await db.conversations.where('unreadWeight').above(0).primaryKeys()).sort()).toEqual(
+    ['instagram:one', 'whatsapp:counted', 'whatsapp:marked'].sort(),
+  );
+  // The index's words, each once, and search finds through them.
+  expect(await db.searchWords.toCollection().primaryKeys()).toEqual(['besok', 'dulu', 'kopdar', 'kopi']);
+  expect((await searchMessages(db, 'kop')).map((h) => h.message.nativeId)).toEqual(['m2', 'm1']);
   db.close();
 });

@@ -134,7 +134,7 @@ describe('searching the index', () => {
     const stop = watchSearch(db, 'kopi', (hits) => seen.push(hits.map((h) => h.message.text)));
     await vi.waitFor(() => expect(seen).toHaveLength(1));
     const m = (await db.messages.get('whatsapp:Budi:1'))!;
-    await db.transaction('rw', db.messages, db.searchDocs, async () => {
+    await db.transaction('rw', db.messages, db.searchDocs, db.searchWords, async () => {
       await db.messages.put({ ...m, encrypted: true });
       await indexMessages(db, [{ ...m, encrypted: true }], new Map([[m.id, m]]));
     });
@@ -158,7 +158,7 @@ describe('searching the index', () => {
 
   test('encrypted messages are not indexed', async () => {
     const m = (await db.messages.get('whatsapp:Budi:1'))!;
-    await db.transaction('rw', db.messages, db.searchDocs, async () => {
+    await db.transaction('rw', db.messages, db.searchDocs, db.searchWords, async () => {
       await db.messages.put({ ...m, encrypted: true });
       await indexMessages(db, [{ ...m, encrypted: true }], new Map([[m.id, m]]));
     });
@@ -235,7 +235,7 @@ describe('at scale: the same results as a full scan, reading only what is shown'
         updatedAt: T0,
       })),
     );
-    await db.transaction('rw', db.messages, db.searchDocs, async () => {
+    await db.transaction('rw', db.messages, db.searchDocs, db.searchWords, async () => {
       await db.messages.bulkPut(messages);
       await indexMessages(db, messages);
     });
