@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { badgeText, browserBadge, startBadge, unreadTotal, type BadgePort } from '../../../lib/worker/badge';
 import { openDb, type InboxDb } from '../../../lib/store/db';
@@ -103,6 +103,27 @@ describe('startBadge', () => {
     await setSettings({ platforms: { instagram: { enabled: false } } });
     await wait(100);
     expect(texts).toEqual(['3', '1', '']);
+  });
+
+  test('reads the unread conversations only: writes to read ones do not even re-run its query', async () => {
+    await db.conversations.bulkPut([unread('whatsapp', 'a', 2), ...Array.from({ length: 50 }, (_, i) => conv('messenger', `r${i}`))]);
+    const whole = vi.spyOn(db.conversations, 'toArray');
+    const where = vi.spyOn(db.conversations, 'where');
+    stop = startBadge(db, { port, debounceMs: 20 });
+    await wait(100);
+    expect(texts).toEqual(['2']);
+    const runs = where.mock.calls.length;
+    expect(runs).toBeGreaterThan(0);
+    // An ingest touching read conversations (previews, times): the query is not run again.
+    for (let i = 0; i < 5; i++) await db.conversations.put(conv('messenger', `r${i}`, { preview: `baru ${i}` }));
+    await wait(100);
+    expect(where.mock.calls.length).toBe(runs);
+    // One turning unread is seen.
+    await db.conversations.put(unread('messenger', 'r7'));
+    await wait(100);
+    expect(where.mock.calls.length).toBeGreaterThan(runs);
+    expect(texts).toEqual(['2', '3']);
+    expect(whole).not.toHaveBeenCalled();
   });
 
   test('writes to the real toolbar through browser.action', async () => {
