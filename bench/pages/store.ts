@@ -9,6 +9,7 @@ import type { Message } from '../../lib/shared/model';
 import type { Ingest } from '../../lib/shared/protocol';
 import {
   addWords,
+  forgetWords,
   docOf,
   fold,
   searchMessages,
@@ -152,6 +153,7 @@ async function fillStore(
   const db = getDb();
   await db.open();
   await Promise.all([db.conversations.clear(), db.messages.clear(), db.searchDocs.clear(), db.searchWords.clear()]);
+  forgetWords(db);
   const t0 = performance.now();
   const { records } = data(size, seed);
   let docCount = 0;
@@ -279,6 +281,7 @@ async function messageById(id: string): Promise<boolean> {
 async function clearStore(): Promise<void> {
   const db = getDb();
   await Promise.all([db.conversations.clear(), db.messages.clear(), db.searchDocs.clear(), db.searchWords.clear(), db.health.clear()]);
+  forgetWords(db);
 }
 
 /**

@@ -4,6 +4,7 @@
 // newest first, with their times, so a query reads only as deep as its top results need and loads
 // only the messages it shows. Folding (NFKD, marks stripped, lower case) makes "kopi" find "Kopí"
 // and "KOPI"; words of a query are ANDed, each matched as a prefix of a word.
+import Dexie from 'dexie';
 import type { InboxDb } from './db';
 import type { Conversation, Message } from '../shared/model';
 import { docOf, fold, rankOf, searchableText, tokenize, type DocKey, type SearchDoc } from './search-doc';
@@ -42,14 +43,48 @@ export async function indexMessages(
   await addWords(db, docs);
 }
 
+/**
+ * Words known to be in a store's vocabulary because this context committed them: a batch writes
+ * only the others (most of a batch's words are already there; writing them again was most of what
+ * the vocabulary cost the merge). Added to only after the write commits, dropped when the store is
+ * wiped or its connection closes, and bounded; past the bound every word is written again.
+ */
+const committedWords = new WeakMap<InboxDb, Set<string>>();
+const MAX_REMEMBERED_WORDS = 100_000;
+
+function rememberedWords(db: InboxDb): Set<string> {
+  let known = committedWords.get(db);
+  if (!known) {
+    known = new Set();
+    committedWords.set(db, known);
+    db.on('close', () => forgetWords(db));
+    db.on('versionchange', () => void forgetWords(db));
+  }
+  return known;
+}
+
+/** Forget what this context committed to the vocabulary (the store was wiped or replaced). */
+export function forgetWords(db: InboxDb): void {
+  committedWords.get(db)?.clear();
+}
+
 /** Record the docs' words in the vocabulary (searchWords), each once. */
 export async function addWords(db: InboxDb, docs: readonly SearchDoc[]): Promise<void> {
-  const words = [...new Set(docs.flatMap((d) => d.terms))];
-  if (words.length)
-    await db.searchWords.bulkPut(
-      words.map(() => 1 as const),
-      words,
-    );
+  const known = rememberedWords(db);
+  const fresh = [...new Set(docs.flatMap((d) => d.terms))].filter((w) => !known.has(w));
+  if (!fresh.length) return;
+  await db.searchWords.bulkPut(
+    fresh.map(() => 1 as const),
+    fresh,
+  );
+  const remember = () => {
+    if (known.size + fresh.length > MAX_REMEMBERED_WORDS) return;
+    for (const w of fresh) known.add(w);
+  };
+  // Inside a transaction the words count only once it commits (an abort leaves them unwritten).
+  const tx = Dexie.currentTransaction;
+  if (tx?.idbtrans) tx.idbtrans.addEventListener('complete', remember);
+  else remember();
 }
 
 /** Drop stored messages from the index (e.g. found to be encrypted), by their current times. */

@@ -12,7 +12,7 @@ import type { InboxDb } from '../store/db';
 import type { Conversation, Message, MessageStatus, Person } from '../shared/model';
 import { parseExport, type ExportedMessage } from '../store/export';
 import { assignOrders } from '../store/order';
-import { indexMessages } from '../store/search';
+import { forgetWords, indexMessages } from '../store/search';
 import { previewOf } from '../shared/text';
 import type { ImportSummary } from '../shared/requests';
 
@@ -175,4 +175,5 @@ export async function deleteAllData(db: InboxDb): Promise<void> {
   await db.transaction('rw', db.tables, async () => {
     await Promise.all(db.tables.map((t) => t.clear()));
   });
+  forgetWords(db);
 }
