@@ -3,7 +3,8 @@
 // index on its folded words. Reading one word's index entries therefore yields message keys
 // newest first, with their times, so a query reads only as deep as its top results need and loads
 // only the messages it shows. Folding (NFKD, marks stripped, lower case) makes "kopi" find "Kopí"
-// and "KOPI"; words of a query are ANDed, each matched as a prefix of a word.
+// and "KOPI"; words of a query are ANDed, each matched as a prefix of a word. A query word is
+// expanded into the indexed words it starts through `searchWords` (every word indexed, as keys).
 import Dexie from 'dexie';
 import type { InboxDb } from './db';
 import type { Conversation, Message } from '../shared/model';
@@ -58,7 +59,7 @@ function rememberedWords(db: InboxDb): Set<string> {
     known = new Set();
     committedWords.set(db, known);
     db.on('close', () => forgetWords(db));
-    db.on('versionchange', () => void forgetWords(db));
+    db.on('versionchange', () => forgetWords(db));
   }
   return known;
 }

@@ -1,6 +1,6 @@
 // What a conversation adds to the toolbar badge, kept on the stored record and indexed, so the
 // badge reads the few conversations that count instead of every conversation on every change
-// (with 5,000 conversations that read was ~200 ms of each ingest's time in the worker).
+// (measured with 5,000 conversations: one batch took 143 ms with that read, 40 ms without).
 import type { DBCore, DBCoreMutateRequest, Middleware } from 'dexie';
 import type { Conversation } from '../shared/model';
 import { PLATFORM_SPECS } from '../shared/platforms';
