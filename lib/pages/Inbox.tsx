@@ -63,13 +63,14 @@ export function Inbox(props: InboxProps) {
   const conversations = all ?? (headRead && head.rows.length ? head.rows : null);
   const health = useLive(() => healthAll(props.db), [props.db], [] as AdapterHealth[]);
   // A search runs again only when the index changes: its results show the list's current record
-  // of each conversation (a renamed chat shows its new title without a new search).
-  const found = useSearch(props.db, q);
+  // of each conversation (a renamed chat shows its new title without a new search), and the search
+  // reads from the store only the conversations the list does not hold (archived ones).
+  const byId = useMemo(() => (all ? new Map(all.map((c) => [c.id, c])) : null), [all]);
+  const found = useSearch(props.db, q, byId);
   const hits = useMemo(() => {
-    if (!found?.length || !all) return found;
-    const byId = new Map(all.map((c) => [c.id, c]));
+    if (!found?.length || !byId) return found;
     return found.map((h) => ({ ...h, conversation: byId.get(h.conversation.id) ?? h.conversation }));
-  }, [found, all]);
+  }, [found, byId]);
 
   const shown = useMemo(() => {
     if (!conversations) return [];

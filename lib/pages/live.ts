@@ -1,8 +1,9 @@
 // Reading the store reactively: a Dexie liveQuery re-runs when anything it read changes, in any
 // context (the background writes, the popup sees it without reopening).
 import { liveQuery } from 'dexie';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { InboxDb } from '../store/db';
+import type { Conversation } from '../shared/model';
 import type { SearchHit } from '../store/search';
 import { watchSearch } from '../store/search-live';
 
@@ -26,10 +27,14 @@ export function useLive<T>(query: () => Promise<T>, deps: unknown[], initial: T,
  * null until the first run has answered, [] for no query. A new query shows the last results until
  * its own arrive (no flash of "Searching…" on every keystroke), as the live queries do.
  */
-export function useSearch(db: InboxDb, query: string): SearchHit[] | null {
+export function useSearch(db: InboxDb, query: string, held: ReadonlyMap<string, Conversation> | null = null): SearchHit[] | null {
   const [hits, setHits] = useState<SearchHit[] | null>(null);
+  // The conversations the page holds change with every list update; the search reads the latest
+  // without running again for it.
+  const heldNow = useRef(held);
+  heldNow.current = held;
   useEffect(() => {
-    if (query) return watchSearch(db, query, setHits);
+    if (query) return watchSearch(db, query, setHits, undefined, (id) => heldNow.current?.get(id));
   }, [db, query]);
   return query ? hits : [];
 }

@@ -3,12 +3,24 @@
 // (search.ts) can both import it without importing each other.
 import type { Message } from '../shared/model';
 
-/** The index record of one message: its newest-first sort key and its distinct folded words. */
+/**
+ * The index record of one message: its newest-first sort key, its distinct folded words and (from
+ * v7) what a search result shows of it, so a query reads these records and nothing else. Records
+ * written before v7 lack the shown fields; a result from one loads its message instead.
+ */
 export interface SearchDoc {
   rank: number;
   messageId: string;
   terms: string[];
+  conversationId?: string;
+  sentAt?: number | null;
+  /** The searchable text (searchableText), at most SHOWN_CHARS of it; `cut` when it was longer. */
+  text?: string;
+  cut?: true;
 }
+
+/** How much of a message's text its index record keeps for the result's snippet. */
+export const SHOWN_CHARS = 600;
 /** Primary key of a SearchDoc: [rank, messageId]; ascending order is newest first. */
 export type DocKey = [number, string];
 
@@ -66,6 +78,14 @@ export function rankOf(m: Pick<Message, 'sentAt' | 'firstSeenAt'>): number {
  */
 export function docOf(m: Message): SearchDoc | null {
   if (m.encrypted) return null;
-  const terms = tokenize(searchableText(m));
-  return terms.length ? { rank: rankOf(m), messageId: m.id, terms } : null;
+  const text = searchableText(m);
+  const terms = tokenize(text);
+  if (!terms.length) return null;
+  const doc: SearchDoc = { rank: rankOf(m), messageId: m.id, terms, conversationId: m.conversationId, sentAt: m.sentAt ?? null };
+  if (text.length > SHOWN_CHARS) {
+    const end = /[\uD800-\uDBFF]/.test(text[SHOWN_CHARS - 1]!) ? SHOWN_CHARS - 1 : SHOWN_CHARS; // no half surrogate pair
+    doc.text = text.slice(0, end);
+    doc.cut = true;
+  } else doc.text = text;
+  return doc;
 }

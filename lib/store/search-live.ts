@@ -5,7 +5,7 @@
 // its own reads and nothing for being live.
 import { Dexie, RangeSet, rangesOverlap, type ObservabilitySet } from 'dexie';
 import type { InboxDb } from './db';
-import { queryWords, rankOf, searchMessages, type DocKey, type SearchHit } from './search';
+import { queryWords, searchMessages, type ConversationLookup, type DocKey, type SearchHit } from './search';
 
 /**
  * Whether a write can change a search's results: an index record was written holding a word that
@@ -26,13 +26,15 @@ export function searchAffected(parts: ObservabilitySet, dbName: string, words: r
 
 /**
  * Runs `query` now and again after each write that can change its results (one run at a time; writes
- * during a run make one more run after it). Returns the function that stops it.
+ * during a run make one more run after it). `known`: conversations the caller holds, read before
+ * the store (see searchMessages). Returns the function that stops it.
  */
 export function watchSearch(
   db: InboxDb,
   query: string,
   onHits: (hits: SearchHit[]) => void,
   onError: (e: unknown) => void = (e) => console.error('[unified-inbox] search failed', e),
+  known?: ConversationLookup,
 ): () => void {
   const words = queryWords(query);
   let shown: DocKey[] = [];
@@ -48,9 +50,9 @@ export function watchSearch(
     try {
       do {
         again = false;
-        const hits = await searchMessages(db, query);
+        const hits = await searchMessages(db, query, 50, undefined, known);
         if (stopped) return;
-        shown = hits.map((h) => [rankOf(h.message), h.message.id]);
+        shown = hits.map((h) => [h.message.rank, h.message.id]);
         onHits(hits);
       } while (again && !stopped);
     } catch (e) {

@@ -1,10 +1,13 @@
 // Offline message search. The index lives in IndexedDB (table `searchDocs`): one record per
 // indexed message whose primary key is [rank, message id] with rank = −time, and a multiEntry
 // index on its folded words. Reading one word's index entries therefore yields message keys
-// newest first, with their times, so a query reads only as deep as its top results need and loads
-// only the messages it shows. Folding (NFKD, marks stripped, lower case) makes "kopi" find "Kopí"
-// and "KOPI"; words of a query are ANDed, each matched as a prefix of a word. A query word is
-// expanded into the indexed words it starts through `searchWords` (every word indexed, as keys).
+// newest first, with their times, so a query reads only as deep as its top results need. From v7
+// a record also carries what a result shows (conversation, time, the start of the text), so a
+// query reads index records only: never the messages, and conversations only when the caller
+// (the popup, which holds its list) lacks them. Folding (NFKD, marks stripped, lower case) makes
+// "kopi" find "Kopí" and "KOPI"; words of a query are ANDed, each matched as a prefix of a word. A
+// query word is expanded into the indexed words it starts through `searchWords` (every word
+// indexed, as keys).
 import Dexie from 'dexie';
 import type { InboxDb } from './db';
 import type { Conversation, Message } from '../shared/model';
@@ -12,14 +15,6 @@ import { docOf, fold, rankOf, searchableText, tokenize, type DocKey, type Search
 
 // Re-exported so callers keep one import for search; the derivation itself lives in search-doc.ts.
 export * from './search-doc';
-
-/**
- * A query word that starts more distinct indexed words than this (a one- or two-letter prefix in a
- * large store) is not expanded into per-word lists; it is checked against the candidates' records.
- */
-const MAX_TERMS_PER_WORD = 48;
-/** Index keys read per indexed word in a query's first round. */
-const FIRST_READ = 64;
 
 /**
  * (Re)index messages inside the transaction that writes them (it must include `searchDocs`).
@@ -95,8 +90,17 @@ export async function unindexMessages(db: InboxDb, ids: readonly string[]): Prom
   if (keys.length) await db.searchDocs.bulkDelete(keys);
 }
 
+/** What a result shows of its message (the whole record is in `messages`, opened with its thread). */
+export interface HitMessage {
+  id: string;
+  conversationId: string;
+  sentAt: number | null;
+  /** The index key's rank (−time): with the id, the result's place in the index. */
+  rank: number;
+}
+
 export interface SearchHit {
-  message: Message;
+  message: HitMessage;
   conversation: Conversation;
   snippet: Snippet;
 }
@@ -107,16 +111,30 @@ export interface Snippet {
   mark: [number, number] | null;
 }
 
-/** What one query read, for the benchmarks' notes. */
+/** What one query read, for the benchmarks' notes and the tests. */
 export interface SearchStats {
+  /** IndexedDB requests made (each get, getAll and getAllKeys counts one). */
+  requests: number;
   rounds: number;
+  /** Index keys read (lists of message keys, newest first). */
   keysRead: number;
+  /** Index records read (a record read twice counts twice). */
   docsRead: number;
-  /** Milliseconds: expanding words into indexed words, reading their keys, loading what is shown. */
+  /**
+   * How the matches were found: one indexed word's newest records (`direct`), the words' key lists
+   * (`lists`), or the records newest first (`scan`, every word a very short prefix).
+   */
+  path?: 'direct' | 'lists' | 'scan';
+  /** Milliseconds: expanding words, finding the matches, loading what the records lacked. */
   expandMs?: number;
-  listsMs?: number;
+  findMs?: number;
   loadMs?: number;
 }
+
+export const emptyStats = (): SearchStats => ({ requests: 0, rounds: 0, keysRead: 0, docsRead: 0 });
+
+/** Conversations the caller already holds (the popup's live list): a hit's conversation is taken from here before the store. */
+export type ConversationLookup = (id: string) => Conversation | undefined;
 
 /** The query's words, minus those another word implies ("kop" in "kop kopi"). */
 export function queryWords(query: string): string[] {
@@ -124,32 +142,120 @@ export function queryWords(query: string): string[] {
   return words.filter((w) => !words.some((o) => o !== w && o.startsWith(w)));
 }
 
-/** Messages containing every word of the query (each as a word prefix), newest first. */
-export async function searchMessages(db: InboxDb, query: string, limit = 50, stats?: SearchStats): Promise<SearchHit[]> {
+/**
+ * Messages containing every word of the query (each as a word prefix), newest first. A query reads
+ * the vocabulary (one request per word), the index, and then only the index records of the results
+ * it shows, which carry what a result shows (records written before v7 load their message). A
+ * hit's conversation comes from `known` when the caller holds it (the popup's list), else the store.
+ */
+export async function searchMessages(
+  db: InboxDb,
+  query: string,
+  limit = 50,
+  stats?: SearchStats,
+  known?: ConversationLookup,
+): Promise<SearchHit[]> {
   const words = queryWords(query);
   if (words.length === 0 || limit <= 0) return [];
-  const s = stats ?? { rounds: 0, keysRead: 0, docsRead: 0 };
+  const s = stats ?? emptyStats();
   // The reads go straight to IndexedDB, which a Dexie liveQuery cannot follow: to keep results
   // current, use watchSearch (search-live.ts).
   if (!db.isOpen()) await db.open();
-  const read = new IndexReader(db.backendDB());
-  const keys = await newestMatches(read, words, limit, s);
-  if (keys.length === 0) return [];
+  const read = new IndexReader(db.backendDB(), s);
+  const found = await newestMatches(read, words, limit, s);
+  if (found.length === 0) return [];
   const t0 = performance.now();
-  const messages = (
-    await read.get<Message>(
-      'messages',
-      keys.map((k) => k[1]),
-    )
-  ).filter((m): m is Message => !!m);
-  const convs = await read.get<Conversation>('conversations', [...new Set(messages.map((m) => m.conversationId))]);
-  const byId = new Map(convs.filter((c): c is Conversation => !!c).map((c) => [c.id, c]));
+  const missing = found.filter((f) => !f.doc);
+  const loaded = await read.get<SearchDoc>(
+    'searchDocs',
+    missing.map((f) => f.key),
+  );
+  missing.forEach((f, i) => (f.doc = loaded[i]));
+  const hits = await present(
+    read,
+    found.flatMap((f) => f.doc ?? []),
+    words,
+    known,
+  );
   s.loadMs = performance.now() - t0;
-  return messages.flatMap((message) => {
-    const conversation = byId.get(message.conversationId);
-    return conversation ? [{ message, conversation, snippet: snippetOf(searchableText(message), words) }] : [];
+  return hits;
+}
+
+/** A result found: its key, and its record when the search read it on the way. */
+interface Found {
+  key: DocKey;
+  doc?: SearchDoc;
+}
+
+/** Results from their index records; a record without the shown fields (or whose match lies past its kept text) loads its message. */
+async function present(
+  read: IndexReader,
+  docs: readonly SearchDoc[],
+  words: readonly string[],
+  known?: ConversationLookup,
+): Promise<SearchHit[]> {
+  const shown = docs.map((d) => (d.conversationId !== undefined && d.text !== undefined ? shownFrom(d.text, !!d.cut, words) : null));
+  const lacking = docs.filter((_, i) => !shown[i]);
+  const messages = new Map(
+    (
+      await read.get<Message>(
+        'messages',
+        lacking.map((d) => d.messageId),
+      )
+    )
+      .filter((m): m is Message => !!m)
+      .map((m) => [m.id, m]),
+  );
+  const convIds = new Set<string>();
+  const parts = docs.flatMap((d, i) => {
+    const m = messages.get(d.messageId);
+    const conversationId = d.conversationId ?? m?.conversationId;
+    if (conversationId === undefined) return []; // the message went since the record was read
+    convIds.add(conversationId);
+    return [
+      {
+        d,
+        conversationId,
+        sentAt: m ? m.sentAt : (d.sentAt ?? null),
+        snippet: shown[i] ?? (m ? snippetOf(searchableText(m), words) : null),
+      },
+    ];
+  });
+  const convs = new Map<string, Conversation>();
+  const unknown: string[] = [];
+  for (const id of convIds) {
+    const c = known?.(id);
+    if (c) convs.set(id, c);
+    else unknown.push(id);
+  }
+  for (const c of await read.get<Conversation>('conversations', unknown)) if (c) convs.set(c.id, c);
+  return parts.flatMap(({ d, conversationId, sentAt, snippet }) => {
+    const conversation = convs.get(conversationId);
+    if (!conversation || !snippet) return [];
+    return [{ message: { id: d.messageId, conversationId, sentAt: sentAt ?? null, rank: d.rank }, conversation, snippet }];
   });
 }
+
+/**
+ * The snippet from a record's kept text, or null when that text was cut and the snippet could
+ * differ from the whole message's: the match, or the text the snippet shows after it, reaches the cut.
+ */
+function shownFrom(text: string, cut: boolean, words: readonly string[]): Snippet | null {
+  const { snippet, to } = window(text, words, SNIPPET_BEFORE, SNIPPET_AFTER);
+  if (!cut) return snippet;
+  // Safe when a match was found and the window ends a query word's length before the cut: no match
+  // could straddle the cut ahead of it, and the text after it goes on in both.
+  const longest = Math.max(...words.map((w) => w.length));
+  return snippet.mark && to + longest < text.length ? snippet : null;
+}
+
+/**
+ * A query word that starts more distinct indexed words than this (a one- or two-letter prefix in a
+ * large store) is not expanded into per-word lists; it is checked against the candidates' records.
+ */
+const MAX_TERMS_PER_WORD = 48;
+/** Index keys read per indexed word in a query's first round. */
+const FIRST_READ = 64;
 
 const cmpKey = (a: DocKey, b: DocKey): number => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
 
@@ -183,23 +289,37 @@ function docMatches(doc: SearchDoc, words: readonly string[]): boolean {
  * all read (a rare word) drives, and the others are decided from what was read of them or, past
  * that, from the candidates' index records.
  */
-async function newestMatches(db: IndexReader, words: readonly string[], limit: number, s: SearchStats): Promise<DocKey[]> {
+async function newestMatches(db: IndexReader, words: readonly string[], limit: number, s: SearchStats): Promise<Found[]> {
   let t0 = performance.now();
   const expanded = await Promise.all(
     words.map(async (word) => {
       const terms = await db.termsStartingWith(word, MAX_TERMS_PER_WORD + 1);
-      s.keysRead += terms.length;
       return { word, terms };
     }),
   );
   s.expandMs = performance.now() - t0;
   t0 = performance.now();
+  const only = expanded.length === 1 && expanded[0]!.terms.length === 1 ? expanded[0]!.terms[0]! : null;
+  if (only !== null) {
+    // One word that starts one indexed word: its newest records are the results, in one read.
+    s.path = 'direct';
+    s.rounds++;
+    const docs = await db.newestDocs(only, limit);
+    s.findMs = performance.now() - t0;
+    return docs.map((doc) => ({ key: [doc.rank, doc.messageId], doc }));
+  }
+  s.path = 'lists';
   const broad = expanded.filter((e) => e.terms.length > MAX_TERMS_PER_WORD).map((e) => e.word);
   const narrow: WordLists[] = expanded
     .filter((e) => e.terms.length <= MAX_TERMS_PER_WORD)
     .map((e) => ({ word: e.word, lists: e.terms.map((term) => ({ term, keys: [], asked: 0 })), seen: new Set(), bound: null, count: 0 }));
   if (narrow.some((w) => w.lists.length === 0)) return []; // some word starts no indexed word
-  if (narrow.length === 0) return scanDocs(db, words, limit, s);
+  if (narrow.length === 0) {
+    s.path = 'scan';
+    const docs = await scanDocs(db, words, limit, s);
+    s.findMs = performance.now() - t0;
+    return docs.map((doc) => ({ key: [doc.rank, doc.messageId], doc }));
+  }
 
   const target = new Map<TermList, number>(narrow.flatMap((w) => w.lists.map((l) => [l, FIRST_READ] as const)));
   for (;;) {
@@ -208,7 +328,6 @@ async function newestMatches(db: IndexReader, words: readonly string[], limit: n
       [...target].map(async ([l, ask]) => {
         l.keys = await db.newestKeys(l.term, ask);
         l.asked = ask;
-        s.keysRead += l.keys.length;
       }),
     );
     for (const w of narrow) summarize(w);
@@ -230,9 +349,9 @@ async function newestMatches(db: IndexReader, words: readonly string[], limit: n
       }
       return known ? true : null;
     };
-    const found = await filterInOrder(db, candidates, decide, words, limit, s);
+    const found = await filterInOrder(db, candidates, decide, words, limit);
     if (found.length >= limit || !region) {
-      s.listsMs = performance.now() - t0;
+      s.findMs = performance.now() - t0;
       return found.slice(0, limit);
     }
     target.clear();
@@ -247,37 +366,59 @@ async function newestMatches(db: IndexReader, words: readonly string[], limit: n
  */
 class IndexReader {
   private readonly tx: IDBTransaction;
-  constructor(idb: IDBDatabase) {
+  constructor(
+    idb: IDBDatabase,
+    private readonly s: SearchStats,
+  ) {
     this.tx = idb.transaction(['searchWords', 'searchDocs', 'messages', 'conversations'], 'readonly');
   }
 
   /** The distinct indexed words that start with `prefix`, up to `max`: one read of the vocabulary. */
   termsStartingWith(prefix: string, max: number): Promise<string[]> {
     const words = this.tx.objectStore('searchWords');
-    return request(words.getAllKeys(IDBKeyRange.bound(prefix, prefix + '\uffff', false, true), max)) as Promise<string[]>;
+    return this.request(words.getAllKeys(IDBKeyRange.bound(prefix, prefix + '\uffff', false, true), max)) as Promise<string[]>;
   }
 
   /** The keys of the newest `count` records holding `term` (index order within a term = key order). */
-  newestKeys(term: string, count: number): Promise<DocKey[]> {
-    return request(this.tx.objectStore('searchDocs').index('terms').getAllKeys(IDBKeyRange.only(term), count)) as Promise<DocKey[]>;
+  async newestKeys(term: string, count: number): Promise<DocKey[]> {
+    const keys = (await this.request(
+      this.tx.objectStore('searchDocs').index('terms').getAllKeys(IDBKeyRange.only(term), count),
+    )) as DocKey[];
+    this.s.keysRead += keys.length;
+    return keys;
+  }
+
+  /** The newest `count` records holding `term`. */
+  async newestDocs(term: string, count: number): Promise<SearchDoc[]> {
+    const docs = await this.request<SearchDoc[]>(this.tx.objectStore('searchDocs').index('terms').getAll(IDBKeyRange.only(term), count));
+    this.s.docsRead += docs.length;
+    return docs;
   }
 
   /** Records newest first, after `after` (exclusive) when given. */
-  docsAfter(after: DocKey | null, count: number): Promise<SearchDoc[]> {
-    return request(this.tx.objectStore('searchDocs').getAll(after ? IDBKeyRange.lowerBound(after, true) : null, count));
+  async docsAfter(after: DocKey | null, count: number): Promise<SearchDoc[]> {
+    const docs = await this.request<SearchDoc[]>(
+      this.tx.objectStore('searchDocs').getAll(after ? IDBKeyRange.lowerBound(after, true) : null, count),
+    );
+    this.s.docsRead += docs.length;
+    return docs;
   }
 
-  get<T>(store: 'searchDocs' | 'messages' | 'conversations', keys: readonly IDBValidKey[]): Promise<(T | undefined)[]> {
+  /** Records by key, one pipelined request each. */
+  async get<T>(store: 'searchDocs' | 'messages' | 'conversations', keys: readonly IDBValidKey[]): Promise<(T | undefined)[]> {
     const os = this.tx.objectStore(store);
-    return Promise.all(keys.map((k) => request<T | undefined>(os.get(k))));
+    const out = await Promise.all(keys.map((k) => this.request<T | undefined>(os.get(k))));
+    if (store === 'searchDocs') this.s.docsRead += keys.length;
+    return out;
   }
-}
 
-function request<T>(r: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error);
-  });
+  private request<T>(r: IDBRequest<T>): Promise<T> {
+    this.s.requests++;
+    return new Promise((resolve, reject) => {
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+  }
 }
 
 function summarize(w: WordLists): void {
@@ -327,9 +468,8 @@ async function filterInOrder(
   decide: (k: DocKey) => boolean | null,
   words: readonly string[],
   limit: number,
-  s: SearchStats,
-): Promise<DocKey[]> {
-  const out: DocKey[] = [];
+): Promise<Found[]> {
+  const out: Found[] = [];
   let i = 0;
   while (i < candidates.length && out.length < limit) {
     const chunk: { k: DocKey; v: boolean | null }[] = [];
@@ -342,13 +482,15 @@ async function filterInOrder(
       open++;
     }
     const unknown = chunk.filter((c) => c.v === null).map((c) => c.k);
-    const ok = new Set<string>();
+    const ok = new Map<string, SearchDoc>();
     if (unknown.length) {
       const docs = await db.get<SearchDoc>('searchDocs', unknown);
-      s.docsRead += unknown.length;
-      for (const d of docs) if (d && docMatches(d, words)) ok.add(d.messageId);
+      for (const d of docs) if (d && docMatches(d, words)) ok.set(d.messageId, d);
     }
-    for (const c of chunk) if (c.v === true || ok.has(c.k[1])) out.push(c.k);
+    for (const c of chunk) {
+      const doc = ok.get(c.k[1]);
+      if (c.v === true || doc) out.push({ key: c.k, doc });
+    }
   }
   return out.slice(0, Math.max(limit, 0));
 }
@@ -358,15 +500,14 @@ async function filterInOrder(
  * words match a large share of messages, so reading the records newest first finds the top
  * results after a short way.
  */
-async function scanDocs(db: IndexReader, words: readonly string[], limit: number, s: SearchStats): Promise<DocKey[]> {
-  const out: DocKey[] = [];
+async function scanDocs(db: IndexReader, words: readonly string[], limit: number, s: SearchStats): Promise<SearchDoc[]> {
+  const out: SearchDoc[] = [];
   let after: DocKey | null = null;
   let chunk = 200;
   s.rounds++;
   while (out.length < limit) {
     const docs = await db.docsAfter(after, chunk);
-    s.docsRead += docs.length;
-    for (const d of docs) if (docMatches(d, words)) out.push([d.rank, d.messageId]);
+    for (const d of docs) if (docMatches(d, words)) out.push(d);
     if (docs.length < chunk) break;
     const last = docs[docs.length - 1]!;
     after = [last.rank, last.messageId];
@@ -375,11 +516,15 @@ async function scanDocs(db: IndexReader, words: readonly string[], limit: number
   return out.slice(0, limit);
 }
 
-/**
- * The text around the first place a query word starts a word, with that range marked. Folding can
- * change lengths (ligatures), so positions are mapped back to the original characters.
- */
-export function snippetOf(text: string, words: readonly string[], before = 30, after = 90): Snippet {
+const SNIPPET_BEFORE = 30;
+const SNIPPET_AFTER = 90;
+
+export function snippetOf(text: string, words: readonly string[], before = SNIPPET_BEFORE, after = SNIPPET_AFTER): Snippet {
+  return window(text, words, before, after).snippet;
+}
+
+/** The snippet and where its window ends in `text` (its last character + 1). */
+function window(text: string, words: readonly string[], before: number, after: number): { snippet: Snippet; to: number } {
   let folded = '';
   const origin: number[] = []; // folded index → original index
   let i = 0;
@@ -396,14 +541,14 @@ export function snippetOf(text: string, words: readonly string[], before = 30, a
     while (at > 0 && /[\p{L}\p{N}]/u.test(folded[at - 1]!)) at = folded.indexOf(w, at + 1);
     if (at >= 0 && (!best || at < best[0])) best = [at, at + w.length];
   }
-  if (!best) return { text: cut(text, 0, before + after), mark: null };
+  if (!best) return { snippet: { text: cut(text, 0, before + after), mark: null }, to: Math.min(text.length, before + after) };
   const start = origin[best[0]]!;
   const end = origin[best[1]] ?? text.length;
   const from = Math.max(0, start - before);
   const to = Math.min(text.length, end + after);
   const lead = from > 0 ? '…' : '';
   const tail = to < text.length ? '…' : '';
-  return { text: lead + text.slice(from, to) + tail, mark: [lead.length + start - from, lead.length + end - from] };
+  return { snippet: { text: lead + text.slice(from, to) + tail, mark: [lead.length + start - from, lead.length + end - from] }, to };
 }
 
 function cut(text: string, from: number, n: number): string {

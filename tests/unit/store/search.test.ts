@@ -5,7 +5,7 @@ import { openDb, type InboxDb } from '../../../lib/store/db';
 import { mergeIngest } from '../../../lib/worker/merge';
 import type { Message, MessageSnapshot, Platform } from '../../../lib/shared/model';
 import type { Ingest } from '../../../lib/shared/protocol';
-import { fold, indexMessages, searchMessages, snippetOf, tokenize, type DocKey, type SearchStats } from '../../../lib/store/search';
+import { emptyStats, fold, indexMessages, searchMessages, snippetOf, tokenize, type DocKey } from '../../../lib/store/search';
 import { searchAffected, watchSearch } from '../../../lib/store/search-live';
 import { rng } from '../../../bench/data';
 import { snapshotMessage } from '../helpers/factories';
@@ -36,7 +36,7 @@ function ingest(platform: Platform, chat: string, messages: MessageSnapshot[]): 
   return mergeIngest(db, b, T0);
 }
 
-const texts = async (q: string) => (await searchMessages(db, q)).map((h) => h.message.text).sort();
+const texts = async (q: string) => (await searchMessages(db, q)).map((h) => h.snippet.text).sort();
 
 describe('tokenising', () => {
   test('folds case and diacritics, splits on anything not a letter or digit', () => {
@@ -113,7 +113,7 @@ describe('searching the index', () => {
   test('a watched search runs again when a matching message arrives, and only then', async () => {
     const seen: string[][] = [];
     const runs = vi.spyOn(db.searchDocs.db, 'backendDB'); // one per run of the query
-    const stop = watchSearch(db, 'kopi', (hits) => seen.push(hits.map((h) => h.message.text)));
+    const stop = watchSearch(db, 'kopi', (hits) => seen.push(hits.map((h) => h.snippet.text)));
     await vi.waitFor(() => expect(seen).toHaveLength(1));
     expect(seen[0]).toEqual(['KOPI TUBRUK mantap', 'Ngopi dulu? Kopí susu gula aren enak']);
     await ingest('messenger', 'Mama', [msg('y', 'Tidak ada yang cocok', 6)]); // no matching word
@@ -131,7 +131,7 @@ describe('searching the index', () => {
 
   test('a watched search drops a shown result whose message is no longer indexed (encrypted)', async () => {
     const seen: string[][] = [];
-    const stop = watchSearch(db, 'kopi', (hits) => seen.push(hits.map((h) => h.message.text)));
+    const stop = watchSearch(db, 'kopi', (hits) => seen.push(hits.map((h) => h.snippet.text)));
     await vi.waitFor(() => expect(seen).toHaveLength(1));
     const m = (await db.messages.get('whatsapp:Budi:1'))!;
     await db.transaction('rw', db.messages, db.searchDocs, db.searchWords, async () => {
@@ -154,6 +154,35 @@ describe('searching the index', () => {
     expect(searchAffected(part(':dels', [[-1, 'b']]), 'inbox', ['kopi'], shown)).toBe(true);
     expect(searchAffected(part(':dels', [[-3, 'c']]), 'inbox', ['kopi'], shown)).toBe(false);
     expect(searchAffected({ all: new RangeSet(-Infinity, [[]] as never) }, 'inbox', ['kopi'], [])).toBe(true);
+  });
+
+  test('a result is shown from its index record; a long text past its kept start, or a pre-v7 record, loads the message', async () => {
+    const long = 'awal ' + 'isi '.repeat(300) + 'ujung kalimat';
+    await ingest('whatsapp', 'Budi', [msg('L', long, 9)]);
+    const read = async (q: string) => {
+      const stats = emptyStats();
+      const hits = await searchMessages(db, q, 50, stats);
+      return { hits, stats };
+    };
+    // Found near the start: the kept text gives the same snippet as the whole message would.
+    const early = await read('awal');
+    expect(early.hits[0]!.snippet).toEqual(snippetOf(long, ['awal']));
+    expect(early.stats.requests).toBe(3); // vocabulary, the word's records, the conversation
+    // Found past the kept text: the message is read for its snippet.
+    const late = await read('ujung');
+    expect(late.hits[0]!.snippet).toEqual(snippetOf(long, ['ujung']));
+    expect(late.stats.requests).toBe(4);
+    // A record written before v7 carries none of the shown fields: same hit, through the message.
+    const v7 = (await read('kopi')).hits;
+    await db.searchDocs.toCollection().modify((d) => {
+      delete d.conversationId;
+      delete d.sentAt;
+      delete d.text;
+      delete d.cut;
+    });
+    const old = await read('kopi');
+    expect(old.hits).toEqual(v7);
+    expect(old.stats.requests).toBe(v7.length + 2 + 2); // + one message each; two conversations
   });
 
   test('encrypted messages are not indexed', async () => {
@@ -262,30 +291,44 @@ describe('at scale: the same results as a full scan, reading only what is shown'
   ];
   test.each(queries)('"%s"', async (q) => {
     for (const limit of [50, 7]) {
-      const stats: SearchStats = { rounds: 0, keysRead: 0, docsRead: 0 };
+      const stats = emptyStats();
       const hits = await searchMessages(db, q, limit, stats);
       expect(hits.map((h) => h.message.id)).toEqual(reference(messages, q, limit));
       // At most each of its words' index entries about twice (lists are re-read deeper, doubling),
-      // and never more records than there are messages.
+      // and never more records than there are messages plus the ones shown.
       let entries = 0;
       for (const w of tokenize(q, 8)) entries += await db.searchDocs.where('terms').startsWith(w).count();
       expect(stats.keysRead).toBeLessThanOrEqual(2 * entries + 100);
-      expect(stats.docsRead).toBeLessThanOrEqual(messages.length);
+      expect(stats.docsRead).toBeLessThanOrEqual(messages.length + limit);
     }
   });
 
-  test('a common word reads about as many keys as it shows, and loads no candidate it does not show', async () => {
-    const stats: SearchStats = { rounds: 0, keysRead: 0, docsRead: 0 };
+  test('one word starting one indexed word: its vocabulary read and its newest records, nothing else', async () => {
+    const stats = emptyStats();
     const hits = await searchMessages(db, 'kopi', 50, stats);
     expect(hits).toHaveLength(50);
-    expect(stats.rounds).toBe(1);
-    expect(stats.docsRead).toBe(0);
-    expect(stats.keysRead).toBeLessThanOrEqual(1 + 64);
+    expect(stats).toMatchObject({ path: 'direct', rounds: 1, keysRead: 0, docsRead: 50 });
+    const conversations = new Set(hits.map((h) => h.conversation.id)).size;
+    expect(stats.requests).toBe(2 + conversations);
+    // With the caller's conversations at hand (the popup's live list), two requests in all.
+    const held = new Map((await db.conversations.toArray()).map((c) => [c.id, c]));
+    const popup = emptyStats();
+    expect((await searchMessages(db, 'kopi', 50, popup, (id) => held.get(id))).map((h) => h.message.id)).toEqual(
+      hits.map((h) => h.message.id),
+    );
+    expect(popup.requests).toBe(2);
+  });
+
+  test('words read as key lists load only the records of the results shown', async () => {
+    const stats = emptyStats();
+    expect(await searchMessages(db, 'kopi sama', 50, stats)).toHaveLength(50);
+    expect(stats.path).toBe('lists');
+    expect(stats.docsRead).toBe(50);
     // A prefix starting too many indexed words (every message has an x… word) reads records
-    // newest first, and here the first chunk holds the 50 newest.
-    const broadStats: SearchStats = { rounds: 0, keysRead: 0, docsRead: 0 };
+    // newest first, and here the first chunk holds the 50 newest: nothing more is loaded.
+    const broadStats = emptyStats();
     expect(await searchMessages(db, 'x', 50, broadStats)).toHaveLength(50);
-    expect(broadStats.docsRead).toBeLessThanOrEqual(200);
+    expect(broadStats).toMatchObject({ path: 'scan', docsRead: 200 });
   });
 });
 
