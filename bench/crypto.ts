@@ -6,7 +6,7 @@ import { build } from 'esbuild';
 import sodium from 'libsodium-wrappers';
 import { chromium } from 'playwright-core';
 import { dh, hkdfSha256, open, randomBytes, seal, utf8, x25519KeyPair } from '../lib/crypto/primitives';
-import { ratchetTimings, type RatchetTimings } from './pages/ratchet-work';
+import { ratchetTimings, WARMUP, type RatchetTimings } from './pages/ratchet-work';
 import { summarize, type Summary } from './pages/stats';
 
 const { subtle } = globalThis.crypto;
@@ -14,7 +14,7 @@ const { subtle } = globalThis.crypto;
 const ab = (u: Uint8Array): Uint8Array<ArrayBuffer> => new Uint8Array(u);
 
 function timeSync(reps: number, fn: () => void): number[] {
-  for (let i = 0; i < Math.min(20, reps); i++) fn(); // warm up the JIT
+  for (let i = 0; i < WARMUP; i++) fn(); // warm up the JIT, as the product's rows are
   const out: number[] = [];
   for (let i = 0; i < reps; i++) {
     const t0 = performance.now();
@@ -25,7 +25,7 @@ function timeSync(reps: number, fn: () => void): number[] {
 }
 
 async function timeAsync(reps: number, fn: () => Promise<void>): Promise<number[]> {
-  for (let i = 0; i < Math.min(20, reps); i++) await fn();
+  for (let i = 0; i < WARMUP; i++) await fn();
   const out: number[] = [];
   for (let i = 0; i < reps; i++) {
     const t0 = performance.now();
@@ -36,7 +36,14 @@ async function timeAsync(reps: number, fn: () => Promise<void>): Promise<number[
 }
 
 export interface CryptoResults {
-  encryptDecrypt1k: { product: Summary; libsodium: Summary; webcrypto: Summary; productSealOpen: Summary };
+  encryptDecrypt1k: {
+    product: Summary;
+    /** The product's first call in this process, and its warm-up calls (not in `product`). */
+    productCold: { first: number; warmup: Summary };
+    libsodium: Summary;
+    webcrypto: Summary;
+    productSealOpen: Summary;
+  };
   ratchetStep: { product: Summary; productNoble: Summary; backend: string; libsodium: Summary; webcrypto: Summary };
   parts: { x25519Dh: Summary; x25519KeyPair: Summary; hkdf: Summary };
   /** The product's ratchet in headless Chromium (the extension's engine and WebCrypto). */
@@ -96,6 +103,7 @@ export async function runCrypto(reps = 300, chromiumPath?: string): Promise<Cryp
     reps,
     encryptDecrypt1k: {
       product: product.encryptDecrypt1k,
+      productCold: product.encryptDecrypt1kCold,
       libsodium: summarize(libsodium),
       webcrypto: summarize(webcrypto),
       productSealOpen: summarize(productSealOpen),

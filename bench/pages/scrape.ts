@@ -135,6 +135,53 @@ function baseline(reps: number): number[] {
   return times;
 }
 
+/**
+ * What each platform's rows show of a message where a parser that reads structure finds it (the
+ * field guide's stable hooks): its id, its time, its text. One scoped query per field per row.
+ */
+const FIELDS: Record<Platform, { sel: string; read: (el: Element) => string | null }[]> = {
+  whatsapp: [
+    { sel: '[data-id]', read: (el) => el.getAttribute('data-id') },
+    { sel: '[data-pre-plain-text]', read: (el) => el.getAttribute('data-pre-plain-text') },
+    { sel: 'span.selectable-text', read: (el) => el.textContent },
+  ],
+  // Instagram and Messenger show a time on date-break rows only; Messenger's 2026 message element
+  // carries its id and a label that starts with its time.
+  instagram: [
+    { sel: '[id^="mid.$"]', read: (el) => el.id },
+    { sel: '[data-scope="date_break"]', read: (el) => el.textContent },
+    { sel: '[id^="mid.$"] [dir="auto"]', read: (el) => el.textContent },
+  ],
+  messenger: [
+    { sel: '[data-message-id]', read: (el) => el.getAttribute('data-message-id') },
+    { sel: '[data-scope="date_break"], [data-message-id][aria-label]', read: (el) => el.getAttribute('aria-label') ?? el.textContent },
+    { sel: '[dir="auto"]', read: (el) => el.textContent },
+  ],
+};
+
+/**
+ * Baseline (the issue's floor for a parser that reads structure): the same rows, and per row its
+ * id, time and text through one scoped query each (the row itself when it is the element).
+ */
+function structuredWalk(reps: number): number[] {
+  const fields = FIELDS[platform];
+  const times: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const t0 = performance.now();
+    let found = 0;
+    const rows = platform === 'whatsapp' ? document.querySelectorAll('#main [role="row"]') : ADAPTER().messageRows(document);
+    for (const row of rows) {
+      for (const f of fields) {
+        const el = row.matches(f.sel) ? row : row.querySelector(f.sel);
+        if (el && f.read(el)) found++;
+      }
+    }
+    times.push(performance.now() - t0);
+    if (found === 0) throw new Error('nothing found by the structured walk');
+  }
+  return times;
+}
+
 interface Probe {
   runtime: RuntimeHandle;
   /** Resolves with the duration of the read that produced the next ingest (ms). */
@@ -330,6 +377,6 @@ function releaseRuntime(): void {
   held = null;
 }
 
-const api = { setup, baseline, fullScan, incremental, parts, holdRuntime, releaseRuntime, isolated: () => self.crossOriginIsolated };
+const api = { setup, baseline, structuredWalk, fullScan, incremental, parts, holdRuntime, releaseRuntime, isolated: () => self.crossOriginIsolated };
 export type ScrapeBench = typeof api;
 (window as unknown as { __scrape: ScrapeBench }).__scrape = api;
