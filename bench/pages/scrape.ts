@@ -186,6 +186,10 @@ interface Probe {
   runtime: RuntimeHandle;
   /** Resolves with the duration of the read that produced the next ingest (ms). */
   nextRead(): Promise<{ readMs: number; observerMs: number; messages: number; sentAt: number }>;
+  /** The first read's start, the last thread batch handed over, and rows parsed when the first one was. */
+  firstReadStart(): number;
+  lastSendAt(): number;
+  parsedAtFirstSend(): number;
 }
 
 /**
@@ -195,6 +199,9 @@ interface Probe {
  */
 function probe(): Probe {
   let readStart = 0;
+  let firstStart = 0;
+  let lastSend = 0;
+  let parsedAtFirst = -1;
   let observerMs = 0;
   let waiter: ((v: { readMs: number; observerMs: number; messages: number; sentAt: number }) => void) | null = null;
   const real = ADAPTER();
@@ -213,6 +220,8 @@ function probe(): Probe {
     send(message: FromContent) {
       if (message.type === 'ingest' && message.thread) {
         const end = performance.now();
+        lastSend = end;
+        if (parsedAtFirst < 0) parsedAtFirst = runtime.stats.rowsParsed;
         // A long thread is split into several batches by the same read: report the read once.
         if (pending++ === 0) {
           queueMicrotask(() => {
@@ -233,11 +242,17 @@ function probe(): Probe {
     debounceMs: 0,
     maxWaitMs: 0,
     log: () => {},
-    onReadStart: () => (readStart = performance.now()),
+    onReadStart: () => {
+      readStart = performance.now();
+      if (!firstStart) firstStart = readStart;
+    },
   });
   let primed: Promise<unknown> | null = first;
   return {
     runtime,
+    firstReadStart: () => firstStart,
+    lastSendAt: () => lastSend,
+    parsedAtFirstSend: () => parsedAtFirst,
     nextRead() {
       if (primed) {
         const p = primed;
@@ -249,17 +264,24 @@ function probe(): Probe {
   };
 }
 
-/** Full scan: a fresh runtime's first read of the whole thread (every row parsed). */
-async function fullScan(reps: number): Promise<number[]> {
-  const times: number[] = [];
+/**
+ * Full scan: a fresh runtime's first read of the whole thread (every row parsed), from its first
+ * read's start to the last batch handed over (a long thread is read in chunks, one task each);
+ * `first`: until the first batch was handed over, and how many rows had been parsed by then.
+ */
+async function fullScan(reps: number): Promise<{ whole: number[]; first: number[]; parsedAtFirst: number[]; reads: number[] }> {
+  const out = { whole: [] as number[], first: [] as number[], parsedAtFirst: [] as number[], reads: [] as number[] };
   for (let r = 0; r < reps; r++) {
     const p = probe();
     const read = await p.nextRead();
-    times.push(read.readMs);
     await p.runtime.idle();
+    out.first.push(read.readMs);
+    out.whole.push(p.lastSendAt() - p.firstReadStart());
+    out.parsedAtFirst.push(p.parsedAtFirstSend());
+    out.reads.push(p.runtime.stats.flushes);
     p.runtime.stop();
   }
-  return times;
+  return out;
 }
 
 /** Incremental: one new incoming message appended to the rendered thread, per repetition. */
@@ -377,6 +399,16 @@ function releaseRuntime(): void {
   held = null;
 }
 
-const api = { setup, baseline, structuredWalk, fullScan, incremental, parts, holdRuntime, releaseRuntime, isolated: () => self.crossOriginIsolated };
+const api = {
+  setup,
+  baseline,
+  structuredWalk,
+  fullScan,
+  incremental,
+  parts,
+  holdRuntime,
+  releaseRuntime,
+  isolated: () => self.crossOriginIsolated,
+};
 export type ScrapeBench = typeof api;
 (window as unknown as { __scrape: ScrapeBench }).__scrape = api;

@@ -5,6 +5,7 @@ import { extname, join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { summarize } from '../pages/stats';
 import type { ScrapeBench } from '../pages/scrape';
+import { READ_CHUNK_ROWS } from '../../content/runtime';
 import { add, details, heapUsedMb, log, one, QUICK, ROOT, round, SEED, type H } from './context';
 
 const SCRAPE_ORIGIN = 'https://scrape.bench.test';
@@ -99,7 +100,8 @@ export async function benchScrape(h: H, script: string): Promise<void> {
     const isolated = (await s('isolated')) as boolean;
     const base = summarize((await s('baseline', 30)) as number[]);
     const walk = summarize((await s('structuredWalk', 30)) as number[]);
-    const full = summarize((await s('fullScan', n > 5_000 ? 3 : QUICK ? 3 : 7)) as number[]);
+    const scan = (await s('fullScan', n > 5_000 ? 3 : QUICK ? 3 : 7)) as Awaited<ReturnType<ScrapeBench['fullScan']>>;
+    const full = summarize(scan.whole);
     const inc = (await s('incremental', QUICK ? 10 : 40, SEED + 4)) as Awaited<ReturnType<ScrapeBench['incremental']>>;
     const parts = (await s('parts', 20)) as Record<string, number[]>;
     const retained = scale === '10×' ? await retainedByRuntime(page, s) : null;
@@ -114,6 +116,7 @@ export async function benchScrape(h: H, script: string): Promise<void> {
       baseline: base,
       structuredWalk: walk,
       fullScan: full,
+      firstBatch: { ms: summarize(scan.first), rowsParsed: summarize(scan.parsedAtFirst), reads: summarize(scan.reads) },
       incremental: {
         cost: incCost,
         read: summarize(inc.readMs),
@@ -151,9 +154,38 @@ export async function benchScrape(h: H, script: string): Promise<void> {
       pass: full.median <= 2 * walk.median && full.p95 <= 2 * walk.p95,
       note: `${fullNote(full, base)}; ${isolated ? '5 µs' : '100 µs'} timer resolution`,
     });
+    addFirstBatch('', scale, data, setup.rows, scan);
   }
   details.scrape = perScale;
   await benchScrapeMeta(h, script, false);
+}
+
+/** How soon a first read hands over its first batch, and how much of the thread it had parsed by then. */
+function addFirstBatch(
+  name: string,
+  scale: string,
+  data: string,
+  rows: number,
+  scan: { first: number[]; whole: number[]; parsedAtFirst: number[]; reads: number[] },
+): void {
+  const first = summarize(scan.first);
+  const whole = summarize(scan.whole);
+  const parsed = summarize(scan.parsedAtFirst);
+  // Met when the first batch leaves before every row is parsed (a thread longer than one chunk), or
+  // when the thread is one chunk long and so is the read.
+  const early = rows > READ_CHUNK_ROWS ? parsed.max < rows : summarize(scan.reads).max === 1;
+  add({
+    figure: `Scrape${name ? ` (${name})` : ''}: first read, first batch handed over`,
+    scale,
+    data,
+    unit: 'ms',
+    value: first,
+    baseline: { name: 'the whole first read', value: whole },
+    ratio: first.median / whole.median,
+    target: 'before the whole thread is parsed',
+    pass: early,
+    note: `rows parsed by then (chats included) median ${parsed.median} of ${rows.toLocaleString('en')}; reads (tasks) for the whole thread ${summarize(scan.reads).median}, at most ${READ_CHUNK_ROWS.toLocaleString('en')} rows each`,
+  });
 }
 
 /** The bare walk beside the structured one (the row's baseline). */
@@ -192,7 +224,8 @@ export async function benchScrapeMeta(h: H, script: string, routeFixtures: boole
       const setup = (await s('setup', n, SEED + 3, p.platform)) as Awaited<ReturnType<ScrapeBench['setup']>>;
       const base = summarize((await s('baseline', 30)) as number[]);
       const walk = summarize((await s('structuredWalk', 30)) as number[]);
-      const full = summarize((await s('fullScan', n > 5_000 || QUICK ? 3 : 5)) as number[]);
+      const scan = (await s('fullScan', n > 5_000 || QUICK ? 3 : 5)) as Awaited<ReturnType<ScrapeBench['fullScan']>>;
+      const full = summarize(scan.whole);
       const inc = (await s('incremental', QUICK ? 10 : 30, SEED + 4)) as Awaited<ReturnType<ScrapeBench['incremental']>>;
       const parts = (await s('parts', 20)) as Record<string, number[]>;
       const retained = scale === '10×' ? await retainedByRuntime(page, s) : null;
@@ -206,6 +239,7 @@ export async function benchScrapeMeta(h: H, script: string, routeFixtures: boole
         baseline: base,
         structuredWalk: walk,
         fullScan: full,
+        firstBatch: { ms: summarize(scan.first), rowsParsed: summarize(scan.parsedAtFirst), reads: summarize(scan.reads) },
         incremental: {
           cost: incCost,
           rowsParsed: summarize(inc.rowsParsed),
@@ -241,6 +275,7 @@ export async function benchScrapeMeta(h: H, script: string, routeFixtures: boole
         pass: full.median <= 2 * walk.median && full.p95 <= 2 * walk.p95,
         note: fullNote(full, base),
       });
+      addFirstBatch(p.name, scale, data, setup.rows, scan);
     }
   }
   details.scrapeMeta = out;

@@ -61,6 +61,12 @@ export interface PageWatch {
   stop(): void;
   /** Ask for a read after the debounce (at most maxWaitMs after the first unread change). */
   schedule(): void;
+  /**
+   * Ask for the next chunk of a chunked read, unless a read is already scheduled: after the next
+   * frame in a rendered tab (the page paints between chunks, and the chunk finds layout done), at
+   * once in a hidden one.
+   */
+  resume(): void;
   /** Whether a read is scheduled. */
   pending(): boolean;
   /** Drop the scheduled read (the caller reads now). */
@@ -223,6 +229,10 @@ export function createWatch(adapter: PlatformAdapter, doc: Document, dirty: Dirt
       win.removeEventListener('hashchange', schedule);
     },
     schedule,
+    resume() {
+      if (stopped || timer !== undefined || frame !== undefined) return;
+      timer = setTimeout(debounced, 0);
+    },
     pending: () => timer !== undefined || frame !== undefined,
     cancel: clearPending,
     takeRecords() {

@@ -4,6 +4,9 @@
 // read to read: rows that arrived as whole nodes below the last one extend it, and a read walks
 // only from the first changed row down, so one new message costs the same at 200 rows as at
 // 20,000. Anything else that reshaped the thread (a removal, a wrapper, a switch) walks it all.
+// A walk may stop after a number of parsed rows (a long thread's first read, in chunks: the page
+// gets its main thread back between them and the first batch goes out before the rest is parsed);
+// the next read resumes where it stopped.
 import { LIMITS, type ConversationSnapshot, type MessageSnapshot, type ThreadSnapshot } from '../../lib/shared/model';
 import type { PlatformAdapter } from '../adapter';
 import { ReadabilityWatch } from '../readability';
@@ -15,6 +18,8 @@ export interface ThreadRead {
   messages: MessageSnapshot[];
   /** Indices into `messages` of the snapshots parsed in this read (new or changed rows), ascending. */
   parsed: number[];
+  /** The walk stopped at its budget: rows below the last message are not read yet (the next read resumes). */
+  partial: boolean;
 }
 
 /** The open thread as last read: messages in DOM order, each with its row. */
@@ -45,9 +50,10 @@ export interface PageParse {
   /**
    * The open thread, or null when none is open or its title cannot be read. `sameConversation`:
    * nothing outside the rows changed since the last read (the caller knows), so the open
-   * conversation that read found is still the one open.
+   * conversation that read found is still the one open. `budget`: the most rows this read
+   * parses; past it the walk stops (`partial`) and the next read goes on from there.
    */
-  readThread(sameConversation?: boolean): ThreadRead | null;
+  readThread(sameConversation?: boolean, budget?: number): ThreadRead | null;
   /** Rows the last thread read parsed afresh (their nodes changed) that read as no message. */
   unreadRowsParsed: number;
 }
@@ -105,6 +111,8 @@ export function createParse(
   let msgs: MessageSnapshot[] = [];
   let msgRows: Element[] = [];
   let msgRowIndex: number[] = [];
+  /** Where a walk that stopped at its budget goes on (an index into `lastRows`); null: it went to the end. */
+  let resumeAt: number | null = null;
 
   function walkAll(): { rows: readonly Element[]; from: number } {
     const rows = adapter.messageRows(doc);
@@ -185,7 +193,7 @@ export function createParse(
       return out.slice(0, LIMITS.conversationsPerBatch);
     },
 
-    readThread(sameConversation = false) {
+    readThread(sameConversation = false, budget = Infinity) {
       self.lastThread = null;
       self.unreadRowsParsed = 0;
       const open = sameConversation && lastOpen ? lastOpen : adapter.openConversation(doc);
@@ -195,6 +203,7 @@ export function createParse(
       // rows lose their cached parse, so they are parsed, compared and sent then.
       const title = open ? (open.title.trim() ? open.title : listTitles.get(open.nativeId)) : undefined;
       if (!open || !title) {
+        resumeAt = null;
         readability.noThread();
         dirty.messages.forEach((row) => msgCache.delete(row));
         dirty.messages.clear();
@@ -210,7 +219,10 @@ export function createParse(
         msgCache = new WeakMap();
         parsedFor = key;
       }
-      const { rows, from } = rowsNow(switched);
+      const now = rowsNow(switched);
+      const { rows } = now;
+      // A walk that stopped short goes on where it stopped (or from higher up, if a row there changed).
+      const from = resumeAt === null || switched ? now.from : Math.min(now.from, resumeAt, rows.length);
       // Rows above `from` are the last read's, unchanged and unmoved: their messages are kept as
       // they were; only the rest is walked (on an append, the new rows alone).
       const kept = from === 0 ? 0 : firstAtOrAfter(msgRowIndex, from);
@@ -222,7 +234,13 @@ export function createParse(
       // went away, every row below is parsed again (cheaply: its own node is known unchanged).
       let changedAbove = false;
       let unread = 0;
+      let spent = 0;
+      let stop = rows.length;
       for (let index = from; index < rows.length; index++) {
+        if (spent >= budget) {
+          stop = index;
+          break;
+        }
         const row = rows[index]!;
         let snap = msgCache.get(row);
         const nodeChanged = snap === undefined || dirty.messages.has(row);
@@ -231,6 +249,7 @@ export function createParse(
           snap = adapter.parseMessageRow(row, conversation, { rows, index, nodeChanged });
           msgCache.set(row, snap);
           stats.rowsParsed++;
+          spent++;
           if (snap) parsed.push(messages.length);
           else if (nodeChanged) unread++;
           changedAbove = true;
@@ -250,10 +269,13 @@ export function createParse(
       msgRows = messageRowsOf;
       msgRowIndex = rowIndexOf;
       self.unreadRowsParsed = unread;
-      readability.noteMessages(rows, messages, messageRowsOf);
+      const partial = stop < rows.length;
+      resumeAt = partial ? stop : null;
+      // Only the rows walked so far count for whether rows read (the rest are not read yet).
+      readability.noteMessages(partial ? rows.slice(0, stop) : rows, messages, messageRowsOf);
       if (readability.messagesPending()) readSoon();
       self.lastThread = { conversation, messages, rows: messageRowsOf };
-      return { conversation, messages, parsed };
+      return { conversation, messages, parsed, partial };
     },
   };
   return self;

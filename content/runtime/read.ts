@@ -27,8 +27,12 @@ export interface ReaderDeps {
 const healthKeyOf = (h: HealthReport) => `${h.state}|${h.reason ?? ''}`;
 
 export interface PageReader {
-  /** One read of the page at `url` (`urlChanged`: the open thread is sent whole). */
-  read(url: string, urlChanged: boolean): void;
+  /**
+   * One read of the page at `url` (`urlChanged`: the open thread is sent whole), parsing at most
+   * `budget` thread rows. Returns true when the thread walk stopped at the budget: the rows below
+   * are read by the next read.
+   */
+  read(url: string, urlChanged: boolean, budget?: number): boolean;
   /** Forget every parse and every delivery: the next read parses and sends the whole page. */
   forgetAll(): void;
 }
@@ -43,6 +47,8 @@ export function createReader(deps: ReaderDeps): PageReader {
   /** Whether the last read found the page ok (its health may then be kept while only rows change). */
   let wasOk = false;
   let batchSeq = 0;
+  /** Whether the last thread walk stopped at its budget. */
+  let lastPartial = false;
   const runId = Math.random().toString(36).slice(2, 10);
 
   function forgetAll(): void {
@@ -61,8 +67,10 @@ export function createReader(deps: ReaderDeps): PageReader {
     }
   }
 
-  function read(url: string, urlChanged: boolean): void {
+  function read(url: string, urlChanged: boolean, budget = Infinity): boolean {
     if (urlChanged) dirty.chatsStale = true;
+    let partial = false;
+    lastPartial = false;
 
     parse.lastThread = null;
     // Only rows changed since an ok read (in place, or whole rows added): nothing that makes a
@@ -75,7 +83,7 @@ export function createReader(deps: ReaderDeps): PageReader {
     if (health.state !== 'ok') {
       parse.readability.reset();
       reportNotOk(health);
-      return;
+      return false;
     }
 
     let chats: ConversationSnapshot[] = [];
@@ -84,7 +92,8 @@ export function createReader(deps: ReaderDeps): PageReader {
       // The open conversation too, unless its list row changed (its title may come from there).
       const sameConversation = rowsOnly && !dirty.chatsStale && dirty.chats.size === 0;
       chats = changedChats();
-      thread = changedThread(urlChanged, sameConversation);
+      thread = changedThread(urlChanged, sameConversation, budget);
+      partial = lastPartial;
       if (rowsOnly && parse.unreadRowsParsed > 0) {
         // Changed rows that read as no message (a divider, or a new shape): ask the adapter after all.
         const now = healthAt(url);
@@ -93,7 +102,7 @@ export function createReader(deps: ReaderDeps): PageReader {
           parse.lastThread = null;
           parse.readability.reset();
           reportNotOk(now);
-          return;
+          return false;
         }
       }
       // The adapter says ok, but rows are there and none of them reads: a layout change, never an
@@ -105,13 +114,13 @@ export function createReader(deps: ReaderDeps): PageReader {
         // was not, so the next read sends it all.
         parse.lastThread = null;
         forgetAll();
-        return;
+        return false;
       }
       if (unreadable) {
         parse.lastThread = null;
         reportNotOk({ state: 'layout-unknown', reason: unreadable });
         forgetAll();
-        return;
+        return false;
       }
     } catch (e) {
       log('reading the page failed', e);
@@ -119,12 +128,14 @@ export function createReader(deps: ReaderDeps): PageReader {
       // Parsed rows may not have been compared with what was sent: parse them all again next time
       // (deliveries are kept, so only real differences are sent).
       parse.forgetParses();
+      partial = false;
     }
 
     const healthKey = healthKeyOf(health);
-    if (chats.length === 0 && !thread && healthKey === sentHealth) return;
+    if (chats.length === 0 && !thread && healthKey === sentHealth) return partial;
     sentHealth = healthKey;
     queueRead(health, chats, thread);
+    return partial;
   }
 
   /** Queue one read's changes; long runs split, each chunk overlapping the previous by one message (its anchor). */
@@ -189,8 +200,9 @@ export function createReader(deps: ReaderDeps): PageReader {
    * can have changed (the others are the snapshots compared when they were parsed), so only they
    * are compared with what was sent; a new thread, or a forced read, sends every row.
    */
-  function changedThread(force: boolean, sameConversation: boolean): ThreadSnapshot | null {
-    const t = parse.readThread(sameConversation);
+  function changedThread(force: boolean, sameConversation: boolean, budget: number): ThreadSnapshot | null {
+    const t = parse.readThread(sameConversation, budget);
+    lastPartial = t?.partial ?? false;
     if (!t) return null;
     const switched = t.conversation.nativeId !== sentThreadId;
     const all = switched || force;

@@ -28,6 +28,8 @@ export interface RuntimeOptions {
   log?: (...args: unknown[]) => void;
   /** Called as each read starts (the bench times a read from here to the batch it hands over). */
   onReadStart?: () => void;
+  /** Thread rows a read parses per task (default READ_CHUNK_ROWS; tests set it small). */
+  readChunkRows?: number;
 }
 
 /**

@@ -558,3 +558,65 @@ describe('content runtime: the thread row list kept from read to read', () => {
     expect(t.ingests().at(-1)!.health).toMatchObject({ state: 'layout-unknown', reason: 'bubbles changed' });
   });
 });
+
+describe("content runtime: a long thread's first read goes in chunks", () => {
+  const thread = () => document.getElementById('thread')!;
+  const ids = (t: RecordingTransport) => t.ingests().flatMap((b) => (b.thread ? [b.thread.messages.map((m) => m.nativeId)] : []));
+
+  test('the first chunk is delivered before the rest is parsed; the chunks chain by one anchor and lose nothing', async () => {
+    page(3, 10);
+    const parsedAt: number[] = [];
+    const adapter: PlatformAdapter = {
+      ...toy,
+      parseMessageRow: (row, conv, at) => {
+        parsedAt.push(t.ingests().length);
+        return toy.parseMessageRow(row, conv, at);
+      },
+    };
+    const t = new RecordingTransport();
+    rt = startContentRuntime(adapter, document, t, { ...opts, readChunkRows: 4 });
+    await rt.idle();
+    expect(ids(t)).toEqual([
+      ['m0', 'm1', 'm2', 'm3'],
+      ['m3', 'm4', 'm5', 'm6', 'm7'],
+      ['m7', 'm8', 'm9'],
+    ]);
+    // Rows 4 to 9 were parsed after the first batch had been handed over, 8 and 9 after the second.
+    expect(parsedAt).toEqual([0, 0, 0, 0, 1, 1, 1, 1, 2, 2]);
+    expect(rt.stats.rowsParsed).toBe(13); // and the 3 chats
+    expect(t.ingests()[0]!.conversations).toHaveLength(3); // the chat list goes with the first chunk
+  });
+
+  test('a row already read that changes while the rest is being read is sent again with its anchors', async () => {
+    page(1, 12);
+    const t = new RecordingTransport();
+    rt = startContentRuntime(toy, document, t, { ...opts, readChunkRows: 5 });
+    await vi.waitFor(() => expect(ids(t).length).toBeGreaterThan(0));
+    thread().children[1]!.textContent = 'edited';
+    await rt.idle();
+    await new Promise((r) => setTimeout(r, 30));
+    await rt.idle();
+    const sent = t.ingests().flatMap((b) => b.thread?.messages ?? []);
+    // Every message delivered; the edited one last as 'edited'.
+    expect(new Set(sent.map((m) => m.nativeId))).toEqual(new Set(Array.from({ length: 12 }, (_, i) => `m${i}`)));
+    expect(sent.filter((m) => m.nativeId === 'm1').at(-1)!.text).toBe('edited');
+  });
+
+  test('a switch to another conversation in the middle starts its thread from the top, nothing mixed', async () => {
+    page(1, 9);
+    const t = new RecordingTransport();
+    rt = startContentRuntime(toy, document, t, { ...opts, readChunkRows: 2 });
+    await vi.waitFor(() => expect(ids(t).length).toBeGreaterThan(0));
+    thread().replaceChildren(...Array.from({ length: 7 }, (_, i) => message(`k${i}`, `other ${i}`)));
+    thread().setAttribute('data-conv', 'c9');
+    await new Promise((r) => setTimeout(r, 30));
+    await rt.idle();
+    const of = (conv: string) =>
+      t
+        .ingests()
+        .filter((b) => b.thread?.conversation.nativeId === conv)
+        .flatMap((b) => b.thread!.messages.map((m) => m.nativeId));
+    expect(new Set(of('c9'))).toEqual(new Set(Array.from({ length: 7 }, (_, i) => `k${i}`)));
+    expect(of('c0').every((id) => id.startsWith('m'))).toBe(true);
+  });
+});
