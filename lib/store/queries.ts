@@ -46,7 +46,7 @@ export function headOf(newest: readonly Conversation[], limit: number): Conversa
 }
 
 /** Case- and accent-insensitive, so "budi" finds "Budi" and "kopi" finds "Kopí". */
-export { fold } from './search';
+export { fold } from './search-doc';
 
 /** How many messages of one thread the interface loads (newest). */
 export const THREAD_WINDOW = 500;
