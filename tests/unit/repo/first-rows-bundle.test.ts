@@ -27,7 +27,9 @@ describe('the early script (first-rows)', () => {
     const inputs = Object.keys(result.metafile.inputs);
     // Not vacuous: the early read and the frame painter are in.
     expect(inputs).toEqual(expect.arrayContaining(['lib/pages/first-rows.ts', 'lib/pages/first-paint.ts']));
-    const forbidden = inputs.filter((f) => /node_modules\/(dexie|valibot|preact)\/|^lib\/(store\/(db|search)|shared\/(schemas|protocol))\.ts$/.test(f));
+    const forbidden = inputs.filter((f) =>
+      /node_modules\/(dexie|valibot|preact)\/|^lib\/(store\/(db|search)|shared\/(schemas|protocol))\.ts$/.test(f),
+    );
     expect(forbidden).toEqual([]);
     const gz = gzipSync(result.outputFiles[0]!.contents, { level: 9 }).length;
     expect(gz).toBeLessThan(8 * 1024);
