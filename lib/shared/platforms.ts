@@ -79,6 +79,9 @@ export function platformTable<K extends keyof PlatformSpec>(key: K): Record<Plat
   };
 }
 
+/** The tab URL patterns where a platform's content script runs (for tabs.query). */
+export const PLATFORM_TAB_PATTERNS: Record<Platform, readonly string[]> = platformTable('tabPatterns');
+
 /** The manifest's host permissions: every content script's matches, once (least privilege). */
 export function hostPermissions(): string[] {
   const all = Object.values(PLATFORM_SPECS).flatMap((s) => s.contentMatches);

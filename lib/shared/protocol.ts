@@ -242,8 +242,8 @@ export type SendCommandReply = { accepted: true } | { accepted: false; reason: s
 /** The origins each platform's content script may speak from. */
 export const PLATFORM_ORIGINS: Record<Platform, readonly string[]> = platformTable('origins');
 
-/** The tab URL patterns where a platform's content script runs (for tabs.query). */
-export const PLATFORM_TAB_PATTERNS: Record<Platform, readonly string[]> = platformTable('tabPatterns');
+// Defined beside the platform table (valibot-free, so the pages can import it without the schemas).
+export { PLATFORM_TAB_PATTERNS } from './platforms';
 
 export function parse<T extends v.GenericSchema>(
   schema: T,

@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import type { InboxDb } from '../../store/db';
 import { PLATFORMS, type Platform } from '../../shared/model';
-import { PLATFORM_TAB_PATTERNS } from '../../shared/protocol';
+import { PLATFORM_TAB_PATTERNS } from '../../shared/platforms';
 import type { SweepRecord } from '../../shared/sweep';
 import { asShown, sweepOverview, threadStartReached, type SweepOverview } from '../../store/sweeps';
 import { call, type Unreachable } from '../call';
