@@ -254,8 +254,13 @@ function shownFrom(text: string, cut: boolean, words: readonly string[]): Snippe
  * large store) is not expanded into per-word lists; it is checked against the candidates' records.
  */
 const MAX_TERMS_PER_WORD = 48;
-/** Index keys read per indexed word in a query's first round. */
+/**
+ * Index keys read per indexed word in a query's first round; four times as many when several query
+ * words are read through lists (their intersection needs deeper lists: with 64, most such queries took
+ * a second round; measured at 25,000 messages, p95 45.5 / 46.9 → 41.6 / 38.3 ms, median 15.4 / 14.5 → 12.4 / 13.0).
+ */
 const FIRST_READ = 64;
+const FIRST_READ_SEVERAL_WORDS = 4 * FIRST_READ;
 
 const cmpKey = (a: DocKey, b: DocKey): number => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
 
@@ -284,7 +289,7 @@ function docMatches(doc: SearchDoc, words: readonly string[]): boolean {
 /**
  * The keys of the newest `limit` messages matching every word. Each indexed word a query word
  * starts is read newest first, only as deep as needed: the first round reads FIRST_READ keys of
- * each; the matches are exact down to the shallowest truncated list, and when they are too few the
+ * each (four times as many when several words are read through lists); the matches are exact down to the shallowest truncated list, and when they are too few the
  * lists are read deeper, in proportion to what the first rounds found. A word whose candidates are
  * all read (a rare word) drives, and the others are decided from what was read of them or, past
  * that, from the candidates' index records.
@@ -321,7 +326,9 @@ async function newestMatches(db: IndexReader, words: readonly string[], limit: n
     return docs.map((doc) => ({ key: [doc.rank, doc.messageId], doc }));
   }
 
-  const target = new Map<TermList, number>(narrow.flatMap((w) => w.lists.map((l) => [l, FIRST_READ] as const)));
+  const target = new Map<TermList, number>(
+    narrow.flatMap((w) => w.lists.map((l) => [l, narrow.length > 1 ? FIRST_READ_SEVERAL_WORDS : FIRST_READ] as const)),
+  );
   for (;;) {
     s.rounds++;
     await Promise.all(
