@@ -7,7 +7,7 @@ import type { FromContent, Ingest } from '../../lib/shared/protocol';
 import type { HealthReport, PlatformAdapter } from '../adapter';
 import { buildLayoutReport } from '../layout-report';
 import type { DirtyRows } from './observe';
-import type { PageParse } from './parse';
+import type { PageParse, ThreadRead } from './parse';
 import type { Log, RuntimeStats } from './types';
 
 export interface ReaderDeps {
@@ -47,8 +47,6 @@ export function createReader(deps: ReaderDeps): PageReader {
   /** Whether the last read found the page ok (its health may then be kept while only rows change). */
   let wasOk = false;
   let batchSeq = 0;
-  /** Whether the last thread walk stopped at its budget. */
-  let lastPartial = false;
   const runId = Math.random().toString(36).slice(2, 10);
 
   function forgetAll(): void {
@@ -70,7 +68,6 @@ export function createReader(deps: ReaderDeps): PageReader {
   function read(url: string, urlChanged: boolean, budget = Infinity): boolean {
     if (urlChanged) dirty.chatsStale = true;
     let partial = false;
-    lastPartial = false;
 
     parse.lastThread = null;
     // Only rows changed since an ok read (in place, or whole rows added): nothing that makes a
@@ -92,8 +89,7 @@ export function createReader(deps: ReaderDeps): PageReader {
       // The open conversation too, unless its list row changed (its title may come from there).
       const sameConversation = rowsOnly && !dirty.chatsStale && dirty.chats.size === 0;
       chats = changedChats();
-      thread = changedThread(urlChanged, sameConversation, budget);
-      partial = lastPartial;
+      ({ thread, partial } = changedThread(urlChanged, sameConversation, budget));
       if (rowsOnly && parse.unreadRowsParsed > 0) {
         // Changed rows that read as no message (a divider, or a new shape): ask the adapter after all.
         const now = healthAt(url);
@@ -194,16 +190,20 @@ export function createReader(deps: ReaderDeps): PageReader {
     return chats;
   }
 
+  /** The open thread's changed run (see changedRun), and whether its walk stopped at the budget. */
+  function changedThread(force: boolean, sameConversation: boolean, budget: number): { thread: ThreadSnapshot | null; partial: boolean } {
+    const t = parse.readThread(sameConversation, budget);
+    if (!t) return { thread: null, partial: false };
+    return { thread: changedRun(t, force), partial: t.partial };
+  }
+
   /**
    * The contiguous DOM run covering every changed message plus one unchanged neighbour on each
    * side (the anchors that tell the store where new messages go). Only rows parsed in this read
    * can have changed (the others are the snapshots compared when they were parsed), so only they
    * are compared with what was sent; a new thread, or a forced read, sends every row.
    */
-  function changedThread(force: boolean, sameConversation: boolean, budget: number): ThreadSnapshot | null {
-    const t = parse.readThread(sameConversation, budget);
-    lastPartial = t?.partial ?? false;
-    if (!t) return null;
+  function changedRun(t: ThreadRead, force: boolean): ThreadSnapshot | null {
     const switched = t.conversation.nativeId !== sentThreadId;
     const all = switched || force;
     let first = -1;

@@ -4,9 +4,10 @@
 import type { Message } from '../shared/model';
 
 /**
- * The index record of one message: its newest-first sort key, its distinct folded words and (from
- * v7) what a search result shows of it, so a query reads these records and nothing else. Records
- * written before v7 lack the shown fields; a result from one loads its message instead.
+ * The index record of one message: its newest-first sort key, its distinct folded words and (in
+ * records written since issue 15; no schema change) what a search result shows of it, so a query
+ * reads these records and nothing else. Older records lack the shown fields; a result from one
+ * loads its message instead.
  */
 export interface SearchDoc {
   rank: number;

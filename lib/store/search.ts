@@ -1,8 +1,8 @@
 // Offline message search. The index lives in IndexedDB (table `searchDocs`): one record per
 // indexed message whose primary key is [rank, message id] with rank = −time, and a multiEntry
 // index on its folded words. Reading one word's index entries therefore yields message keys
-// newest first, with their times, so a query reads only as deep as its top results need. From v7
-// a record also carries what a result shows (conversation, time, the start of the text), so a
+// newest first, with their times, so a query reads only as deep as its top results need. A record
+// written since issue 15 also carries what a result shows (conversation, time, the start of the text), so a
 // query reads index records only: never the messages, and conversations only when the caller
 // (the popup, which holds its list) lacks them. Folding (NFKD, marks stripped, lower case) makes
 // "kopi" find "Kopí" and "KOPI"; words of a query are ANDed, each matched as a prefix of a word. A
@@ -145,7 +145,7 @@ export function queryWords(query: string): string[] {
 /**
  * Messages containing every word of the query (each as a word prefix), newest first. A query reads
  * the vocabulary (one request per word), the index, and then only the index records of the results
- * it shows, which carry what a result shows (records written before v7 load their message). A
+ * it shows, which carry what a result shows (older records without those fields load their message). A
  * hit's conversation comes from `known` when the caller holds it (the popup's list), else the store.
  */
 export async function searchMessages(
@@ -186,6 +186,7 @@ interface Found {
   key: DocKey;
   doc?: SearchDoc;
 }
+const foundOf = (doc: SearchDoc): Found => ({ key: [doc.rank, doc.messageId], doc });
 
 /** Results from their index records; a record without the shown fields (or whose match lies past its kept text) loads its message. */
 async function present(
@@ -241,7 +242,7 @@ async function present(
  * differ from the whole message's: the match, or the text the snippet shows after it, reaches the cut.
  */
 function shownFrom(text: string, cut: boolean, words: readonly string[]): Snippet | null {
-  const { snippet, to } = window(text, words, SNIPPET_BEFORE, SNIPPET_AFTER);
+  const { snippet, to } = snippetWindow(text, words, SNIPPET_BEFORE, SNIPPET_AFTER);
   if (!cut) return snippet;
   // Safe when a match was found and the window ends a query word's length before the cut: no match
   // could straddle the cut ahead of it, and the text after it goes on in both.
@@ -256,8 +257,9 @@ function shownFrom(text: string, cut: boolean, words: readonly string[]): Snippe
 const MAX_TERMS_PER_WORD = 48;
 /**
  * Index keys read per indexed word in a query's first round; four times as many when several query
- * words are read through lists (their intersection needs deeper lists: with 64, most such queries took
- * a second round; measured at 25,000 messages, p95 45.5 / 46.9 → 41.6 / 38.3 ms, median 15.4 / 14.5 → 12.4 / 13.0).
+ * words are read through lists (their intersection needs deeper lists: with 64, most such queries
+ * took a second round; at 25,000 messages p95 45.5 / 46.9 → 41.6 / 38.3 ms, median 15.4 / 14.5 →
+ * 12.4 / 13.0).
  */
 const FIRST_READ = 64;
 const FIRST_READ_SEVERAL_WORDS = 4 * FIRST_READ;
@@ -289,8 +291,8 @@ function docMatches(doc: SearchDoc, words: readonly string[]): boolean {
 /**
  * The keys of the newest `limit` messages matching every word. Each indexed word a query word
  * starts is read newest first, only as deep as needed: the first round reads FIRST_READ keys of
- * each (four times as many when several words are read through lists); the matches are exact down to the shallowest truncated list, and when they are too few the
- * lists are read deeper, in proportion to what the first rounds found. A word whose candidates are
+ * each (FIRST_READ_SEVERAL_WORDS when several words are read through lists); the matches are exact
+ * down to the shallowest truncated list, and when they are too few the lists are read deeper, in proportion to what the first rounds found. A word whose candidates are
  * all read (a rare word) drives, and the others are decided from what was read of them or, past
  * that, from the candidates' index records.
  */
@@ -311,7 +313,7 @@ async function newestMatches(db: IndexReader, words: readonly string[], limit: n
     s.rounds++;
     const docs = await db.newestDocs(only, limit);
     s.findMs = performance.now() - t0;
-    return docs.map((doc) => ({ key: [doc.rank, doc.messageId], doc }));
+    return docs.map(foundOf);
   }
   s.path = 'lists';
   const broad = expanded.filter((e) => e.terms.length > MAX_TERMS_PER_WORD).map((e) => e.word);
@@ -323,7 +325,7 @@ async function newestMatches(db: IndexReader, words: readonly string[], limit: n
     s.path = 'scan';
     const docs = await scanDocs(db, words, limit, s);
     s.findMs = performance.now() - t0;
-    return docs.map((doc) => ({ key: [doc.rank, doc.messageId], doc }));
+    return docs.map(foundOf);
   }
 
   const target = new Map<TermList, number>(
@@ -527,11 +529,11 @@ const SNIPPET_BEFORE = 30;
 const SNIPPET_AFTER = 90;
 
 export function snippetOf(text: string, words: readonly string[], before = SNIPPET_BEFORE, after = SNIPPET_AFTER): Snippet {
-  return window(text, words, before, after).snippet;
+  return snippetWindow(text, words, before, after).snippet;
 }
 
 /** The snippet and where its window ends in `text` (its last character + 1). */
-function window(text: string, words: readonly string[], before: number, after: number): { snippet: Snippet; to: number } {
+function snippetWindow(text: string, words: readonly string[], before: number, after: number): { snippet: Snippet; to: number } {
   let folded = '';
   const origin: number[] = []; // folded index → original index
   let i = 0;
