@@ -14,6 +14,7 @@ import {
   emptyStats,
   fold,
   searchMessages,
+  FIRST_PAGE,
   termsOf,
   tokenize,
   type SearchDoc,
@@ -205,7 +206,8 @@ async function searchStore(
   for (const q of queries) {
     const st = emptyStats();
     const t0 = performance.now();
-    const r = await searchMessages(db, q, 50, st, held);
+    // As the popup asks: the first page handed over as soon as it is loaded (timed from the stats).
+    const r = await searchMessages(db, q, 50, st, held, { count: FIRST_PAGE, show: () => {} });
     times.push(performance.now() - t0);
     hits.push(r.length);
     stats.push(st);

@@ -5,7 +5,7 @@
 // its own reads and nothing for being live.
 import { Dexie, RangeSet, rangesOverlap, type ObservabilitySet } from 'dexie';
 import type { InboxDb } from './db';
-import { queryWords, searchMessages, type ConversationLookup, type DocKey, type SearchHit } from './search';
+import { FIRST_PAGE, queryWords, searchMessages, type ConversationLookup, type DocKey, type SearchHit } from './search';
 
 /**
  * Whether a write can change a search's results: an index record was written holding a word that
@@ -26,7 +26,8 @@ export function searchAffected(parts: ObservabilitySet, dbName: string, words: r
 
 /**
  * Runs `query` now and again after each write that can change its results (one run at a time; writes
- * during a run make one more run after it). `known`: conversations the caller holds, read before
+ * during a run make one more run after it). The first run hands over its first FIRST_PAGE results as
+ * soon as they are loaded, then all of them. `known`: conversations the caller holds, read before
  * the store (see searchMessages). Returns the function that stops it.
  */
 export function watchSearch(
@@ -41,6 +42,7 @@ export function watchSearch(
   let stopped = false;
   let running = false;
   let again = false;
+  let answered = false;
   const run = async (): Promise<void> => {
     if (running) {
       again = true;
@@ -50,7 +52,18 @@ export function watchSearch(
     try {
       do {
         again = false;
-        const hits = await searchMessages(db, query, 50, undefined, known);
+        // A first run shows its first page as soon as it is loaded. A later run replaces a whole
+        // list at once (handing over its first page would cut the list short for a moment).
+        const early = answered
+          ? undefined
+          : {
+              count: FIRST_PAGE,
+              show: (first: SearchHit[]) => {
+                if (!stopped) onHits(first);
+              },
+            };
+        const hits = await searchMessages(db, query, 50, undefined, known, early);
+        answered = true;
         if (stopped) return;
         shown = hits.map((h) => [h.message.rank, h.message.id]);
         onHits(hits);

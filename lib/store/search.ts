@@ -129,6 +129,9 @@ export interface SearchStats {
   expandMs?: number;
   findMs?: number;
   loadMs?: number;
+  /** With an early page: milliseconds from the call to the first page handed over, and the requests made by then. */
+  firstMs?: number;
+  firstRequests?: number;
 }
 
 export const emptyStats = (): SearchStats => ({ requests: 0, rounds: 0, keysRead: 0, docsRead: 0 });
@@ -143,10 +146,25 @@ export function queryWords(query: string): string[] {
 }
 
 /**
+ * The first results of a query handed over before the rest are loaded: a results list shows about
+ * this many rows at once (a popup ~9, a tall side panel ~16), and loading what a result shows is
+ * one request per result found through the key lists.
+ */
+export const FIRST_PAGE = 16;
+
+/** Where to hand over the first `count` results as soon as they are loaded (the rest follow). */
+export interface EarlyPage {
+  count: number;
+  show: (hits: SearchHit[]) => void;
+}
+
+/**
  * Messages containing every word of the query (each as a word prefix), newest first. A query reads
  * the vocabulary (one request per word), the index, and then only the index records of the results
  * it shows, which carry what a result shows (older records without those fields load their message). A
  * hit's conversation comes from `known` when the caller holds it (the popup's list), else the store.
+ * With `early`, the first results are handed over once loaded, before the others are read (the
+ * matches are all found first, so the first page is the final one's start).
  */
 export async function searchMessages(
   db: InboxDb,
@@ -154,10 +172,12 @@ export async function searchMessages(
   limit = 50,
   stats?: SearchStats,
   known?: ConversationLookup,
+  early?: EarlyPage,
 ): Promise<SearchHit[]> {
   const words = queryWords(query);
   if (words.length === 0 || limit <= 0) return [];
   const s = stats ?? emptyStats();
+  const start = performance.now();
   // The reads go straight to IndexedDB, which a Dexie liveQuery cannot follow: to keep results
   // current, use watchSearch (search-live.ts).
   if (!db.isOpen()) await db.open();
@@ -165,18 +185,28 @@ export async function searchMessages(
   const found = await newestMatches(read, words, limit, s);
   if (found.length === 0) return [];
   const t0 = performance.now();
-  const missing = found.filter((f) => !f.doc);
-  const loaded = await read.get<SearchDoc>(
-    'searchDocs',
-    missing.map((f) => f.key),
-  );
-  missing.forEach((f, i) => (f.doc = loaded[i]));
-  const hits = await present(
-    read,
-    found.flatMap((f) => f.doc ?? []),
-    words,
-    known,
-  );
+  const load = async (part: Found[]): Promise<SearchHit[]> => {
+    const missing = part.filter((f) => !f.doc);
+    const loaded = await read.get<SearchDoc>(
+      'searchDocs',
+      missing.map((f) => f.key),
+    );
+    missing.forEach((f, i) => (f.doc = loaded[i]));
+    return present(
+      read,
+      part.flatMap((f) => f.doc ?? []),
+      words,
+      known,
+    );
+  };
+  let hits: SearchHit[];
+  if (early && found.length > early.count && found.some((f) => !f.doc)) {
+    const first = await load(found.slice(0, early.count));
+    s.firstMs = performance.now() - start;
+    s.firstRequests = s.requests;
+    early.show(first);
+    hits = [...first, ...(await load(found.slice(early.count)))];
+  } else hits = await load(found);
   s.loadMs = performance.now() - t0;
   return hits;
 }

@@ -330,6 +330,45 @@ describe('at scale: the same results as a full scan, reading only what is shown'
     expect(await searchMessages(db, 'x', 50, broadStats)).toHaveLength(50);
     expect(broadStats).toMatchObject({ path: 'scan', docsRead: 200 });
   });
+
+  test('the first page is handed over once its records are loaded, before the others are read, and is the start of the whole list', async () => {
+    const held = new Map((await db.conversations.toArray()).map((c) => [c.id, c]));
+    const stats = emptyStats();
+    let first: string[] | null = null;
+    let docsAtFirst = -1;
+    const hits = await searchMessages(db, 'kopi sama', 50, stats, (id) => held.get(id), {
+      count: 16,
+      show: (page) => {
+        first = page.map((h) => h.message.id);
+        docsAtFirst = stats.docsRead;
+      },
+    });
+    expect(stats.path).toBe('lists');
+    expect(hits.map((h) => h.message.id)).toEqual(reference(messages, 'kopi sama', 50));
+    expect(first).toEqual(hits.slice(0, 16).map((h) => h.message.id));
+    expect(docsAtFirst).toBe(16); // the other 34 records were not read yet
+    expect(stats.docsRead).toBe(50);
+    expect(stats.firstRequests).toBe(stats.requests - 34);
+    expect(stats.firstMs).toBeGreaterThan(0);
+    // Nothing early when the search has read its results' records on the way (one indexed word) or finds no more than the page.
+    let calls = 0;
+    await searchMessages(db, 'kopi', 50, undefined, undefined, { count: 16, show: () => calls++ });
+    await searchMessages(db, 'sarapan', 50, undefined, undefined, { count: 50, show: () => calls++ });
+    expect(calls).toBe(0);
+  });
+
+  test('a watched search shows its first page, then the whole list; a later run replaces the whole list at once', async () => {
+    const seen: number[] = [];
+    const stop = watchSearch(db, 'kopi sama', (hits) => seen.push(hits.length));
+    await vi.waitFor(() => expect(seen).toEqual([16, 50]));
+    const later: Message = { ...messages[0]!, id: 'whatsapp:c0:new', nativeId: 'new', text: 'kopi sama lagi', sentAt: T0 + 2_000 * 60_000 };
+    await db.transaction('rw', db.messages, db.searchDocs, db.searchWords, async () => {
+      await db.messages.put(later);
+      await indexMessages(db, [later]);
+    });
+    await vi.waitFor(() => expect(seen).toEqual([16, 50, 50]));
+    stop();
+  });
 });
 
 describe('snippets', () => {
