@@ -14,7 +14,18 @@
 // The DH parts (initInitiator, a decryption that turns the ratchet) are async: they run on
 // WebCrypto's native X25519 where available (./x25519). Callers must not run two operations on
 // one session at once (the background's manager queues them).
-import { concatBytes, fromBase64, hkdfSha256, hmacSha256, open, seal, toBase64, utf8, x25519PublicKey } from './primitives';
+import {
+  concatBytes,
+  fromBase64,
+  hkdfSha256,
+  hkdfSha256ZeroSalt,
+  hmacSha256Each,
+  open,
+  seal,
+  toBase64,
+  utf8,
+  x25519PublicKey,
+} from './primitives';
 import { chooseX25519 } from './x25519';
 
 export type Role = 'initiator' | 'responder';
@@ -99,11 +110,12 @@ function kdfRootKey(rootKey: Uint8Array, dhOut: Uint8Array): { rootKey: Uint8Arr
 }
 
 function kdfChainKey(chainKey: Uint8Array): { chainKey: Uint8Array; messageKey: Uint8Array } {
-  return { chainKey: hmacSha256(chainKey, CHAIN_KEY_CONSTANT), messageKey: hmacSha256(chainKey, MESSAGE_KEY_CONSTANT) };
+  const [next, messageKey] = hmacSha256Each(chainKey, [CHAIN_KEY_CONSTANT, MESSAGE_KEY_CONSTANT]);
+  return { chainKey: next!, messageKey: messageKey! };
 }
 
 function messageCipherParams(messageKey: Uint8Array): { key: Uint8Array; nonce: Uint8Array } {
-  const out = hkdfSha256(messageKey, new Uint8Array(32), MK_INFO, 56);
+  const out = hkdfSha256ZeroSalt(messageKey, MK_INFO, 56);
   return { key: out.slice(0, 32), nonce: out.slice(32) };
 }
 

@@ -12,7 +12,9 @@ import {
   edSecretToX25519,
   fromHex,
   hkdfSha256,
+  hkdfSha256ZeroSalt,
   hmacSha256,
+  hmacSha256Each,
   open,
   randomBytes,
   seal,
@@ -132,6 +134,14 @@ describe('Wycheproof HKDF-SHA256', () => {
       else expect(run, `tc ${c.tcId}`).toThrow();
     }
   });
+
+  it("the zero-salt form (the ratchet's message keys) gives the same OKM for every case without a salt, on repeated calls", () => {
+    const unsalted = cases.filter((c) => c.salt === '' && c.result === 'valid');
+    expect(unsalted.length).toBeGreaterThan(5);
+    for (let round = 0; round < 2; round++) {
+      for (const c of unsalted) expect(toHex(hkdfSha256ZeroSalt(h(c.ikm), h(c.info), c.size)), `tc ${c.tcId}`).toBe(c.okm);
+    }
+  });
 });
 
 describe('RFC vectors', () => {
@@ -182,6 +192,23 @@ describe('RFC vectors', () => {
     expect(toHex(hmacSha256(utf8('Jefe'), utf8('what do ya want for nothing?')))).toBe(
       '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843',
     );
+  });
+
+  it('several MACs under one key equal one MAC each (RFC 4231 case 2; keys shorter, equal to and longer than a block)', () => {
+    const [a, b, c] = hmacSha256Each(utf8('Jefe'), [
+      utf8('what do ya want for nothing?'),
+      new Uint8Array([1]),
+      utf8('what do ya want for nothing?'),
+    ]);
+    expect(toHex(a!)).toBe('5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843');
+    expect(toHex(c!)).toBe(toHex(a!));
+    expect(toHex(b!)).toBe(toHex(hmacSha256(utf8('Jefe'), new Uint8Array([1]))));
+    for (const size of [32, 64, 100]) {
+      const key = randomBytes(size);
+      const messages = [randomBytes(1), randomBytes(0), randomBytes(200)];
+      expect(hmacSha256Each(key, messages).map(toHex)).toEqual(messages.map((m) => toHex(hmacSha256(key, m))));
+    }
+    expect(hmacSha256Each(randomBytes(32), [])).toEqual([]);
   });
 });
 
