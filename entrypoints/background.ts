@@ -9,6 +9,7 @@ import { handleMessage, type BackgroundContext } from '../lib/worker/router';
 import { startNotifications } from '../lib/worker/notifications';
 import { resumePending, type TabPort } from '../lib/worker/outbox';
 import { createSweeps } from '../lib/worker/sweep';
+import { compactionState } from '../lib/worker/search-compaction';
 import { browserSweepPort } from '../lib/worker/sweep-tabs';
 import { KeyRing, sessionStorageKeyStore } from '../lib/worker/e2ee/keyring';
 import { E2eeManager } from '../lib/worker/e2ee/manager';
@@ -39,6 +40,8 @@ export default defineBackground({
       extensionId: browser.runtime.id,
       extensionBaseUrl: browser.runtime.getURL('/'),
       log: (...args) => console.warn('[unified-inbox]', ...args),
+      // The search index's frequent words are sealed into posting blocks in the background.
+      compaction: compactionState(),
     };
     // The one owner of encryption state; keys are sealed under a non-extractable key in IndexedDB.
     // With a passphrase lock, the unlocked key lives in storage.session (memory, extension contexts only).

@@ -3,6 +3,7 @@
 import Dexie, { type EntityTable, type Table } from 'dexie';
 import type { AdapterHealth, Conversation, Message, OutboxEntry, Person, Platform } from '../shared/model';
 import { docOf, termsOf, type DocKey, type SearchDoc, type SearchTerm } from './search-doc';
+import type { BlockKey, DenseWord, PostingBlock } from './search-blocks';
 import type { E2eeConversation, E2eeDeviceRecord, E2eePlain } from './records';
 import { migrateIdsV5, type AliasRecord } from './rekey';
 import { unreadWeightMiddleware, withUnreadWeight } from './unread-weight';
@@ -44,6 +45,10 @@ export type InboxDb = Dexie & {
    * into an empty list.
    */
   searchWords: Table<1, string>;
+  /** v7: the index keys of frequent words, packed (lib/store/search-blocks.ts). Derived; rebuilt by compaction. */
+  searchBlocks: Table<PostingBlock, BlockKey>;
+  /** v7: which words have blocks, and from which rank back they hold the word's keys. */
+  searchDense: EntityTable<DenseWord, 'term'>;
 };
 
 /**
@@ -126,6 +131,9 @@ export function defineSchema(db: Dexie): void {
         );
       }
     });
+  // v7 (issue 15): posting blocks for frequent words. Empty at first: every word is read from the
+  // index until the worker's first compaction gives the frequent ones blocks.
+  db.version(7).stores({ searchBlocks: '[term+first+firstId]', searchDense: 'term' });
   db.use(unreadWeightMiddleware);
 }
 

@@ -3,7 +3,7 @@
 // its real one, and the v5 migration (WhatsApp title keys, escaped ids). Every table that holds a
 // conversation or message id follows: messages, outbox, people links, the search index and the
 // encryption layer's rows. Works on a live database or inside a schema upgrade (same tables).
-import type { Table, Transaction } from 'dexie';
+import Dexie, { type Table, type Transaction } from 'dexie';
 import type { InboxDb } from './db';
 import type { E2eeConversation, E2eePlain } from './records';
 import {
@@ -19,6 +19,7 @@ import {
   type Person,
 } from '../shared/model';
 import { docOf, rankOf, type DocKey, type SearchDoc } from './search-doc';
+import { dropSealedWords } from './search-blocks';
 
 /** An id that was replaced: `from` (an old message or provisional conversation id) now means `to`. */
 export interface AliasRecord {
@@ -39,6 +40,8 @@ export interface Stores {
   e2eeSessions: Table<E2eeConversation, string>;
   e2eePlain: Table<E2eePlain, string>;
   aliases: Table<AliasRecord, [string, string]>;
+  /** Keeps posting blocks true to the index records moved (a live store; absent inside the schema upgrades, which predate blocks). */
+  indexChanged?: (added: SearchDoc[], removed: SearchDoc[]) => Promise<void>;
 }
 
 export const STORE_NAMES = ['conversations', 'messages', 'outbox', 'people', 'searchDocs', 'e2eeSessions', 'e2eePlain', 'aliases'] as const;
@@ -56,6 +59,7 @@ export function storesOf(db: InboxDb | Transaction): Stores {
     e2eeSessions: t('e2eeSessions'),
     e2eePlain: t('e2eePlain'),
     aliases: t('aliases'),
+    indexChanged: db instanceof Dexie ? (added, removed) => dropSealedWords(db, added, removed) : undefined,
   };
 }
 
@@ -118,21 +122,29 @@ export async function moveMessages(s: Stores, moves: readonly MessageMove[]): Pr
   const stored = await s.messages.bulkGet(real.map((m) => m.to.id));
   const merged = new Map<string, Message>();
   const staleDocs: DocKey[] = [];
+  const staleMessages: Message[] = [];
   real.forEach((m, i) => {
     const target = stored[i];
     if (target && !moving.has(target.id) && !merged.has(target.id)) {
       merged.set(target.id, target);
       staleDocs.push([rankOf(target), target.id]);
+      staleMessages.push(target);
     }
     const moved: Message = { ...m.from, id: m.to.id, nativeId: m.to.nativeId, conversationId: m.to.conversationId };
     const kept = merged.get(m.to.id);
     merged.set(m.to.id, kept ? mergeMessages(kept, moved) : moved);
     staleDocs.push([rankOf(m.from), m.from.id]);
+    staleMessages.push(m.from);
   });
+  const docs = [...merged.values()].flatMap((m) => docOf(m) ?? []);
+  await s.indexChanged?.(
+    docs,
+    staleMessages.flatMap((m) => docOf(m) ?? []),
+  );
   await s.messages.bulkDelete([...moving]);
   await s.searchDocs.bulkDelete(staleDocs);
   await s.messages.bulkPut([...merged.values()]);
-  await s.searchDocs.bulkPut([...merged.values()].flatMap((m) => docOf(m) ?? []));
+  await s.searchDocs.bulkPut(docs);
 
   const convIds = [...new Set(real.flatMap((m) => [m.from.conversationId, m.to.conversationId]))];
   const entries = await ofConversations(s.outbox, convIds);

@@ -12,12 +12,14 @@ import Dexie from 'dexie';
 import type { InboxDb } from './db';
 import type { Conversation, Message } from '../shared/model';
 import { docOf, fold, rankOf, searchableText, tokenize, type DocKey, type SearchDoc } from './search-doc';
+import { cmpKey, denseNewestKeys, dropSealedWords, type DenseWord } from './search-blocks';
 
 // Re-exported so callers keep one import for search; the derivation itself lives in search-doc.ts.
 export * from './search-doc';
 
 /**
- * (Re)index messages inside the transaction that writes them (it must include `searchDocs`).
+ * (Re)index messages inside the transaction that writes them (it must include `searchDocs`,
+ * `searchWords` and `searchDense`).
  * `previous` holds the stored versions of those that existed: a record keyed by an old time is
  * removed by its key, so no secondary index on the message id is needed.
  */
@@ -28,12 +30,16 @@ export async function indexMessages(
 ): Promise<void> {
   const stale: DocKey[] = [];
   const docs: SearchDoc[] = [];
+  const replaced: SearchDoc[] = [];
   for (const m of messages) {
     const doc = docOf(m);
     const old = previous.get(m.id);
+    const oldDoc = old ? docOf(old) : null;
     if (old && (!doc || rankOf(old) !== doc.rank)) stale.push([rankOf(old), old.id]);
+    if (oldDoc) replaced.push(oldDoc);
     if (doc) docs.push(doc);
   }
+  await dropSealedWords(db, docs, replaced);
   if (stale.length) await db.searchDocs.bulkDelete(stale);
   if (docs.length) await db.searchDocs.bulkPut(docs);
   await addWords(db, docs);
@@ -83,10 +89,15 @@ export async function addWords(db: InboxDb, docs: readonly SearchDoc[]): Promise
   else remember();
 }
 
-/** Drop stored messages from the index (e.g. found to be encrypted), by their current times. */
+/** Drop stored messages from the index (e.g. found to be encrypted), by their current times (inside a transaction with `searchDocs` and `searchDense`). */
 export async function unindexMessages(db: InboxDb, ids: readonly string[]): Promise<void> {
-  const stored = await db.messages.bulkGet([...ids]);
-  const keys = stored.filter((m): m is Message => !!m).map((m): DocKey => [rankOf(m), m.id]);
+  const stored = (await db.messages.bulkGet([...ids])).filter((m): m is Message => !!m);
+  const keys = stored.map((m): DocKey => [rankOf(m), m.id]);
+  await dropSealedWords(
+    db,
+    [],
+    stored.flatMap((m) => docOf({ ...m, encrypted: false }) ?? []),
+  );
   if (keys.length) await db.searchDocs.bulkDelete(keys);
 }
 
@@ -120,6 +131,8 @@ export interface SearchStats {
   keysRead: number;
   /** Index records read (a record read twice counts twice). */
   docsRead: number;
+  /** Keys unpacked from posting blocks (search-blocks.ts), counted apart from the index keys. */
+  blockKeys?: number;
   /**
    * How the matches were found: one indexed word's newest records (`direct`), the words' key lists
    * (`lists`), or the records newest first (`scan`, every word a very short prefix).
@@ -293,8 +306,12 @@ const MAX_TERMS_PER_WORD = 48;
  */
 const FIRST_READ = 64;
 const FIRST_READ_SEVERAL_WORDS = 4 * FIRST_READ;
-
-const cmpKey = (a: DocKey, b: DocKey): number => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
+/**
+ * A word with posting blocks is read this many times deeper in the first round of a several-word
+ * query (an intersection needs depth; its older keys cost ~20× less to read). A one-word query
+ * takes the union of its words' lists and needs no more than FIRST_READ of each.
+ */
+const DENSE_FACTOR = 4;
 
 /** One indexed word's entries read so far: its newest `asked` keys (all of them if fewer came). */
 interface TermList {
@@ -346,6 +363,7 @@ async function newestMatches(db: IndexReader, words: readonly string[], limit: n
     return docs.map(foundOf);
   }
   s.path = 'lists';
+  await db.readDense(expanded.filter((e) => e.terms.length <= MAX_TERMS_PER_WORD).map((e) => e.word));
   const broad = expanded.filter((e) => e.terms.length > MAX_TERMS_PER_WORD).map((e) => e.word);
   const narrow: WordLists[] = expanded
     .filter((e) => e.terms.length <= MAX_TERMS_PER_WORD)
@@ -359,7 +377,9 @@ async function newestMatches(db: IndexReader, words: readonly string[], limit: n
   }
 
   const target = new Map<TermList, number>(
-    narrow.flatMap((w) => w.lists.map((l) => [l, narrow.length > 1 ? FIRST_READ_SEVERAL_WORDS : FIRST_READ] as const)),
+    narrow.flatMap((w) =>
+      w.lists.map((l) => [l, narrow.length > 1 ? FIRST_READ_SEVERAL_WORDS * (db.isDense(l.term) ? DENSE_FACTOR : 1) : FIRST_READ] as const),
+    ),
   );
   for (;;) {
     s.rounds++;
@@ -409,7 +429,23 @@ class IndexReader {
     idb: IDBDatabase,
     private readonly s: SearchStats,
   ) {
-    this.tx = idb.transaction(['searchWords', 'searchDocs', 'messages', 'conversations'], 'readonly');
+    this.tx = idb.transaction(['searchWords', 'searchDocs', 'searchDense', 'searchBlocks', 'messages', 'conversations'], 'readonly');
+  }
+
+  /** Dense words (with posting blocks) among the words these query words start: one read per word. */
+  private dense = new Map<string, DocKey>();
+  /** Dense words' keys newer than their boundary, once read to it (a later round reuses them). */
+  private newerRead = new Map<string, DocKey[]>();
+  isDense(term: string): boolean {
+    return this.dense.has(term);
+  }
+
+  async readDense(words: readonly string[]): Promise<void> {
+    const os = this.tx.objectStore('searchDense');
+    const found = await Promise.all(
+      words.map((w) => this.request<DenseWord[]>(os.getAll(IDBKeyRange.bound(w, w + '\uffff', false, true)))),
+    );
+    for (const d of found.flat()) this.dense.set(d.term, d.sealedTo);
   }
 
   /** The distinct indexed words that start with `prefix`, up to `max`: one read of the vocabulary. */
@@ -420,6 +456,13 @@ class IndexReader {
 
   /** The keys of the newest `count` records holding `term` (index order within a term = key order). */
   async newestKeys(term: string, count: number): Promise<DocKey[]> {
+    const sealedTo = this.dense.get(term);
+    if (sealedTo !== undefined) {
+      const got = await denseNewestKeys(this.tx, (r) => this.request(r), term, sealedTo, count, this.newerRead);
+      this.s.keysRead += got.fromIndex;
+      this.s.blockKeys = (this.s.blockKeys ?? 0) + got.fromBlocks;
+      return got.keys;
+    }
     const keys = (await this.request(
       this.tx.objectStore('searchDocs').index('terms').getAllKeys(IDBKeyRange.only(term), count),
     )) as DocKey[];

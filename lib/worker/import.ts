@@ -31,7 +31,7 @@ function laterStatus(old: MessageStatus, imported: MessageStatus): MessageStatus
 export async function importData(db: InboxDb, input: unknown, now = Date.now()): Promise<ImportSummary> {
   const file = parseExport(input);
   const summary: ImportSummary = { conversations: 0, messages: 0, people: 0 };
-  await db.transaction('rw', [db.conversations, db.messages, db.people, db.searchDocs, db.searchWords], async () => {
+  await db.transaction('rw', [db.conversations, db.messages, db.people, db.searchDocs, db.searchWords, db.searchDense], async () => {
     // Links come only from the user (issue 12 item 5): an import never links, unlinks or relinks a
     // conversation the store already has, and never adds to a person the store already has (either
     // would change where the user's replies to someone go). A person in the file is kept only among

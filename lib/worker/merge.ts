@@ -64,6 +64,7 @@ export async function mergeIngest(db: InboxDb, batch: Ingest, now = Date.now()):
     db.health,
     db.searchDocs,
     db.searchWords,
+    db.searchDense,
     db.meta,
     db.aliases,
     db.people,

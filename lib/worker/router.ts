@@ -13,6 +13,7 @@ import { applySendResult, dispatch, enqueueSend, resumePending, retry, type TabP
 import { classifySender } from './senders';
 import { clearStorageError, recordStorageError } from './storage-errors';
 import type { Sweeps } from './sweep';
+import { afterStored, type CompactionState } from './search-compaction';
 
 export interface BackgroundContext {
   db: InboxDb;
@@ -27,6 +28,8 @@ export interface BackgroundContext {
   e2ee?: E2eeManager;
   /** Reading what the pages have not rendered (issue 13, lib/worker/sweep.ts). */
   sweeps?: Sweeps;
+  /** When the search index is next sealed into posting blocks (lib/worker/search-compaction.ts). */
+  compaction?: CompactionState;
 }
 
 /** What the background answers: a content script's batch ack, or a page request's own reply. */
@@ -153,6 +156,7 @@ export async function ingestPipeline(ctx: BackgroundContext, batch: Ingest, now:
   // Merge first, always: an optional call `hook?.(await merge())` would skip the merge itself
   // whenever no hook is set.
   const merged = await mergeRecordingFailures(ctx, batch, now);
+  if (ctx.compaction) afterStored(ctx.db, ctx.compaction, merged.messagesAdded + merged.messagesUpdated, ctx.log);
   // The layout report rides on the health it explains (the merge just wrote that record).
   if (batch.health.report && batch.health.state !== 'ok') {
     await ctx.db.health

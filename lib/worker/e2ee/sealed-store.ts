@@ -37,25 +37,29 @@ export class SealedStore {
     const key = changes.device || changes.seen ? await this.keys.key() : null;
     const device = key && changes.device ? await sealJson(key, serializeIdentity(changes.device), SEAL_CONTEXT.identity) : null;
     const seen = key && changes.seen ? await sealJson(key, changes.seen, SEAL_CONTEXT.seen) : null;
-    await db.transaction('rw', [db.e2eeSessions, db.e2eePlain, db.e2eeDevice, db.outbox, db.messages, db.searchDocs], async () => {
-      if (changes.conversation) await db.e2eeSessions.put(changes.conversation);
-      if (device && changes.device) {
-        await db.e2eeDevice.put({
-          id: 'identity',
-          sealed: device,
-          identityKey: toBase64(changes.device.identity.publicKey),
-          updatedAt: Date.now(),
-        });
-      }
-      if (seen) await db.e2eeDevice.put({ id: 'seen', sealed: seen, updatedAt: Date.now() });
-      if (changes.plain.length) await db.e2eePlain.bulkPut(changes.plain);
-      if (changes.outbox.length) await db.outbox.bulkPut(changes.outbox);
-      if (changes.encryptedMessageIds.length) {
-        // The ciphertext is meaningless to search and the plaintext is not indexed (it stays sealed).
-        await db.messages.where('id').anyOf(changes.encryptedMessageIds).modify({ encrypted: true });
-        await unindexMessages(db, changes.encryptedMessageIds);
-      }
-    });
+    await db.transaction(
+      'rw',
+      [db.e2eeSessions, db.e2eePlain, db.e2eeDevice, db.outbox, db.messages, db.searchDocs, db.searchDense],
+      async () => {
+        if (changes.conversation) await db.e2eeSessions.put(changes.conversation);
+        if (device && changes.device) {
+          await db.e2eeDevice.put({
+            id: 'identity',
+            sealed: device,
+            identityKey: toBase64(changes.device.identity.publicKey),
+            updatedAt: Date.now(),
+          });
+        }
+        if (seen) await db.e2eeDevice.put({ id: 'seen', sealed: seen, updatedAt: Date.now() });
+        if (changes.plain.length) await db.e2eePlain.bulkPut(changes.plain);
+        if (changes.outbox.length) await db.outbox.bulkPut(changes.outbox);
+        if (changes.encryptedMessageIds.length) {
+          // The ciphertext is meaningless to search and the plaintext is not indexed (it stays sealed).
+          await db.messages.where('id').anyOf(changes.encryptedMessageIds).modify({ encrypted: true });
+          await unindexMessages(db, changes.encryptedMessageIds);
+        }
+      },
+    );
     if (this.deviceCache && (changes.device || changes.seen)) {
       this.deviceCache = { device: changes.device ?? this.deviceCache.device, seen: changes.seen ?? this.deviceCache.seen };
     }

@@ -13,7 +13,7 @@ const conv = storedConversation('whatsapp', 'Budi');
 const msg = (n: number, text: string): Message => storedMessage(conv, `m${n}`, n, { text, sentAt: 1_000 + n });
 
 async function store(db: InboxDb, messages: Message[]): Promise<void> {
-  await db.transaction('rw', [db.conversations, db.messages, db.searchDocs, db.searchWords], async () => {
+  await db.transaction('rw', [db.conversations, db.messages, db.searchDocs, db.searchWords, db.searchDense], async () => {
     await db.conversations.put(conv);
     await db.messages.bulkPut(messages);
     await indexMessages(db, messages);
@@ -36,7 +36,7 @@ test('a batch writes only the words this context has not committed yet', async (
 test('words of an aborted batch are written again by the next one', async () => {
   const db = openDb(`words-${k++}`);
   await expect(
-    db.transaction('rw', [db.conversations, db.messages, db.searchDocs, db.searchWords], async () => {
+    db.transaction('rw', [db.conversations, db.messages, db.searchDocs, db.searchWords, db.searchDense], async () => {
       await db.messages.put(msg(1, 'sarapan pagi'));
       await indexMessages(db, [msg(1, 'sarapan pagi')]);
       throw new Error('abort');

@@ -134,7 +134,7 @@ describe('searching the index', () => {
     const stop = watchSearch(db, 'kopi', (hits) => seen.push(hits.map((h) => h.snippet.text)));
     await vi.waitFor(() => expect(seen).toHaveLength(1));
     const m = (await db.messages.get('whatsapp:Budi:1'))!;
-    await db.transaction('rw', db.messages, db.searchDocs, db.searchWords, async () => {
+    await db.transaction('rw', db.messages, db.searchDocs, db.searchWords, db.searchDense, async () => {
       await db.messages.put({ ...m, encrypted: true });
       await indexMessages(db, [{ ...m, encrypted: true }], new Map([[m.id, m]]));
     });
@@ -187,7 +187,7 @@ describe('searching the index', () => {
 
   test('encrypted messages are not indexed', async () => {
     const m = (await db.messages.get('whatsapp:Budi:1'))!;
-    await db.transaction('rw', db.messages, db.searchDocs, db.searchWords, async () => {
+    await db.transaction('rw', db.messages, db.searchDocs, db.searchWords, db.searchDense, async () => {
       await db.messages.put({ ...m, encrypted: true });
       await indexMessages(db, [{ ...m, encrypted: true }], new Map([[m.id, m]]));
     });
@@ -264,7 +264,7 @@ describe('at scale: the same results as a full scan, reading only what is shown'
         updatedAt: T0,
       })),
     );
-    await db.transaction('rw', db.messages, db.searchDocs, db.searchWords, async () => {
+    await db.transaction('rw', db.messages, db.searchDocs, db.searchWords, db.searchDense, async () => {
       await db.messages.bulkPut(messages);
       await indexMessages(db, messages);
     });
@@ -362,7 +362,7 @@ describe('at scale: the same results as a full scan, reading only what is shown'
     const stop = watchSearch(db, 'kopi sama', (hits) => seen.push(hits.length));
     await vi.waitFor(() => expect(seen).toEqual([16, 50]));
     const later: Message = { ...messages[0]!, id: 'whatsapp:c0:new', nativeId: 'new', text: 'kopi sama lagi', sentAt: T0 + 2_000 * 60_000 };
-    await db.transaction('rw', db.messages, db.searchDocs, db.searchWords, async () => {
+    await db.transaction('rw', db.messages, db.searchDocs, db.searchWords, db.searchDense, async () => {
       await db.messages.put(later);
       await indexMessages(db, [later]);
     });
