@@ -101,6 +101,8 @@ export interface CompactionReport {
   extended: number;
   /** Words that should have blocks but were left for the next compaction (BUILD_BUDGET). */
   deferred: number;
+  /** Words whose blocks were deleted: their dense record was dropped and they were not rebuilt. */
+  orphans: number;
   sealedTo: DocKey | null;
   ms: number;
   /** Where the time went: extending, sampling the newest records, counting candidates, building. */
@@ -115,7 +117,7 @@ export interface CompactionReport {
 export async function compactSearchIndex(db: InboxDb, buildBudget = BUILD_BUDGET): Promise<CompactionReport> {
   const t0 = performance.now();
   const phases = { extendMs: 0, sampleMs: 0, countMs: 0, buildMs: 0, keysBuilt: 0 };
-  const report: CompactionReport = { built: 0, extended: 0, deferred: 0, sealedTo: null, ms: 0, phases };
+  const report: CompactionReport = { built: 0, extended: 0, deferred: 0, orphans: 0, sealedTo: null, ms: 0, phases };
   let t = performance.now();
   const lap = (): number => {
     const was = t;
@@ -153,6 +155,7 @@ export async function compactSearchIndex(db: InboxDb, buildBudget = BUILD_BUDGET
     report.built++;
   }
   report.deferred = wanted.length - report.built;
+  report.orphans = await dropOrphanBlocks(db);
   phases.buildMs += lap();
   await db.meta.bulkPut([
     { key: SEALED_META, value: boundary },
@@ -160,6 +163,17 @@ export async function compactSearchIndex(db: InboxDb, buildBudget = BUILD_BUDGET
   ]);
   report.ms = performance.now() - t0;
   return report;
+}
+
+/** Delete the blocks of words without a dense record (dropped by a write, not rebuilt): one read of the blocks' keys. */
+async function dropOrphanBlocks(db: InboxDb): Promise<number> {
+  return db.transaction('rw', [db.searchBlocks, db.searchDense], async () => {
+    const withBlocks = new Set(((await db.searchBlocks.toCollection().primaryKeys()) as BlockKey[]).map((k) => k[0]));
+    const dense = new Set(await db.searchDense.toCollection().primaryKeys());
+    const orphans = [...withBlocks].filter((t) => !dense.has(t));
+    for (const term of orphans) await blocksOf(db.searchBlocks, term).delete();
+    return orphans.length;
+  });
 }
 
 /**

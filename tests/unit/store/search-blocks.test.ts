@@ -179,6 +179,11 @@ describe('posting blocks', () => {
     messages[messages.findIndex((m) => m.id === sealed.id)] = { ...sealed, encrypted: true };
     expect((await db.searchDense.toArray()).map((d) => d.term)).not.toContain('sampai');
     await expectAllQueriesRight();
+    // A compaction with no budget left rebuilds none of them, and deletes their blocks.
+    const dropped = await compactSearchIndex(db, 0);
+    expect(dropped).toMatchObject({ built: 0, deferred: 5, orphans: 5 });
+    const blockWords = new Set(((await db.searchBlocks.toCollection().primaryKeys()) as [string, number, string][]).map((k) => k[0]));
+    expect([...blockWords]).toEqual(['makan']);
     // The next compaction rebuilds them.
     const report = await compactSearchIndex(db);
     expect(report.built).toBe(5);
