@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import { summarize } from '../pages/stats';
 import type { ScrapeBench } from '../pages/scrape';
 import { READ_CHUNK_ROWS } from '../../content/runtime';
-import { add, details, heapUsedMb, log, one, QUICK, ROOT, round, SEED, type H } from './context';
+import { add, details, heapUsedMb, log, one, QUICK, ROOT, round, SEED, wantScale, type H } from './context';
 
 const SCRAPE_ORIGIN = 'https://scrape.bench.test';
 
@@ -94,6 +94,7 @@ export async function benchScrape(h: H, script: string): Promise<void> {
     ['10×', 20_000],
   ] as const) {
     if (QUICK && scale === '10×') continue;
+    if (!wantScale(scale)) continue;
     log(`scrape: thread with ${n} rendered messages`);
     const { page, s } = await scrapePage(h, `${SCRAPE_ORIGIN}/`, '#main [role="row"] [data-id]', script);
     const setup = (await s('setup', n, SEED + 3)) as Awaited<ReturnType<ScrapeBench['setup']>>;
@@ -219,6 +220,7 @@ export async function benchScrapeMeta(h: H, script: string, routeFixtures: boole
       ['10×', 20_000],
     ] as const) {
       if (QUICK && scale === '10×') continue;
+      if (!wantScale(scale)) continue;
       log(`scrape: ${p.name} thread with ${n} rendered rows`);
       const { page, s } = await scrapePage(h, p.url, p.ready, script);
       const setup = (await s('setup', n, SEED + 3, p.platform)) as Awaited<ReturnType<ScrapeBench['setup']>>;
