@@ -6,6 +6,7 @@ import { emptyStats, indexMessages, searchMessages, tokenize, unindexMessages, t
 import { BLOCK_KEYS, cmpKey, compactSearchIndex, DENSE_MIN, FRESH_KEEP, inIndexOrder } from '../../../lib/store/search-blocks';
 import { afterStored, compactionState } from '../../../lib/worker/search-compaction';
 import { rng } from '../../../bench/data';
+import { storedConversation, storedMessage } from '../helpers/factories';
 
 const T0 = Date.UTC(2026, 10, 20, 9, 0);
 const MINUTE = 60_000;
@@ -18,26 +19,10 @@ let messages: Message[];
 const common = ['kopi', 'sama', 'sampai', 'besok', 'makan', 'kantor'];
 const rare = ['sarapan', 'bandara', 'kopdar'];
 
+const chats = Array.from({ length: 30 }, (_, i) => storedConversation('whatsapp', `c${i}`));
+
 function message(i: number, text: string, minute: number): Message {
-  const conv = `whatsapp:c${i % 30}`;
-  return {
-    id: `${conv}:m${i}`,
-    conversationId: conv,
-    platform: 'whatsapp',
-    nativeId: `m${i}`,
-    sender: { name: 'Budi', isSelf: false },
-    text,
-    sentAt: T0 + minute * MINUTE,
-    timePrecision: 'minute',
-    order: i,
-    status: 'received',
-    attachments: [],
-    quote: null,
-    system: false,
-    truncated: false,
-    firstSeenAt: T0,
-    updatedAt: T0,
-  };
+  return storedMessage(chats[i % 30]!, `m${i}`, i, { text, sentAt: T0 + minute * MINUTE, firstSeenAt: T0, updatedAt: T0 });
 }
 
 async function write(list: Message[], previous = new Map<string, Message>()): Promise<void> {
@@ -93,26 +78,7 @@ async function expectBlocksExact(): Promise<void> {
 beforeEach(async () => {
   db = openDb(`search-blocks-${n++}`);
   await db.open();
-  await db.conversations.bulkPut(
-    Array.from({ length: 30 }, (_, i) => ({
-      id: `whatsapp:c${i}`,
-      platform: 'whatsapp' as const,
-      nativeId: `c${i}`,
-      title: `c${i}`,
-      isGroup: false,
-      unread: false,
-      unreadCount: null,
-      muted: false,
-      archived: false,
-      pinned: false,
-      preview: '',
-      lastMessageAt: null,
-      listRank: null,
-      personId: null,
-      firstSeenAt: T0,
-      updatedAt: T0,
-    })),
-  );
+  await db.conversations.bulkPut(chats);
   const r = rng(11);
   messages = [];
   const list: Message[] = [];
