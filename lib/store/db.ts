@@ -47,7 +47,7 @@ export type InboxDb = Dexie & {
   searchWords: Table<1, string>;
   /** v7: the index keys of frequent words, packed (lib/store/search-blocks.ts). Derived; rebuilt by compaction. */
   searchBlocks: Table<PostingBlock, BlockKey>;
-  /** v7: which words have blocks, and from which rank back they hold the word's keys. */
+  /** v7: which words have blocks, and from which index key back they hold the word's keys. */
   searchDense: EntityTable<DenseWord, 'term'>;
 };
 

@@ -105,7 +105,7 @@ export interface CompactionReport {
   orphans: number;
   sealedTo: DocKey | null;
   ms: number;
-  /** Where the time went: extending, sampling the newest records, counting candidates, building. */
+  /** Where the time went: extending, sampling the newest records, sizing the store (countMs), building and deleting orphaned blocks. */
   phases: { extendMs: number; sampleMs: number; countMs: number; buildMs: number; keysBuilt: number };
 }
 
