@@ -41,7 +41,7 @@ export interface Stores {
   e2eePlain: Table<E2eePlain, string>;
   aliases: Table<AliasRecord, [string, string]>;
   /** Keeps posting blocks true to the index records moved (a live store; absent inside the schema upgrades, which predate blocks). */
-  indexChanged?: (added: SearchDoc[], removed: SearchDoc[]) => Promise<void>;
+  indexChanged?: (added: SearchDoc[], removed: () => SearchDoc[]) => Promise<void>;
 }
 
 export const STORE_NAMES = ['conversations', 'messages', 'outbox', 'people', 'searchDocs', 'e2eeSessions', 'e2eePlain', 'aliases'] as const;
@@ -137,10 +137,7 @@ export async function moveMessages(s: Stores, moves: readonly MessageMove[]): Pr
     staleMessages.push(m.from);
   });
   const docs = [...merged.values()].flatMap((m) => docOf(m) ?? []);
-  await s.indexChanged?.(
-    docs,
-    staleMessages.flatMap((m) => docOf(m) ?? []),
-  );
+  await s.indexChanged?.(docs, () => staleMessages.flatMap((m) => docOf(m) ?? []));
   await s.messages.bulkDelete([...moving]);
   await s.searchDocs.bulkDelete(staleDocs);
   await s.messages.bulkPut([...merged.values()]);

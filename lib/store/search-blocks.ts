@@ -61,22 +61,22 @@ const SAMPLE_MIN = 8;
 /** Index order of two keys: by rank (newest first), then id. */
 export const cmpKey = (a: DocKey, b: DocKey): number => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
 
+/** What a write changes in the index: a record's key and words. */
+export type IndexEntry = Pick<SearchDoc, 'rank' | 'messageId' | 'terms'>;
+
 /**
  * Drop the dense record of every word a write changes in its sealed part. Call inside the
  * transaction that writes the index records (it must include `searchDense`): `added` are the
- * records written, `removed` the records they replace or that are deleted (with their words).
- * A record rewritten under the same key with the same word changes nothing for that word.
+ * records written, `removed` gives the records they replace or that are deleted (with their
+ * words); it is called only when the store has dense words (deriving those records tokenizes the
+ * old texts, which a store without blocks never needs). A record rewritten under the same key with
+ * the same word changes nothing for that word.
  */
-export async function dropSealedWords(
-  db: InboxDb,
-  added: readonly Pick<SearchDoc, 'rank' | 'messageId' | 'terms'>[],
-  removed: readonly Pick<SearchDoc, 'rank' | 'messageId' | 'terms'>[],
-): Promise<void> {
-  if (!added.length && !removed.length) return;
+export async function dropSealedWords(db: InboxDb, added: readonly IndexEntry[], removed: () => readonly IndexEntry[]): Promise<void> {
   const dense = await db.searchDense.toArray();
   if (!dense.length) return;
   const sealedTo = new Map(dense.map((d) => [d.term, d.sealedTo]));
-  const entries = (docs: readonly Pick<SearchDoc, 'rank' | 'messageId' | 'terms'>[]) => {
+  const entries = (docs: readonly IndexEntry[]) => {
     const out = new Set<string>();
     for (const d of docs) {
       for (const t of d.terms) {
@@ -87,7 +87,7 @@ export async function dropSealedWords(
     return out;
   };
   const plus = entries(added);
-  const minus = entries(removed);
+  const minus = entries(removed());
   const drop = new Set<string>();
   for (const e of plus) if (!minus.has(e)) drop.add(e.slice(0, e.indexOf('\u0000')));
   for (const e of minus) if (!plus.has(e)) drop.add(e.slice(0, e.indexOf('\u0000')));
@@ -193,7 +193,7 @@ async function storeSize(db: InboxDb): Promise<number> {
 }
 
 /** Give a word blocks of all its keys from the boundary on (replacing any it had); returns the keys read. */
-export async function buildWord(db: InboxDb, term: string, boundary: DocKey): Promise<number> {
+async function buildWord(db: InboxDb, term: string, boundary: DocKey): Promise<number> {
   return db.transaction('rw', [db.searchDocs, db.searchBlocks, db.searchDense], async () => {
     const keys = (await db.searchDocs.where('terms').equals(term).primaryKeys()) as DocKey[];
     const sealed = keys.filter((k) => cmpKey(k, boundary) >= 0);
@@ -297,10 +297,4 @@ export async function denseNewestKeys(
     )) as PostingBlock[];
   }
   return { keys, fromIndex, fromBlocks };
-}
-
-/** Whether two keys are in index order (for tests and checks). */
-export function inIndexOrder(keys: readonly DocKey[]): boolean {
-  for (let i = 1; i < keys.length; i++) if (cmpKey(keys[i - 1]!, keys[i]!) >= 0) return false;
-  return true;
 }

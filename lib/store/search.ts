@@ -30,16 +30,18 @@ export async function indexMessages(
 ): Promise<void> {
   const stale: DocKey[] = [];
   const docs: SearchDoc[] = [];
-  const replaced: SearchDoc[] = [];
   for (const m of messages) {
     const doc = docOf(m);
     const old = previous.get(m.id);
-    const oldDoc = old ? docOf(old) : null;
     if (old && (!doc || rankOf(old) !== doc.rank)) stale.push([rankOf(old), old.id]);
-    if (oldDoc) replaced.push(oldDoc);
     if (doc) docs.push(doc);
   }
-  await dropSealedWords(db, docs, replaced);
+  await dropSealedWords(db, docs, () =>
+    messages.flatMap((m) => {
+      const old = previous.get(m.id);
+      return (old && docOf(old)) ?? [];
+    }),
+  );
   if (stale.length) await db.searchDocs.bulkDelete(stale);
   if (docs.length) await db.searchDocs.bulkPut(docs);
   await addWords(db, docs);
@@ -93,11 +95,8 @@ export async function addWords(db: InboxDb, docs: readonly SearchDoc[]): Promise
 export async function unindexMessages(db: InboxDb, ids: readonly string[]): Promise<void> {
   const stored = (await db.messages.bulkGet([...ids])).filter((m): m is Message => !!m);
   const keys = stored.map((m): DocKey => [rankOf(m), m.id]);
-  await dropSealedWords(
-    db,
-    [],
-    stored.flatMap((m) => docOf({ ...m, encrypted: false }) ?? []),
-  );
+  // Their records as written (they may be marked encrypted by now, which docOf would skip).
+  await dropSealedWords(db, [], () => stored.flatMap((m) => docOf({ ...m, encrypted: false }) ?? []));
   if (keys.length) await db.searchDocs.bulkDelete(keys);
 }
 
