@@ -176,7 +176,8 @@ export interface EarlyPage {
  * it shows, which carry what a result shows (older records without those fields load their message). A
  * hit's conversation comes from `known` when the caller holds it (the popup's list), else the store.
  * With `early`, the first results are handed over once loaded, before the others are read (the
- * matches are all found first, so the first page is the final one's start).
+ * matches are all found first, so the first page is the final one's start; a query of one indexed
+ * word reads its first page's records alone, then all of them).
  */
 export async function searchMessages(
   db: InboxDb,
@@ -194,7 +195,8 @@ export async function searchMessages(
   // current, use watchSearch (search-live.ts).
   if (!db.isOpen()) await db.open();
   const read = new IndexReader(db.backendDB(), s);
-  const found = await newestMatches(read, words, limit, s);
+  const firstCount = early && early.count < limit ? early.count : undefined;
+  const { found, rest } = await newestMatches(read, words, limit, s, firstCount);
   if (found.length === 0) return [];
   const t0 = performance.now();
   const load = async (part: Found[]): Promise<SearchHit[]> => {
@@ -211,12 +213,20 @@ export async function searchMessages(
       known,
     );
   };
-  let hits: SearchHit[];
-  if (early && found.length > early.count && found.some((f) => !f.doc)) {
-    const first = await load(found.slice(0, early.count));
+  const handOver = (first: SearchHit[]) => {
     s.firstMs = performance.now() - start;
     s.firstRequests = s.requests;
-    early.show(first);
+    early!.show(first);
+  };
+  let hits: SearchHit[];
+  if (early && rest) {
+    // One indexed word: its first page of records was read alone, the others follow.
+    const first = await load(found);
+    handOver(first);
+    hits = [...first, ...(await load(await rest()))];
+  } else if (early && found.length > early.count && found.some((f) => !f.doc)) {
+    const first = await load(found.slice(0, early.count));
+    handOver(first);
     hits = [...first, ...(await load(found.slice(early.count)))];
   } else hits = await load(found);
   s.loadMs = performance.now() - t0;
@@ -334,6 +344,12 @@ function docMatches(doc: SearchDoc, words: readonly string[]): boolean {
   return words.every((w) => doc.terms.some((t) => t.startsWith(w)));
 }
 
+/** The matches found, and for a first page read apart (one indexed word), what reads the rest. */
+interface Matches {
+  found: Found[];
+  rest?: () => Promise<Found[]>;
+}
+
 /**
  * The keys of the newest `limit` messages matching every word. Each indexed word a query word
  * starts is read newest first, only as deep as needed: the first round reads FIRST_READ keys of
@@ -342,7 +358,13 @@ function docMatches(doc: SearchDoc, words: readonly string[]): boolean {
  * all read (a rare word) drives, and the others are decided from what was read of them or, past
  * that, from the candidates' index records.
  */
-async function newestMatches(db: IndexReader, words: readonly string[], limit: number, s: SearchStats): Promise<Found[]> {
+async function newestMatches(
+  db: IndexReader,
+  words: readonly string[],
+  limit: number,
+  s: SearchStats,
+  firstCount?: number,
+): Promise<Matches> {
   let t0 = performance.now();
   const expanded = await Promise.all(
     words.map(async (word) => {
@@ -357,9 +379,13 @@ async function newestMatches(db: IndexReader, words: readonly string[], limit: n
     // One word that starts one indexed word: its newest records are the results, in one read.
     s.path = 'direct';
     s.rounds++;
-    const docs = await db.newestDocs(only, limit);
+    const first = firstCount ?? limit;
+    const docs = await db.newestDocs(only, first);
     s.findMs = performance.now() - t0;
-    return docs.map(foundOf);
+    // A first page read alone: the rest re-reads it (an index read cannot start past a record).
+    const rest =
+      first < limit && docs.length === first ? async () => (await db.newestDocs(only, limit)).slice(first).map(foundOf) : undefined;
+    return { found: docs.map(foundOf), rest };
   }
   s.path = 'lists';
   await db.readDense(expanded.filter((e) => e.terms.length <= MAX_TERMS_PER_WORD).map((e) => e.word));
@@ -367,12 +393,12 @@ async function newestMatches(db: IndexReader, words: readonly string[], limit: n
   const narrow: WordLists[] = expanded
     .filter((e) => e.terms.length <= MAX_TERMS_PER_WORD)
     .map((e) => ({ word: e.word, lists: e.terms.map((term) => ({ term, keys: [], asked: 0 })), seen: new Set(), bound: null, count: 0 }));
-  if (narrow.some((w) => w.lists.length === 0)) return []; // some word starts no indexed word
+  if (narrow.some((w) => w.lists.length === 0)) return { found: [] }; // some word starts no indexed word
   if (narrow.length === 0) {
     s.path = 'scan';
     const docs = await scanDocs(db, words, limit, s);
     s.findMs = performance.now() - t0;
-    return docs.map(foundOf);
+    return { found: docs.map(foundOf) };
   }
 
   const target = new Map<TermList, number>(
@@ -410,7 +436,7 @@ async function newestMatches(db: IndexReader, words: readonly string[], limit: n
     const found = await filterInOrder(db, candidates, decide, words, limit);
     if (found.length >= limit || !region) {
       s.findMs = performance.now() - t0;
-      return found.slice(0, limit);
+      return { found: found.slice(0, limit) };
     }
     target.clear();
     planDeeper(narrow, region, found.length, limit, target);

@@ -350,10 +350,35 @@ describe('at scale: the same results as a full scan, reading only what is shown'
     expect(stats.docsRead).toBe(50);
     expect(stats.firstRequests).toBe(stats.requests - 34);
     expect(stats.firstMs).toBeGreaterThan(0);
-    // Nothing early when the search has read its results' records on the way (one indexed word) or finds no more than the page.
+    // Nothing early when the page would be the whole answer.
     let calls = 0;
-    await searchMessages(db, 'kopi', 50, undefined, undefined, { count: 16, show: () => calls++ });
     await searchMessages(db, 'sarapan', 50, undefined, undefined, { count: 50, show: () => calls++ });
+    expect(calls).toBe(0);
+  });
+
+  test('one indexed word: its first page of records is read alone and handed over, then the whole list', async () => {
+    const held = new Map((await db.conversations.toArray()).map((c) => [c.id, c]));
+    const whole = await searchMessages(db, 'kopi', 50, undefined, (id) => held.get(id));
+    const stats = emptyStats();
+    let first: string[] | null = null;
+    let docsAtFirst = -1;
+    const hits = await searchMessages(db, 'kopi', 50, stats, (id) => held.get(id), {
+      count: 16,
+      show: (page) => {
+        first = page.map((h) => h.message.id);
+        docsAtFirst = stats.docsRead;
+      },
+    });
+    expect(stats.path).toBe('direct');
+    expect(hits).toEqual(whole);
+    expect(first).toEqual(whole.slice(0, 16).map((h) => h.message.id));
+    expect(docsAtFirst).toBe(16);
+    expect(stats.firstRequests).toBe(2); // the vocabulary, the word's first 16 records
+    expect(stats.requests).toBe(3); // and then its newest 50 (the first 16 again: an index read cannot start past a record)
+    // A word with no more records than the page: one read, nothing handed over early.
+    let calls = 0;
+    const few = await searchMessages(db, 'sarapan', 50, undefined, undefined, { count: 16, show: () => calls++ });
+    expect(few.length).toBeLessThanOrEqual(16);
     expect(calls).toBe(0);
   });
 
