@@ -107,7 +107,7 @@ export async function benchSearch(page: Page): Promise<{ conversations: number; 
       pass: f.median <= 15 && f.p95 <= 15 && firstReq.max <= 6,
       note:
         `IndexedDB requests by then median ${firstReq.median}, p95 ${firstReq.p95}, max ${firstReq.max}; ${early} of ${count} queries handed a first page over before loading the rest ` +
-        `(the others read their results' records on the way, or found no more than a page: their whole answer is counted)`,
+        `(the others found no more than a page, or read their results' records while finding them (a scan): their whole answer is counted)`,
     });
   }
   if (!args.has('--full')) {
