@@ -21,8 +21,8 @@ const GECKO_ANDROID = { strict_min_version: '142.0' };
  * call they make (runtime.sendMessage, storage, tabs.getCurrent, openOptionsPage) returns a promise
  * natively in Chrome MV3 and Firefox, so the polyfill's 9.9 KB is not loaded at first paint. The
  * background keeps it: its runtime.onMessage listener answers by returning a promise, which only
- * the polyfill makes work in Chrome. The pages share one build with the background, so the choice
- * is made per importing file (the WXT module has already aliased wxt/browser to the polyfill).
+ * the polyfill makes work in Chrome. The choice is made per importing file (the WXT module has
+ * already aliased wxt/browser to the polyfill), whichever build the file is in.
  */
 function nativeBrowserOutsideBackground(): Plugin {
   const POLYFILL = '@wxt-dev/webextension-polyfill/browser';
