@@ -158,6 +158,18 @@ describe('posting blocks', () => {
     await expectAllQueriesRight();
   });
 
+  test('a write of many words (past the few read by key) drops the same sealed words from the whole dense table', async () => {
+    await compactSearchIndex(db);
+    const filler = (i: number) => Array.from({ length: 70 }, (_, k) => `isi${i}x${k}`).join(' ');
+    // Newer than everything, 140 words: nothing sealed changes.
+    await write([message(6_000, `kopi ${filler(1)}`, 1_300), message(6_001, `makan ${filler(2)}`, 1_301)]);
+    expect((await db.searchDense.toArray()).length).toBe(6);
+    // One old message among them: only its dense word goes.
+    await write([message(6_002, `besok ${filler(3)}`, 1_302), message(6_003, `kantor ${filler(4)}`, 12)]);
+    expect((await db.searchDense.toArray()).map((d) => d.term).sort()).toEqual(['besok', 'kopi', 'makan', 'sama', 'sampai']);
+    await expectAllQueriesRight();
+  });
+
   test('a later compaction moves the boundary: the keys between go into the newest block, cut when it grows past twice a block', async () => {
     await compactSearchIndex(db);
     const before = new Map((await db.searchDense.toArray()).map((d) => [d.term, d.sealedTo]));
