@@ -331,18 +331,25 @@ describe('at scale: the same results as a full scan, reading only what is shown'
     expect(broadStats).toMatchObject({ path: 'scan', docsRead: 200 });
   });
 
-  test('the first page is handed over once its records are loaded, before the others are read, and is the start of the whole list', async () => {
+  /** A search as the popup makes it (its conversations at hand, a first page of 16), and what the page was handed. */
+  async function withFirstPage(query: string) {
     const held = new Map((await db.conversations.toArray()).map((c) => [c.id, c]));
     const stats = emptyStats();
     let first: string[] | null = null;
     let docsAtFirst = -1;
-    const hits = await searchMessages(db, 'kopi sama', 50, stats, (id) => held.get(id), {
+    const hits = await searchMessages(db, query, 50, stats, (id) => held.get(id), {
       count: 16,
       show: (page) => {
         first = page.map((h) => h.message.id);
         docsAtFirst = stats.docsRead;
       },
     });
+    const whole = await searchMessages(db, query, 50, undefined, (id) => held.get(id));
+    return { hits, stats, first: first as string[] | null, docsAtFirst, whole };
+  }
+
+  test('the first page is handed over once its records are loaded, before the others are read, and is the start of the whole list', async () => {
+    const { hits, stats, first, docsAtFirst } = await withFirstPage('kopi sama');
     expect(stats.path).toBe('lists');
     expect(hits.map((h) => h.message.id)).toEqual(reference(messages, 'kopi sama', 50));
     expect(first).toEqual(hits.slice(0, 16).map((h) => h.message.id));
@@ -357,18 +364,7 @@ describe('at scale: the same results as a full scan, reading only what is shown'
   });
 
   test('one indexed word: its first page of records is read alone and handed over, then the whole list', async () => {
-    const held = new Map((await db.conversations.toArray()).map((c) => [c.id, c]));
-    const whole = await searchMessages(db, 'kopi', 50, undefined, (id) => held.get(id));
-    const stats = emptyStats();
-    let first: string[] | null = null;
-    let docsAtFirst = -1;
-    const hits = await searchMessages(db, 'kopi', 50, stats, (id) => held.get(id), {
-      count: 16,
-      show: (page) => {
-        first = page.map((h) => h.message.id);
-        docsAtFirst = stats.docsRead;
-      },
-    });
+    const { hits, stats, first, docsAtFirst, whole } = await withFirstPage('kopi');
     expect(stats.path).toBe('direct');
     expect(hits).toEqual(whole);
     expect(first).toEqual(whole.slice(0, 16).map((h) => h.message.id));
