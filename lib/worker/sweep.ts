@@ -22,7 +22,7 @@ import {
   type SweepState,
   type SweepTestPacing,
 } from '../shared/sweep';
-import { isSilent, isSweepRecord, sweepRecord, threadStartKey } from '../store/sweeps';
+import { isSilent, sweepOverview, sweepRecord, threadStartKey } from '../store/sweeps';
 
 /** What the sweep needs of the browser (lib/worker/sweep-tabs.ts; tests use a fake). */
 export interface SweepPort {
@@ -292,14 +292,13 @@ export function createSweeps(
   }
 
   async function workerStarted(now: number) {
-    // One read for the whole check: a batch that woke the worker is merged after it.
-    const rows = await db.meta.bulkGet([...PLATFORMS.map((p) => sweepKey(p)), ACTIVE_KEY]);
-    for (const row of rows.slice(0, PLATFORMS.length)) {
-      const rec = row?.value;
-      if (isSweepRecord(rec) && rec.state === 'running') await interrupt(rec, now, 'may-run-it');
+    // Both reads at once: a batch that woke the worker is merged after them.
+    const [overview, leftover] = await Promise.all([sweepOverview(db), activeRun()]);
+    for (const p of PLATFORMS) {
+      const rec = overview.records[p];
+      if (rec?.state === 'running') await interrupt(rec, now, 'may-run-it');
     }
     // A run that ended while its tab was being given back: give it back now.
-    const leftover = (rows[PLATFORMS.length]?.value as ActiveRun | undefined) ?? null;
     if (leftover) {
       await db.meta.delete(ACTIVE_KEY);
       await releaseTab(leftover.tabId, leftover.restoreDiscardable);
