@@ -4,9 +4,10 @@
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { randomBytes as nobleRandomBytes } from '@noble/ciphers/utils.js';
 import { ed25519, x25519 } from '@noble/curves/ed25519.js';
-import { expand, hkdf } from '@noble/hashes/hkdf.js';
+import { hkdf } from '@noble/hashes/hkdf.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256, sha512 } from '@noble/hashes/sha2.js';
+import { hkdfWith, macEach, macKey, type MacKey } from './mac';
 
 // Byte helpers live in ./bytes (no curves or ciphers), so extension pages can use them cheaply.
 export { concatBytes, constantTimeEqual, fromBase64, fromHex, fromUtf8, sha256Digest, toBase64, toHex, utf8 } from './bytes';
@@ -115,15 +116,14 @@ export function hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array {
 
 /**
  * HMAC-SHA256 of each message under one key, equal to hmacSha256(key, m) for each: the key is
- * absorbed once (its two hash blocks) and the keyed state copied per message (a ratchet chain step
- * takes two MACs under its chain key on every message).
+ * absorbed once (its two hash blocks), on reused hash states (see ./mac: a ratchet chain step takes
+ * two MACs under its chain key on every message).
  */
 export function hmacSha256Each(key: Uint8Array, messages: readonly Uint8Array[]): Uint8Array[] {
-  const keyed = hmac.create(sha256, key);
-  return messages.map((m, i) => (i === messages.length - 1 ? keyed : keyed.clone()).update(m).digest());
+  return macEach(key, messages);
 }
 
-let zeroSaltHmac: ReturnType<typeof hmac.create> | null = null;
+let zeroSalt: MacKey | null = null;
 
 /**
  * HKDF-SHA256 with a salt of 32 zero bytes (RFC 5869's "not provided"), equal to hkdfSha256(ikm,
@@ -131,9 +131,8 @@ let zeroSaltHmac: ReturnType<typeof hmac.create> | null = null;
  * context instead of on every message key.
  */
 export function hkdfSha256ZeroSalt(ikm: Uint8Array, info: Uint8Array, length: number): Uint8Array {
-  zeroSaltHmac ??= hmac.create(sha256, new Uint8Array(32));
-  const prk = zeroSaltHmac.clone().update(ikm).digest();
-  return expand(sha256, prk, info, length);
+  zeroSalt ??= macKey(new Uint8Array(32));
+  return hkdfWith(zeroSalt, ikm, info, length);
 }
 
 export { sha512 };

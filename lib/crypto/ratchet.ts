@@ -14,18 +14,7 @@
 // The DH parts (initInitiator, a decryption that turns the ratchet) are async: they run on
 // WebCrypto's native X25519 where available (./x25519). Callers must not run two operations on
 // one session at once (the background's manager queues them).
-import {
-  concatBytes,
-  fromBase64,
-  hkdfSha256,
-  hkdfSha256ZeroSalt,
-  hmacSha256Each,
-  open,
-  seal,
-  toBase64,
-  utf8,
-  x25519PublicKey,
-} from './primitives';
+import { fromBase64, hkdfSha256, hkdfSha256ZeroSalt, hmacSha256Each, open, seal, toBase64, utf8, x25519PublicKey } from './primitives';
 import { chooseX25519 } from './x25519';
 
 export type Role = 'initiator' | 'responder';
@@ -44,6 +33,8 @@ const MAX_COUNTER = 0xffffffff;
 const RK_INFO = utf8('UIE1 ratchet');
 const MK_INFO = utf8('UIE1 message');
 const AAD_CONTEXT = utf8('UIE1 msg');
+const ROLE_INITIATOR = Uint8Array.of(1);
+const ROLE_RESPONDER = Uint8Array.of(2);
 const MESSAGE_KEY_CONSTANT = Uint8Array.of(0x01);
 const CHAIN_KEY_CONSTANT = Uint8Array.of(0x02);
 
@@ -89,19 +80,30 @@ function b(text: string): Uint8Array {
   return bytes;
 }
 
+// Big-endian by hand: a DataView would move the (small, on-heap) array's bytes into an ArrayBuffer
+// of its own, one more for the collector's helper thread to free (see ./mac).
+function putUint32(out: Uint8Array, at: number, n: number): void {
+  out[at] = n >>> 24;
+  out[at + 1] = n >>> 16;
+  out[at + 2] = n >>> 8;
+  out[at + 3] = n;
+}
+
+function getUint32(bytes: Uint8Array, at: number): number {
+  return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
+}
+
 export function encodeHeader(header: Header): Uint8Array {
   const out = new Uint8Array(HEADER_BYTES);
   out.set(header.dh, 0);
-  const view = new DataView(out.buffer);
-  view.setUint32(32, header.previousChainLength);
-  view.setUint32(36, header.messageNumber);
+  putUint32(out, 32, header.previousChainLength);
+  putUint32(out, 36, header.messageNumber);
   return out;
 }
 
 export function decodeHeader(bytes: Uint8Array): Header | null {
   if (bytes.length !== HEADER_BYTES) return null;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return { dh: bytes.slice(0, 32), previousChainLength: view.getUint32(32), messageNumber: view.getUint32(36) };
+  return { dh: bytes.slice(0, 32), previousChainLength: getUint32(bytes, 32), messageNumber: getUint32(bytes, 36) };
 }
 
 function kdfRootKey(rootKey: Uint8Array, dhOut: Uint8Array): { rootKey: Uint8Array; chainKey: Uint8Array } {
@@ -119,8 +121,19 @@ function messageCipherParams(messageKey: Uint8Array): { key: Uint8Array; nonce: 
   return { key: out.slice(0, 32), nonce: out.slice(32) };
 }
 
+/** Grown as needed, never shrunk: the AAD is read only inside the seal or open it is built for. */
+let aadBuffer = new Uint8Array(256);
+
+/** The AAD of one message, in a reused buffer (valid until the next call; see ./mac for why). */
 function aad(associatedData: Uint8Array, sender: Role, header: Uint8Array): Uint8Array {
-  return concatBytes(AAD_CONTEXT, associatedData, Uint8Array.of(sender === 'initiator' ? 1 : 2), header);
+  const length = AAD_CONTEXT.length + associatedData.length + 1 + header.length;
+  if (aadBuffer.length < length) aadBuffer = new Uint8Array(length);
+  let at = 0;
+  for (const part of [AAD_CONTEXT, associatedData, sender === 'initiator' ? ROLE_INITIATOR : ROLE_RESPONDER, header]) {
+    aadBuffer.set(part, at);
+    at += part.length;
+  }
+  return aadBuffer.subarray(0, length);
 }
 
 function otherRole(role: Role): Role {

@@ -210,6 +210,29 @@ describe('RFC vectors', () => {
     }
     expect(hmacSha256Each(randomBytes(32), [])).toEqual([]);
   });
+
+  it('the reused hash states leak nothing between calls: results stay put, interleaved calls agree with one-off ones', () => {
+    const key = randomBytes(32);
+    const [first] = hmacSha256Each(key, [utf8('a')]);
+    const kept = toHex(first!);
+    const okm = hkdfSha256ZeroSalt(randomBytes(32), utf8('info'), 56);
+    const okmHex = toHex(okm);
+    // Later calls write the same scratch blocks: earlier results are copies, not views of them.
+    hmacSha256Each(randomBytes(100), [randomBytes(300), randomBytes(5)]);
+    hkdfSha256ZeroSalt(randomBytes(32), utf8('other'), 200);
+    expect(toHex(first!)).toBe(kept);
+    expect(toHex(okm)).toBe(okmHex);
+    for (let i = 0; i < 20; i++) {
+      const ikm = randomBytes(1 + i * 7);
+      const info = randomBytes(i);
+      const length = [0, 1, 31, 32, 33, 56, 64, 100][i % 8]!;
+      expect(toHex(hkdfSha256ZeroSalt(ikm, info, length))).toBe(toHex(hkdfSha256(ikm, new Uint8Array(32), info, length)));
+      const k = randomBytes(i * 5);
+      const m = randomBytes(i * 11);
+      expect(toHex(hmacSha256Each(k, [m])[0]!)).toBe(toHex(hmacSha256(k, m)));
+    }
+    expect(() => hkdfSha256ZeroSalt(randomBytes(32), utf8('x'), 255 * 32 + 1)).toThrow();
+  });
 });
 
 describe('helpers', () => {
