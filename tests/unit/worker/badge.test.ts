@@ -126,6 +126,32 @@ describe('startBadge', () => {
     expect(whole).not.toHaveBeenCalled();
   });
 
+  test('an unread conversation read, deleted or cleared away is seen without a liveQuery (Dexie reports no old index keys)', async () => {
+    await db.conversations.bulkPut([unread('whatsapp', 'a', 2), unread('messenger', 'b'), unread('instagram', 'c')]);
+    stop = startBadge(db, { port, debounceMs: 20 });
+    await wait(100);
+    await db.conversations.put(conv('whatsapp', 'a')); // read now: its new record has no weight
+    await wait(100);
+    await db.conversations.delete('messenger:b');
+    await wait(100);
+    await db.conversations.clear();
+    await wait(100);
+    expect(texts).toEqual(['4', '2', '1', '']);
+  });
+
+  test('counts first only after the store has been quiet for the debounce (a waking batch merges first)', async () => {
+    await db.conversations.bulkPut([unread('whatsapp', 'a', 2)]);
+    const where = vi.spyOn(db.conversations, 'where');
+    stop = startBadge(db, { port, debounceMs: 60 });
+    await wait(30);
+    await db.conversations.put(unread('messenger', 'b')); // a merge right after the start
+    await wait(40);
+    expect(where).not.toHaveBeenCalled();
+    await wait(100);
+    expect(where).toHaveBeenCalledTimes(1);
+    expect(texts).toEqual(['3']);
+  });
+
   test('writes to the real toolbar through browser.action', async () => {
     await db.conversations.bulkPut(Array.from({ length: 120 }, (_, i) => unread('instagram', `t${i}`)));
     stop = startBadge(db, { port: browserBadge(), debounceMs: 20 });
