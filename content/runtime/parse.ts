@@ -147,8 +147,12 @@ export function createParse(
       const below = (where & Node.DOCUMENT_POSITION_FOLLOWING) !== 0 && (where & Node.DOCUMENT_POSITION_CONTAINED_BY) === 0;
       if (rowIndex.has(row) || !row.isConnected || !below || !scope.contains(row) || depthIn(row, scope) !== depth) return walkAll();
     }
-    const rows = last.concat(fresh);
-    fresh.forEach((row, k) => rowIndex.set(row, last.length + k));
+    // Extended in place: a copy of a 20,000-row list on every append cost more than the rest of the read.
+    const rows = last as Element[];
+    for (const row of fresh) {
+      rowIndex.set(row, rows.length);
+      rows.push(row);
+    }
     return { rows, from };
   }
 
@@ -219,16 +223,24 @@ export function createParse(
         msgCache = new WeakMap();
         parsedFor = key;
       }
+      // The list as the last read left it (rowsNow may extend it in place: rows from its old length on are new).
+      const previous = self.lastRows;
+      const previousLength = previous.length;
       const now = rowsNow(switched);
       const { rows } = now;
       // A walk that stopped short goes on where it stopped (or from higher up, if a row there changed).
       const from = resumeAt === null || switched ? now.from : Math.min(now.from, resumeAt, rows.length);
       // Rows above `from` are the last read's, unchanged and unmoved: their messages are kept as
       // they were; only the rest is walked (on an append, the new rows alone).
+      // Cut back in place, not copied (each holds a message per row: see rowsNow). Nothing keeps the
+      // last read's arrays past that read (lastThread is read at once, and copied where kept).
       const kept = from === 0 ? 0 : firstAtOrAfter(msgRowIndex, from);
-      const messages = msgs.slice(0, kept);
-      const messageRowsOf = msgRows.slice(0, kept);
-      const rowIndexOf = msgRowIndex.slice(0, kept);
+      const messages = msgs;
+      const messageRowsOf = msgRows;
+      const rowIndexOf = msgRowIndex;
+      messages.length = kept;
+      messageRowsOf.length = kept;
+      rowIndexOf.length = kept;
       const parsed: number[] = [];
       // For an adapter whose snapshots depend on the rows above: once a row above changed, moved or
       // went away, every row below is parsed again (cheaply: its own node is known unchanged).
@@ -244,7 +256,7 @@ export function createParse(
         const row = rows[index]!;
         let snap = msgCache.get(row);
         const nodeChanged = snap === undefined || dirty.messages.has(row);
-        if (adapter.readsRowsAbove && self.lastRows[index] !== row) changedAbove = true;
+        if (adapter.readsRowsAbove && (index >= previousLength || previous[index] !== row)) changedAbove = true;
         if (nodeChanged || (changedAbove && adapter.readsRowsAbove)) {
           snap = adapter.parseMessageRow(row, conversation, { rows, index, nodeChanged });
           msgCache.set(row, snap);
