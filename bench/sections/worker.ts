@@ -61,7 +61,8 @@ export async function benchServiceWorker(h: H, store: Page, label: string, scale
   const evalInWorld = await contentWorld(wa);
   const cold: number[] = [];
   const warm: number[] = [];
-  const reps = QUICK ? 3 : 6;
+  // 20: a nearest-rank p95 of fewer than 20 runs is their maximum (one slow start decided the verdict at 6).
+  const reps = QUICK ? 3 : 20;
   let n = 0;
   for (let i = 0; i < reps + 1; i++) {
     await h.stopServiceWorker();
