@@ -76,7 +76,10 @@ export interface PlatformAdapter {
 
   /** The open thread's conversation, or null when none is open. */
   openConversation(doc: Document): ThreadSnapshot['conversation'] | null;
-  /** Rendered message rows of the open thread, top (oldest) to bottom (newest). */
+  /**
+   * Rendered message rows of the open thread, top (oldest) to bottom (newest): a new array on every
+   * call, which the caller owns (the runtime extends it in place as rows are appended).
+   */
   messageRows(doc: Document): Element[];
   /**
    * One message row → snapshot, or null for rows that are not messages (date dividers…). Called in

@@ -108,9 +108,9 @@ export function createParse(
   /** Each row of `lastRows` → its index. */
   let rowIndex = new Map<Element, number>();
   /** The last thread read's messages, their rows, and each one's index in `lastRows` (ascending). */
-  let msgs: MessageSnapshot[] = [];
-  let msgRows: Element[] = [];
-  let msgRowIndex: number[] = [];
+  const msgs: MessageSnapshot[] = [];
+  const msgRows: Element[] = [];
+  const msgRowIndex: number[] = [];
   /** Where a walk that stopped at its budget goes on (an index into `lastRows`); null: it went to the end. */
   let resumeAt: number | null = null;
 
@@ -235,12 +235,12 @@ export function createParse(
       // Cut back in place, not copied (each holds a message per row: see rowsNow). Nothing keeps the
       // last read's arrays past that read (lastThread is read at once, and copied where kept).
       const kept = from === 0 ? 0 : firstAtOrAfter(msgRowIndex, from);
+      msgs.length = kept;
+      msgRows.length = kept;
+      msgRowIndex.length = kept;
       const messages = msgs;
       const messageRowsOf = msgRows;
       const rowIndexOf = msgRowIndex;
-      messages.length = kept;
-      messageRowsOf.length = kept;
-      rowIndexOf.length = kept;
       const parsed: number[] = [];
       // For an adapter whose snapshots depend on the rows above: once a row above changed, moved or
       // went away, every row below is parsed again (cheaply: its own node is known unchanged).
@@ -277,9 +277,6 @@ export function createParse(
       dirty.threadReshaped = false;
       dirty.threadScope = scopeOf(rows);
       self.lastRows = rows;
-      msgs = messages;
-      msgRows = messageRowsOf;
-      msgRowIndex = rowIndexOf;
       self.unreadRowsParsed = unread;
       const partial = stop < rows.length;
       resumeAt = partial ? stop : null;
