@@ -84,6 +84,9 @@ export default defineConfig({
   vite: () => ({
     plugins: [nativeBrowserOutsideBackground()],
     esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
+    // Terser instead of esbuild's minifier: two compress passes and better mangling take ~5 % off
+    // every bundle gzipped (the popup's start chunks, the content scripts) for a few seconds of build.
+    build: { sourcemap: !!process.env.SOURCEMAP, minify: 'terser', terserOptions: { compress: { passes: 2 }, module: true } },
     resolve: { alias: { react: 'preact/compat', 'react-dom': 'preact/compat' } },
   }),
 });

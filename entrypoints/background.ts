@@ -2,7 +2,8 @@
 // remember is in IndexedDB, and it resumes the outbox whenever it starts.
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
-import { getDb } from '../lib/store/db';
+import { getDb, provideMigrations } from '../lib/store/db';
+import { MIGRATIONS } from '../lib/store/migrations';
 import { startBadge } from '../lib/worker/badge';
 import { e2eeOutbox } from '../lib/worker/e2ee/outbox-port';
 import { handleMessage, type BackgroundContext } from '../lib/worker/router';
@@ -36,6 +37,8 @@ export default defineBackground({
         return (await browser.tabs.sendMessage(tabId, command)) as SendCommandReply;
       },
     };
+    // The background is what upgrades the store after an update: it opens it with every upgrade.
+    provideMigrations(MIGRATIONS);
     const ctx: BackgroundContext = {
       db: getDb(),
       tabs,

@@ -3,7 +3,8 @@
 // the same IndexedDB the background and popup use. The Node driver (bench/run.ts) calls
 // window.__bench through Playwright; every function returns plain numbers.
 import Dexie from 'dexie';
-import { getDb, openDb } from '../../lib/store/db';
+import { getDb, openDb, provideMigrations } from '../../lib/store/db';
+import { MIGRATIONS } from '../../lib/store/migrations';
 import { mergeIngest } from '../../lib/worker/merge';
 import { afterStored, compactionState } from '../../lib/worker/search-compaction';
 import type { Conversation, Message } from '../../lib/shared/model';
@@ -25,6 +26,9 @@ import {
 import { inbox } from '../../lib/store/queries';
 import { compactSearchIndex, type CompactionReport } from '../../lib/store/search-blocks';
 import { recordsOf, synthIngests, synthQueries, type DataSize } from '../data';
+
+// The store page opens stores as the background does: with every upgrade function.
+provideMigrations(MIGRATIONS);
 
 const NOW = Date.UTC(2026, 10, 25, 10);
 

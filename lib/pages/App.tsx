@@ -5,7 +5,7 @@ import type { InboxDb } from '../store/db';
 import type { Conversation } from '../shared/model';
 import type { SearchHit } from '../store/search';
 import { Ui } from './context';
-import { strings, type Language } from './i18n';
+import { useStrings, type Language } from './i18n';
 import { languageFor } from './first-paint';
 import { earlyLanguageChoice } from './first-rows';
 import { Inbox } from './Inbox';
@@ -36,8 +36,7 @@ export function App(props: { db: InboxDb; layout: 'popup' | 'panel'; language?: 
   // choice the early script read (the first frame it painted is in that language too).
   const [early] = useState(earlyLanguageChoice);
   const chosen = useSettings()?.uiLanguage ?? early;
-  const lang = props.language ?? languageFor(chosen);
-  const s = strings(lang);
+  const { lang, s } = useStrings(props.language ?? languageFor(chosen));
   const [openId, setOpenId] = useState<string | null>(initialOpenId);
   const [focusMessageId, setFocusMessageId] = useState<string | null>(null);
   const [focusSearch, setFocusSearch] = useState(0);

@@ -11,7 +11,7 @@ import { takeFirstRows } from './first-rows';
 import { count, listTime } from './format';
 import { isTypingTarget } from './keys';
 import { LayoutReportButton } from './LayoutReport';
-import { useLive, useSearch } from './live';
+import { useLive, useSearch, loadSearch } from './live';
 import { fold, healthAll, inbox, inboxHead } from '../store/queries';
 import { VirtualList } from './VirtualList';
 import { InboxSweep } from './sweep/InboxSweep';
@@ -162,6 +162,8 @@ export function Inbox(props: InboxProps) {
         placeholder={s.searchPlaceholder}
         aria-keyshortcuts="/"
         value={query}
+        // The search engine loads while the user is still typing the first word.
+        onFocus={() => void loadSearch().catch(() => {})}
         onInput={(e) => {
           setQuery((e.target as HTMLInputElement).value);
           setActive(-1);

@@ -5,7 +5,20 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { InboxDb } from '../store/db';
 import type { Conversation } from '../shared/model';
 import type { SearchHit } from '../store/search';
-import { watchSearch } from '../store/search-live';
+
+let searchEngine: Promise<typeof import('../store/search-live')> | undefined;
+
+/**
+ * The search engine (lib/store/search.ts and search-live.ts, ~3.5 KB gz) is a chunk of its own,
+ * loaded when the search box takes focus or a query is typed: the popup opens without it.
+ */
+export function loadSearch(): Promise<typeof import('../store/search-live')> {
+  searchEngine ??= import('../store/search-live').catch((e: unknown) => {
+    searchEngine = undefined; // a failed load is tried again by the next query
+    throw e;
+  });
+  return searchEngine;
+}
 
 /** `enabled: false` holds the query back (its value stays `initial`) until it turns true. */
 export function useLive<T>(query: () => Promise<T>, deps: unknown[], initial: T, enabled = true): T {
@@ -34,7 +47,19 @@ export function useSearch(db: InboxDb, query: string, held: ReadonlyMap<string, 
   const heldNow = useRef(held);
   heldNow.current = held;
   useEffect(() => {
-    if (query) return watchSearch(db, query, setHits, undefined, (id) => heldNow.current?.get(id));
+    if (!query) return;
+    let live = true;
+    let stop: (() => void) | undefined;
+    loadSearch().then(
+      (engine) => {
+        if (live) stop = engine.watchSearch(db, query, setHits, undefined, (id) => heldNow.current?.get(id));
+      },
+      (e: unknown) => console.error('[unified-inbox] search could not load', e),
+    );
+    return () => {
+      live = false;
+      stop?.();
+    };
   }, [db, query]);
   return query ? hits : [];
 }

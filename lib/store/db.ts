@@ -1,12 +1,12 @@
 // The one local store (IndexedDB through Dexie). The background service worker is its only
 // writer; extension pages read it (same extension origin) reactively with liveQuery.
-import Dexie, { type EntityTable, type Table } from 'dexie';
+import Dexie, { type EntityTable, type Table, type Transaction } from 'dexie';
 import type { AdapterHealth, Conversation, Message, OutboxEntry, Person, Platform } from '../shared/model';
-import { docOf, termsOf, type DocKey, type SearchDoc, type SearchTerm } from './search-doc';
+import type { DocKey, SearchDoc } from './search-doc';
 import type { BlockKey, DenseWord, PostingBlock } from './search-blocks';
 import type { E2eeConversation, E2eeDeviceRecord, E2eePlain } from './records';
-import { migrateIdsV5, type AliasRecord } from './rekey';
-import { unreadWeightMiddleware, withUnreadWeight } from './unread-weight';
+import type { AliasRecord } from './rekey';
+import { unreadWeightMiddleware } from './unread-weight';
 
 export const DB_NAME = 'unified-inbox';
 
@@ -51,9 +51,48 @@ export type InboxDb = Dexie & {
   searchDense: EntityTable<DenseWord, 'term'>;
 };
 
+/** The schema's version (Dexie's number; IndexedDB stores it ×10). */
+export const SCHEMA_VERSION = 7;
+
 /**
- * Schema history. Never edit a released version: add a new one with an upgrade function, and a
- * test that opens a store written by every earlier version.
+ * What upgrades a store written by an earlier version (lib/store/migrations.ts, which holds them
+ * with what they need: the id rewrite, the index builders, ~3 KB gz). Not imported here: the
+ * background provides them before it opens the store (it is the one that upgrades it after an
+ * update), and a page loads them only when the store it finds is older than this schema
+ * (lib/pages/store-ready.ts), which almost never happens, so the pages start without them.
+ */
+export interface Migrations {
+  /** v2: index the stored messages' words. */
+  v2(tx: Transaction): Promise<void>;
+  /** v4: rebuild the search index as one record per message. */
+  v4(tx: Transaction): Promise<void>;
+  /** v5: rewrite the ids (lib/store/rekey.ts). */
+  v5(tx: Transaction): Promise<void>;
+  /** v6: the badge's weight on every conversation; the index's words in a table of their own. */
+  v6(tx: Transaction): Promise<void>;
+}
+
+let provided: Migrations | null = null;
+
+/** Makes the upgrade functions available to every store this context opens. */
+export function provideMigrations(migrations: Migrations): void {
+  provided = migrations;
+}
+
+/**
+ * An upgrade that runs the provided migration. Without one it fails, which aborts the upgrade and
+ * the open: the store stays as it was (never half-upgraded), and the next open with them upgrades it.
+ */
+function upgrade(version: keyof Migrations) {
+  return (tx: Transaction) => {
+    if (!provided) throw new Error(`[unified-inbox] the store needs its ${version} upgrade, not loaded in this context`);
+    return provided[version](tx);
+  };
+}
+
+/**
+ * Schema history. Never edit a released version: add a new one with an upgrade function (in
+ * lib/store/migrations.ts), and a test that opens a store written by every earlier version.
  */
 export function defineSchema(db: Dexie): void {
   db.version(1).stores({
@@ -69,15 +108,7 @@ export function defineSchema(db: Dexie): void {
       people: 'id, name',
       searchTerms: '[term+messageId], term, messageId',
     })
-    .upgrade(async (tx) => {
-      const messages = tx.table<Message, string>('messages');
-      const terms = tx.table<SearchTerm, [string, string]>('searchTerms');
-      const ids = await messages.toCollection().primaryKeys();
-      for (let i = 0; i < ids.length; i += 500) {
-        const batch = await messages.bulkGet(ids.slice(i, i + 500));
-        await terms.bulkPut(batch.flatMap((m) => (m ? termsOf(m) : [])));
-      }
-    });
+    .upgrade(upgrade('v2'));
   // v3 (issue 4): the end-to-end encryption layer's own tables; nothing existing changes.
   db.version(3).stores({
     e2eeDevice: 'id',
@@ -93,63 +124,22 @@ export function defineSchema(db: Dexie): void {
       searchTerms: null,
       searchDocs: '[rank+messageId], *terms',
     })
-    .upgrade(async (tx) => {
-      const messages = tx.table<Message, string>('messages');
-      const docs = tx.table<SearchDoc, DocKey>('searchDocs');
-      const ids = await messages.toCollection().primaryKeys();
-      for (let i = 0; i < ids.length; i += 500) {
-        const batch = await messages.bulkGet(ids.slice(i, i + 500));
-        await docs.bulkPut(batch.flatMap((m) => (m ? (docOf(m) ?? []) : [])));
-      }
-    });
+    .upgrade(upgrade('v4'));
   // v5 (issues 11, 12): replaced ids are remembered (aliases); WhatsApp conversations move from
   // their title to titleKey (kind-qualified); ids escape `%` and `:` in their parts so two native
   // ids can never make one id. Every table holding such ids is rewritten (lib/store/rekey.ts).
-  db.version(5)
-    .stores({ aliases: '[from+to], from, to' })
-    .upgrade((tx) => migrateIdsV5(tx));
+  db.version(5).stores({ aliases: '[from+to], from, to' }).upgrade(upgrade('v5'));
   // v6 (issue 15): conversations carry what they add to the badge, indexed, so the badge reads the
   // unread ones only (it read all of them on every change); every write keeps the field. The
   // search index's words get a table of their own (one read expands a query word), filled here
   // from the index's distinct words.
   db.version(6)
     .stores({ conversations: 'id, platform, lastMessageAt, personId, updatedAt, unreadWeight', searchWords: '' })
-    .upgrade(async (tx) => {
-      await tx
-        .table<Conversation, string>('conversations')
-        .toCollection()
-        .modify((c, ref) => {
-          ref.value = withUnreadWeight(c);
-        });
-      const words = await distinctIndexWords(tx.idbtrans.objectStore('searchDocs').index('terms'));
-      const table = tx.table<1, string>('searchWords');
-      for (let i = 0; i < words.length; i += 5_000) {
-        const chunk = words.slice(i, i + 5_000);
-        await table.bulkPut(
-          chunk.map(() => 1 as const),
-          chunk,
-        );
-      }
-    });
+    .upgrade(upgrade('v6'));
   // v7 (issue 15): posting blocks for frequent words. Empty at first: every word is read from the
   // index until the worker's first compaction gives the frequent ones blocks.
-  db.version(7).stores({ searchBlocks: '[term+first+firstId]', searchDense: 'term' });
+  db.version(SCHEMA_VERSION).stores({ searchBlocks: '[term+first+firstId]', searchDense: 'term' });
   db.use(unreadWeightMiddleware);
-}
-
-/** The distinct keys of a multiEntry index, one cursor step each (not one per entry). */
-function distinctIndexWords(index: IDBIndex): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const out: string[] = [];
-    const req = index.openKeyCursor(null, 'nextunique');
-    req.onsuccess = () => {
-      const cursor = req.result;
-      if (!cursor) return resolve(out);
-      out.push(cursor.key as string);
-      cursor.continue();
-    };
-    req.onerror = () => reject(req.error);
-  });
 }
 
 export function openDb(name = DB_NAME): InboxDb {

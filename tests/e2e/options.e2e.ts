@@ -197,6 +197,11 @@ describe('options page', () => {
     await options.getByRole('combobox', { name: 'Interface language' }).selectOption('id');
     await options.getByRole('heading', { level: 1, name: 'Pengaturan Kotak Masuk Terpadu' }).waitFor();
     await options.getByRole('button', { name: 'Ekspor data' }).waitFor();
+    // The popup opens in it: the early frame, then the app (its Indonesian strings a chunk of their own).
+    const popup = await h.openPopup();
+    await popup.locator('main:not([inert])').getByRole('searchbox', { name: 'Cari' }).waitFor();
+    expect(await popup.evaluate(() => document.documentElement.lang)).toBe('id');
+    await popup.close();
     await options.getByRole('combobox', { name: 'Bahasa antarmuka' }).selectOption('auto');
     await options.getByRole('heading', { level: 1, name: 'Unified Inbox settings' }).waitFor();
     expect(await stored()).toMatchObject({

@@ -2,7 +2,7 @@
 // does not have) is a compile error.
 import type { Strings } from './en';
 import { idFirst } from './first-frame';
-import { idSweep } from './sweep';
+import { idSweep } from './sweep-id';
 
 export const id: Strings = {
   ...idFirst,

@@ -76,7 +76,7 @@ async function openPage(layout: 'popup' | 'panel') {
   expect(earlyMain?.hasAttribute('inert')).toBe(true);
   earlyMain?.removeAttribute('inert');
   const early = earlyMain ? shape(earlyMain) : null;
-  mountApp(root);
+  await mountApp(root);
   return { early, app: shape(root.firstElementChild!), earlyMain };
 }
 

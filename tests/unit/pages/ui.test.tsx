@@ -6,6 +6,7 @@ import { openDb, type InboxDb } from '../../../lib/store/db';
 import type { Conversation, Message, OutboxEntry, Platform, SendFailureReason } from '../../../lib/shared/model';
 import { indexMessages } from '../../../lib/store/search';
 import { App } from '../../../lib/pages/App';
+import { loadStrings } from '../../../lib/pages/i18n';
 import { ROW_HEIGHT } from '../../../lib/pages/Inbox';
 import { storedConversation, storedMessage } from '../helpers/factories';
 
@@ -270,9 +271,20 @@ describe('inbox', () => {
   });
 
   test('Indonesian interface strings', async () => {
+    // As mountApp does: the Indonesian table (a chunk of its own) is loaded before the first render.
+    await loadStrings('id');
     render(<App db={db} layout="panel" language="id" />);
     expect(screen.getAllByRole('status').map((s) => s.textContent)).toEqual(['', 'Memuat…']);
     expect(screen.getByRole('searchbox', { name: 'Cari' })).toBeTruthy();
+    expect(document.documentElement.lang).toBe('id');
+  });
+
+  test('a language chosen while the page is open shows once its table has loaded', async () => {
+    const { rerender } = render(<App db={db} layout="panel" language="en" />);
+    expect(screen.getByRole('searchbox', { name: 'Search' })).toBeTruthy();
+    rerender(<App db={db} layout="panel" language="id" />);
+    expect(await screen.findByRole('searchbox', { name: 'Cari' })).toBeTruthy();
+    await waitFor(() => expect(document.documentElement.lang).toBe('id'));
   });
 });
 

@@ -4,12 +4,16 @@
 import 'fake-indexeddb/auto';
 import Dexie from 'dexie';
 import { expect, test } from 'vitest';
-import { openDb } from '../../../lib/store/db';
+import { openDb, provideMigrations } from '../../../lib/store/db';
+import { MIGRATIONS } from '../../../lib/store/migrations';
 import { mergeIngest } from '../../../lib/worker/merge';
 import { migrateIdsV5, STORE_NAMES } from '../../../lib/store/rekey';
 import { provisionalKey, type Conversation, type Message } from '../../../lib/shared/model';
 import { snapshotChat } from '../helpers/factories';
 import { docOf, searchMessages } from '../../../lib/store/search';
+
+// As the background does before it opens the store (lib/pages/store-ready.ts: the pages, on demand).
+provideMigrations(MIGRATIONS);
 
 const T0 = Date.UTC(2026, 10, 20, 9, 0);
 

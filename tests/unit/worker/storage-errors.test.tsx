@@ -10,6 +10,7 @@ import { readStorageError, STORAGE_ERROR_KEY } from '../../../lib/store/storage-
 import { openDb, type InboxDb } from '../../../lib/store/db';
 import type { Ingest } from '../../../lib/shared/protocol';
 import { App } from '../../../lib/pages/App';
+import { loadStrings } from '../../../lib/pages/i18n';
 import { backgroundContext, contentSender } from '../helpers/background';
 
 const waTab = contentSender('https://web.whatsapp.com/', 7);
@@ -114,6 +115,7 @@ describe('the popup', () => {
 
   test('in Indonesian too', async () => {
     await db.meta.put({ key: STORAGE_ERROR_KEY, value: { name: 'QuotaExceededError', message: 'q', firstAt: 1, lastAt: 1, count: 3 } });
+    await loadStrings('id'); // as mountApp does before the first render
     render(<App db={db} layout="popup" language="id" />);
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toMatch(/Ruang penyimpanan browser untuk Unified Inbox habis/);

@@ -1,0 +1,25 @@
+// Before a page opens the store through Dexie. The background upgrades the store after an update,
+// but a page opened first would do it, and an upgrade needs its functions (lib/store/migrations.ts,
+// kept out of the pages' start chunks): they are loaded when the store on disk is older than the
+// schema. An up-to-date store, or none yet (a new store runs no upgrades), loads nothing.
+import { DB_NAME, provideMigrations, SCHEMA_VERSION } from '../store/db';
+
+export async function storeReady(idb: IDBFactory | undefined = globalThis.indexedDB): Promise<void> {
+  if (!(await olderThanSchema(idb))) return;
+  try {
+    provideMigrations((await import('../store/migrations')).MIGRATIONS);
+  } catch (e) {
+    // Without them the upgrade fails and leaves the store as it was; the page says it cannot read it.
+    console.error('[unified-inbox] the store upgrade could not load', e);
+  }
+}
+
+/** Whether the store on disk is older than the schema (Dexie keeps version × 10); when it cannot tell, yes. */
+async function olderThanSchema(idb: IDBFactory | undefined): Promise<boolean> {
+  try {
+    const found = (await idb!.databases()).find((d) => d.name === DB_NAME);
+    return found?.version !== undefined && found.version < SCHEMA_VERSION * 10;
+  } catch {
+    return true;
+  }
+}
