@@ -15,7 +15,8 @@ import { conversationId as convIdOf, PLATFORM_LABEL, type Conversation, type Mes
 import type { Ingest } from '../shared/protocol';
 import { getSettings, mayNotify, type Settings } from '../shared/settings';
 import { previewOf } from '../shared/text';
-import { pickLanguage, strings, type Strings } from '../shared/i18n';
+import { pickLanguage } from '../shared/i18n/language';
+import { notifyStrings, type NotifyStrings } from '../shared/i18n/notify';
 
 export const NOTIFY_INTERVAL_MS = 10_000;
 /** How long an announced text stays "already shown" for its conversation. */
@@ -59,7 +60,7 @@ export interface PlanInput {
   now: number;
   /** Conversation id → when it last notified and with what text. Updated for what is planned. */
   lastNotified: Map<string, NotifiedMemory>;
-  s: Strings;
+  s: NotifyStrings;
 }
 
 function cap(text: string, max: number): string {
@@ -237,7 +238,7 @@ export function startNotifications(
     const conversations = new Map(stored.filter((c): c is Conversation => !!c).map((c) => [c.id, c]));
     const inboxVisible = await (deps.inboxVisible ?? isInboxVisible)().catch(() => false);
     const languages = deps.languages?.() ?? globalThis.navigator?.languages ?? [];
-    const s = strings(pickLanguage(settings.uiLanguage === 'auto' ? null : settings.uiLanguage, languages));
+    const s = notifyStrings(pickLanguage(settings.uiLanguage === 'auto' ? null : settings.uiLanguage, languages));
     const plans = planNotifications({
       result,
       conversations,

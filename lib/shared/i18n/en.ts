@@ -2,6 +2,7 @@
 // language's table must match key for key (lib/shared/i18n/id.ts).
 import type { SendFailureReason } from '../model';
 import { enFirst } from './first-frame';
+import { enNotify } from './notify';
 import { enSweep } from './sweep';
 
 /** A failed reply's reason as text: `platform` is its label, `max` its text limit already formatted. */
@@ -139,9 +140,7 @@ export const en = {
   deleteFailed: 'Deleting failed. Try again.',
   backgroundUnreachable: 'the extension did not answer. Try again.',
   settingsSaveFailed: 'The setting could not be saved. Try again.',
-  notificationTitle: (name: string, platform: string) => `${name} (${platform})`,
-  notificationGroupTitle: (sender: string, group: string, platform: string) => `${sender} in ${group} (${platform})`,
-  notificationNewMessage: 'New message',
+  ...enNotify,
   /** Reading the whole inbox (issue 13): ./sweep.ts. */
   sweep: enSweep,
   e2ee: {

@@ -2,6 +2,7 @@
 // does not have) is a compile error.
 import type { Strings } from './en';
 import { idFirst } from './first-frame';
+import { idNotify } from './notify';
 import { idSweep } from './sweep-id';
 
 export const id: Strings = {
@@ -130,9 +131,7 @@ export const id: Strings = {
   deleteFailed: 'Penghapusan gagal. Coba lagi.',
   backgroundUnreachable: 'ekstensi tidak menjawab. Coba lagi.',
   settingsSaveFailed: 'Pengaturan tidak dapat disimpan. Coba lagi.',
-  notificationTitle: (name: string, platform: string) => `${name} (${platform})`,
-  notificationGroupTitle: (sender: string, group: string, platform: string) => `${sender} di ${group} (${platform})`,
-  notificationNewMessage: 'Pesan baru',
+  ...idNotify,
   sweep: idSweep,
   e2ee: {
     ...idFirst.e2ee,
