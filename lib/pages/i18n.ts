@@ -1,6 +1,5 @@
 // The pages' entry to the interface strings. The tables live in lib/shared/i18n/ (one file per
-// language), which any context may import, so the worker (notifications) reads them without
-// importing page code. Here only English (the reference, and what shows while another table loads)
+// language), which any context may import. Here only English (the reference, and what shows while another table loads)
 // is in the pages' start chunks; another language's table is a chunk of its own, loaded once it
 // is wanted (mountApp waits for it before the first render), so a page carries one language's
 // strings, not both (~4 KB gz each).

@@ -9,7 +9,7 @@ import type { SearchHit } from '../store/search';
 let searchEngine: Promise<typeof import('../store/search-live')> | undefined;
 
 /**
- * The search engine (lib/store/search.ts and search-live.ts, ~3.5 KB gz) is a chunk of its own,
+ * The search engine (lib/store/search.ts and search-live.ts, 3.3 KB gz) is a chunk of its own,
  * loaded when the search box takes focus or a query is typed: the popup opens without it.
  */
 export function loadSearch(): Promise<typeof import('../store/search-live')> {

@@ -2,7 +2,9 @@
 // user picked one in Options (stored under `uiLanguage`). Every user-facing sentence lives here,
 // in both languages; the worker and the store keep codes (a send failure's `reason`), and the
 // pages turn them into text, so a stored record never carries one language's words.
-// One file per language (en.ts, the reference, and id.ts); this index picks one.
+// One file per language (en.ts, the reference, and id.ts); this index holds both and picks one
+// (the tests compare them). The pages load a language through lib/pages/i18n.ts (English built
+// in, Indonesian on demand); the worker needs only the notifications' strings (notify.ts).
 // Runs anywhere (worker and pages): no browser API.
 import { en, type Strings } from './en';
 import { id } from './id';
