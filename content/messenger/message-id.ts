@@ -23,24 +23,20 @@ export interface RowIdentity {
   content: string;
 }
 
-function fnv1a(s: string, seed: number): number {
-  let h = seed >>> 0;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-
-/** 64 bits from two independent 32-bit FNV-1a hashes: collisions within a thread are negligible. */
+/**
+ * 64 bits from two independent 32-bit FNV-1a hashes (two seeds), computed in one pass over the
+ * string: collisions within a thread are negligible.
+ */
 export function contentHash(who: string, content: string): string {
   const s = `${who}\u0000${content}`;
-  return (
-    fnv1a(s, 0x811c9dc5).toString(16).padStart(8, '0') +
-    fnv1a(s, 0x01000193 ^ 0x5bd1e995)
-      .toString(16)
-      .padStart(8, '0')
-  );
+  let a = 0x811c9dc5;
+  let b = (0x01000193 ^ 0x5bd1e995) >>> 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x01000193);
+  }
+  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
 }
 
 export function sectionKey(day: number | null): string {

@@ -6,13 +6,17 @@ export function isVisuallyHidden(el: Element): boolean {
   const win = el.ownerDocument.defaultView;
   if (!win) return false;
   const cs = win.getComputedStyle(el);
-  const tiny = (v: string) => v === '1px' || v === '0px' || v === '0';
   // Overflow and position first: they need only style, where width and height need layout (a
-  // read of them lays out the page when it has changed since the last frame).
-  if ((cs.overflow === 'hidden' || cs.position === 'absolute') && tiny(cs.width) && tiny(cs.height)) return true;
-  const clip = cs.getPropertyValue('clip');
-  const clipPath = cs.getPropertyValue('clip-path');
-  return cs.position === 'absolute' && (/rect\(0(px)?[ ,]+0(px)?[ ,]+0(px)?[ ,]+0(px)?\)/.test(clip) || clipPath === 'inset(50%)');
+  // read of them lays out the page when it has changed since the last frame). Nearly every
+  // element is neither absolute nor overflow-hidden: it is answered by these two reads alone.
+  const absolute = cs.position === 'absolute';
+  if (!absolute && cs.overflow !== 'hidden') return false;
+  const tiny = (v: string) => v === '1px' || v === '0px' || v === '0';
+  if (tiny(cs.width) && tiny(cs.height)) return true;
+  if (!absolute) return false;
+  return (
+    /rect\(0(px)?[ ,]+0(px)?[ ,]+0(px)?[ ,]+0(px)?\)/.test(cs.getPropertyValue('clip')) || cs.getPropertyValue('clip-path') === 'inset(50%)'
+  );
 }
 
 /** Whether text in `el` is shown bold (Meta marks unread rows by weight). */
@@ -37,7 +41,7 @@ export function visibleText(root: Element, max: number, skip: (el: Element) => b
     }
     if (node.nodeType !== 1) return;
     const el = node as Element;
-    const tag = el.tagName.toLowerCase();
+    const tag = el.localName;
     if (tag === 'img') {
       out += el.getAttribute('alt') ?? '';
       return;
@@ -47,7 +51,7 @@ export function visibleText(root: Element, max: number, skip: (el: Element) => b
       return;
     }
     if (tag === 'script' || tag === 'style' || skip(el) || isVisuallyHidden(el)) return;
-    for (const child of Array.from(el.childNodes)) walk(child);
+    for (let child = el.firstChild; child; child = child.nextSibling) walk(child);
   };
   walk(root);
   return out.length > max ? out.slice(0, max) : out;

@@ -9,7 +9,7 @@ import { messengerSkipCounts, resetMessengerSkipCounts } from '../../content/mes
 import { GRAMMAR } from '../../content/messenger/selectors';
 import { performSend } from '../../content/send';
 import type { MessageSnapshot } from '../../lib/shared/model';
-import { derivedMessageId } from '../../content/messenger/message-id';
+import { contentHash, derivedMessageId } from '../../content/messenger/message-id';
 import { insertIntoComposer } from '../../content/composer';
 import { expectLinearRead, startReader, type Reader } from './read-cost';
 import { sendCommand } from '../unit/helpers/factories';
@@ -281,6 +281,18 @@ describe('Messenger: navigate, compose, send', () => {
     expect(await insertIntoComposer(composer, 'See you at 3')).toBe('inserted');
     expect(await fb.submit(document, composer)).toBe(true);
     expect(fx.echoLog.map((e) => e.text)).toEqual(['See you at 3']);
+  });
+});
+
+describe('Messenger: derived ids are stable', () => {
+  // A derived id is a stored message's key: the hash must never change for the same content, or a
+  // re-read would store every such message again. Values from the hash as first released.
+  test.each([
+    ['', '', '050c5d1ffe704172'],
+    ['Budi', 'halo apa kabar 😀', '86db3d3786f78ebc'],
+    ['', 'Kopí\nbesok?', '2d05c1ed09f65ad6'],
+  ])('contentHash(%j, %j) = %s', (who, content, hash) => {
+    expect(contentHash(who, content)).toBe(hash);
   });
 });
 
