@@ -66,7 +66,7 @@ export function Inbox(props: InboxProps) {
   // of each conversation (a renamed chat shows its new title without a new search), and the search
   // reads from the store only the conversations the list does not hold (archived ones).
   const byId = useMemo(() => (all ? new Map(all.map((c) => [c.id, c])) : null), [all]);
-  const found = useSearch(props.db, q, byId);
+  const { hits: found, failed: searchFailed } = useSearch(props.db, q, byId);
   const hits = useMemo(() => {
     if (!found?.length || !byId) return found;
     return found.map((h) => ({ ...h, conversation: byId.get(h.conversation.id) ?? h.conversation }));
@@ -199,17 +199,27 @@ export function Inbox(props: InboxProps) {
           />
         )}
       />
-      {q && <SearchResults hits={hits} onOpen={(h) => (props.onOpenHit ? props.onOpenHit(h) : props.onOpen(h.conversation))} />}
+      {q && (
+        <SearchResults
+          hits={hits}
+          failed={searchFailed}
+          onOpen={(h) => (props.onOpenHit ? props.onOpenHit(h) : props.onOpen(h.conversation))}
+        />
+      )}
     </section>
   );
 }
 
-function SearchResults({ hits, onOpen }: { hits: SearchHit[] | null; onOpen: (h: SearchHit) => void }) {
+function SearchResults({ hits, failed, onOpen }: { hits: SearchHit[] | null; failed: boolean; onOpen: (h: SearchHit) => void }) {
   const { s, lang } = useUi();
   return (
     <section class="results" aria-label={s.searchResults}>
       <h2 class="results-head">{s.searchResults}</h2>
-      {hits === null ? (
+      {failed ? (
+        <p class="empty" role="alert">
+          {s.searchFailed}
+        </p>
+      ) : hits === null ? (
         <p class="empty" role="status">
           {s.searching}
         </p>

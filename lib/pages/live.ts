@@ -36,30 +36,49 @@ export function useLive<T>(query: () => Promise<T>, deps: unknown[], initial: T,
 }
 
 /**
- * The messages matching `query`, kept current as the store changes (lib/store/search-live.ts);
- * null until the first run has answered, [] for no query. A new query shows the last results until
- * its own arrive (no flash of "Searching…" on every keystroke), as the live queries do.
+ * The messages matching `query`, kept current as the store changes (lib/store/search-live.ts):
+ * `hits` is null until the first run has answered, [] for no query. A new query shows the last
+ * results until its own arrive (no flash of "Searching…" on every keystroke), as the live queries
+ * do. `failed`: the search engine could not load, or the query's last run failed (the list says so
+ * instead of "Searching…" for ever); a new query tries again.
  */
-export function useSearch(db: InboxDb, query: string, held: ReadonlyMap<string, Conversation> | null = null): SearchHit[] | null {
+export function useSearch(
+  db: InboxDb,
+  query: string,
+  held: ReadonlyMap<string, Conversation> | null = null,
+): { hits: SearchHit[] | null; failed: boolean } {
   const [hits, setHits] = useState<SearchHit[] | null>(null);
+  const [failed, setFailed] = useState(false);
   // The conversations the page holds change with every list update; the search reads the latest
   // without running again for it.
   const heldNow = useRef(held);
   heldNow.current = held;
   useEffect(() => {
+    setFailed(false);
     if (!query) return;
     let live = true;
     let stop: (() => void) | undefined;
-    loadSearch().then(
-      (engine) => {
-        if (live) stop = engine.watchSearch(db, query, setHits, undefined, (id) => heldNow.current?.get(id));
-      },
-      (e: unknown) => console.error('[unified-inbox] search could not load', e),
-    );
+    let answered = false;
+    const fail = (what: string) => (e: unknown) => {
+      console.error(`[unified-inbox] search ${what}`, e);
+      if (!live) return;
+      setFailed(true);
+      // Not the last query's results under this query's failure; a failed live re-run keeps its own.
+      if (!answered) setHits(null);
+    };
+    loadSearch().then((engine) => {
+      if (!live) return;
+      const shown = (found: SearchHit[]) => {
+        answered = true;
+        setFailed(false);
+        setHits(found);
+      };
+      stop = engine.watchSearch(db, query, shown, fail('failed'), (id) => heldNow.current?.get(id));
+    }, fail('could not load'));
     return () => {
       live = false;
       stop?.();
     };
   }, [db, query]);
-  return query ? hits : [];
+  return query ? { hits, failed } : { hits: [], failed: false };
 }

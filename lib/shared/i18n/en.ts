@@ -87,6 +87,7 @@ export const en = {
   loading: 'Loading…',
   searchResults: 'Search results',
   searching: 'Searching…',
+  searchFailed: 'The search failed. Change the words to try again.',
   noMessageMatches: 'No messages match.',
   resultIn: (title: string, platform: string) => `${title} on ${platform}`,
   conversationCount: (n: string) => `${n} conversations`,

@@ -79,6 +79,7 @@ export const id: Strings = {
   loading: 'Memuat…',
   searchResults: 'Hasil pencarian',
   searching: 'Mencari…',
+  searchFailed: 'Pencarian gagal. Ubah kata kuncinya untuk mencoba lagi.',
   noMessageMatches: 'Tidak ada pesan yang cocok.',
   resultIn: (title: string, platform: string) => `${title} di ${platform}`,
   conversationCount: (n: string) => `${n} percakapan`,
