@@ -1,7 +1,7 @@
 // The pages' entry to the interface strings. The tables live in lib/shared/i18n/ (one file per
-// language), which any context may import. Here only English (the reference, and what shows while another table loads)
-// is in the pages' start chunks; another language's table is a chunk of its own, loaded once it
-// is wanted (mountApp waits for it before the first render), so a page carries one language's
+// language), which any context may import. Here only English (the reference, and what shows while
+// another table loads) is in the pages' start chunks; another language's table is a chunk of its
+// own, loaded once it is wanted (beforeFirstRender waits for it), so a page carries one language's
 // strings, not both (~4 KB gz each).
 import { useEffect, useState } from 'preact/hooks';
 import { en, type Strings } from '../shared/i18n/en';

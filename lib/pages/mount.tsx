@@ -4,14 +4,12 @@ import { getDb } from '../store/db';
 import { App } from './App';
 import { languageFor, layoutOf } from './first-paint';
 import { earlyLanguageChoice } from './first-rows';
-import { loadStrings } from './i18n';
-import { storeReady } from './store-ready';
+import { beforeFirstRender } from './store-ready';
 
 export async function mountApp(root: HTMLElement): Promise<void> {
-  // The first render is in the language the early frame was painted in: its table is loaded first
-  // (English is in the chunk; Indonesian is a chunk of its own). A failed load renders in English.
-  // And the store's upgrade functions when the store is older than the schema (store-ready.ts).
-  await Promise.all([loadStrings(languageFor(earlyLanguageChoice())).catch(() => {}), storeReady()]);
+  // The first render is in the language the early frame was painted in (English is in the chunk;
+  // Indonesian is a chunk of its own), with the store's upgrades if the store is older.
+  await beforeFirstRender(languageFor(earlyLanguageChoice()));
   // The early script may have painted the first frame (first-paint.ts). It is removed in the same
   // task as the app's first render, which draws the same markup: no frame shows in between.
   root.replaceChildren();

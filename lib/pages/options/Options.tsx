@@ -6,7 +6,8 @@ import { PLATFORM_LABEL, PLATFORMS, type AdapterHealth, type Platform } from '..
 import { setSettings, UI_LANGUAGES, type Settings, type SettingsPatch, type UiLanguageSetting } from '../../shared/settings';
 import { Ui, useUi } from '../context';
 import { count } from '../format';
-import { LANGUAGES, pickLanguage, useStrings, type Language } from '../i18n';
+import { languageFor } from '../first-paint';
+import { LANGUAGES, useStrings, type Language } from '../i18n';
 import { LayoutReportButton } from '../LayoutReport';
 import { useLive } from '../live';
 import { healthAll } from '../../store/queries';
@@ -17,9 +18,7 @@ import { ReadingSection } from './ReadingSection';
 export function Options(props: { db: InboxDb; language?: Language }) {
   const settings = useSettings();
   const chosen = settings?.uiLanguage ?? 'auto';
-  const { lang, s } = useStrings(
-    props.language ?? pickLanguage(chosen === 'auto' ? null : chosen, navigator.languages ?? [navigator.language]),
-  );
+  const { lang, s } = useStrings(props.language ?? languageFor(chosen));
   useEffect(() => {
     document.documentElement.lang = lang;
     document.title = s.optionsTitle;
