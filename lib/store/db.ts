@@ -143,7 +143,11 @@ export function defineSchema(db: Dexie): void {
 }
 
 export function openDb(name = DB_NAME): InboxDb {
-  const db = new Dexie(name) as InboxDb;
+  // No liveQuery cache: Dexie's default ('cloned') keeps every live result and hands each reader a
+  // deep copy, so a page held the conversation list twice (50,000 rows: see bench/README.md,
+  // "Memory"). What the cache buys is optimistic results for a page's own writes, and the pages
+  // write nothing (the background is the only writer; it runs no liveQuery).
+  const db = new Dexie(name, { cache: 'disabled' }) as InboxDb;
   defineSchema(db);
   return db;
 }

@@ -1,6 +1,7 @@
 // The popup's quick first read (inboxHead) must be exactly the first rows of the whole list
 // (inbox()), whatever the limit cuts: ties on the last time, archived chats, chats with no time.
 import 'fake-indexeddb/auto';
+import Dexie, { liveQuery } from 'dexie';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { openDb } from '../../../lib/store/db';
@@ -57,5 +58,24 @@ describe('inboxHead', () => {
     );
     const head = await inboxHead(db, 50);
     expect(head.map((c) => c.title)).toEqual(Array.from({ length: 49 }, (_, i) => `C${i}`));
+  });
+});
+
+describe('the live inbox', () => {
+  test('holds the list once (no Dexie result cache) and still follows a write from another connection', async () => {
+    const name = `inbox-live-${n++}`;
+    const page = openDb(name);
+    const writer = openDb(name); // the background's connection
+    await writer.conversations.put(storedConversation('whatsapp', 'a', { lastMessageAt: 1 }));
+    const seen: string[][] = [];
+    const sub = liveQuery(() => inbox(page)).subscribe((list) => seen.push(list.map((c) => c.id)));
+    await expect.poll(() => seen.length).toBe(1);
+    // Dexie's default cache keeps each live result and hands out deep copies: two lists in memory.
+    expect(Object.keys(Dexie.cache).filter((k) => k.startsWith(`idb://${name}/`))).toEqual([]);
+    await writer.conversations.put(storedConversation('messenger', 'b', { lastMessageAt: 2 }));
+    await expect.poll(() => seen.at(-1)).toEqual(['messenger:b', 'whatsapp:a']);
+    sub.unsubscribe();
+    page.close();
+    writer.close();
   });
 });
