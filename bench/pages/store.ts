@@ -471,7 +471,20 @@ async function termsWrite(
   return { rows: all.length, indexEntries: all.reduce((n, d) => n + d.terms.length, 0), dexiePerBatchMs, dexieOnceMs, rawOnceMs };
 }
 
+/**
+ * The newest conversation written again under a new title and time, through Dexie as the
+ * background's merge writes it (so every open page hears of it). Returns Date.now() at the commit.
+ */
+async function touchNewest(title: string): Promise<number> {
+  const db = getDb();
+  const newest = await db.conversations.orderBy('lastMessageAt').last();
+  if (!newest) throw new Error('empty store');
+  await db.conversations.put({ ...newest, title, lastMessageAt: Date.now() });
+  return Date.now();
+}
+
 const api = {
+  touchNewest,
   inboxQuery,
   termsWrite,
   ingestProfile,

@@ -11,8 +11,8 @@ import { takeFirstRows } from './first-rows';
 import { count, listTime } from './format';
 import { isTypingTarget } from './keys';
 import { LayoutReportButton } from './LayoutReport';
-import { useLive, useSearch, loadSearch } from './live';
-import { fold, healthAll, inbox, inboxHead } from '../store/queries';
+import { useInbox, useLive, useSearch, loadSearch } from './live';
+import { fold, healthAll, inboxHead } from '../store/queries';
 import { VirtualList } from './VirtualList';
 import { InboxSweep } from './sweep/InboxSweep';
 
@@ -58,7 +58,7 @@ export function Inbox(props: InboxProps) {
     };
   }, [props.db]);
   const headRead = head?.db === props.db;
-  const all = useLive(() => inbox(props.db), [props.db], null as Conversation[] | null, headRead);
+  const all = useInbox(props.db, headRead);
   const complete = all !== null;
   const conversations = all ?? (headRead && head.rows.length ? head.rows : null);
   const health = useLive(() => healthAll(props.db), [props.db], [] as AdapterHealth[]);

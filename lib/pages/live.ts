@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { InboxDb } from '../store/db';
 import type { Conversation } from '../shared/model';
 import type { SearchHit } from '../store/search';
+import { watchInbox } from '../store/inbox-live';
 
 let searchEngine: Promise<typeof import('../store/search-live')> | undefined;
 
@@ -33,6 +34,20 @@ export function useLive<T>(query: () => Promise<T>, deps: unknown[], initial: T,
     // The caller's deps decide re-runs: the query closure is new on every render.
   }, [...deps, enabled]);
   return value;
+}
+
+/**
+ * The whole conversation list as inbox() orders it, null until read; after a write, only the
+ * conversations it changed are read again (lib/store/inbox-live.ts). `enabled: false` holds the
+ * read back until it turns true.
+ */
+export function useInbox(db: InboxDb, enabled: boolean): Conversation[] | null {
+  const [list, setList] = useState<Conversation[] | null>(null);
+  useEffect(() => {
+    if (!enabled) return;
+    return watchInbox(db, setList, (e) => console.error('[unified-inbox] query failed', e));
+  }, [db, enabled]);
+  return list;
 }
 
 /**
