@@ -178,21 +178,23 @@ export async function benchPopup(h: H, page: Page): Promise<void> {
   details.popup = perScale;
 }
 
+/** A popup opened in a new tab, once its whole conversation list (not only the first rows) is read. */
+async function popupWithWholeList(h: H): Promise<Page> {
+  const page = await h.context.newPage();
+  await page.goto(`chrome-extension://${h.extensionId}/popup.html`);
+  await page.waitForSelector('ul[aria-label] > li[aria-posinset]', { timeout: 120_000 });
+  // aria-busy goes once the whole list has been read.
+  await page.waitForFunction(() => !document.querySelector('ul[aria-label][aria-busy="true"]'), null, { timeout: 120_000 });
+  return page;
+}
+
 /**
  * A write of one conversation (in the store page, as the background writes) → the popup's list
  * shows it on its first row: Date.now() in both pages (ms), `reps` writes a second apart, in one
  * popup whose whole list has been read.
  */
 async function liveUpdateTimes(h: H, store: Page, reps: number): Promise<number[]> {
-  const page = await h.context.newPage();
-  await page.goto(`chrome-extension://${h.extensionId}/popup.html`);
-  await page.waitForFunction(
-    () => !document.querySelector('ul[aria-label][aria-busy="true"]') && document.querySelector('ul[aria-label] > li'),
-    null,
-    {
-      timeout: 120_000,
-    },
-  );
+  const page = await popupWithWholeList(h);
   const times: number[] = [];
   for (let i = 0; i < reps; i++) {
     const title = `Bench live ${i}`;
@@ -220,11 +222,7 @@ async function liveUpdateTimes(h: H, store: Page, reps: number): Promise<number[
 
 /** The popup's JS heap (MB) after a full collection, once its whole conversation list has been read. */
 async function popupHeap(h: H): Promise<number> {
-  const page = await h.context.newPage();
-  await page.goto(`chrome-extension://${h.extensionId}/popup.html`);
-  await page.waitForSelector('ul[aria-label] > li[aria-posinset]', { timeout: 120_000 });
-  // aria-busy goes once the whole list (not only the first rows) has been read.
-  await page.waitForFunction(() => !document.querySelector('ul[aria-label][aria-busy="true"]'), null, { timeout: 120_000 });
+  const page = await popupWithWholeList(h);
   const mb = await heapUsedMb(page);
   await page.close();
   return mb;

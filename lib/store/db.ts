@@ -144,9 +144,10 @@ export function defineSchema(db: Dexie): void {
 
 export function openDb(name = DB_NAME): InboxDb {
   // No liveQuery cache: Dexie's default ('cloned') keeps every live result and hands each reader a
-  // deep copy, so a page held the conversation list twice (50,000 rows: see bench/README.md,
-  // "Memory"). What the cache buys is optimistic results for a page's own writes, and the pages
-  // write nothing (the background is the only writer; it runs no liveQuery).
+  // deep copy, so a page held each one twice (the conversation list, before it had its own watcher
+  // in inbox-live.ts; a thread's window still: bench/README.md, "Memory"). What the cache buys is
+  // optimistic results for a page's own writes, and the pages write nothing (the background is
+  // the only writer; it runs no liveQuery).
   const db = new Dexie(name, { cache: 'disabled' }) as InboxDb;
   defineSchema(db);
   return db;

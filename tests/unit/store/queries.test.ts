@@ -61,9 +61,9 @@ describe('inboxHead', () => {
   });
 });
 
-describe('the live inbox', () => {
-  test('holds the list once (no Dexie result cache) and still follows a write from another connection', async () => {
-    const name = `inbox-live-${n++}`;
+describe('live queries in a page', () => {
+  test('keep no Dexie result cache (one copy of each result) and still follow a write from another connection', async () => {
+    const name = `live-query-${n++}`;
     const page = openDb(name);
     const writer = openDb(name); // the background's connection
     await writer.conversations.put(storedConversation('whatsapp', 'a', { lastMessageAt: 1 }));
