@@ -93,5 +93,6 @@ export async function benchServiceWorker(h: H, store: Page, label: string, scale
     note: 'sendMessage from the content-script world to the ack, which the background sends after the merge commits',
   });
   details.serviceWorker ??= {} as Record<string, unknown>;
-  (details.serviceWorker as Record<string, unknown>)[label] = { cold: cs, warm: ws };
+  // Each start in order, to tell a slow stretch (the browser's own start-up work) from spread.
+  (details.serviceWorker as Record<string, unknown>)[label] = { cold: cs, warm: ws, coldInOrder: cold, warmInOrder: warm };
 }
