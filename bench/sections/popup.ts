@@ -122,8 +122,8 @@ export async function benchPopup(h: H, page: Page): Promise<void> {
     log(`filling the store: ${size.conversations} conversations, ${size.messages} messages (no index rows)`);
     const fill = await call(page, 'fillStore', size, SEED + 1, false);
     log(`  filled in ${round(fill.ms / 1000, 1)} s`);
-    // Five opens at 1× and 10× (each ~0.3 s to the rows, ~1.5 s to the whole list at 50,000), so
-    // every row has a p95 beside its median.
+    // Five opens at 1× and 10× (each ~0.1 s to the rows, and up to ~1.5 s to the whole list at
+    // 50,000, which the bench waits for), so every row has a p95 beside its median.
     const reps = QUICK ? 3 : scale === '0.1×' ? 10 : 5;
     const popup = await pageLoadTimes(h, 'popup.html', reps);
     const blank = await pageLoadTimes(h, 'bench/blank.html', reps);
