@@ -61,6 +61,28 @@ describe('inboxHead', () => {
   });
 });
 
+describe('inbox', () => {
+  test('read in chunks, gives every conversation of the table once, in the same order as one read', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ time: fc.integer({ min: 0, max: 9 }), archived: fc.boolean() }), { maxLength: 30 }),
+        fc.integer({ min: 1, max: 35 }),
+        async (rows, chunk) => {
+          const db = openDb(`inbox-chunks-${n++}`);
+          await db.conversations.bulkPut(
+            rows.map((r, i) => storedConversation(PLATFORMS[i % 3]!, `c${i}`, { lastMessageAt: r.time * 60_000, archived: r.archived })),
+          );
+          const whole = (await inbox(db, 1_000_000)).map((c) => c.id);
+          expect(whole).toHaveLength(rows.filter((r) => !r.archived).length);
+          expect((await inbox(db, chunk)).map((c) => c.id)).toEqual(whole);
+          db.close();
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
+
 describe('live queries in a page', () => {
   test('keep no Dexie result cache (one copy of each result) and still follow a write from another connection', async () => {
     const name = `live-query-${n++}`;
