@@ -25,10 +25,10 @@ export const READ_CHUNK = 5_000;
 
 /**
  * Every conversation, in one readonly transaction. A table longer than READ_CHUNK is read in
- * chunks of it, all requested at once: the browser works through a request at a time, so when the
- * page goes away (the popup closed during the read) what is left of the read is dropped instead
- * of holding up the next page's store open for the whole table (272–467 ms at 50,000
- * conversations: bench/README.md, "Popup open after a popup closed early").
+ * chunks of it, all requested at once. Read in one request, a popup closed during the read left the
+ * browser finishing it before the next page's store open (272–467 ms at 50,000 conversations); in
+ * chunks a popup reopened at once paints as soon as one opened on a quiet store (bench/README.md,
+ * "Popup open after a popup closed early"), for a whole read ~10 % slower at that size.
  */
 async function allConversations(db: InboxDb, chunk: number): Promise<Conversation[]> {
   return db.transaction('r', db.conversations, async () => {
@@ -50,7 +50,7 @@ async function allConversations(db: InboxDb, chunk: number): Promise<Conversatio
 /**
  * The first rows of `inbox()`, read through the `lastMessageAt` index newest first and stopping
  * after `limit`: what the list paints while the whole table is read (at 50,000 conversations that
- * read takes seconds). Exactly a prefix of `inbox()`: every conversation newer than the last one
+ * read takes about a second). Exactly a prefix of `inbox()`: every conversation newer than the last one
  * read is included; those sharing the last one's time are dropped, as the limit may have cut their
  * group; conversations without a time are not in the index but sort after every timed one.
  */
