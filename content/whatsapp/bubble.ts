@@ -68,6 +68,11 @@ function attachmentIcons(icons: Element[], caption: string, out: Attachment[]): 
 
 /** The first `data-pre-plain-text` of this bubble itself (not of a quoted message inside it). */
 export function ownPrePlain(holder: Element): Element | null {
+  // Nearly always the first one is the bubble's own (a quote comes after it, or has none).
+  const first = holder.querySelector(SEL.prePlain);
+  if (!first) return null;
+  const around = first.closest(SEL.button);
+  if (!around || !holder.contains(around)) return first;
   for (const el of Array.from(holder.querySelectorAll(SEL.prePlain))) {
     const button = el.closest(SEL.button);
     if (!button || !holder.contains(button)) return el;

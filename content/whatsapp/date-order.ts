@@ -32,9 +32,21 @@ interface PageState {
 /** Per app instance: keyed by its chat list (#pane-side lives as long as the app's page does). */
 const pages = new WeakMap<object, PageState>();
 
+/** Each document's chat list as last found: a read asks for the state once or twice a row. */
+const paneSides = new WeakMap<Document, Element>();
+
+function keyOf(doc: Document): object {
+  const known = paneSides.get(doc);
+  if (known?.isConnected) return known;
+  const found = doc.querySelector(SEL.paneSide);
+  if (found) paneSides.set(doc, found);
+  else paneSides.delete(doc);
+  return found ?? doc;
+}
+
 function stateOf(doc: Document): PageState {
   const lang = doc.documentElement.getAttribute('lang') ?? '';
-  const key = doc.querySelector(SEL.paneSide) ?? doc;
+  const key = keyOf(doc);
   let s = pages.get(key);
   if (!s || s.lang !== lang) {
     s = { lang, evidence: null, localeKey: '', locale: null };

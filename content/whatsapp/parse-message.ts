@@ -32,8 +32,8 @@ function stableHash(s: string): string {
 }
 
 function noteThreadDates(doc: Document, main: Element): void {
-  for (const el of Array.from(main.querySelectorAll(SEL.prePlain)))
-    noteDatePair(doc, prePlainDatePair(el.getAttribute('data-pre-plain-text')));
+  const stamps = main.querySelectorAll(SEL.prePlain);
+  for (let i = 0; i < stamps.length; i++) noteDatePair(doc, prePlainDatePair(stamps[i]!.getAttribute('data-pre-plain-text')));
 }
 
 export function messageRows(doc: Document): Element[] {

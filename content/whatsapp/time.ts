@@ -70,18 +70,57 @@ export function prePlainStamp(raw: string | null | undefined): string | null {
   return PRE_PLAIN.exec(raw ?? '')?.[1] ?? null;
 }
 
+/**
+ * What one `data-pre-plain-text` says, worked out once: a thread repeats each string for every
+ * message a sender sends in a minute, and a read meets it twice (the thread's date evidence, then
+ * the row), so a 2,000-row first read spent ~13 % of its time on these few regular expressions
+ * and `Date`s (bench/README.md, "Scrape: the WhatsApp stamp parsed once per string").
+ */
+interface StampFacts {
+  pair: [number, number] | null;
+  /** parsePrePlainText's answer for each date order, as first asked. */
+  dayFirst?: PrePlain | null;
+  monthFirst?: PrePlain | null;
+}
+
+/** Distinct strings kept (about one per sender and minute: a 2,000-row thread fits), emptied when full. */
+const STAMPS_KEPT = 2_048;
+const stamps = new Map<string, StampFacts>();
+
+function factsOf(raw: string): StampFacts {
+  let f = stamps.get(raw);
+  if (!f) {
+    if (stamps.size >= STAMPS_KEPT) stamps.clear();
+    const stamp = prePlainStamp(raw);
+    f = { pair: stamp ? dayMonthPair(stamp.replace(CLOCK, '')) : null };
+    stamps.set(raw, f);
+  }
+  return f;
+}
+
 /** The day/month pair of a `data-pre-plain-text` stamp's date (for date-order evidence). */
 export function prePlainDatePair(raw: string | null | undefined): [number, number] | null {
-  const stamp = prePlainStamp(raw);
-  return stamp ? dayMonthPair(stamp.replace(CLOCK, '')) : null;
+  return raw ? factsOf(raw).pair : null;
 }
 
 /**
  * `data-pre-plain-text` → time and sender name, or null when it is not in a shape we know.
  * `monthFirst`: the page's date order (see date-order.ts), used when both values are ≤ 12.
+ * The answer is shared between callers asking about the same string: read it, never change it.
  */
-export function parsePrePlainText(raw: string | null | undefined, monthFirst: boolean): PrePlain | null {
-  const p = PRE_PLAIN.exec(raw ?? '');
+export function parsePrePlainText(raw: string | null | undefined, monthFirst: boolean): Readonly<PrePlain> | null {
+  if (!raw) return null;
+  const f = factsOf(raw);
+  const known = monthFirst ? f.monthFirst : f.dayFirst;
+  if (known !== undefined) return known;
+  const parsed = parseStamp(raw, monthFirst);
+  if (monthFirst) f.monthFirst = parsed;
+  else f.dayFirst = parsed;
+  return parsed;
+}
+
+function parseStamp(raw: string, monthFirst: boolean): PrePlain | null {
+  const p = PRE_PLAIN.exec(raw);
   if (!p) return null;
   const stamp = p[1]!;
   const clock = clockOf(stamp);

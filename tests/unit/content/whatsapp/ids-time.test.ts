@@ -79,6 +79,26 @@ describe('WhatsApp data-pre-plain-text', () => {
       expect(parsePrePlainText(bad, true)).toBeNull();
     }
   });
+  test('a string is parsed once but answered per date order, and a full cache still answers right', () => {
+    const raw = '[14:14, 3/4/2026] Budi: ';
+    expect(parsePrePlainText(raw, true)!.at).toBe(local(2026, 3, 4, 14, 14));
+    expect(parsePrePlainText(raw, false)!.at).toBe(local(2026, 4, 3, 14, 14));
+    expect(parsePrePlainText(raw, true)!.at).toBe(local(2026, 3, 4, 14, 14));
+    expect(prePlainDatePair(raw)).toEqual([3, 4]);
+    // More distinct strings than the cache keeps (a long thread over many days): each is still its own.
+    for (let i = 0; i < 10_000; i++) {
+      const day = 1 + (i % 28);
+      const minute = i % 60;
+      const hour = Math.floor(i / 60) % 24;
+      const stamp = `[${hour}:${String(minute).padStart(2, '0')}, ${day}/10/2026] Sender ${i}: `;
+      const parsed = parsePrePlainText(stamp, false)!;
+      expect(parsed).toEqual({ at: local(2026, 10, day, hour, minute), sender: `Sender ${i}` });
+      expect(prePlainDatePair(stamp)).toEqual([day, 10]);
+    }
+    expect(parsePrePlainText(raw, false)!.at).toBe(local(2026, 4, 3, 14, 14));
+    expect(parsePrePlainText('[25:00, 1/1/2026] X: ', true)).toBeNull();
+    expect(parsePrePlainText('[25:00, 1/1/2026] X: ', true)).toBeNull();
+  });
   test('the date pair of a stamp, for date-order evidence (the clock is not mistaken for a date)', () => {
     expect(prePlainDatePair('[14:14, 3/30/2026] Budi: ')).toEqual([3, 30]);
     expect(prePlainDatePair('[21.15, 5/3/26] Dewi: ')).toEqual([5, 3]);
