@@ -73,6 +73,10 @@ export const SEL = {
  * this of every row it parses.
  */
 export function senderHeadingIn(row: Element): Element | null {
+  // Most rows have no h6 at all, and the first one nearly always holds the span: one tag query answers.
+  const first = row.querySelector('h6');
+  if (!first) return null;
+  for (let c = first.firstElementChild; c; c = c.nextElementSibling) if (c.localName === 'span') return c;
   for (const h of Array.from(row.getElementsByTagName('h6'))) {
     for (let c = h.firstElementChild; c; c = c.nextElementSibling) if (c.localName === 'span') return c;
   }
