@@ -65,9 +65,7 @@ export async function benchServiceWorker(h: H, store: Page, label: string, scale
   const reps = QUICK ? 3 : 20;
   let n = 0;
   for (let i = 0; i < reps + 1; i++) {
-    await h.stopServiceWorker();
-    const until = Date.now() + 5_000;
-    while (h.context.serviceWorkers().length > 0 && Date.now() < until) await sleep(50);
+    await h.stopServiceWorker({ gone: true });
     await sleep(300);
     const c = (await evalInWorld(ingestExpression(++n))) as { ms: number; reply: { ok?: boolean }; id: string };
     const w = (await evalInWorld(ingestExpression(++n))) as { ms: number; reply: { ok?: boolean }; id: string };

@@ -73,8 +73,8 @@ export function prePlainStamp(raw: string | null | undefined): string | null {
 /**
  * What one `data-pre-plain-text` says, worked out once: a thread repeats each string for every
  * message a sender sends in a minute, and a read meets it twice (the thread's date evidence, then
- * the row), so a 2,000-row first read spent ~13 % of its time on these few regular expressions
- * and `Date`s (bench/README.md, "Scrape: the WhatsApp stamp parsed once per string").
+ * the row), so a 2,000-row first read spent an eighth of its time on these few regular
+ * expressions and `Date`s (bench/README.md, "Scrape: the WhatsApp stamp parsed once per string").
  */
 interface StampFacts {
   pair: [number, number] | null;

@@ -70,7 +70,11 @@ export interface Harness {
   serviceWorker(): Promise<Worker>;
   openPopup(page?: string): Promise<Page>;
   openSite(url: string): Promise<Page>;
-  stopServiceWorker(): Promise<void>;
+  /**
+   * Stops the extension's service worker. `gone`: also wait (up to 5 s) until the browser no longer
+   * lists it, so the next event starts it afresh (the bench's cold starts).
+   */
+  stopServiceWorker(opts?: { gone?: boolean }): Promise<void>;
   /** Closes the browser; the profile's files are deleted unless `keepProfile`. */
   close(opts?: { keepProfile?: boolean }): Promise<void>;
 }
@@ -144,17 +148,20 @@ export async function launch(opts: { headless?: boolean } = {}): Promise<Harness
       await p.goto(url);
       return p;
     },
-    async stopServiceWorker() {
+    async stopServiceWorker(opts = {}) {
       const cdp = await context.browser()?.newBrowserCDPSession();
       if (cdp) {
-        const { targetInfos } = (await cdp.send('Target.getTargets')) as {
-          targetInfos: { targetId: string; type: string; url: string }[];
+        const ours = async () => {
+          const { targetInfos } = (await cdp.send('Target.getTargets')) as {
+            targetInfos: { targetId: string; type: string; url: string }[];
+          };
+          return targetInfos.filter((t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${extensionId}/`));
         };
-        for (const t of targetInfos) {
-          if (t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${extensionId}/`)) {
-            await cdp.send('Target.closeTarget', { targetId: t.targetId });
-          }
-        }
+        for (const t of await ours()) await cdp.send('Target.closeTarget', { targetId: t.targetId });
+        // The browser can list a closed worker for seconds (seen after a popup had been open), and
+        // Playwright's serviceWorkers() keeps listing it for good: only the browser's list can tell.
+        const until = Date.now() + (opts.gone ? 5_000 : 0);
+        while (Date.now() < until && (await ours()).length > 0) await new Promise((r) => setTimeout(r, 25));
         await cdp.detach();
         return;
       }
