@@ -159,7 +159,7 @@ export async function launch(opts: { headless?: boolean } = {}): Promise<Harness
         };
         for (const t of await ours()) await cdp.send('Target.closeTarget', { targetId: t.targetId });
         // The browser can list a closed worker for seconds (seen after a popup had been open), and
-        // Playwright's serviceWorkers() keeps listing it for good: only the browser's list can tell.
+        // Playwright's serviceWorkers() still listed every closed one 5 s later: ask the browser.
         const until = Date.now() + (opts.gone ? 5_000 : 0);
         while (Date.now() < until && (await ours()).length > 0) await new Promise((r) => setTimeout(r, 25));
         await cdp.detach();
