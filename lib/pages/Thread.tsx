@@ -52,7 +52,7 @@ export function Thread(props: { db: InboxDb; conversation: Conversation; onBack?
   const targets = merged ? linked : [c];
   const targetKey = targets.map((t) => t.id).join('\n');
   const messages = useLive(
-    () => (merged ? personTimeline(db, person.id) : thread(db, c.id, focusId)),
+    () => (merged ? personTimeline(db, person.id, { also: c.id }) : thread(db, c.id, focusId)),
     [db, merged, person?.id, c.id, focusId],
     null as Message[] | null,
   );

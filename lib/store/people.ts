@@ -140,15 +140,25 @@ export function mergeTimelines(lists: readonly (readonly Message[])[]): Message[
   }
 }
 
-/** A person's messages on every linked platform, oldest first (the newest `perConversation` of each). */
-export async function personTimeline(db: InboxDb, personId: string, perConversation = 500): Promise<Message[]> {
-  const convs = await conversationsOf(db, personId);
+/**
+ * A person's messages on every linked platform, oldest first (the newest `perConversation` of each).
+ * `also`: a conversation read even when it is no longer linked, the one the thread view was opened
+ * on: between an unlink (an Undo) and the view's next render the person has lost it, and the
+ * timeline would briefly be empty or someone else's.
+ */
+export async function personTimeline(
+  db: InboxDb,
+  personId: string,
+  { also, perConversation = 500 }: { also?: string; perConversation?: number } = {},
+): Promise<Message[]> {
+  const ids = (await conversationsOf(db, personId)).map((c) => c.id);
+  if (also !== undefined && !ids.includes(also)) ids.push(also);
   const lists = await Promise.all(
-    convs.map(async (c) =>
+    ids.map(async (id) =>
       (
         await db.messages
           .where('[conversationId+order]')
-          .between([c.id, -Infinity], [c.id, Infinity])
+          .between([id, -Infinity], [id, Infinity])
           .reverse()
           .limit(perConversation)
           .toArray()

@@ -120,13 +120,29 @@ describe('inbox features', () => {
     const via = panel.getByRole('combobox', { name: 'Send via' });
     expect(await via.locator('option').allTextContents()).toEqual(['Instagram', 'WhatsApp']);
 
-    // Undo: back to the WhatsApp conversation alone.
+    // Undo: back to the WhatsApp conversation alone, its message on screen throughout. Between the
+    // unlink and the view's next render the person has no conversations: the merged timeline keeps
+    // the one the view was opened on (without it the log said "No messages read yet." for a moment).
+    await panel.evaluate((text) => {
+      const w = window as unknown as { __waGone: string[]; __waWatch: MutationObserver };
+      w.__waGone = [];
+      w.__waWatch = new MutationObserver(() => {
+        const articles = Array.from(document.querySelectorAll('[role="log"] article, [role="log"] [role="article"]'));
+        if (!articles.some((a) => a.textContent?.includes(text)))
+          w.__waGone.push(document.querySelector('[role="log"]')?.textContent?.slice(0, 80) ?? 'no log');
+      });
+      w.__waWatch.observe(document.body, { subtree: true, childList: true, characterData: true });
+    }, `Sampai jumpa, ngopí dulu: kopí hitam ${TAG}`);
     await panel.getByRole('button', { name: 'Undo' }).click();
-    // Polled, each: while the page moves from the linked timeline to the one conversation, the
-    // Instagram message can be gone before the WhatsApp one is found again (CI saw 0 once).
     await expect.poll(() => fromIg.count(), { timeout: 10_000 }).toBe(0);
-    await expect.poll(() => fromWa.count(), { timeout: 10_000 }).toBe(1);
     await expect.poll(() => panel.getByRole('combobox', { name: 'Send via' }).count(), { timeout: 10_000 }).toBe(0);
+    expect(await fromWa.count()).toBe(1);
+    const gone = await panel.evaluate(() => {
+      const w = window as unknown as { __waGone: string[]; __waWatch: MutationObserver };
+      w.__waWatch.disconnect();
+      return w.__waGone;
+    });
+    expect(gone, 'the log without the WhatsApp message, as it read then').toEqual([]);
   });
 
   test('keyboard: / focuses search, j/k move, Enter opens, Escape goes back', async () => {

@@ -181,6 +181,22 @@ describe('merged timeline', () => {
     expect(t.map((m) => `${m.platform}:${m.nativeId}`)).toEqual(['instagram:b1', 'whatsapp:a1', 'whatsapp:a2']);
   });
 
+  test('the timeline keeps the conversation the view was opened on, also once an Undo has unlinked it', async () => {
+    const wa = conv('whatsapp', 'w', 'Budi');
+    const ig = conv('instagram', 'i', 'Budi');
+    await db.conversations.bulkPut([wa, ig]);
+    await db.messages.bulkPut([message(wa, 'a1', 1, T0 + 10), message(ig, 'b1', 1, T0 + 5)]);
+    const r = await linkConversations(db, [wa.id, ig.id], { newId });
+    const personId = r.ok ? r.personId : '';
+    const ids = (t: Message[]) => t.map((m) => `${m.platform}:${m.nativeId}`);
+    // Linked: each conversation once, whether or not it is named.
+    expect(ids(await personTimeline(db, personId, { also: wa.id }))).toEqual(['instagram:b1', 'whatsapp:a1']);
+    // Undo (the Instagram side unlinked, the person dissolved): the WhatsApp view's messages remain.
+    expect(await unlinkConversation(db, ig.id)).toBe(true);
+    expect(ids(await personTimeline(db, personId))).toEqual([]);
+    expect(ids(await personTimeline(db, personId, { also: wa.id }))).toEqual(['whatsapp:a1']);
+  });
+
   test("replies default to the conversation last sent through, else none (the opened one): never a message's date", async () => {
     // A date in 2099 (an import, a page's clock) must not pick the route: only the user's sends do.
     const wa = conv('whatsapp', 'w', 'Budi', { lastMessageAt: T0 + 100 });
