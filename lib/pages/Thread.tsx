@@ -2,23 +2,16 @@
 // through the platform's own composer.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { InboxDb } from '../store/db';
-import {
-  LIMITS,
-  PLATFORM_LABEL,
-  PLATFORM_TEXT_LIMIT,
-  type Conversation,
-  type Message,
-  type OutboxEntry,
-  type Person,
-} from '../shared/model';
-import { conversationsOf, defaultReplyConversation, personTimeline } from '../store/people';
+import { LIMITS, PLATFORM_LABEL, PLATFORM_TEXT_LIMIT, type Conversation, type Message, type OutboxEntry } from '../shared/model';
+import { defaultReplyConversation } from '../store/people';
+import { threadView, type ThreadView } from '../store/thread-view';
 import { retrySend, sendReply } from './api';
 import { useUi } from './context';
 import type { Language, Strings } from './i18n';
 import { count, messageTime } from './format';
 import { useLive } from './live';
 import { LinkPanel, PersonBar } from './People';
-import { outboxOf, thread, THREAD_WINDOW } from '../store/queries';
+import { THREAD_WINDOW } from '../store/queries';
 import { mayHoldArmor } from '../crypto/armor-text';
 import type { PlainIndex } from '../store/e2ee/view';
 import { e2eeSend } from './e2ee/api';
@@ -39,32 +32,15 @@ export function Thread(props: { db: InboxDb; conversation: Conversation; onBack?
   const { s } = useUi();
   const c = props.conversation;
   const db = props.db;
-  const personId = c.personId ?? null;
   const focusId = props.focusMessageId ?? null;
-  const person = useLive(async () => (personId ? ((await db.people.get(personId)) ?? null) : null), [db, personId], null as Person | null);
-  const linked = useLive(
-    async () => (personId ? (await conversationsOf(db, personId)).sort((a, b) => a.platform.localeCompare(b.platform)) : []),
-    [db, personId],
-    [] as Conversation[],
-  );
-  // A linked person reads as one timeline across platforms; otherwise the one conversation.
-  const merged = !!person && linked.length > 1;
-  const targets = merged ? linked : [c];
-  const targetKey = targets.map((t) => t.id).join('\n');
-  const messages = useLive(
-    () => (merged ? personTimeline(db, person.id, { also: c.id }) : thread(db, c.id, focusId)),
-    [db, merged, person?.id, c.id, focusId],
-    null as Message[] | null,
-  );
-  const outbox = useLive(
-    () =>
-      outboxOf(
-        db,
-        targets.map((t) => t.id),
-      ),
-    [db, targetKey],
-    [] as OutboxEntry[],
-  );
+  // Person, links, messages and outbox from one snapshot of the store (lib/store/thread-view.ts).
+  const view = useLive(() => threadView(db, c, focusId), [db, c.id, focusId], null as ThreadView | null);
+  const person = view?.person ?? null;
+  const linked = view?.linked ?? [];
+  const merged = view?.merged ?? false;
+  const targets = view?.targets ?? [c];
+  const messages = view?.messages ?? null;
+  const outbox = view?.outbox ?? [];
   const plains = usePlaintexts(
     db,
     targets.map((t) => t.id),

@@ -5,6 +5,7 @@
 import type { InboxDb } from './db';
 import type { Conversation, Message, Person, Platform } from '../shared/model';
 import { fold } from './search';
+import { THREAD_WINDOW } from './queries';
 
 /** A display name reduced to comparable words: folded, punctuation and emoji gone. */
 export function normaliseName(name: string): string {
@@ -141,18 +142,10 @@ export function mergeTimelines(lists: readonly (readonly Message[])[]): Message[
 }
 
 /**
- * A person's messages on every linked platform, oldest first (the newest `perConversation` of each).
- * `also`: a conversation read even when it is no longer linked, the one the thread view was opened
- * on: between an unlink (an Undo) and the view's next render the person has lost it, and the
- * timeline would briefly be empty or someone else's.
+ * The merged timeline of the conversations `ids` (a person's linked conversations), oldest first:
+ * the newest `perConversation` messages of each.
  */
-export async function personTimeline(
-  db: InboxDb,
-  personId: string,
-  { also, perConversation = 500 }: { also?: string; perConversation?: number } = {},
-): Promise<Message[]> {
-  const ids = (await conversationsOf(db, personId)).map((c) => c.id);
-  if (also !== undefined && !ids.includes(also)) ids.push(also);
+export async function timelineOf(db: InboxDb, ids: readonly string[], perConversation = THREAD_WINDOW): Promise<Message[]> {
   const lists = await Promise.all(
     ids.map(async (id) =>
       (

@@ -120,29 +120,37 @@ describe('inbox features', () => {
     const via = panel.getByRole('combobox', { name: 'Send via' });
     expect(await via.locator('option').allTextContents()).toEqual(['Instagram', 'WhatsApp']);
 
-    // Undo: back to the WhatsApp conversation alone, its message on screen throughout. Between the
-    // unlink and the view's next render the person has no conversations: the merged timeline keeps
-    // the one the view was opened on (without it the log said "No messages read yet." for a moment).
-    await panel.evaluate((text) => {
-      const w = window as unknown as { __waGone: string[]; __waWatch: MutationObserver };
-      w.__waGone = [];
-      w.__waWatch = new MutationObserver(() => {
-        const articles = Array.from(document.querySelectorAll('[role="log"] article, [role="log"] [role="article"]'));
-        if (!articles.some((a) => a.textContent?.includes(text)))
-          w.__waGone.push(document.querySelector('[role="log"]')?.textContent?.slice(0, 80) ?? 'no log');
-      });
-      w.__waWatch.observe(document.body, { subtree: true, childList: true, characterData: true });
-    }, `Sampai jumpa, ngopí dulu: kopí hitam ${TAG}`);
+    // Undo: back to the WhatsApp conversation alone, its message on screen throughout, and every
+    // state of the log on the way whole: both messages marked by platform, or WhatsApp's alone and
+    // unmarked. (The view reads person, links and messages as one snapshot; read apart, the log
+    // said "No messages read yet." for a moment, or showed the merged messages unmarked.)
+    await panel.evaluate(
+      ({ wa, ig }) => {
+        const w = window as unknown as { __torn: string[]; __waWatch: MutationObserver };
+        w.__torn = [];
+        w.__waWatch = new MutationObserver(() => {
+          const log = document.querySelector('[role="log"]');
+          const articles = Array.from(log?.querySelectorAll('article, [role="article"]') ?? []);
+          const find = (text: string) => articles.find((a) => a.textContent?.includes(text));
+          const [waMsg, igMsg] = [find(wa), find(ig)];
+          const marked = (a: Element | undefined) => !!a?.querySelector('.platform');
+          const whole = igMsg ? !!waMsg && marked(waMsg) && marked(igMsg) : !!waMsg && !marked(waMsg);
+          if (!whole) w.__torn.push(log?.textContent?.slice(0, 120) ?? 'no log');
+        });
+        w.__waWatch.observe(document.body, { subtree: true, childList: true, characterData: true });
+      },
+      { wa: `Sampai jumpa, ngopí dulu: kopí hitam ${TAG}`, ig: `Kopi susu dulu, sampai jumpa ${TAG}` },
+    );
     await panel.getByRole('button', { name: 'Undo' }).click();
     await expect.poll(() => fromIg.count(), { timeout: 10_000 }).toBe(0);
     await expect.poll(() => panel.getByRole('combobox', { name: 'Send via' }).count(), { timeout: 10_000 }).toBe(0);
     expect(await fromWa.count()).toBe(1);
-    const gone = await panel.evaluate(() => {
-      const w = window as unknown as { __waGone: string[]; __waWatch: MutationObserver };
+    const torn = await panel.evaluate(() => {
+      const w = window as unknown as { __torn: string[]; __waWatch: MutationObserver };
       w.__waWatch.disconnect();
-      return w.__waGone;
+      return w.__torn;
     });
-    expect(gone, 'the log without the WhatsApp message, as it read then').toEqual([]);
+    expect(torn, 'the log in a state no snapshot of the store has, as it read then').toEqual([]);
   });
 
   test('keyboard: / focuses search, j/k move, Enter opens, Escape goes back', async () => {
