@@ -101,6 +101,7 @@ export async function benchScrape(h: H, script: string): Promise<void> {
     const isolated = (await s('isolated')) as boolean;
     const base = summarize((await s('baseline', 30)) as number[]);
     const walk = summarize((await s('structuredWalk', 30)) as number[]);
+    await profileFullScan(page, s, `whatsapp-${n}`);
     const scan = (await s('fullScan', n > 5_000 ? 3 : QUICK ? 3 : 7)) as Awaited<ReturnType<ScrapeBench['fullScan']>>;
     const full = summarize(scan.whole);
     const inc = (await s('incremental', QUICK ? 10 : 40, SEED + 4)) as Awaited<ReturnType<ScrapeBench['incremental']>>;
@@ -195,6 +196,20 @@ function fullNote(full: { median: number }, bare: { median: number; p95: number 
 }
 
 /** Instagram (a group thread) and Messenger (a 1:1 thread): the same incremental and full reads at 0.1×, 1× and 10×. */
+
+async function profileFullScan(page: import('playwright-core').Page, s: (fn: string, ...a: unknown[]) => Promise<unknown>, name: string) {
+  const dir = process.env.BENCH_PROFILE;
+  if (!dir) return;
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+  await cdp.send('Profiler.start');
+  await s('fullScan', 20);
+  const { profile } = await cdp.send('Profiler.stop');
+  const fs = await import('node:fs');
+  fs.writeFileSync(`${dir}/${name}.cpuprofile`, JSON.stringify(profile));
+}
+
 export async function benchScrapeMeta(h: H, script: string, routeFixtures: boolean): Promise<void> {
   if (routeFixtures) await routeScrapeFixtures(h);
   const host = new URL(SCRAPE_ORIGIN).hostname;
@@ -226,6 +241,7 @@ export async function benchScrapeMeta(h: H, script: string, routeFixtures: boole
       const setup = (await s('setup', n, SEED + 3, p.platform)) as Awaited<ReturnType<ScrapeBench['setup']>>;
       const base = summarize((await s('baseline', 30)) as number[]);
       const walk = summarize((await s('structuredWalk', 30)) as number[]);
+      await profileFullScan(page, s, `${p.platform}-${n}`);
       const scan = (await s('fullScan', n > 5_000 || QUICK ? 3 : 5)) as Awaited<ReturnType<ScrapeBench['fullScan']>>;
       const full = summarize(scan.whole);
       const inc = (await s('incremental', QUICK ? 10 : 30, SEED + 4)) as Awaited<ReturnType<ScrapeBench['incremental']>>;

@@ -41,9 +41,15 @@ export function contentHash(who: string, content: string): string {
 
 export function sectionKey(day: number | null): string {
   if (day === null) return 'top';
+  // Asked for row after row of the same day (each row's id and its count of equal rows above).
+  if (day === lastDay) return lastKey;
   const d = new Date(day);
-  return `${d.getFullYear()}${String(d.getMonth() + 1).padStart(2, '0')}${String(d.getDate()).padStart(2, '0')}`;
+  lastKey = `${d.getFullYear()}${String(d.getMonth() + 1).padStart(2, '0')}${String(d.getDate()).padStart(2, '0')}`;
+  lastDay = day;
+  return lastKey;
 }
+let lastDay: number | undefined;
+let lastKey = '';
 
 /**
  * The id of the row at `index` given every row of its thread in DOM order (null for non-message

@@ -22,20 +22,19 @@ export function messageRows(doc: Document): Element[] {
   return lists.length === 0 ? rows : rows.filter((r) => !lists.some((n) => n.contains(r)));
 }
 
-function headingTexts(row: Element): string[] {
-  return Array.from(row.querySelectorAll(SEL.heading)).map((h) => clean(h.textContent ?? ''));
-}
-
 function isSelfMarker(text: string): boolean {
   return LABELS.youSent.some((l) => text === l || text.startsWith(l + ' ') || text.startsWith(l + ':'));
 }
 
 /** Who sent the row: "me" (the hidden "You sent" heading), the heading's name, or "" (1:1). */
 export function whoOf(row: Element): { self: boolean; name: string } {
-  const headings = headingTexts(row).filter((t) => t !== '');
+  const found = row.querySelectorAll(SEL.heading); // one query answers both questions below
+  if (found.length === 0) return { self: false, name: '' };
+  const all = Array.from(found);
+  const headings = all.map((h) => clean(h.textContent ?? '')).filter((t) => t !== '');
   if (headings.some(isSelfMarker)) return { self: true, name: '' };
   // Prefer the hidden heading (full name) over the visible burst label.
-  const hidden = Array.from(row.querySelectorAll(SEL.heading)).find((h) => isVisuallyHidden(h));
+  const hidden = all.find((h) => isVisuallyHidden(h));
   const name = hidden ? clean(hidden.textContent ?? '') : (headings[0] ?? '');
   return { self: false, name };
 }

@@ -9,7 +9,7 @@ import { messengerSkipCounts, resetMessengerSkipCounts } from '../../content/mes
 import { GRAMMAR } from '../../content/messenger/selectors';
 import { performSend } from '../../content/send';
 import type { MessageSnapshot } from '../../lib/shared/model';
-import { contentHash, derivedMessageId } from '../../content/messenger/message-id';
+import { contentHash, derivedMessageId, sectionKey } from '../../content/messenger/message-id';
 import { insertIntoComposer } from '../../content/composer';
 import { expectLinearRead, startReader, type Reader } from './read-cost';
 import { sendCommand } from '../unit/helpers/factories';
@@ -224,6 +224,20 @@ describe('Messenger: open thread', () => {
     expect(ids[1]).toMatch(/\.1$/);
     // Rows above it in other sections do not shift it.
     expect(derivedMessageId([{ day: day - 86_400_000, who: 'me', content: 'ok' }, ...rows], 5)).toBe(ids[3]);
+  });
+
+  test("a section's key is its own day's, whatever day was asked before (the key of the last day is kept)", () => {
+    const a = new Date(2026, 7, 14).getTime();
+    const b = new Date(2026, 7, 15).getTime();
+    expect([a, b, a, null, b, b, a].map(sectionKey)).toEqual([
+      '20260814',
+      '20260815',
+      '20260814',
+      'top',
+      '20260815',
+      '20260815',
+      '20260814',
+    ]);
   });
 });
 
