@@ -84,7 +84,7 @@ export const sweepKey = (platform: Platform) => `sweep:${platform}`;
 export const chatsReadKey = (platform: Platform) => `chats-read:${platform}`;
 
 /**
- * Browser tests' pacing (tests/e2e/sweep-suite.ts): a fixed step delay, a shorter load wait and a
+ * Browser tests' pacing (tests/e2e/sweep.e2e.ts): a fixed step delay, a shorter load wait and a
  * lower step cap, so a 2,000-chat run or a step-cap run fits a test's time. Read by the worker from
  * `browser.storage.local` under this key, which only the extension's own contexts can write (never
  * a web page, never a content script's page); the worker puts it into the SweepCommand it sends.
