@@ -9,9 +9,8 @@ import { mergeIngest } from '../../lib/worker/merge';
 import { afterStored, compactionState } from '../../lib/worker/search-compaction';
 import type { Conversation, Message } from '../../lib/shared/model';
 import type { Ingest } from '../../lib/shared/protocol';
+import { addWords, forgetWords } from '../../lib/store/search-index';
 import {
-  addWords,
-  forgetWords,
   docOf,
   emptyStats,
   fold,

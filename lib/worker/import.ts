@@ -12,7 +12,7 @@ import type { InboxDb } from '../store/db';
 import type { Conversation, Message, MessageStatus, Person } from '../shared/model';
 import { parseExport, type ExportedMessage } from '../store/export';
 import { assignOrders } from '../store/order';
-import { forgetWords, indexMessages } from '../store/search';
+import { forgetWords, indexMessages } from '../store/search-index';
 import { previewOf } from '../shared/text';
 import type { ImportSummary } from '../shared/requests';
 

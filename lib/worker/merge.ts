@@ -17,7 +17,7 @@ import {
 } from '../shared/model';
 import type { Ingest } from '../shared/protocol';
 import { assignOrders } from '../store/order';
-import { indexMessages } from '../store/search';
+import { indexMessages } from '../store/search-index';
 import { ensureConversation, upsertConversation } from './ingest/conversations';
 import { resolveFormerIds } from './ingest/former-ids';
 import { newMessage, updatedMessage } from './ingest/messages';

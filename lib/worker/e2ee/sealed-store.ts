@@ -13,7 +13,7 @@ import {
 import { toBase64 } from '../../crypto/primitives';
 import { parseSession, type Session } from '../../crypto/session';
 import type { InboxDb } from '../../store/db';
-import { unindexMessages } from '../../store/search';
+import { unindexMessages } from '../../store/search-index';
 import { armorRowId, type Changes, emptyConversationState, MAX_SESSIONS, type PartGroup, type Verdict } from './common';
 import type { KeyRing } from './keyring';
 import { openJson, plainContext, SEAL_CONTEXT, sealJson, sealText, sessionsContext } from '../../store/e2ee/seal';

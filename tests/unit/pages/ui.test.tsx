@@ -4,7 +4,7 @@ import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testi
 import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { openDb, type InboxDb } from '../../../lib/store/db';
 import type { Conversation, Message, OutboxEntry, Platform, SendFailureReason } from '../../../lib/shared/model';
-import { indexMessages } from '../../../lib/store/search';
+import { indexMessages } from '../../../lib/store/search-index';
 import { App } from '../../../lib/pages/App';
 import { loadStrings } from '../../../lib/pages/i18n';
 import { ROW_HEIGHT } from '../../../lib/pages/Inbox';

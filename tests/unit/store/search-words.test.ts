@@ -3,7 +3,8 @@
 import 'fake-indexeddb/auto';
 import { expect, test, vi } from 'vitest';
 import { openDb, type InboxDb } from '../../../lib/store/db';
-import { indexMessages, searchMessages } from '../../../lib/store/search';
+import { searchMessages } from '../../../lib/store/search';
+import { indexMessages } from '../../../lib/store/search-index';
 import { deleteAllData } from '../../../lib/worker/import';
 import type { Message } from '../../../lib/shared/model';
 import { storedConversation, storedMessage } from '../helpers/factories';
