@@ -195,8 +195,10 @@ function fullNote(full: { median: number }, bare: { median: number; p95: number 
   return `querySelectorAll + textContent alone ${round(bare.median, 2)} ms (p95 ${round(bare.p95, 2)}): ${round(full.median / bare.median, 1)}× that`;
 }
 
-/** Instagram (a group thread) and Messenger (a 1:1 thread): the same incremental and full reads at 0.1×, 1× and 10×. */
-
+/**
+ * With BENCH_PROFILE=<dir>: a CPU profile of 20 first reads (CDP's sampler, 100 µs), written as
+ * <dir>/<name>.cpuprofile before the timed reads.
+ */
 async function profileFullScan(page: import('playwright-core').Page, s: (fn: string, ...a: unknown[]) => Promise<unknown>, name: string) {
   const dir = process.env.BENCH_PROFILE;
   if (!dir) return;
@@ -210,6 +212,7 @@ async function profileFullScan(page: import('playwright-core').Page, s: (fn: str
   fs.writeFileSync(`${dir}/${name}.cpuprofile`, JSON.stringify(profile));
 }
 
+/** Instagram (a group thread) and Messenger (a 1:1 thread): the same incremental and full reads at 0.1×, 1× and 10×. */
 export async function benchScrapeMeta(h: H, script: string, routeFixtures: boolean): Promise<void> {
   if (routeFixtures) await routeScrapeFixtures(h);
   const host = new URL(SCRAPE_ORIGIN).hostname;
