@@ -5,7 +5,7 @@
 import type { InboxDb } from './db';
 import type { Conversation, Message, Person, Platform } from '../shared/model';
 import { fold } from './search';
-import { THREAD_WINDOW } from './queries';
+import { thread } from './queries';
 
 /** A display name reduced to comparable words: folded, punctuation and emoji gone. */
 export function normaliseName(name: string): string {
@@ -143,22 +143,11 @@ export function mergeTimelines(lists: readonly (readonly Message[])[]): Message[
 
 /**
  * The merged timeline of the conversations `ids` (a person's linked conversations), oldest first:
- * the newest `perConversation` messages of each.
+ * each conversation's window as its own thread shows it (the newest messages, or around
+ * `focusId` in the conversation that holds it: a search result older than that window).
  */
-export async function timelineOf(db: InboxDb, ids: readonly string[], perConversation = THREAD_WINDOW): Promise<Message[]> {
-  const lists = await Promise.all(
-    ids.map(async (id) =>
-      (
-        await db.messages
-          .where('[conversationId+order]')
-          .between([id, -Infinity], [id, Infinity])
-          .reverse()
-          .limit(perConversation)
-          .toArray()
-      ).reverse(),
-    ),
-  );
-  return mergeTimelines(lists);
+export async function timelineOf(db: InboxDb, ids: readonly string[], focusId: string | null = null): Promise<Message[]> {
+  return mergeTimelines(await Promise.all(ids.map((id) => thread(db, id, focusId))));
 }
 
 /**

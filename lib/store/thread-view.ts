@@ -24,8 +24,8 @@ export interface ThreadView {
 
 /**
  * The view of `conversation` (the record the view was opened on: the store's own copy decides
- * the person, so a link or unlink shows in one step). `focusId`: a message to include in a single
- * conversation's window (a search result).
+ * the person, so a link or unlink shows in one step). `focusId`: a message the window must hold (a
+ * search result), in a merged timeline too.
  */
 export function threadView(db: InboxDb, conversation: Conversation, focusId: string | null = null): Promise<ThreadView> {
   return db.transaction('r', [db.conversations, db.people, db.messages, db.outbox], async (): Promise<ThreadView> => {
@@ -38,6 +38,7 @@ export function threadView(db: InboxDb, conversation: Conversation, focusId: str
       ? await timelineOf(
           db,
           linked.map((c) => c.id),
+          focusId,
         )
       : await thread(db, stored.id, focusId);
     const outbox = await outboxOf(

@@ -92,6 +92,26 @@ describe('thread view', () => {
     expect((await threadView(db, wa)).messages.some((m) => m.id === focus.id)).toBe(false);
   });
 
+  test("a linked person's timeline holds the focused message too, however old in its conversation", async () => {
+    const wa = conv('whatsapp', 'w');
+    const ig = conv('instagram', 'i');
+    await db.conversations.bulkPut([wa, ig]);
+    await db.messages.bulkPut([
+      ...Array.from({ length: 600 }, (_, i) => message(wa, `m${i}`, i + 1, T0 + i * 60_000)),
+      message(ig, 'b1', 1, T0 + 30_000),
+    ]);
+    await linkConversations(db, [wa.id, ig.id], { newId });
+    const focus = (await db.messages.where('[conversationId+order]').equals([wa.id, 3]).first())!;
+    const v = await threadView(db, ig, focus.id);
+    expect(v.merged).toBe(true);
+    expect(v.messages.some((m) => m.id === focus.id)).toBe(true);
+    expect(v.messages.some((m) => m.nativeId === 'b1')).toBe(true);
+    // Without the focus, the window is each conversation's newest.
+    const plain = await threadView(db, ig);
+    expect(plain.messages.some((m) => m.id === focus.id)).toBe(false);
+    expect(plain.messages.filter((m) => m.platform === 'whatsapp')).toHaveLength(500);
+  });
+
   test('watched through a link and its Undo, every view it hands over is whole: merged exactly when it shows two platforms', async () => {
     const { wa, ig } = await twoPlatforms();
     const seen: ThreadView[] = [];
