@@ -4,7 +4,7 @@
 // writes: the worker's (lib/worker/people.ts), the store's only writer.
 import type { InboxDb } from './db';
 import type { Conversation, Message, Person, Platform } from '../shared/model';
-import { fold } from './search';
+import { fold } from './search-doc';
 import { thread } from './queries';
 
 /** A display name reduced to comparable words: folded, punctuation and emoji gone. */
