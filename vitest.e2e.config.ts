@@ -1,14 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import { BaseSequencer, type TestSpecification } from 'vitest/node';
-
-/** The sweep file first: it is the longest, and mostly waits. */
-class LongestFirst extends BaseSequencer {
-  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
-    const sorted = await super.sort(files);
-    const sweep = (f: TestSpecification) => f.moduleId.endsWith('sweep.e2e.ts');
-    return [...sorted.filter(sweep), ...sorted.filter((f) => !sweep(f))];
-  }
-}
+import { longestFirst } from './tests/longest-first';
 
 // Browser tests: each file launches its own Chromium with its own profile. Two files at a time:
 // the sweep file (~6 min) is mostly waiting on the apps' paced steps, so the others run beside it
@@ -23,6 +14,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    sequence: { sequencer: LongestFirst },
+    // The sweep file first: it is the longest, and mostly waits.
+    sequence: { sequencer: longestFirst(['sweep.e2e.ts']) },
   },
 });
