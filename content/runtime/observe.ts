@@ -56,15 +56,23 @@ export interface WatchOptions {
 /** The longest a read waits for a frame before it goes ahead without one. */
 export const FRAME_WAIT_MS = 100;
 
+/**
+ * How long the chunks of one read may follow each other without a frame between them: a frame's
+ * budget of reading (RAIL's 50 ms for a response), after which the page gets to paint.
+ */
+export const CHUNK_FRAME_MS = 50;
+
 export interface PageWatch {
   start(): void;
   stop(): void;
   /** Ask for a read after the debounce (at most maxWaitMs after the first unread change). */
   schedule(): void;
   /**
-   * Ask for the next chunk of a chunked read, unless a read is already scheduled: after the next
-   * frame in a rendered tab (the page paints between chunks, and the chunk finds layout done), at
-   * once in a hidden one.
+   * Ask for the next chunk of a chunked read, unless a read is already scheduled. It runs in a task
+   * of its own (the page's input and tasks go first). In a rendered tab it waits for the next frame
+   * when the page changed since the chunk before (the chunk then finds layout done) or when
+   * CHUNK_FRAME_MS have passed since the last frame a read waited for (the page paints between
+   * chunks); otherwise the page's layout is as the last chunk left it, and no frame is waited for.
    */
   resume(): void;
   /** Whether a read is scheduled. */
@@ -86,6 +94,11 @@ export function createWatch(adapter: PlatformAdapter, doc: Document, dirty: Dirt
   /** The frame a read waits for, and whether it has been rendered (the read is the next task). */
   let frame: number | undefined;
   let frameRendered = false;
+  /** When the last frame a read waited for was rendered (performance.now()). */
+  let lastFrameAt = -Infinity;
+  /** A chunk is due in the next task without a frame; a change before it sends it to the frame after all. */
+  let chunkDue = false;
+  let changedBeforeChunk = false;
   let firstPendingAt = 0;
   let lastUrl = win.location.href;
   let urlPoll: ReturnType<typeof setInterval> | undefined;
@@ -162,6 +175,11 @@ export function createWatch(adapter: PlatformAdapter, doc: Document, dirty: Dirt
 
   function schedule(): void {
     if (stopped) return;
+    // The next chunk is due anyway and will see this change: it only has to wait for the frame now.
+    if (chunkDue) {
+      changedBeforeChunk = true;
+      return;
+    }
     // Waiting for the frame: the read is at most a frame away and will see this change too
     // (restarting here could starve it on a page that changes every frame).
     if (frame !== undefined || frameRendered) return;
@@ -185,14 +203,25 @@ export function createWatch(adapter: PlatformAdapter, doc: Document, dirty: Dirt
     frame = win.requestAnimationFrame(() => {
       frame = undefined;
       frameRendered = true;
+      lastFrameAt = win.performance.now();
       clearTimeout(timer);
       timer = setTimeout(read, 0);
     });
   }
 
+  /** The chunk's task: read, unless the page changed meanwhile (then after the frame, as any read). */
+  function chunk(): void {
+    chunkDue = false;
+    if (!changedBeforeChunk) return read();
+    changedBeforeChunk = false;
+    debounced();
+  }
+
   function clearPending(): void {
     clearTimeout(timer);
     timer = undefined;
+    chunkDue = false;
+    changedBeforeChunk = false;
     if (frame !== undefined) win.cancelAnimationFrame(frame);
     frame = undefined;
     frameRendered = false;
@@ -231,6 +260,13 @@ export function createWatch(adapter: PlatformAdapter, doc: Document, dirty: Dirt
     schedule,
     resume() {
       if (stopped || timer !== undefined || frame !== undefined) return;
+      // A read changes nothing on the page, and a change since would have asked for a read
+      // (timer set): the layout is still the one the last chunk read.
+      if (opts.afterFrame && win.performance.now() - lastFrameAt < CHUNK_FRAME_MS) {
+        chunkDue = true;
+        timer = setTimeout(chunk, 0);
+        return;
+      }
       timer = setTimeout(debounced, 0);
     },
     pending: () => timer !== undefined || frame !== undefined,

@@ -8,7 +8,7 @@ import { instagramAdapter } from '../../../content/instagram/adapter';
 import { messengerAdapter } from '../../../content/messenger/adapter';
 import { createCommands, type CommandDeps } from '../../../content/runtime/commands';
 import { createDelivery, MAX_QUEUE, type DeliveryDeps } from '../../../content/runtime/deliver';
-import { createWatch, dirtyRows, FRAME_WAIT_MS, type PageWatch } from '../../../content/runtime/observe';
+import { CHUNK_FRAME_MS, createWatch, dirtyRows, FRAME_WAIT_MS, type PageWatch } from '../../../content/runtime/observe';
 import type { OutgoingMessage, Transport } from '../../../content/runtime/types';
 import { whatsappAdapter } from '../../../content/whatsapp/adapter';
 import type { MessageSnapshot } from '../../../lib/shared/model';
@@ -268,6 +268,72 @@ describe('reading after the browser has rendered', () => {
     renderFrame();
     await wait(5);
     expect(reads).toHaveBeenCalledTimes(1);
+  });
+
+  /** A read in `chunks` parts, as the runtime's first read of a long thread: each part asks for the next. */
+  function chunkedRead(chunks: number, work: () => void = () => {}) {
+    const { reads, rows } = setUp();
+    let left = chunks;
+    reads.mockImplementation(() => {
+      watch!.cancel();
+      work();
+      if (--left > 0) watch!.resume();
+    });
+    return { reads, rows };
+  }
+
+  test('the chunks of a read follow each other without waiting for frames, while the page does not change', async () => {
+    const { reads, rows } = chunkedRead(3);
+    rows[0]!.setAttribute('data-mark', '1');
+    await wait(20);
+    renderFrame();
+    // The first after the frame, the other two in tasks of their own.
+    await vi.waitFor(() => expect(reads).toHaveBeenCalledTimes(3));
+    expect(frames).toHaveLength(0);
+    expect(watch!.pending()).toBe(false);
+  });
+
+  test('a chunk the page changed before waits for the frame (its layout is not done)', async () => {
+    const { reads, rows } = setUp();
+    reads.mockImplementation(() => {
+      watch!.cancel();
+      if (reads.mock.calls.length === 1) {
+        watch!.resume();
+        rows[1]!.setAttribute('data-mark', '2'); // the page changes before the next chunk's task
+      }
+    });
+    rows[0]!.setAttribute('data-mark', '1');
+    await wait(20);
+    renderFrame();
+    await vi.waitFor(() => expect(frames).toHaveLength(1)); // the second chunk waits for this frame, with no new debounce
+    await wait(20);
+    expect(reads).toHaveBeenCalledTimes(1);
+    renderFrame();
+    await vi.waitFor(() => expect(reads).toHaveBeenCalledTimes(2));
+  });
+
+  test('after CHUNK_FRAME_MS of chunks the next one waits for a frame, so the page paints', async () => {
+    let now = 1_000;
+    vi.spyOn(performance, 'now').mockImplementation(() => now);
+    const { reads, rows } = chunkedRead(4, () => (now += CHUNK_FRAME_MS / 2 + 1));
+    rows[0]!.setAttribute('data-mark', '1');
+    await wait(20);
+    renderFrame();
+    await vi.waitFor(() => expect(frames).toHaveLength(1)); // a second chunk at once; after it a frame is due
+    await wait(20);
+    expect(reads).toHaveBeenCalledTimes(2);
+    renderFrame();
+    await vi.waitFor(() => expect(reads).toHaveBeenCalledTimes(4));
+  });
+
+  test('stopping while a chunk is due leaves no read behind', async () => {
+    const { reads, rows } = chunkedRead(2, () => setTimeout(() => watch!.stop(), 0)); // before the chunk's task
+    rows[0]!.setAttribute('data-mark', '1');
+    await wait(20);
+    renderFrame();
+    await wait(FRAME_WAIT_MS + 20);
+    expect(reads).toHaveBeenCalledTimes(1);
+    expect(watch!.pending()).toBe(false);
   });
 
   test('stopping while waiting for the frame leaves no read behind', async () => {
