@@ -56,6 +56,11 @@ export interface PageParse {
   readThread(sameConversation?: boolean, budget?: number): ThreadRead | null;
   /** Rows the last thread read parsed afresh (their nodes changed) that read as no message. */
   unreadRowsParsed: number;
+  /**
+   * Of those, the rows a walk that stopped at its budget had left for this one, unchanged since
+   * (they were on the page when that read ran: its health held for them).
+   */
+  unreadCarriedRows: number;
 }
 
 /** The first index whose value is ≥ `value` in an ascending array. */
@@ -113,6 +118,8 @@ export function createParse(
   const msgRowIndex: number[] = [];
   /** Where a walk that stopped at its budget goes on (an index into `lastRows`); null: it went to the end. */
   let resumeAt: number | null = null;
+  /** Whether the rows from `resumeAt` on are to be derived again (a row above them changed: readsRowsAbove). */
+  let resumeChangedAbove = false;
 
   function walkAll(): { rows: readonly Element[]; from: number } {
     const rows = adapter.messageRows(doc);
@@ -162,6 +169,7 @@ export function createParse(
     lastRows: [],
     lastThread: null,
     unreadRowsParsed: 0,
+    unreadCarriedRows: 0,
     readability,
 
     forgetParses() {
@@ -200,6 +208,7 @@ export function createParse(
     readThread(sameConversation = false, budget = Infinity) {
       self.lastThread = null;
       self.unreadRowsParsed = 0;
+      self.unreadCarriedRows = 0;
       const open = sameConversation && lastOpen ? lastOpen : adapter.openConversation(doc);
       lastOpen = open;
       // A thread whose title cannot be read (header changed) would become an untitled conversation:
@@ -230,6 +239,8 @@ export function createParse(
       const { rows } = now;
       // A walk that stopped short goes on where it stopped (or from higher up, if a row there changed).
       const from = resumeAt === null || switched ? now.from : Math.min(now.from, resumeAt, rows.length);
+      // Rows from here on that no change touched are the ones a stopped walk left (the list kept, not walked again).
+      const carriedFrom = resumeAt !== null && !switched && rows === previous ? resumeAt : Infinity;
       // Rows above `from` are the last read's, unchanged and unmoved: their messages are kept as
       // they were; only the rest is walked (on an append, the new rows alone).
       // Cut back in place, not copied (each holds a message per row: see rowsNow). Nothing keeps the
@@ -244,8 +255,10 @@ export function createParse(
       const parsed: number[] = [];
       // For an adapter whose snapshots depend on the rows above: once a row above changed, moved or
       // went away, every row below is parsed again (cheaply: its own node is known unchanged).
-      let changedAbove = false;
+      // Going on where a walk stopped: whether rows had to be derived again there goes on too.
+      let changedAbove = from === carriedFrom && resumeChangedAbove;
       let unread = 0;
+      let unreadCarried = 0;
       let spent = 0;
       let stop = rows.length;
       for (let index = from; index < rows.length; index++) {
@@ -255,7 +268,8 @@ export function createParse(
         }
         const row = rows[index]!;
         let snap = msgCache.get(row);
-        const nodeChanged = snap === undefined || dirty.messages.has(row);
+        const touched = dirty.messages.has(row);
+        const nodeChanged = snap === undefined || touched;
         if (adapter.readsRowsAbove && (index >= previousLength || previous[index] !== row)) changedAbove = true;
         if (nodeChanged || (changedAbove && adapter.readsRowsAbove)) {
           snap = adapter.parseMessageRow(row, conversation, { rows, index, nodeChanged });
@@ -263,7 +277,10 @@ export function createParse(
           stats.rowsParsed++;
           spent++;
           if (snap) parsed.push(messages.length);
-          else if (nodeChanged) unread++;
+          else if (nodeChanged) {
+            unread++;
+            if (!touched && index >= carriedFrom) unreadCarried++;
+          }
           changedAbove = true;
         }
         if (snap) {
@@ -272,14 +289,18 @@ export function createParse(
           rowIndexOf.push(index);
         }
       }
-      dirty.messages.clear();
+      const partial = stop < rows.length;
+      // Rows past the stop that changed stay marked: the walk that goes on parses them afresh.
+      if (partial) dirty.messages.forEach((row) => (rowIndex.get(row) ?? -1) < stop && dirty.messages.delete(row));
+      else dirty.messages.clear();
       dirty.addedMessageRows.length = 0;
       dirty.threadReshaped = false;
       dirty.threadScope = scopeOf(rows);
       self.lastRows = rows;
       self.unreadRowsParsed = unread;
-      const partial = stop < rows.length;
+      self.unreadCarriedRows = unreadCarried;
       resumeAt = partial ? stop : null;
+      resumeChangedAbove = partial && changedAbove;
       // Only the rows walked so far count for whether rows read (the rest are not read yet).
       readability.noteMessages(partial ? rows.slice(0, stop) : rows, messages, messageRowsOf);
       if (readability.messagesPending()) readSoon();

@@ -46,6 +46,11 @@ export function createReader(deps: ReaderDeps): PageReader {
   let sentThreadId: string | null = null;
   /** Whether the last read found the page ok (its health may then be kept while only rows change). */
   let wasOk = false;
+  /**
+   * Whether the rows a stopped read left for the next were on the page when the adapter's health
+   * was last asked (a long thread's first read asks once, not once per chunk).
+   */
+  let remainderChecked = false;
   let batchSeq = 0;
   const runId = Math.random().toString(36).slice(2, 10);
 
@@ -75,6 +80,9 @@ export function createReader(deps: ReaderDeps): PageReader {
     // (rows that did not read are checked below). Anything else asks the adapter again.
     const rowsOnly = wasOk && !urlChanged && !dirty.pageReshaped;
     const health: HealthReport = rowsOnly ? { state: 'ok' } : healthAt(url);
+    let asked = !rowsOnly;
+    const carriedChecked = remainderChecked;
+    remainderChecked = false;
     dirty.pageReshaped = false;
     wasOk = health.state === 'ok';
     if (health.state !== 'ok') {
@@ -90,8 +98,12 @@ export function createReader(deps: ReaderDeps): PageReader {
       const sameConversation = rowsOnly && !dirty.chatsStale && dirty.chats.size === 0;
       chats = changedChats();
       ({ thread, partial } = changedThread(urlChanged, sameConversation, budget));
-      if (rowsOnly && parse.unreadRowsParsed > 0) {
+      // Rows a stopped read left count only when its health did not cover them (every chunk of a
+      // long thread has date dividers: asking per chunk searched the whole page each time).
+      const unreadNew = parse.unreadRowsParsed - (carriedChecked ? parse.unreadCarriedRows : 0);
+      if (rowsOnly && unreadNew > 0) {
         // Changed rows that read as no message (a divider, or a new shape): ask the adapter after all.
+        asked = true;
         const now = healthAt(url);
         if (now.state !== 'ok') {
           wasOk = false;
@@ -127,6 +139,7 @@ export function createReader(deps: ReaderDeps): PageReader {
       partial = false;
     }
 
+    remainderChecked = partial && (asked || carriedChecked);
     const healthKey = healthKeyOf(health);
     if (chats.length === 0 && !thread && healthKey === sentHealth) return partial;
     sentHealth = healthKey;

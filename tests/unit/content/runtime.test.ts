@@ -619,6 +619,79 @@ describe("content runtime: a long thread's first read goes in chunks", () => {
     expect(sent.filter((m) => m.nativeId === 'm1').at(-1)!.text).toBe('edited');
   });
 
+  test("the adapter's health is asked once for the whole first read, though every chunk has rows that read as nothing", async () => {
+    page(1, 0);
+    for (let i = 0; i < 12; i++) {
+      if (i % 4 === 1) thread().append(Object.assign(document.createElement('li'), { textContent: `day ${i}` })); // a date divider
+      thread().append(message(`m${i}`, `hello ${i}`));
+    }
+    let asked = 0;
+    const adapter: PlatformAdapter = {
+      ...toy,
+      health: (doc) => (asked++, toy.health(doc)),
+      parseMessageRow: (row, conv, at) => (row.hasAttribute('data-msg') ? toy.parseMessageRow(row, conv, at) : null),
+    };
+    const t = new RecordingTransport();
+    rt = startContentRuntime(adapter, document, t, { ...opts, readChunkRows: 4 });
+    await rt.idle();
+    expect(rt.stats.flushes).toBeGreaterThanOrEqual(4);
+    expect(new Set(ids(t).flat()).size).toBe(12);
+    expect(asked).toBe(1);
+    // A row that reads as nothing and arrives later still asks again.
+    thread().append(Object.assign(document.createElement('li'), { textContent: 'a shape nobody reads' }));
+    await new Promise((r) => setTimeout(r, 30));
+    await rt.idle();
+    expect(asked).toBe(2);
+  });
+
+  test('a change to more rows than a chunk parses reaches the background for every row', async () => {
+    page(1, 12);
+    const t = new RecordingTransport();
+    rt = startContentRuntime(toy, document, t, { ...opts, readChunkRows: 4 });
+    await rt.idle();
+    // Ten rows re-rendered at once: the read parses four, the rest in the chunks after it.
+    for (let i = 1; i <= 10; i++) thread().children[i]!.textContent = `edited ${i}`;
+    await new Promise((r) => setTimeout(r, 30));
+    await rt.idle();
+    const last = new Map(
+      t
+        .ingests()
+        .flatMap((b) => b.thread?.messages ?? [])
+        .map((m) => [m.nativeId, m.text]),
+    );
+    for (let i = 1; i <= 10; i++) expect(last.get(`m${i}`), `m${i}`).toBe(`edited ${i}`);
+  });
+
+  test('rows derived from a row above are all derived again when it changes, past the first chunk too', async () => {
+    page(1, 12);
+    thread().children[0]!.setAttribute('data-day', 'Monday');
+    // Each message carries the day of the nearest row above that names one (as a date break does).
+    const adapter: PlatformAdapter = {
+      ...toy,
+      observedAttributes: [...toy.observedAttributes, 'data-day'],
+      readsRowsAbove: true,
+      parseMessageRow: (row, conv, at) => {
+        const snap = toy.parseMessageRow(row, conv, at)!;
+        let day = '';
+        for (let i = at?.index ?? 0; i >= 0 && !day; i--) day = at?.rows[i]?.getAttribute('data-day') ?? '';
+        return { ...snap, text: `${snap.text} (${day})` };
+      },
+    };
+    const t = new RecordingTransport();
+    rt = startContentRuntime(adapter, document, t, { ...opts, readChunkRows: 4 });
+    await rt.idle();
+    thread().children[0]!.setAttribute('data-day', 'Tuesday');
+    await new Promise((r) => setTimeout(r, 30));
+    await rt.idle();
+    const last = new Map(
+      t
+        .ingests()
+        .flatMap((b) => b.thread?.messages ?? [])
+        .map((m) => [m.nativeId, m.text]),
+    );
+    for (let i = 0; i < 12; i++) expect(last.get(`m${i}`), `m${i}`).toBe(`hello ${i} (Tuesday)`);
+  });
+
   test('a switch to another conversation in the middle starts its thread from the top, nothing mixed', async () => {
     page(1, 9);
     const t = new RecordingTransport();
