@@ -5,28 +5,35 @@ import type { HealthReport } from '../adapter';
 import { bubbleOf } from './bubble';
 import { chatRowParts } from './chat-row';
 import { parseDataId } from './ids';
-import { messageRows } from './parse-message';
+import { threadRows } from './parse-message';
 import { isLabel, LABEL, SEL } from './selectors';
 import { chatKey } from './text';
 
-function threadHealth(main: Element, rows: Element[]): HealthReport | null {
-  const holders: Element[] = [];
+/**
+ * Whether the thread's rows read: rows with ids whose bubbles say who wrote them. The rows are
+ * looked at from the top until one such bubble is found (the first, on a page that reads), not all
+ * of a long thread's.
+ */
+function threadHealth(rows: Element[]): HealthReport | null {
+  let holders = 0;
   for (const r of rows) {
     const h = r.querySelector(SEL.dataId);
-    if (h) holders.push(h);
-  }
-  if (holders.length === 0) {
-    // A new chat shows only the encryption notice and a date: a few rows without ids are normal.
-    return rows.length >= 4 ? { state: 'layout-unknown', reason: 'the message rows in #main carry no data-id' } : null;
-  }
-  const readable = holders.some(
-    (h) =>
+    if (!h) continue;
+    holders++;
+    if (
       bubbleOf(h) ||
       h.querySelector(SEL.prePlain) ||
       h.querySelector(SEL.statusIcon) ||
-      parseDataId(h.getAttribute('data-id'))?.fromMe !== undefined,
-  );
-  return readable || holders.length < 3
+      parseDataId(h.getAttribute('data-id'))?.fromMe !== undefined
+    ) {
+      return null;
+    }
+  }
+  if (holders === 0) {
+    // A new chat shows only the encryption notice and a date: a few rows without ids are normal.
+    return rows.length >= 4 ? { state: 'layout-unknown', reason: 'the message rows in #main carry no data-id' } : null;
+  }
+  return holders < 3
     ? null
     : { state: 'layout-unknown', reason: 'the message bubbles in #main have neither message-in/out nor data-pre-plain-text' };
 }
@@ -44,7 +51,7 @@ export function health(doc: Document): HealthReport {
       return { state: 'layout-unknown', reason: 'no chat row in #pane-side has a title (span[dir="auto"][title])' };
     }
     const main = doc.querySelector(SEL.main);
-    return (main && threadHealth(main, messageRows(doc))) || { state: 'ok' };
+    return (main && threadHealth(threadRows(main))) || { state: 'ok' };
   }
   if (doc.querySelector(SEL.qrCanvas)) return { state: 'not-logged-in', reason: 'the QR login screen is shown' };
   const buttons = Array.from(doc.querySelectorAll(SEL.anyButton));

@@ -36,13 +36,19 @@ function noteThreadDates(doc: Document, main: Element): void {
   for (let i = 0; i < stamps.length; i++) noteDatePair(doc, prePlainDatePair(stamps[i]!.getAttribute('data-pre-plain-text')));
 }
 
+/** The rows of the open thread in #main, top to bottom (nothing noted). */
+export function threadRows(main: Element): Element[] {
+  const list = main.querySelector(SEL.messageList);
+  const rows = list ? childRows(list, SEL.messageRow) : [];
+  return rows.length ? rows : Array.from(main.querySelectorAll(SEL.messageRow));
+}
+
+/** The open thread's rows, its dates noted first as evidence of the page's day/month order. */
 export function messageRows(doc: Document): Element[] {
   const main = doc.querySelector(SEL.main);
   if (!main) return [];
   noteThreadDates(doc, main);
-  const list = main.querySelector(SEL.messageList);
-  const rows = list ? childRows(list, SEL.messageRow) : [];
-  return rows.length ? rows : Array.from(main.querySelectorAll(SEL.messageRow));
+  return threadRows(main);
 }
 
 export function parseMessageRow(row: Element, conversation: ThreadSnapshot['conversation']): MessageSnapshot | null {

@@ -15,6 +15,7 @@ import * as v from 'valibot';
 import { provisionalKey, titleKey } from '../../lib/shared/model';
 import { sendCommand } from '../unit/helpers/factories';
 import { tick, waitUntil } from './helpers';
+import { counting } from './read-cost';
 import { renderWhatsApp, type WhatsAppFixtureOptions } from '../fixtures/whatsapp/whatsapp-app.js';
 
 function mount(opts: WhatsAppFixtureOptions = {}) {
@@ -503,6 +504,22 @@ describe('WhatsApp adapter: date order', () => {
       /^\[\d{1,2}:\d\d am, \d{1,2}\/3\/2026\] /,
     );
     expectThreadMatchesTruth(fx2, 'Budi Santoso');
+  });
+});
+
+describe('WhatsApp adapter: health costs the same on a long thread', () => {
+  test('it reads no row below the first readable bubble (listing the rows is one match each)', async () => {
+    mount();
+    const healthCost = () => counting(async () => void expect(wa.health(document)).toEqual({ state: 'ok' }));
+    const short = await healthCost();
+    const rows = wa.messageRows(document);
+    const list = rows[0]!.parentElement!;
+    const added = rows.length * 20;
+    for (let i = 0; i < 20; i++) list.append(...rows.map((r) => r.cloneNode(true)));
+    expect(wa.messageRows(document).length).toBe(rows.length + added);
+    const long = await healthCost();
+    expect(long.returned).toBe(short.returned);
+    expect(long.queries).toBeLessThanOrEqual(short.queries + added);
   });
 });
 
