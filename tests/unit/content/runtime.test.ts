@@ -579,6 +579,9 @@ describe('content runtime: the thread row list kept from read to read', () => {
 describe("content runtime: a long thread's first read goes in chunks", () => {
   const thread = () => document.getElementById('thread')!;
   const ids = (t: RecordingTransport) => t.ingests().flatMap((b) => (b.thread ? [b.thread.messages.map((m) => m.nativeId)] : []));
+  /** Each message's text as last delivered. */
+  const latestTexts = (t: RecordingTransport) =>
+    new Map(t.ingests().flatMap((b) => (b.thread?.messages ?? []).map((m) => [m.nativeId, m.text] as const)));
 
   test('the first chunk is delivered before the rest is parsed; the chunks chain by one anchor and lose nothing', async () => {
     page(3, 10);
@@ -653,12 +656,7 @@ describe("content runtime: a long thread's first read goes in chunks", () => {
     for (let i = 1; i <= 10; i++) thread().children[i]!.textContent = `edited ${i}`;
     await new Promise((r) => setTimeout(r, 30));
     await rt.idle();
-    const last = new Map(
-      t
-        .ingests()
-        .flatMap((b) => b.thread?.messages ?? [])
-        .map((m) => [m.nativeId, m.text]),
-    );
+    const last = latestTexts(t);
     for (let i = 1; i <= 10; i++) expect(last.get(`m${i}`), `m${i}`).toBe(`edited ${i}`);
   });
 
@@ -683,12 +681,7 @@ describe("content runtime: a long thread's first read goes in chunks", () => {
     thread().children[0]!.setAttribute('data-day', 'Tuesday');
     await new Promise((r) => setTimeout(r, 30));
     await rt.idle();
-    const last = new Map(
-      t
-        .ingests()
-        .flatMap((b) => b.thread?.messages ?? [])
-        .map((m) => [m.nativeId, m.text]),
-    );
+    const last = latestTexts(t);
     for (let i = 0; i < 12; i++) expect(last.get(`m${i}`), `m${i}`).toBe(`hello ${i} (Tuesday)`);
   });
 
