@@ -5,7 +5,7 @@ import type { HealthReport } from '../adapter';
 import { bubbleOf } from './bubble';
 import { chatRowParts } from './chat-row';
 import { parseDataId } from './ids';
-import { threadRows } from './parse-message';
+import { noteThreadDates, threadRows } from './parse-message';
 import { isLabel, LABEL, SEL } from './selectors';
 import { chatKey } from './text';
 
@@ -51,7 +51,10 @@ export function health(doc: Document): HealthReport {
       return { state: 'layout-unknown', reason: 'no chat row in #pane-side has a title (span[dir="auto"][title])' };
     }
     const main = doc.querySelector(SEL.main);
-    return (main && threadHealth(threadRows(main))) || { state: 'ok' };
+    if (!main) return { state: 'ok' };
+    // Before the chat list is read: its numeric dates take the order the thread's stamps prove.
+    noteThreadDates(doc, main);
+    return threadHealth(threadRows(main)) ?? { state: 'ok' };
   }
   if (doc.querySelector(SEL.qrCanvas)) return { state: 'not-logged-in', reason: 'the QR login screen is shown' };
   const buttons = Array.from(doc.querySelectorAll(SEL.anyButton));

@@ -31,7 +31,8 @@ function stableHash(s: string): string {
   return (h >>> 0).toString(36);
 }
 
-function noteThreadDates(doc: Document, main: Element): void {
+/** Notes the thread's stamped dates as evidence of the page's day/month order (the chat list's dates use it too). */
+export function noteThreadDates(doc: Document, main: Element): void {
   const stamps = main.querySelectorAll(SEL.prePlain);
   for (let i = 0; i < stamps.length; i++) noteDatePair(doc, prePlainDatePair(stamps[i]!.getAttribute('data-pre-plain-text')));
 }
