@@ -64,7 +64,11 @@ export interface PlatformAdapter {
   /** Whether the adapter acts on this URL at all (Messenger: only under /messages). */
   isActiveUrl(url: URL): boolean;
 
-  /** Logged in and recognised, or why not. Cheap: called after each batch of mutations. */
+  /**
+   * Logged in and recognised, or why not. Cheap: called after each batch of mutations that is more
+   * than row changes, and always before that read's rows (an adapter may note page-wide evidence
+   * here that its row parsers use: WhatsApp's day/month order).
+   */
   health(doc: Document): HealthReport;
 
   // ---- reading: row-level, so the runtime re-parses only what changed ----

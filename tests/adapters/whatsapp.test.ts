@@ -472,6 +472,27 @@ describe('WhatsApp adapter: date order', () => {
     expect(dateOrder(document)).toMatchObject({ monthFirst: false, basis: 'evidence' });
   });
 
+  test('health, asked before the chat list is read (as the runtime does), gives the list the order the thread proves', () => {
+    // us24 stamps (month first) under a day-first <html lang>; the thread spans 28–30 March.
+    mountAt({ layout: '2026', now: EVIDENCE_NOW, htmlLang: 'en-IN', locale: 'us24' });
+    // Every numeric date on the list made ambiguous, so only the thread can tell the order.
+    const walker = document.createTreeWalker(document.querySelector('#pane-side')!, NodeFilter.SHOW_TEXT);
+    let dated = 0;
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      if (/^\d{1,2}\/\d{1,2}\/\d{4}$/.test(n.textContent!.trim())) {
+        n.textContent = '3/4/2026';
+        dated++;
+      }
+    }
+    expect(dated).toBeGreaterThan(0);
+    expect(wa.health(document)).toEqual({ state: 'ok' });
+    expect(dateOrder(document)).toMatchObject({ monthFirst: true, basis: 'evidence' });
+    const march4 = new Date(2026, 2, 4).toDateString();
+    const list = chats();
+    expect(new Date(list.find((c) => c.title === 'Toko Batik Sekar')!.lastMessageAt!).toDateString()).toBe(march4);
+    expect(list.filter((c) => c.lastMessageAt !== null && new Date(c.lastMessageAt).toDateString() === march4).length).toBe(dated);
+  });
+
   test('no evidence and a bare <html lang="en">: the browser\'s regional language decides, else it is said to be ambiguous', () => {
     mountAt({ layout: '2026', now: NO_EVIDENCE_NOW, htmlLang: 'en', locale: 'in12' });
     vi.spyOn(navigator, 'language', 'get').mockReturnValue('en-IN');

@@ -216,4 +216,20 @@ describe('rows found, none readable', () => {
     await settle();
     expect(rt!.stats.flushes).toBe(flushes);
   });
+
+  test('a read asks the adapter for its health before it reads any row', async () => {
+    page([chat(0), chat(1)], [msg(1), msg(2)]);
+    const calls: string[] = [];
+    const spied = { ...toy };
+    for (const name of ['health', 'chatRows', 'openConversation', 'messageRows'] as const) {
+      const real = toy[name] as (doc: Document) => unknown;
+      (spied as Record<string, unknown>)[name] = (doc: Document) => (calls.push(name), real(doc));
+    }
+    transport = new RecordingTransport();
+    rt = startContentRuntime(spied, document, transport, { debounceMs: 1, maxWaitMs: 1, log: () => {} });
+    await settle();
+    expect(ingests().some((b) => b.conversations.length === 2)).toBe(true);
+    expect(calls[0]).toBe('health');
+    expect(calls).toContain('chatRows');
+  });
 });
