@@ -13,7 +13,7 @@
 // seed (printed, so a failure can be replayed).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launch, type Harness } from './harness';
+import { launch, storedRecords, type Harness } from './harness';
 
 const SEED = Number(process.env.FAULT_SEED ?? 20261125);
 const ROUNDS = Number(process.env.FAULT_ROUNDS ?? 1);
@@ -98,44 +98,9 @@ interface StoredOutbox {
 }
 
 /** Raw IndexedDB reads from an extension page (same origin as the worker's store). */
-async function storedMessages(conversationId: string): Promise<StoredMessage[]> {
-  return reader.evaluate(
-    (cid) =>
-      new Promise<StoredMessage[]>((resolve, reject) => {
-        const open = indexedDB.open('unified-inbox');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          const req = db.transaction('messages').objectStore('messages').index('conversationId').getAll(cid);
-          req.onsuccess = () => {
-            db.close();
-            resolve(req.result as StoredMessage[]);
-          };
-          req.onerror = () => reject(req.error);
-        };
-      }),
-    conversationId,
-  );
-}
-
-async function storedOutbox(): Promise<StoredOutbox[]> {
-  return reader.evaluate(
-    () =>
-      new Promise<StoredOutbox[]>((resolve, reject) => {
-        const open = indexedDB.open('unified-inbox');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          const req = db.transaction('outbox').objectStore('outbox').getAll();
-          req.onsuccess = () => {
-            db.close();
-            resolve(req.result as StoredOutbox[]);
-          };
-          req.onerror = () => reject(req.error);
-        };
-      }),
-  );
-}
+const storedMessages = (conversationId: string) =>
+  storedRecords<StoredMessage>(reader, 'messages', { index: 'conversationId', key: conversationId });
+const storedOutbox = () => storedRecords<StoredOutbox>(reader, 'outbox');
 
 /** Load (or reload) a fixture page and wait until its open thread has rendered. */
 async function openFixture(url: string, page?: Page): Promise<Page> {
@@ -284,19 +249,7 @@ describe.each(TARGETS)('$platform: nothing lost, nothing duplicated, order kept,
                 lost[0]!,
               ),
             );
-            log(
-              'health',
-              await reader.evaluate(
-                () =>
-                  new Promise((res) => {
-                    const o = indexedDB.open('unified-inbox');
-                    o.onsuccess = () => {
-                      const r = o.result.transaction('health').objectStore('health').getAll();
-                      r.onsuccess = () => res(r.result);
-                    };
-                  }),
-              ),
-            );
+            log('health', await storedRecords(reader, 'health'));
             for (const t of lost.slice(0, 5)) {
               const i = want.indexOf(t);
               log(

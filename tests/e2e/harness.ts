@@ -22,6 +22,33 @@ const CONTENT_TYPES: Record<string, string> = {
   '.png': 'image/png',
 };
 
+/**
+ * Records of one store table, read with raw IndexedDB from an extension page (the worker's origin):
+ * what the worker stored, without the app's code. `key` narrows to the records with that key, in
+ * `index` when given.
+ */
+export async function storedRecords<T>(page: Page, table: string, where: { index?: string; key?: string } = {}): Promise<T[]> {
+  const records: unknown[] = await page.evaluate(
+    ([t, index, key]) =>
+      new Promise<unknown[]>((resolve, reject) => {
+        const open = indexedDB.open('unified-inbox');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const store = db.transaction(t).objectStore(t);
+          const req = (index ? store.index(index) : store).getAll(key ?? undefined);
+          req.onsuccess = () => {
+            db.close();
+            resolve(req.result);
+          };
+          req.onerror = () => reject(req.error);
+        };
+      }),
+    [table, where.index ?? null, where.key ?? null] as const,
+  );
+  return records as T[];
+}
+
 /** Which fixture directory serves which origin, and which page a URL path gets. */
 interface Site {
   origin: string;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EXTENSION_DIR, launch, type Harness } from './harness';
+import { EXTENSION_DIR, launch, storedRecords, type Harness } from './harness';
 
 let h: Harness;
 let wa: Page;
@@ -23,29 +23,12 @@ afterAll(async () => {
 });
 
 async function storeSnapshot(from: Page = reader) {
-  return from.evaluate(
-    () =>
-      new Promise<{ conversations: string[]; messages: string[]; outbox: number }>((resolve, reject) => {
-        const open = indexedDB.open('unified-inbox');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          const tx = db.transaction(['conversations', 'messages', 'outbox']);
-          const c = tx.objectStore('conversations').getAll();
-          const m = tx.objectStore('messages').getAll();
-          const o = tx.objectStore('outbox').count();
-          tx.oncomplete = () => {
-            db.close();
-            resolve({
-              conversations: (c.result as { title: string }[]).map((x) => x.title),
-              messages: (m.result as { text: string }[]).map((x) => x.text),
-              outbox: o.result,
-            });
-          };
-          tx.onerror = () => reject(tx.error);
-        };
-      }),
-  );
+  const [conversations, messages, outbox] = await Promise.all([
+    storedRecords<{ title: string }>(from, 'conversations'),
+    storedRecords<{ text: string }>(from, 'messages'),
+    storedRecords(from, 'outbox'),
+  ]);
+  return { conversations: conversations.map((x) => x.title), messages: messages.map((x) => x.text), outbox: outbox.length };
 }
 
 describe('a hostile page script cannot reach the extension', () => {

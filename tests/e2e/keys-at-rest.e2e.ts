@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launch, type Harness } from './harness';
+import { launch, storedRecords, type Harness } from './harness';
 
 let h: Harness;
 let popup: Page;
@@ -30,24 +30,10 @@ interface SealedCopy {
 }
 
 /** What the popup (the extension's origin) reads from the store: the sealed identity row. */
-function sealedIdentity(): Promise<SealedCopy | null> {
-  return popup.evaluate(
-    () =>
-      new Promise<SealedCopy | null>((resolve, reject) => {
-        const open = indexedDB.open('unified-inbox');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          const get = db.transaction('e2eeDevice').objectStore('e2eeDevice').get('identity');
-          get.onsuccess = () => {
-            db.close();
-            const row = get.result as { sealed?: { iv: Uint8Array; data: Uint8Array } } | undefined;
-            resolve(row?.sealed ? { iv: [...row.sealed.iv], data: [...row.sealed.data] } : null);
-          };
-          get.onerror = () => reject(get.error);
-        };
-      }),
-  );
+async function sealedIdentity(): Promise<SealedCopy | null> {
+  type Row = { sealed?: { iv: Uint8Array; data: Uint8Array } };
+  const [row] = await storedRecords<Row>(popup, 'e2eeDevice', { key: 'identity' });
+  return row?.sealed ? { iv: [...row.sealed.iv], data: [...row.sealed.data] } : null;
 }
 
 function ask(message: Record<string, unknown>): Promise<{ ok?: boolean; error?: string }> {
@@ -139,22 +125,9 @@ describe('keys at rest in a real profile (issue 12 item 3)', () => {
   let before: SealedCopy;
 
   test('without a passphrase, the profile files hold the key (what SECURITY.md says)', async () => {
-    const conversation = await popup.evaluate(
-      () =>
-        new Promise<string>((resolve, reject) => {
-          const open = indexedDB.open('unified-inbox');
-          open.onerror = () => reject(open.error);
-          open.onsuccess = () => {
-            const all = open.result.transaction('conversations').objectStore('conversations').getAll();
-            all.onsuccess = () => {
-              open.result.close();
-              const one = (all.result as { id: string; isGroup: boolean }[]).find((c) => !c.isGroup);
-              if (one) resolve(one.id);
-              else reject(new Error('no one-to-one conversation'));
-            };
-          };
-        }),
-    );
+    const conversations = await storedRecords<{ id: string; isGroup: boolean }>(popup, 'conversations');
+    const conversation = conversations.find((c) => !c.isGroup)?.id;
+    expect(conversation, 'a one-to-one conversation').toBeTruthy();
     expect(await ask({ type: 'e2ee-start', outboxId: `keys-${Date.now()}`, conversationId: conversation })).toEqual({ ok: true });
     await expect.poll(async () => (await sealedIdentity()) !== null, { timeout: 15_000 }).toBe(true);
     before = (await sealedIdentity())!;

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page, Worker } from 'playwright-core';
-import { launch, type Harness } from './harness';
+import { launch, storedRecords, type Harness } from './harness';
 import type { Settings } from '../../lib/shared/settings';
 import type { ExportFile } from '../../lib/store/export';
 
@@ -69,20 +69,7 @@ describe('notifications', () => {
     await wa.evaluate(([t, s]) => window.__fixture.addIncoming(t, s), ['Kantor – Tim Produk', muted] as const);
     const check = await h.openPopup('options.html'); // an extension page that is not the inbox
     await check.getByRole('heading', { level: 1 }).waitFor();
-    const previews = () =>
-      check.evaluate(
-        () =>
-          new Promise<string[]>((resolve) => {
-            const open = indexedDB.open('unified-inbox');
-            open.onsuccess = () => {
-              const req = open.result.transaction('conversations').objectStore('conversations').getAll();
-              req.onsuccess = () => {
-                resolve((req.result as { preview: string }[]).map((c) => c.preview));
-                open.result.close();
-              };
-            };
-          }),
-      );
+    const previews = async () => (await storedRecords<{ preview: string }>(check, 'conversations')).map((c) => c.preview);
     await expect.poll(async () => (await previews()).some((p) => p.includes(muted)), { timeout: 20_000 }).toBe(true);
     await check.close();
     await sleep(500);
@@ -95,34 +82,22 @@ describe('notifications', () => {
   });
 });
 
+interface StoredChat {
+  unread?: boolean;
+  muted?: boolean;
+  archived?: boolean;
+  platform: string;
+  unreadCount?: number;
+}
+
 /** Unread per the platforms' rules, computed from the store itself (WhatsApp counts, others 1). */
 async function unreadFromStore(p: Page): Promise<number> {
-  return p.evaluate(
-    () =>
-      new Promise<number>((resolve, reject) => {
-        const open = indexedDB.open('unified-inbox');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const req = open.result.transaction('conversations').objectStore('conversations').getAll();
-          req.onerror = () => reject(req.error);
-          req.onsuccess = () => {
-            let total = 0;
-            for (const c of req.result as {
-              unread?: boolean;
-              muted?: boolean;
-              archived?: boolean;
-              platform: string;
-              unreadCount?: number;
-            }[]) {
-              if (!c.unread || c.muted || c.archived) continue;
-              total += c.platform === 'whatsapp' ? Math.max(1, c.unreadCount ?? 1) : 1;
-            }
-            open.result.close();
-            resolve(total);
-          };
-        };
-      }),
-  );
+  let total = 0;
+  for (const c of await storedRecords<StoredChat>(p, 'conversations')) {
+    if (!c.unread || c.muted || c.archived) continue;
+    total += c.platform === 'whatsapp' ? Math.max(1, c.unreadCount ?? 1) : 1;
+  }
+  return total;
 }
 
 async function exportJson(p: Page): Promise<{ file: string; data: ExportFile }> {
@@ -155,24 +130,10 @@ describe('options page', () => {
     const ms = await h.openSite('https://www.facebook.com/messages/t/100070031122846/');
     const sw = await h.serviceWorker();
     // Every platform contributes.
-    const unreadPlatforms = () =>
-      options.evaluate(
-        () =>
-          new Promise<string[]>((resolve) => {
-            const open = indexedDB.open('unified-inbox');
-            open.onsuccess = () => {
-              const req = open.result.transaction('conversations').objectStore('conversations').getAll();
-              req.onsuccess = () => {
-                resolve(
-                  [
-                    ...new Set((req.result as { unread?: boolean; platform: string }[]).filter((c) => c.unread).map((c) => c.platform)),
-                  ].sort(),
-                );
-                open.result.close();
-              };
-            };
-          }),
-      );
+    const unreadPlatforms = async () => {
+      const unread = (await storedRecords<StoredChat>(options, 'conversations')).filter((c) => c.unread);
+      return [...new Set(unread.map((c) => c.platform))].sort();
+    };
     await expect.poll(unreadPlatforms, { timeout: 20_000 }).toEqual(['instagram', 'messenger', 'whatsapp']);
     await expect.poll(async () => (await badge(sw)) === String(await unreadFromStore(options)), { timeout: 10_000 }).toBe(true);
     await ig.close();

@@ -15,7 +15,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Locator, Page, Worker } from 'playwright-core';
 import type { SweepRecord, SweepTestPacing } from '../../lib/shared/sweep';
-import { launch, type Harness } from './harness';
+import { launch, storedRecords, type Harness } from './harness';
 
 const LOAD_MS = 50;
 /** The long 1:1 chat (chat 0 of shared/long-data.js, 5,000 messages) and a short one never opened. */
@@ -83,26 +83,7 @@ async function pacing(p: SweepTestPacing): Promise<void> {
   await (await worker()).evaluate(async ([key, value]) => chrome.storage.local.set({ [key]: value }), ['test:sweep-pacing', p] as const);
 }
 
-/** Rows of a store table (raw IndexedDB from an extension page). */
-function storeRows<T>(table: string): Promise<T[]> {
-  return reader.evaluate(
-    (t) =>
-      new Promise<T[]>((resolve, reject) => {
-        const open = indexedDB.open('unified-inbox');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          const req = db.transaction(t).objectStore(t).getAll();
-          req.onsuccess = () => {
-            db.close();
-            resolve(req.result as T[]);
-          };
-          req.onerror = () => reject(req.error);
-        };
-      }),
-    table,
-  );
-}
+const storeRows = <T>(table: string) => storedRecords<T>(reader, table);
 interface StoredConversation {
   id: string;
   platform: string;
