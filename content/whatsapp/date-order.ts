@@ -55,15 +55,30 @@ function stateOf(doc: Document): PageState {
   return s;
 }
 
-/** Records what one date's first two numbers prove about the order (nothing when both are ≤ 12). */
-export function noteDatePair(doc: Document, pair: [number, number] | null): void {
-  if (!pair) return;
+/**
+ * Records what one date's first two numbers prove about the order (nothing when both are ≤ 12).
+ * True when the date proved an order (whether or not it agreed with the dates before it).
+ */
+export function noteDatePair(doc: Document, pair: [number, number] | null): boolean {
+  if (!pair) return false;
   const [a, b] = pair;
   const proves = a > 12 && a <= 31 && b <= 12 ? 'dmy' : b > 12 && b <= 31 && a <= 12 ? 'mdy' : null;
-  if (!proves) return;
+  if (!proves) return false;
   const s = stateOf(doc);
   if (s.evidence === null) s.evidence = proves;
   else if (s.evidence !== proves) s.evidence = 'conflict';
+  return true;
+}
+
+/** Whether dates on the page have settled the order (and none contradicted it so far). */
+export function orderProven(doc: Document): boolean {
+  const e = stateOf(doc).evidence;
+  return e === 'dmy' || e === 'mdy';
+}
+
+/** Forgets the page's evidence: what a page just opened starts from (the bench's first reads do). */
+export function forgetDateOrder(doc: Document): void {
+  pages.delete(keyOf(doc));
 }
 
 /** Month first for a BCP 47 tag, from the platform's own date formatting; null for an unknown tag. */

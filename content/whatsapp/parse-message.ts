@@ -4,7 +4,7 @@
 import { LIMITS, type MessageSnapshot, type ThreadSnapshot } from '../../lib/shared/model';
 import { cap, childRows } from '../dom';
 import { attachmentsOf, bubbleOf, isOwnBubble, messageTextOf, ownPrePlain, quoteOf, statusOf } from './bubble';
-import { dateOrder, noteDatePair } from './date-order';
+import { dateOrder, noteDatePair, orderProven } from './date-order';
 import { parseDataId } from './ids';
 import { isLabel, LABEL, SEL } from './selectors';
 import { readText } from './text';
@@ -31,10 +31,17 @@ function stableHash(s: string): string {
   return (h >>> 0).toString(36);
 }
 
-/** Notes the thread's stamped dates as evidence of the page's day/month order (the chat list's dates use it too). */
+/**
+ * Notes the thread's stamped dates as evidence of the page's day/month order (the chat list's
+ * dates use it too), until one settles it: a settled page is not searched again. Each row still
+ * notes its own date when it is parsed, so a date that contradicts the evidence is still seen.
+ */
 export function noteThreadDates(doc: Document, main: Element): void {
+  if (orderProven(doc)) return;
   const stamps = main.querySelectorAll(SEL.prePlain);
-  for (let i = 0; i < stamps.length; i++) noteDatePair(doc, prePlainDatePair(stamps[i]!.getAttribute('data-pre-plain-text')));
+  for (let i = 0; i < stamps.length; i++) {
+    if (noteDatePair(doc, prePlainDatePair(stamps[i]!.getAttribute('data-pre-plain-text'))) && orderProven(doc)) return;
+  }
 }
 
 /** The rows of the open thread in #main, top to bottom (nothing noted). */

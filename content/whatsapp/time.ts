@@ -87,6 +87,11 @@ interface StampFacts {
 const STAMPS_KEPT = 2_048;
 const stamps = new Map<string, StampFacts>();
 
+/** Forgets every string kept: what a page just opened starts from (the bench's first reads do). */
+export function forgetStamps(): void {
+  stamps.clear();
+}
+
 function factsOf(raw: string): StampFacts {
   let f = stamps.get(raw);
   if (!f) {

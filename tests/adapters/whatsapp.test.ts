@@ -6,7 +6,7 @@
 // notices with ids, groups without @g.us, kind-qualified ids and ambiguous send targets.
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { whatsappAdapter as wa } from '../../content/whatsapp/adapter';
-import { dateOrder, noteDatePair } from '../../content/whatsapp/date-order';
+import { dateOrder, forgetDateOrder, noteDatePair } from '../../content/whatsapp/date-order';
 import { parseDataId } from '../../content/whatsapp/ids';
 import { insertIntoComposer } from '../../content/composer';
 import { performSend } from '../../content/send';
@@ -491,6 +491,40 @@ describe('WhatsApp adapter: date order', () => {
     const list = chats();
     expect(new Date(list.find((c) => c.title === 'Toko Batik Sekar')!.lastMessageAt!).toDateString()).toBe(march4);
     expect(list.filter((c) => c.lastMessageAt !== null && new Date(c.lastMessageAt).toDateString() === march4).length).toBe(dated);
+  });
+
+  test("the thread's stamps are read until one settles the order, and not searched again once it is", () => {
+    mountAt({ layout: '2026', now: EVIDENCE_NOW, htmlLang: 'en-IN', locale: 'us24' });
+    const stamps = document.querySelectorAll('#main [data-pre-plain-text]').length;
+    const searches = vi.spyOn(Element.prototype, 'querySelectorAll');
+    const reads = vi.spyOn(Element.prototype, 'getAttribute');
+    const stampSearches = () => searches.mock.calls.filter(([sel]) => sel === '[data-pre-plain-text]').length;
+    const stampReads = () => reads.mock.calls.filter(([name]) => name === 'data-pre-plain-text').length;
+    expect(wa.health(document)).toEqual({ state: 'ok' });
+    expect(dateOrder(document)).toMatchObject({ monthFirst: true, basis: 'evidence' });
+    expect(stampSearches()).toBe(1);
+    expect(stampReads()).toBeGreaterThan(0);
+    expect(stampReads()).toBeLessThan(stamps);
+    searches.mockClear();
+    reads.mockClear();
+    expect(wa.health(document)).toEqual({ state: 'ok' });
+    wa.messageRows(document);
+    expect(stampSearches()).toBe(0);
+    expect(stampReads()).toBe(0);
+  });
+
+  test('a date that contradicts the settled order is still seen, when its row is parsed', () => {
+    mountAt({ layout: '2026', now: EVIDENCE_NOW, htmlLang: 'en-US', locale: 'us24' });
+    expect(wa.health(document)).toEqual({ state: 'ok' });
+    expect(dateOrder(document)).toEqual({ monthFirst: true, basis: 'evidence', ambiguous: false });
+    const holder = Array.from(document.querySelectorAll('#main [role="row"] [data-pre-plain-text]')).at(-1)!;
+    holder.setAttribute('data-pre-plain-text', '[9:12, 30/3/2026] Budi Santoso: '); // day first
+    wa.messageRows(document); // the order is settled: the thread is not searched again
+    expect(dateOrder(document).ambiguous).toBe(false);
+    wa.parseMessageRow(holder.closest('[role="row"]')!, wa.openConversation(document)!);
+    expect(dateOrder(document)).toEqual({ monthFirst: true, basis: 'locale', ambiguous: true });
+    forgetDateOrder(document); // as on a page just opened
+    expect(dateOrder(document)).toEqual({ monthFirst: true, basis: 'locale', ambiguous: false });
   });
 
   test('no evidence and a bare <html lang="en">: the browser\'s regional language decides, else it is said to be ambiguous', () => {

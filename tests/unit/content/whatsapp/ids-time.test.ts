@@ -1,7 +1,14 @@
 import { describe, expect, test } from 'vitest';
 import { monthFirstFor } from '../../../../content/whatsapp/date-order';
 import { parseDataId } from '../../../../content/whatsapp/ids';
-import { dayMonthPair, isListTimeLabel, parseListTime, parsePrePlainText, prePlainDatePair } from '../../../../content/whatsapp/time';
+import {
+  dayMonthPair,
+  forgetStamps,
+  isListTimeLabel,
+  parseListTime,
+  parsePrePlainText,
+  prePlainDatePair,
+} from '../../../../content/whatsapp/time';
 
 describe('WhatsApp data-id', () => {
   test('legacy 1:1, both directions', () => {
@@ -96,6 +103,12 @@ describe('WhatsApp data-pre-plain-text', () => {
       expect(prePlainDatePair(stamp)).toEqual([day, 10]);
     }
     expect(parsePrePlainText(raw, false)!.at).toBe(local(2026, 4, 3, 14, 14));
+    // Kept: the same answer object; forgotten (a page just opened, as the bench's first reads start): worked out again.
+    const kept = parsePrePlainText(raw, true);
+    expect(parsePrePlainText(raw, true)).toBe(kept);
+    forgetStamps();
+    expect(parsePrePlainText(raw, true)).not.toBe(kept);
+    expect(parsePrePlainText(raw, true)).toEqual(kept);
     expect(parsePrePlainText('[25:00, 1/1/2026] X: ', true)).toBeNull();
     expect(parsePrePlainText('[25:00, 1/1/2026] X: ', true)).toBeNull();
   });
