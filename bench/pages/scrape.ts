@@ -6,6 +6,8 @@
 // ids) by cloning the open thread's own rows with new ids and texts.
 import { startContentRuntime, type RuntimeHandle, type Transport } from '../../content/runtime';
 import { whatsappAdapter } from '../../content/whatsapp/adapter';
+import { forgetStamps } from '../../content/whatsapp/time';
+import { forgetDateOrder } from '../../content/whatsapp/date-order';
 import { instagramAdapter } from '../../content/instagram/adapter';
 import { messengerAdapter } from '../../content/messenger/adapter';
 import type { PlatformAdapter } from '../../content/adapter';
@@ -269,9 +271,21 @@ function probe(): Probe {
  * read's start to the last batch handed over (a long thread is read in chunks, one task each);
  * `first`: until the first batch was handed over, and how many rows had been parsed by then.
  */
+/**
+ * What a content script meets on a page it has just been injected into: nothing the adapters keep
+ * between reads (WhatsApp's stamp strings and the page's date order). Each first read of
+ * `fullScan` starts from it, not from the last one's.
+ */
+function asJustInjected(): void {
+  if (platform !== 'whatsapp') return;
+  forgetStamps();
+  forgetDateOrder(document);
+}
+
 async function fullScan(reps: number): Promise<{ whole: number[]; first: number[]; parsedAtFirst: number[]; reads: number[] }> {
   const out = { whole: [] as number[], first: [] as number[], parsedAtFirst: [] as number[], reads: [] as number[] };
   for (let r = 0; r < reps; r++) {
+    asJustInjected();
     const p = probe();
     const read = await p.nextRead();
     await p.runtime.idle();
