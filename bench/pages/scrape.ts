@@ -267,11 +267,6 @@ function probe(): Probe {
 }
 
 /**
- * Full scan: a fresh runtime's first read of the whole thread (every row parsed), from its first
- * read's start to the last batch handed over (a long thread is read in chunks, one task each);
- * `first`: until the first batch was handed over, and how many rows had been parsed by then.
- */
-/**
  * What a content script meets on a page it has just been injected into: nothing the adapters keep
  * between reads (WhatsApp's stamp strings and the page's date order). Each first read of
  * `fullScan` starts from it, not from the last one's.
@@ -282,6 +277,11 @@ function asJustInjected(): void {
   forgetDateOrder(document);
 }
 
+/**
+ * Full scan: a fresh runtime's first read of the whole thread (every row parsed), from its first
+ * read's start to the last batch handed over (a long thread is read in chunks, one task each);
+ * `first`: until the first batch was handed over, and how many rows had been parsed by then.
+ */
 async function fullScan(reps: number): Promise<{ whole: number[]; first: number[]; parsedAtFirst: number[]; reads: number[] }> {
   const out = { whole: [] as number[], first: [] as number[], parsedAtFirst: [] as number[], reads: [] as number[] };
   for (let r = 0; r < reps; r++) {
