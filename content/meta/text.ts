@@ -50,8 +50,12 @@ export function visibleText(root: Element, max: number, skip: (el: Element) => b
       out += '\n';
       return;
     }
-    if (tag === 'script' || tag === 'style' || skip(el) || isVisuallyHidden(el)) return;
+    if (tag === 'script' || tag === 'style' || skip(el)) return;
+    const start = out.length;
     for (let child = el.firstChild; child; child = child.nextSibling) walk(child);
+    // Asked only of elements that added text: most of a row's (icons, wrappers of images, spacers)
+    // add none, and each answer is a computed style.
+    if (out.length > start && isVisuallyHidden(el)) out = out.slice(0, start);
   };
   walk(root);
   return out.length > max ? out.slice(0, max) : out;

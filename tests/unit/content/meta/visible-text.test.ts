@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { isVisuallyHidden, visibleText } from '../../../../content/meta/text';
 
 const SR_ONLY = 'position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0,0,0,0)';
@@ -39,5 +39,17 @@ describe('visible text of a Meta row', () => {
   test('skip leaves an element and everything in it out', () => {
     const row = el(`<span class="mark">Edited</span><span>kept</span>`);
     expect(visibleText(row, 100, (e) => e.classList.contains('mark'))).toBe('kept');
+  });
+
+  test('only elements that add text have their style asked (icons and empty wrappers cost nothing)', () => {
+    const row = el(
+      `<div><svg><g><path></path><path></path></g></svg></div><div><div></div></div>` +
+        `<div><span>Halo</span></div><span style="${SR_ONLY}">You sent</span>`,
+    );
+    const styles = vi.spyOn(window, 'getComputedStyle');
+    expect(visibleText(row, 100)).toBe('Halo');
+    const asked = styles.mock.calls.map(([e]) => (e as Element).localName);
+    styles.mockRestore();
+    expect(asked.sort()).toEqual(['div', 'div', 'span', 'span']); // the row, Halo's div and span, the hidden label
   });
 });
