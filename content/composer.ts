@@ -3,11 +3,11 @@
 // Recipe (field guide): focus, select everything with a Selection range, execCommand('insertText');
 // if the editor did not take it, a paste event carrying text/plain. Lexical commits a tick later,
 // so we confirm by reading the editor back, and never insert blindly twice.
-import { sleep } from './dom';
+import { queryAll, sleep } from './dom';
 
 /** The composer's text as its own rendering shows it (paragraphs joined by newlines). */
 export function composerText(el: HTMLElement): string {
-  const paragraphs = Array.from(el.querySelectorAll(':scope > p, :scope > div'));
+  const paragraphs = queryAll(el, ':scope > p, :scope > div');
   if (paragraphs.length === 0) return normalise(el.textContent ?? '');
   return normalise(paragraphs.map((p) => p.textContent ?? '').join('\n'));
 }

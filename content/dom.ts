@@ -19,6 +19,22 @@ export const cap = (s: string, max: number): string => (s.length > max ? s.slice
 export const clean = (s: string): string => s.replace(/\s+/g, ' ').trim();
 
 /**
+ * A DOM list (NodeList, HTMLCollection) as an array, copied by index. `Array.from` on a DOM list
+ * goes through its iterator, 2–3× the cost in Chromium; the parsers copy a few lists per row
+ * (bench/README.md, "Scrape: DOM lists copied by index").
+ */
+export function toArray<T>(list: ArrayLike<T>): T[] {
+  const out: T[] = [];
+  for (let i = 0; i < list.length; i++) out.push(list[i]!);
+  return out;
+}
+
+/** The elements under `root` that match `selector`, in document order, as an array. */
+export function queryAll<E extends Element = Element>(root: ParentNode, selector: string): E[] {
+  return toArray(root.querySelectorAll<E>(selector));
+}
+
+/**
  * The rows of a list element in order: its children that match `row` (one step per row, where a
  * descendant query would test every element of every row), or every matching descendant when
  * some child wraps rows instead of being one.
@@ -27,7 +43,7 @@ export function childRows(list: Element, row: string): Element[] {
   const out: Element[] = [];
   for (let el = list.firstElementChild; el; el = el.nextElementSibling) {
     if (el.matches(row)) out.push(el);
-    else if (el.querySelector(row)) return Array.from(list.querySelectorAll(row));
+    else if (el.querySelector(row)) return queryAll(list, row);
   }
   return out;
 }
@@ -50,5 +66,5 @@ export function scrollingAncestor(from: Element, stop: Element | null = null): H
 
 /** Every element under `root`, in document order. */
 export function descendants(root: Element): Element[] {
-  return Array.from(root.querySelectorAll('*'));
+  return queryAll(root, '*');
 }

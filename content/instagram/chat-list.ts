@@ -6,7 +6,7 @@
 import { LIMITS, provisionalKey, type ConversationSnapshot } from '../../lib/shared/model';
 import { isBold, isVisuallyHidden } from '../meta/text';
 import { pageLang, parseRelativeTime } from '../meta/time';
-import { cap, clean, descendants } from '../dom';
+import { cap, clean, descendants, queryAll, toArray } from '../dom';
 import { LABELS, SEL, THREAD_PATH } from './selectors';
 
 /** The thread id a link points to, or null. Accepts relative and absolute hrefs. */
@@ -35,7 +35,7 @@ export function textLeaves(root: Element): Element[] {
   const out: Element[] = [];
   for (const el of descendants(root)) {
     if (el.closest(SEL.ariaHidden)) continue;
-    const own = Array.from(el.childNodes).some((n) => n.nodeType === 3 && (n.nodeValue ?? '').trim() !== '');
+    const own = toArray(el.childNodes).some((n) => n.nodeType === 3 && (n.nodeValue ?? '').trim() !== '');
     if (own) out.push(el);
   }
   return out;
@@ -111,7 +111,7 @@ function looksLikeInboxRow(el: Element): boolean {
 export function threadList(doc: Document): Element | null {
   const labelled = doc.querySelector(SEL.threadList);
   if (labelled) return labelled;
-  for (const b of Array.from(doc.querySelectorAll(SEL.anchorlessRow))) {
+  for (const b of queryAll(doc, SEL.anchorlessRow)) {
     if (b.closest(SEL.threadLink) || !looksLikeInboxRow(b)) continue;
     const list = b.parentElement?.closest(SEL.labelled) ?? null;
     if (list && !list.closest(SEL.rowOrBreak) && list !== doc.body) return list;
@@ -128,7 +128,7 @@ export function chatRows(doc: Document): Element[] {
   const list = threadList(doc);
   const scope: ParentNode = list ?? doc;
   const out: Element[] = [];
-  for (const el of Array.from(scope.querySelectorAll(`${SEL.threadLink}, ${SEL.anchorlessRow}`))) {
+  for (const el of queryAll(scope, `${SEL.threadLink}, ${SEL.anchorlessRow}`)) {
     if (isInMessages(el)) continue;
     if (el.matches(SEL.threadLink)) {
       if (isLinkRow(el)) out.push(el);
@@ -151,7 +151,7 @@ export function chatLinks(doc: Document): Element[] {
 function hasUnreadDot(row: Element): boolean {
   const win = row.ownerDocument.defaultView;
   if (!win) return false;
-  for (const el of Array.from(row.querySelectorAll(SEL.box))) {
+  for (const el of queryAll(row, SEL.box)) {
     if (el.childElementCount > 0 || (el.textContent ?? '').trim() !== '') continue;
     const cs = win.getComputedStyle(el);
     const w = parseFloat(cs.width);

@@ -2,6 +2,7 @@
 // a sender heading or avatar link means incoming; else geometry when the page is laid out, else
 // the computed flex alignment between the bubble and its row.
 import { PROFILE_PATH, SEL, senderHeadingIn } from './selectors';
+import { queryAll } from '../dom';
 
 type Side = 'right' | 'left' | null;
 
@@ -44,7 +45,7 @@ function sideFromGeometry(bubble: Element, row: Element): Side {
 export function isOutgoing(bubble: Element, row: Element): boolean {
   // A sender heading or an avatar link only ever accompanies incoming messages.
   if (senderHeadingIn(row)) return false;
-  const avatarLink = Array.from(row.querySelectorAll(SEL.profileLink)).some((a) => PROFILE_PATH.test(a.getAttribute('href') ?? ''));
+  const avatarLink = queryAll(row, SEL.profileLink).some((a) => PROFILE_PATH.test(a.getAttribute('href') ?? ''));
   if (avatarLink) return false;
   const side = sideFromGeometry(bubble, row) ?? sideFromStyle(bubble, row);
   // No signal at all: call it incoming (a wrong "received" is safer than claiming the user said it).

@@ -2,7 +2,7 @@
 // cells with a bubble and a composer. A list or thread that shows content nothing reads is a
 // layout change (layout-unknown, naming the anchor), never an empty inbox.
 import type { HealthReport } from '../adapter';
-import { clean } from '../dom';
+import { clean, queryAll } from '../dom';
 import { chatRows, currentThreadId, isLinkRow, readRowText, threadList } from './chat-list';
 import { composerOf } from './open-thread';
 import { notSentMark } from './parse-message';
@@ -48,7 +48,7 @@ export function health(doc: Document): HealthReport {
     const first = doc.querySelector(`${SEL.messageRow} ${SEL.bubble}`);
     const firstCell = first ? first.closest(SEL.messageRow) : null;
     if (doc.querySelector(SEL.messageRow) && !(firstCell && cellHasMessage(firstCell))) {
-      if (!Array.from(doc.querySelectorAll(SEL.messageRow)).some(cellHasMessage)) {
+      if (!queryAll(doc, SEL.messageRow).some(cellHasMessage)) {
         return {
           state: 'layout-unknown',
           reason: `message rows (${SEL.messageRow}) yield no message: no ${SEL.bubble} bubble with text or media`,

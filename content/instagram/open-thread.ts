@@ -2,7 +2,7 @@
 // when that row is not rendered with its link, by the thread pane: the peer's profile link or the
 // group's name), and the composer in that pane.
 import { LIMITS, provisionalKey, type ThreadSnapshot } from '../../lib/shared/model';
-import { cap, clean } from '../dom';
+import { cap, clean, queryAll } from '../dom';
 import {
   anchorlessTitled,
   chatLinks,
@@ -19,7 +19,7 @@ import { LABELS, NOT_PROFILES, PROFILE_PATH, SEL } from './selectors';
 type OpenConversation = ThreadSnapshot['conversation'];
 
 export function composerOf(doc: Document): HTMLElement | null {
-  const all = Array.from(doc.querySelectorAll<HTMLElement>(SEL.composer));
+  const all = queryAll<HTMLElement>(doc, SEL.composer);
   const labelled = all.find((el) => (LABELS.composer as readonly string[]).includes(el.getAttribute('aria-label') ?? ''));
   return labelled ?? all[0] ?? null;
 }
@@ -45,7 +45,7 @@ function peerLink(doc: Document): Element | null {
   const list = threadList(doc) ?? chatLinks(doc)[0] ?? null;
   for (let el = start?.parentElement ?? null; el && el !== doc.documentElement; el = el.parentElement) {
     if (list && el.contains(list)) break;
-    for (const a of Array.from(el.querySelectorAll(SEL.profileLink))) {
+    for (const a of queryAll(el, SEL.profileLink)) {
       if (isInMessages(a)) continue;
       const m = PROFILE_PATH.exec(a.getAttribute('href') ?? '');
       if (m && !NOT_PROFILES.has(m[1]!)) return a;
@@ -60,7 +60,7 @@ export function paneTitle(doc: Document): { title: string; peer: Element | null 
   const peerName = peer ? clean(textLeaves(peer)[0]?.textContent ?? '') : '';
   if (peerName) return { title: cap(peerName, LIMITS.titleChars), peer };
   const pane = threadPane(doc);
-  for (const el of pane ? Array.from(pane.querySelectorAll(SEL.bubbleText)) : []) {
+  for (const el of pane ? queryAll(pane, SEL.bubbleText) : []) {
     if (isInMessages(el) || el.closest(SEL.composer)) continue;
     const t = clean(el.textContent ?? '');
     if (t) return { title: cap(t, LIMITS.titleChars), peer };

@@ -7,7 +7,7 @@ import { LIMITS, type Attachment, type MessageSnapshot, type ThreadSnapshot } fr
 import { visibleText } from '../meta/text';
 import { parseDateBreak } from '../meta/time';
 import { rowFlow } from '../meta/rows';
-import { cap, clean } from '../dom';
+import { cap, clean, queryAll } from '../dom';
 import { isOutgoing } from './direction';
 import { LABELS, SEL, senderHeadingIn } from './selectors';
 
@@ -23,7 +23,7 @@ export function messageRowsIn(root: ParentNode): Element[] {
   // inside it, so `contains` on the last cell tells a nested break without another query.
   const out: Element[] = [];
   let cell: Element | null = null;
-  for (const el of Array.from(root.querySelectorAll(SEL.rowOrBreak))) {
+  for (const el of queryAll(root, SEL.rowOrBreak)) {
     if (cell && cell.contains(el)) continue;
     if (el.getAttribute('data-scope') === 'messages_table') cell = el;
     out.push(el);
@@ -44,7 +44,7 @@ function isNotSentLabel(label: string): boolean {
 
 /** The "Not sent" / "Retry" button beside a bubble in this row, if any. */
 export function notSentMark(row: Element): Element | null {
-  for (const b of Array.from(row.querySelectorAll(SEL.roleButton))) {
+  for (const b of queryAll(row, SEL.roleButton)) {
     if (isNotSentLabel(b.getAttribute('aria-label') ?? '') || isNotSentLabel(b.textContent ?? '')) return b;
   }
   return null;

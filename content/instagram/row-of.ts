@@ -3,6 +3,7 @@
 import { threadIdOfHref, threadList } from './chat-list';
 import { messageRowsIn } from './parse-message';
 import { SEL } from './selectors';
+import { queryAll } from '../dom';
 
 /** The message row a node is in: its messages_table cell (even for a break inside one), else its break. */
 function messageRowOf(el: Element): Element | null {
@@ -33,12 +34,12 @@ export function rowOf(node: Node): { kind: 'chat' | 'message'; row: Element } | 
   const innerMsgs = messageRowsIn(el);
   if (innerMsgs.length === 1) return { kind: 'message', row: innerMsgs[0]! };
   if (innerMsgs.length > 0) return null;
-  const innerLinks = Array.from(el.querySelectorAll(SEL.threadLink)).filter((a) => threadIdOfHref(a.getAttribute('href')));
+  const innerLinks = queryAll(el, SEL.threadLink).filter((a) => threadIdOfHref(a.getAttribute('href')));
   if (innerLinks.length === 1) return { kind: 'chat', row: innerLinks[0]! };
   if (innerLinks.length > 0) return null;
   const list = threadList(el.ownerDocument);
   if (list && list.contains(el)) {
-    const inner = Array.from(el.querySelectorAll(SEL.anchorlessRow)).filter((r) => anchorlessRowOf(r) === r);
+    const inner = queryAll(el, SEL.anchorlessRow).filter((r) => anchorlessRowOf(r) === r);
     if (inner.length === 1) return { kind: 'chat', row: inner[0]! };
   }
   return null;

@@ -77,8 +77,9 @@ export function senderHeadingIn(row: Element): Element | null {
   const first = row.querySelector('h6');
   if (!first) return null;
   for (let c = first.firstElementChild; c; c = c.nextElementSibling) if (c.localName === 'span') return c;
-  for (const h of Array.from(row.getElementsByTagName('h6'))) {
-    for (let c = h.firstElementChild; c; c = c.nextElementSibling) if (c.localName === 'span') return c;
+  const all = row.getElementsByTagName('h6');
+  for (let i = 1; i < all.length; i++) {
+    for (let c = all[i]!.firstElementChild; c; c = c.nextElementSibling) if (c.localName === 'span') return c;
   }
   return null;
 }

@@ -5,7 +5,7 @@
 import type { ConversationTarget } from '../adapter';
 import { isProvisionalKey } from '../../lib/shared/model';
 import { openThreadByUrl, submitByEnterThenButton } from '../meta/actions';
-import { clean, waitUntil } from '../dom';
+import { clean, queryAll, waitUntil } from '../dom';
 import { anchorlessTitled, chatRowFor, chatRows, currentThreadId, isLinkRow, parseChatRow } from './chat-list';
 import { composerOf, openConversation, paneTitle, setUnconfirmedRoute } from './open-thread';
 import { messageRows } from './parse-message';
@@ -71,7 +71,7 @@ export async function navigateTo(doc: Document, target: ConversationTarget): Pro
 function findSendButton(composer: HTMLElement): HTMLElement | null {
   const labels = LABELS.send as readonly string[];
   for (let el = composer.parentElement; el; el = el.parentElement) {
-    for (const b of Array.from(el.querySelectorAll<HTMLElement>(SEL.buttons))) {
+    for (const b of queryAll<HTMLElement>(el, SEL.buttons)) {
       if (b.contains(composer)) continue;
       const label = clean(b.getAttribute('aria-label') ?? b.textContent ?? '');
       if (labels.includes(label) || b.matches(SEL.submitButton)) return b;

@@ -5,7 +5,7 @@
 import { LIMITS } from '../../lib/shared/model';
 import { isVisuallyHidden, visibleText } from '../meta/text';
 import { pageLang, parseRelativeTime } from '../meta/time';
-import { cap, clean, descendants } from '../dom';
+import { cap, clean, descendants, queryAll, toArray } from '../dom';
 import { HOSTS, SEL, THREAD_PATH } from './selectors';
 
 /** The thread id in a link or path (both `/t/` and `/e2ee/t/`), or null. */
@@ -26,13 +26,13 @@ export function threadIdOfHref(href: string | null): string | null {
 }
 
 export function threadLinkOf(row: Element): Element | null {
-  return Array.from(row.querySelectorAll(SEL.threadLink)).find((a) => threadIdOfHref(a.getAttribute('href'))) ?? null;
+  return queryAll(row, SEL.threadLink).find((a) => threadIdOfHref(a.getAttribute('href'))) ?? null;
 }
 
 export function chatRows(doc: Document): Element[] {
-  const grid = Array.from(doc.querySelectorAll(SEL.chatGrid)).find((g) => threadLinkOf(g));
+  const grid = queryAll(doc, SEL.chatGrid).find((g) => threadLinkOf(g));
   if (!grid) return [];
-  return Array.from(grid.querySelectorAll(SEL.chatRow)).filter((r) => threadLinkOf(r) !== null);
+  return queryAll(grid, SEL.chatRow).filter((r) => threadLinkOf(r) !== null);
 }
 
 /** Elements carrying text (own text nodes or emoji images), skipping hidden and aria-hidden ones. */
@@ -40,7 +40,7 @@ function textLeaves(root: Element): Element[] {
   const out: Element[] = [];
   for (const el of descendants(root)) {
     if (el.closest(SEL.ariaHidden)) continue;
-    const own = Array.from(el.childNodes).some(
+    const own = toArray(el.childNodes).some(
       (n) =>
         (n.nodeType === 3 && (n.nodeValue ?? '').trim() !== '') ||
         (n.nodeType === 1 && (n as Element).tagName === 'IMG' && ((n as Element).getAttribute('alt') ?? '') !== ''),
@@ -56,7 +56,7 @@ function textLeaves(root: Element): Element[] {
  * rows ("Online now", "Sent") have other parents: "any hidden text" would mark online contacts unread.
  */
 function hasUnreadMarker(row: Element): boolean {
-  return Array.from(row.querySelectorAll(SEL.unreadMarkerCandidate)).some((el) => el.childElementCount === 0 && isOnePixelLeaf(el));
+  return queryAll(row, SEL.unreadMarkerCandidate).some((el) => el.childElementCount === 0 && isOnePixelLeaf(el));
 }
 
 function isOnePixelLeaf(el: Element): boolean {

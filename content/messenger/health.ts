@@ -2,7 +2,7 @@
 // and in an open thread message rows someone can be attributed to and a composer. A state the
 // adapter cannot read is said (layout-unknown, with the missing anchor), never an empty inbox.
 import type { HealthReport } from '../adapter';
-import { clean } from '../dom';
+import { clean, queryAll } from '../dom';
 import { chatRows, currentThreadId, parseChatRow } from './chat-list';
 import { grammarsFor, parseMessageLabel, selfByLayout } from './message-label';
 import { SEL } from './selectors';
@@ -22,7 +22,7 @@ export function health(doc: Document): HealthReport {
   const rows = chatRows(doc);
   if (rows.length === 0) {
     // Rows that show something but link to no thread: the row shape changed, not an empty inbox.
-    const shown = Array.from(doc.querySelectorAll(`${SEL.chatGrid} ${SEL.chatRow}`)).some((r) => clean(r.textContent ?? '') !== '');
+    const shown = queryAll(doc, `${SEL.chatGrid} ${SEL.chatRow}`).some((r) => clean(r.textContent ?? '') !== '');
     if (shown) return { state: 'layout-unknown', reason: 'chat list rows found but none links to a thread ([role=link] with a /t/ href)' };
     // Content in the list but no rows at all: the row anchor itself went (not a list still empty).
     if (clean(grid.textContent ?? '') !== '')
@@ -46,14 +46,14 @@ function threadHealth(doc: Document): HealthReport {
   if (!messages) {
     // Rendered rows with text but no message element: the message shape changed, not an empty chat.
     const rendered =
-      Array.from(doc.querySelectorAll(SEL.threadArticle)).some((a) => clean(a.textContent ?? '') !== '') ||
+      queryAll(doc, SEL.threadArticle).some((a) => clean(a.textContent ?? '') !== '') ||
       clean(doc.querySelector(SEL.threadLog)?.textContent ?? '') !== '';
     if (rendered) return { state: 'layout-unknown', reason: 'thread rows found but no message element with data-message-id or role=row' };
     if (!composer && !doc.querySelector(SEL.messageRowOrBreak)) return { state: 'loading', reason: 'the open thread has not rendered yet' };
   } else {
     // 2026 message elements that neither their label nor the layout can attribute: nothing would be read.
     const elements = doc.querySelector(`${SEL.main} ${SEL.messageElement}`)
-      ? Array.from(doc.querySelectorAll(`${SEL.main} ${SEL.messageElement}`)).slice(-5)
+      ? queryAll(doc, `${SEL.main} ${SEL.messageElement}`).slice(-5)
       : [];
     const grammars = grammarsFor(doc);
     if (

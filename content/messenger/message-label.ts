@@ -3,7 +3,7 @@
 // when the label does not parse, the side of the thread it sits on.
 import { LIMITS, type MessageStatus, type Reaction } from '../../lib/shared/model';
 import { pageLang } from '../meta/time';
-import { cap, clean } from '../dom';
+import { cap, clean, queryAll } from '../dom';
 import { GRAMMAR, SEL, type LabelGrammar } from './selectors';
 
 /** The grammars to try, the page's language first. */
@@ -82,7 +82,7 @@ export function selfByLayout(el: Element): boolean | null {
 /** What the reaction buttons inside a message say ("1 reaction with 👍; …"); unparseable ones count as none. */
 export function reactionsOf(el: Element, grammars: readonly LabelGrammar[]): Reaction[] | undefined {
   // Capped: a message shows a handful of reaction buttons at most.
-  const buttons = Array.from(el.querySelectorAll(SEL.reactionButton))
+  const buttons = queryAll(el, SEL.reactionButton)
     .filter((b) => !b.closest(SEL.toolbar))
     .slice(0, 32);
   const out: Reaction[] = [];

@@ -2,7 +2,7 @@
 // page heading) and which row a mutated node belongs to.
 import { LIMITS, type ThreadSnapshot } from '../../lib/shared/model';
 import { visibleText } from '../meta/text';
-import { cap, clean } from '../dom';
+import { cap, clean, queryAll } from '../dom';
 import { chatRowFor, currentThreadId, parseChatRow, threadLinkOf } from './chat-list';
 import { grammarsFor, parseMessageLabel, statusOfRow } from './message-label';
 import { SEL } from './selectors';
@@ -17,7 +17,7 @@ export function openConversation(doc: Document): OpenConversation | null {
   const fromList = row ? parseChatRow(row) : null;
   // The page's headings only when the list row gives no title: finding them searches the whole page.
   const headingTitle = () => {
-    const heading = Array.from(doc.querySelectorAll(SEL.pageHeading)).find((h) => clean(h.textContent ?? '') !== '');
+    const heading = queryAll(doc, SEL.pageHeading).find((h) => clean(h.textContent ?? '') !== '');
     return heading ? clean(visibleText(heading, LIMITS.titleChars)) : '';
   };
   const title = fromList?.title || headingTitle();

@@ -3,7 +3,7 @@
 // reactions. Message elements that cannot be read are counted by reason, not hidden.
 import { LIMITS, type Attachment, type Quote, type Reaction } from '../../lib/shared/model';
 import { visibleText } from '../meta/text';
-import { clean } from '../dom';
+import { clean, queryAll } from '../dom';
 import { grammarsFor, looseClock, parseMessageLabel, reactionsOf, selfByLayout } from './message-label';
 import { REAL_MESSAGE_ID, SEL } from './selectors';
 import { contentOf, whoOf } from './thread-rows';
@@ -63,7 +63,7 @@ function readMessageElement(el: Element): RowFacts {
   const skip = (x: Element) =>
     x.matches(SEL.quote) || x.matches(SEL.toolbar) || x.matches(SEL.reactionButton) || x.getAttribute('aria-hidden') === 'true';
   const { text, attachments } = contentOf(el, skip);
-  const quoteEl = Array.from(el.querySelectorAll(SEL.quote)).find((q) => !q.closest(SEL.toolbar) && !q.closest(SEL.reactionButton));
+  const quoteEl = queryAll(el, SEL.quote).find((q) => !q.closest(SEL.toolbar) && !q.closest(SEL.reactionButton));
   const quoteText = quoteEl ? clean(visibleText(quoteEl, LIMITS.previewChars)) : '';
   const quote: Quote | null = quoteText ? { sender: '', text: quoteText } : null;
   const base = { breakLabel: null, breakClock: null, realId, quote, reactions: reactionsOf(el, grammars), modern: true } as const;

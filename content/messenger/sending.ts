@@ -3,14 +3,14 @@
 // the Lexical composer, and submit with Enter, the labelled Send button as the fallback.
 import type { ConversationTarget } from '../adapter';
 import { submitByEnterThenButton } from '../meta/actions';
-import { clean, sleep, waitUntil } from '../dom';
+import { clean, queryAll, sleep, waitUntil } from '../dom';
 import { chatRowFor, threadLinkOf } from './chat-list';
 import { openConversation } from './open-thread';
 import { LABELS, SEL } from './selectors';
 import { messageRows } from './thread-rows';
 
 export function composerOf(doc: Document): HTMLElement | null {
-  const all = Array.from(doc.querySelectorAll<HTMLElement>(SEL.composer));
+  const all = queryAll<HTMLElement>(doc, SEL.composer);
   const labels = LABELS.composer as readonly string[];
   return all.find((el) => labels.includes(el.getAttribute('aria-label') ?? '')) ?? all[0] ?? null;
 }
@@ -38,7 +38,7 @@ async function findRenderedLink(doc: Document, nativeId: string): Promise<HTMLEl
   };
   let link = linkNow();
   if (link) return link;
-  const grid = Array.from(doc.querySelectorAll(SEL.chatGrid)).find((g) => threadLinkOf(g)) ?? doc.querySelector(SEL.chatGrid);
+  const grid = queryAll(doc, SEL.chatGrid).find((g) => threadLinkOf(g)) ?? doc.querySelector(SEL.chatGrid);
   const scroller = grid ? listScroller(grid) : null;
   const win = doc.defaultView;
   if (!scroller || !win) return null;
@@ -64,7 +64,7 @@ async function findRenderedLink(doc: Document, nativeId: string): Promise<HTMLEl
 function findSendButton(composer: HTMLElement): HTMLElement | null {
   const labels = LABELS.send as readonly string[];
   for (let el = composer.parentElement; el; el = el.parentElement) {
-    for (const b of Array.from(el.querySelectorAll<HTMLElement>(SEL.buttons))) {
+    for (const b of queryAll<HTMLElement>(el, SEL.buttons)) {
       if (b.contains(composer)) continue;
       const label = clean(b.getAttribute('aria-label') ?? b.textContent ?? '');
       if (labels.includes(label)) return b;

@@ -1,18 +1,18 @@
 // Messenger's facts for a sweep (the selectors and their sources: SWEEP_SEL in selectors.ts).
 import type { SweepSurfaces } from '../adapter';
-import { scrollingAncestor, scrollsY } from '../dom';
+import { queryAll, scrollingAncestor, scrollsY } from '../dom';
 import { SEL, SWEEP_SEL } from './selectors';
 
 export const messengerSweep: SweepSurfaces = {
   chatListScroller(doc) {
     // The grid that holds thread links (the navigation may hold other grids).
-    const grids = Array.from(doc.querySelectorAll<HTMLElement>(SEL.chatGrid));
+    const grids = queryAll<HTMLElement>(doc, SEL.chatGrid);
     const grid = grids.find((g) => g.querySelector(SEL.threadLink)) ?? grids[0];
     if (!grid) return null;
     return scrollingAncestor(grid, grid.closest(SWEEP_SEL.list)) ?? grid;
   },
   threadScroller(doc) {
-    const twoDown = Array.from(doc.querySelectorAll<HTMLElement>(SWEEP_SEL.threadScroller)).find(scrollsY);
+    const twoDown = queryAll<HTMLElement>(doc, SWEEP_SEL.threadScroller).find(scrollsY);
     if (twoDown) return twoDown;
     const grid = doc.querySelector<HTMLElement>(SWEEP_SEL.classicThreadGrid);
     if (grid && scrollsY(grid)) return grid;

@@ -4,21 +4,21 @@
 // a picture, a video).
 import { LIMITS, type Attachment } from '../../lib/shared/model';
 import { isVisuallyHidden, visibleText } from '../meta/text';
-import { clean } from '../dom';
+import { clean, queryAll, toArray } from '../dom';
 import { LABELS, SEL } from './selectors';
 
 /** The open thread's message rows and date breaks, top to bottom (quoted parents and navigation rows left out). */
 export function messageRows(doc: Document): Element[] {
-  let rows = Array.from(doc.querySelectorAll(SEL.messageRowOrBreak));
+  let rows = queryAll(doc, SEL.messageRowOrBreak);
   // A message element inside another (a quoted parent carrying its own id) is part of the outer one.
   const nested = rows.some((r) => r.hasAttribute('data-message-id')) ? doc.querySelectorAll(SEL.nestedMessage) : [];
   if (nested.length > 0) {
-    const inner = new Set(Array.from(nested));
+    const inner = new Set(toArray(nested));
     rows = rows.filter((r) => !inner.has(r));
   }
   // Rows of a navigation list that shares the main area are not messages. Such lists are few, so
   // they are found once, not by asking every row for its ancestors.
-  const lists = Array.from(doc.querySelectorAll(SEL.navigation)).filter((n) => n.closest(SEL.main) || n.querySelector(SEL.main));
+  const lists = queryAll(doc, SEL.navigation).filter((n) => n.closest(SEL.main) || n.querySelector(SEL.main));
   return lists.length === 0 ? rows : rows.filter((r) => !lists.some((n) => n.contains(r)));
 }
 
@@ -28,9 +28,8 @@ function isSelfMarker(text: string): boolean {
 
 /** Who sent the row: "me" (the hidden "You sent" heading), the heading's name, or "" (1:1). */
 export function whoOf(row: Element): { self: boolean; name: string } {
-  const found = row.querySelectorAll(SEL.heading); // one query answers both questions below
-  if (found.length === 0) return { self: false, name: '' };
-  const all = Array.from(found);
+  const all = queryAll(row, SEL.heading); // one query answers both questions below
+  if (all.length === 0) return { self: false, name: '' };
   const headings = all.map((h) => clean(h.textContent ?? '')).filter((t) => t !== '');
   if (headings.some(isSelfMarker)) return { self: true, name: '' };
   // Prefer the hidden heading (full name) over the visible burst label.
@@ -46,7 +45,7 @@ export function contentOf(row: Element, skip: (el: Element) => boolean): { text:
   const attachments: Attachment[] = [];
   if (row.querySelector(SEL.video)) attachments.push({ kind: 'video', label: 'Video' });
   else if (text === '') {
-    const img = Array.from(row.querySelectorAll(SEL.image)).find((i) => !skip(i) && !skippedInside(i, row, skip));
+    const img = queryAll(row, SEL.image).find((i) => !skip(i) && !skippedInside(i, row, skip));
     if (img) attachments.push({ kind: 'image', label: 'Photo' });
   }
   return { text, attachments };

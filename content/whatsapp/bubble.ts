@@ -1,6 +1,6 @@
 // What one WhatsApp message bubble shows: its own text and sender stamp (not a quoted message's),
 // the quote, attachments known by icon or picture, the status ticks, and whether it is the user's.
-import { cap } from '../dom';
+import { cap, queryAll } from '../dom';
 import { LIMITS, type Attachment, type MessageStatus, type Quote } from '../../lib/shared/model';
 import { IN_CLASS, isLabel, LABEL, OUT_CLASS, SEL } from './selectors';
 import { readText } from './text';
@@ -25,7 +25,7 @@ function isQuoteBlock(el: Element): boolean {
 export function quoteOf(labelled: Element[]): Quote | null {
   const block = labelled.find(isQuoteBlock);
   if (!block) return null;
-  const spans = Array.from(block.querySelectorAll(SEL.quoteSpan));
+  const spans = queryAll(block, SEL.quoteSpan);
   const sender = spans[0] ? readText(spans[0]).trim() : '';
   const text = spans.length > 1 ? readText(spans[spans.length - 1]!).trim() : readText(block).trim();
   return { sender: cap(sender, LIMITS.titleChars), text: cap(text, LIMITS.previewChars) };
@@ -35,7 +35,7 @@ export function quoteOf(labelled: Element[]): Quote | null {
 export function messageTextOf(holder: Element): Element | null {
   const first = holder.querySelector(SEL.selectableText);
   if (!first || !first.closest(SEL.button)) return first;
-  return Array.from(holder.querySelectorAll(SEL.selectableText)).find((el) => !el.closest(SEL.button)) ?? null;
+  return queryAll(holder, SEL.selectableText).find((el) => !el.closest(SEL.button)) ?? null;
 }
 
 /** `icons`: the bubble's `[data-icon]` elements, in document order. */
@@ -73,7 +73,7 @@ export function ownPrePlain(holder: Element): Element | null {
   if (!first) return null;
   const around = first.closest(SEL.button);
   if (!around || !holder.contains(around)) return first;
-  for (const el of Array.from(holder.querySelectorAll(SEL.prePlain))) {
+  for (const el of queryAll(holder, SEL.prePlain)) {
     const button = el.closest(SEL.button);
     if (!button || !holder.contains(button)) return el;
   }

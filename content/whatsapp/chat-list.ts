@@ -2,7 +2,7 @@
 // transform), each read into a conversation by chat-row.ts. A row that cannot tell its kind gets a
 // provisional id, save the selected row, which takes the open chat's kind.
 import { LIMITS, provisionalKey, titleKey, type ConversationSnapshot } from '../../lib/shared/model';
-import { cap } from '../dom';
+import { cap, queryAll } from '../dom';
 import { chatRowParts, chatRowTime, type ChatKind } from './chat-row';
 import { dateOrder, noteDatePair } from './date-order';
 import { openConversation } from './open-thread';
@@ -29,14 +29,14 @@ function openChatKind(doc: Document, title: string): ChatKind | null {
   if (!open || chatKey(open.title) !== title) return null;
   const pane = doc.querySelector(SEL.paneSide);
   const sameTitle = pane
-    ? Array.from(pane.querySelectorAll(SEL.chatTitle)).filter((t) => chatKey(t.getAttribute('title') || t.textContent || '') === title)
+    ? queryAll(pane, SEL.chatTitle).filter((t) => chatKey(t.getAttribute('title') || t.textContent || '') === title)
     : [];
   return sameTitle.length === 1 ? (open.isGroup ? 'group' : 'dm') : null;
 }
 
 export function chatRows(doc: Document): Element[] {
   const pane = doc.querySelector(SEL.paneSide);
-  const rows = pane ? Array.from(pane.querySelectorAll(SEL.chatRow)).filter((r) => r.querySelector(SEL.chatTitle)) : [];
+  const rows = pane ? queryAll(pane, SEL.chatRow).filter((r) => r.querySelector(SEL.chatTitle)) : [];
   // Virtualised rows are positioned by transform; their DOM order is not the visual order.
   const tops = new Map(rows.map((r) => [r, rowTop(r)]));
   if (rows.every((r) => !Number.isNaN(tops.get(r)))) rows.sort((a, b) => tops.get(a)! - tops.get(b)!);

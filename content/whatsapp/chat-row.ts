@@ -10,6 +10,7 @@
 //            default-group icon, a 1:1 chat when the avatar is the default-user icon; else unknown.
 import { SEL, UNREAD_LABEL } from './selectors';
 import { isListTimeLabel } from './time';
+import { queryAll, toArray } from '../dom';
 
 export type ChatKind = 'group' | 'dm';
 
@@ -33,7 +34,7 @@ function leafTexts(root: Element, skip: (el: Element) => boolean, out: Element[]
 }
 
 function previewOf(row: Element, titleEl: Element): Element | null {
-  for (const el of Array.from(row.querySelectorAll(SEL.previewSpan))) {
+  for (const el of queryAll(row, SEL.previewSpan)) {
     if (el === titleEl || titleEl.contains(el) || el.contains(titleEl) || el.hasAttribute('aria-label')) continue;
     let outer = el;
     while (
@@ -51,7 +52,7 @@ function previewOf(row: Element, titleEl: Element): Element | null {
 
 /** A group's preview starts with the sender's name in its own span, then ":" ("Budi: ok"). */
 function hasSenderPrefix(preview: Element): boolean {
-  const parts = Array.from(preview.children);
+  const parts = toArray(preview.children);
   const name = parts[0];
   const colon = parts[1];
   return (
@@ -71,7 +72,7 @@ export function chatRowParts(row: Element): ChatRowParts | null {
   const previewEl = previewOf(row, titleEl);
   let unreadCount: number | null = null;
   let badge: Element | null = null;
-  for (const el of Array.from(row.querySelectorAll(SEL.labelled))) {
+  for (const el of queryAll(row, SEL.labelled)) {
     const m = UNREAD_LABEL.exec(el.getAttribute('aria-label') ?? '');
     if (m) {
       unreadCount = Number(m[1]);

@@ -8,6 +8,7 @@ import { parseDataId } from './ids';
 import { noteThreadDates, threadRows } from './parse-message';
 import { isLabel, LABEL, SEL } from './selectors';
 import { chatKey } from './text';
+import { queryAll } from '../dom';
 
 /**
  * Whether the thread's rows read: rows with ids whose bubbles say who wrote them. The rows are
@@ -43,7 +44,7 @@ export function health(doc: Document): HealthReport {
   if (pane) {
     if (!pane.querySelector(SEL.chatGrid))
       return { state: 'layout-unknown', reason: 'the chat list (#pane-side) has no grid or list inside' };
-    const rows = Array.from(pane.querySelectorAll(SEL.chatRow));
+    const rows = queryAll(pane, SEL.chatRow);
     if (rows.length === 0 && pane.querySelector(SEL.chatCell)) {
       return { state: 'layout-unknown', reason: 'the chat cells in #pane-side are not in rows ([role="row"])' };
     }
@@ -57,7 +58,7 @@ export function health(doc: Document): HealthReport {
     return threadHealth(threadRows(main)) ?? { state: 'ok' };
   }
   if (doc.querySelector(SEL.qrCanvas)) return { state: 'not-logged-in', reason: 'the QR login screen is shown' };
-  const buttons = Array.from(doc.querySelectorAll(SEL.anyButton));
+  const buttons = queryAll(doc, SEL.anyButton);
   if (buttons.some((b) => isLabel(b.textContent, LABEL.useHere))) {
     return { state: 'inactive', reason: 'WhatsApp is open in another window ("Use here")' };
   }

@@ -2,7 +2,7 @@
 // shows (a legacy id's jid, the header's placeholder avatar, a group's member line, the senders
 // of its messages). It names the provisional key a list row of it may carry.
 import { LIMITS, provisionalKey, titleKey, type ThreadSnapshot } from '../../lib/shared/model';
-import { cap } from '../dom';
+import { cap, queryAll } from '../dom';
 import { isOwnBubble } from './bubble';
 import { chatRowParts } from './chat-row';
 import { parseDataId } from './ids';
@@ -12,7 +12,7 @@ import { parsePrePlainText } from './time';
 
 /** A group's member line lists names with the user among them: "Budi, Sari, You". */
 function memberLineSaysGroup(header: Element, titleEl: Element): boolean {
-  for (const s of Array.from(header.querySelectorAll(SEL.mainHeaderSubtitle))) {
+  for (const s of queryAll(header, SEL.mainHeaderSubtitle)) {
     if (s === titleEl || s.contains(titleEl) || titleEl.contains(s)) continue;
     const items = (s.getAttribute('title') || s.textContent || '')
       .split(/[,،、]/)
@@ -29,7 +29,7 @@ function memberLineSaysGroup(header: Element, titleEl: Element): boolean {
  */
 function sendersSayGroup(main: Element, title: string): boolean {
   const names = new Set<string>();
-  for (const el of Array.from(main.querySelectorAll(SEL.prePlain))) {
+  for (const el of queryAll(main, SEL.prePlain)) {
     // The bubble's outermost data-id (a nested one belongs to an inner part).
     const holder = el.closest(SEL.messageRow)?.querySelector(SEL.dataId);
     if (!holder || isOwnBubble(holder, parseDataId(holder.getAttribute('data-id'))?.fromMe)) continue;

@@ -2,7 +2,7 @@
 // gives the id (nested ids belong to quoted messages), its `data-pre-plain-text` the sender and
 // minute; rows without an id are date dividers (dropped) or system notices (kept, id from text).
 import { LIMITS, type MessageSnapshot, type ThreadSnapshot } from '../../lib/shared/model';
-import { cap, childRows } from '../dom';
+import { cap, childRows, queryAll } from '../dom';
 import { attachmentsOf, bubbleOf, isOwnBubble, messageTextOf, ownPrePlain, quoteOf, statusOf } from './bubble';
 import { dateOrder, noteDatePair, orderProven } from './date-order';
 import { parseDataId } from './ids';
@@ -48,7 +48,7 @@ export function noteThreadDates(doc: Document, main: Element): void {
 export function threadRows(main: Element): Element[] {
   const list = main.querySelector(SEL.messageList);
   const rows = list ? childRows(list, SEL.messageRow) : [];
-  return rows.length ? rows : Array.from(main.querySelectorAll(SEL.messageRow));
+  return rows.length ? rows : queryAll(main, SEL.messageRow);
 }
 
 /** The open thread's rows, its dates noted first as evidence of the page's day/month order. */
@@ -78,7 +78,7 @@ export function parseMessageRow(row: Element, conversation: ThreadSnapshot['conv
   const pre = parsePrePlainText(stamp, dateOrder(row.ownerDocument).monthFirst);
   const textEl = messageTextOf(holder);
   const text = textEl ? readText(textEl) : '';
-  const icons = Array.from(holder.querySelectorAll(SEL.anyIcon));
+  const icons = queryAll(holder, SEL.anyIcon);
   const statusIcon = icons.find((i) => i.matches(SEL.statusIcon));
   const attachments = attachmentsOf(holder, icons, text);
   // 2026: notices such as "This business uses a secure service from Meta…" carry a data-id but
@@ -89,7 +89,7 @@ export function parseMessageRow(row: Element, conversation: ThreadSnapshot['conv
   }
   const status = statusOf(statusIcon);
   const isSelf = isOwnBubble(holder, id.fromMe);
-  const labelled = Array.from(holder.querySelectorAll(SEL.buttonOrLabelled));
+  const labelled = queryAll(holder, SEL.buttonOrLabelled);
   const truncated = labelled.some((b) => b.matches(SEL.button) && isLabel(b.textContent, LABEL.readMore));
   const senderName = isSelf ? '' : (pre?.sender ?? (conversation.isGroup ? '' : conversation.title));
   return {

@@ -3,7 +3,7 @@
 // apart), wait for the header to show it, then click Send (WhatsApp ignores a synthetic Enter).
 import type { ConversationTarget } from '../adapter';
 import { isProvisionalKey, provisionalKey, titleKey, type ThreadSnapshot } from '../../lib/shared/model';
-import { waitUntil } from '../dom';
+import { queryAll, waitUntil } from '../dom';
 import { chatRows } from './chat-list';
 import { chatRowParts, type ChatKind } from './chat-row';
 import { openConversation } from './open-thread';
@@ -73,9 +73,7 @@ export async function submit(doc: Document): Promise<boolean> {
   const find = () => {
     const footer = doc.querySelector(SEL.main)?.querySelector(SEL.footer);
     if (!footer) return null;
-    const byLabel = Array.from(footer.querySelectorAll<HTMLElement>(SEL.anyButton)).find((b) =>
-      isLabel(b.getAttribute('aria-label'), LABEL.send),
-    );
+    const byLabel = queryAll<HTMLElement>(footer, SEL.anyButton).find((b) => isLabel(b.getAttribute('aria-label'), LABEL.send));
     return byLabel ?? footer.querySelector(SEL.sendIcon)?.closest<HTMLElement>(SEL.anyButton) ?? null;
   };
   if (!(await waitUntil(() => find() !== null, 2_000))) return false;
