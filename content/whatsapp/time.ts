@@ -32,23 +32,41 @@ function clockOf(s: string): { h: number; m: number; twelveHour: boolean } | nul
   return { h, m, twelveHour: !!ampm };
 }
 
-/** The first two numbers of a day/month date ("3/30/2026" → [3, 30]); null for year-first or no date. */
-export function dayMonthPair(s: string): [number, number] | null {
-  const d = DATE.exec(s);
-  if (!d || d[1]!.length === 4) return null;
-  return [Number(d[1]), Number(d[2])];
+/** A date's three numbers as printed, before the page's order is applied ("3/30/2026"). */
+interface DateDigits {
+  a: number;
+  b: number;
+  c: number;
+  /** "2026-03-30": the year comes first, so the order is known. */
+  yearFirst: boolean;
+  /** "3/30/26": a two-digit year. */
+  shortYear: boolean;
 }
 
-function dateOf(s: string, monthFirstHint: boolean): { y: number; mo: number; d: number } | null {
+function dateDigits(s: string): DateDigits | null {
   const d = DATE.exec(s);
   if (!d) return null;
-  const [a, b, c] = [Number(d[1]), Number(d[2]), Number(d[3])];
+  return { a: Number(d[1]), b: Number(d[2]), c: Number(d[3]), yearFirst: d[1]!.length === 4, shortYear: d[3]!.length <= 2 };
+}
+
+function pairOf(d: DateDigits | null): [number, number] | null {
+  return d && !d.yearFirst ? [d.a, d.b] : null;
+}
+
+/** The first two numbers of a day/month date ("3/30/2026" → [3, 30]); null for year-first or no date. */
+export function dayMonthPair(s: string): [number, number] | null {
+  return pairOf(dateDigits(s));
+}
+
+function dateFrom(digits: DateDigits | null, monthFirstHint: boolean): { y: number; mo: number; d: number } | null {
+  if (!digits) return null;
+  const { a, b, c } = digits;
   let y: number;
   let mo: number;
   let day: number;
-  if (d[1]!.length === 4) [y, mo, day] = [a, b, c];
+  if (digits.yearFirst) [y, mo, day] = [a, b, c];
   else {
-    y = d[3]!.length <= 2 ? 2000 + c : c;
+    y = digits.shortYear ? 2000 + c : c;
     if (a > 12) [day, mo] = [a, b];
     else if (b > 12) [mo, day] = [a, b];
     else if (monthFirstHint) [mo, day] = [a, b];
@@ -65,18 +83,16 @@ function local(y: number, mo: number, d: number, h: number, m: number): number |
   return t.getTime();
 }
 
-/** The stamp of a `data-pre-plain-text` ("14:14, 3/30/2026"), or null. */
-export function prePlainStamp(raw: string | null | undefined): string | null {
-  return PRE_PLAIN.exec(raw ?? '')?.[1] ?? null;
-}
-
 /**
  * What one `data-pre-plain-text` says, worked out once: a thread repeats each string for every
  * message a sender sends in a minute, and a read meets it twice (the thread's date evidence, then
  * the row), so a 2,000-row first read spent an eighth of its time on these few regular
  * expressions and `Date`s (bench/README.md, "Scrape: the WhatsApp stamp parsed once per string").
+ * The string's parts are read once; each date order's answer is worked out from them when first asked.
  */
 interface StampFacts {
+  /** The sender, the clock and the date's numbers; null when the string is not a stamp we know. */
+  parts: { sender: string; clock: ReturnType<typeof clockOf>; digits: DateDigits | null } | null;
   pair: [number, number] | null;
   /** parsePrePlainText's answer for each date order, as first asked. */
   dayFirst?: PrePlain | null;
@@ -96,8 +112,13 @@ function factsOf(raw: string): StampFacts {
   let f = stamps.get(raw);
   if (!f) {
     if (stamps.size >= STAMPS_KEPT) stamps.clear();
-    const stamp = prePlainStamp(raw);
-    f = { pair: stamp ? dayMonthPair(stamp.replace(CLOCK, '')) : null };
+    const p = PRE_PLAIN.exec(raw);
+    if (!p) f = { parts: null, pair: null };
+    else {
+      const stamp = p[1]!;
+      const digits = dateDigits(stamp.replace(CLOCK, ''));
+      f = { parts: { sender: p[2]!.trim(), clock: clockOf(stamp), digits }, pair: pairOf(digits) };
+    }
     stamps.set(raw, f);
   }
   return f;
@@ -118,23 +139,20 @@ export function parsePrePlainText(raw: string | null | undefined, monthFirst: bo
   const f = factsOf(raw);
   const known = monthFirst ? f.monthFirst : f.dayFirst;
   if (known !== undefined) return known;
-  const parsed = parseStamp(raw, monthFirst);
+  const parsed = stampIn(f, monthFirst);
   if (monthFirst) f.monthFirst = parsed;
   else f.dayFirst = parsed;
   return parsed;
 }
 
-function parseStamp(raw: string, monthFirst: boolean): PrePlain | null {
-  const p = PRE_PLAIN.exec(raw);
-  if (!p) return null;
-  const stamp = p[1]!;
-  const clock = clockOf(stamp);
-  if (!clock) return null;
-  const date = dateOf(stamp.replace(CLOCK, ''), monthFirst);
+function stampIn(f: StampFacts, monthFirst: boolean): PrePlain | null {
+  const clock = f.parts?.clock;
+  if (!f.parts || !clock) return null;
+  const date = dateFrom(f.parts.digits, monthFirst);
   if (!date) return null;
   const at = local(date.y, date.mo, date.d, clock.h, clock.m);
   if (at === null) return null;
-  return { at, sender: p[2]!.trim() };
+  return { at, sender: f.parts.sender };
 }
 
 function startOfDay(ms: number): number {
@@ -159,7 +177,7 @@ export function parseListTime(label: string | null | undefined, now: number, mon
     return startOfDay(now) - back * 86_400_000;
   }
   if (DATE.test(s)) {
-    const date = dateOf(s, monthFirst);
+    const date = dateFrom(dateDigits(s), monthFirst);
     return date ? local(date.y, date.mo, date.d, 0, 0) : null;
   }
   const clock = clockOf(s);
