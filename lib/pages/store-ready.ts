@@ -2,7 +2,7 @@
 // but a page opened first would do it, and an upgrade needs its functions (lib/store/migrations.ts,
 // kept out of the pages' start chunks): they are loaded when the store on disk is older than the
 // schema. An up-to-date store, or none yet (a new store runs no upgrades), loads nothing.
-import { DB_NAME, provideMigrations, SCHEMA_VERSION } from '../store/db';
+import { DB_NAME, olderOnDisk, provideMigrations } from '../store/db';
 import { loadStrings, type Language } from './i18n';
 
 /**
@@ -26,10 +26,5 @@ export async function storeReady(idb: IDBFactory | undefined = globalThis.indexe
 /** Whether the store on disk is older than the schema (Dexie keeps version × 10); when it cannot tell, yes. */
 async function olderThanSchema(idb: IDBFactory | undefined): Promise<boolean> {
   if (!idb) return false; // no IndexedDB: no store to upgrade
-  try {
-    const found = (await idb.databases()).find((d) => d.name === DB_NAME);
-    return found?.version !== undefined && found.version < SCHEMA_VERSION * 10;
-  } catch {
-    return true;
-  }
+  return olderOnDisk(DB_NAME, idb);
 }

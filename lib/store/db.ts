@@ -90,56 +90,116 @@ function upgrade(version: keyof Migrations) {
   };
 }
 
+/** One version of the schema: the tables it adds or changes (null drops one), and its upgrade. */
+interface SchemaStep {
+  version: number;
+  stores: Readonly<Record<string, string | null>>;
+  upgrade?: keyof Migrations;
+}
+
 /**
- * Schema history. Never edit a released version: add a new one with an upgrade function (in
- * lib/store/migrations.ts), and a test that opens a store written by every earlier version.
+ * Schema history. Never edit a released version: add a new one (with an upgrade function in
+ * lib/store/migrations.ts when stored data must change), and a test that opens a store written by
+ * every earlier version.
  */
-export function defineSchema(db: Dexie): void {
-  db.version(1).stores({
-    conversations: 'id, platform, lastMessageAt, personId, updatedAt',
-    messages: 'id, conversationId, [conversationId+order], firstSeenAt',
-    outbox: 'id, conversationId, state, createdAt',
-    health: 'platform',
-    meta: 'key',
-  });
+const HISTORY: readonly SchemaStep[] = [
+  {
+    version: 1,
+    stores: {
+      conversations: 'id, platform, lastMessageAt, personId, updatedAt',
+      messages: 'id, conversationId, [conversationId+order], firstSeenAt',
+      outbox: 'id, conversationId, state, createdAt',
+      health: 'platform',
+      meta: 'key',
+    },
+  },
   // v2 (issue 5): people, and a token index for search. Existing messages are indexed on upgrade.
-  db.version(2)
-    .stores({
-      people: 'id, name',
-      searchTerms: '[term+messageId], term, messageId',
-    })
-    .upgrade(upgrade('v2'));
+  { version: 2, stores: { people: 'id, name', searchTerms: '[term+messageId], term, messageId' }, upgrade: 'v2' },
   // v3 (issue 4): the end-to-end encryption layer's own tables; nothing existing changes.
-  db.version(3).stores({
-    e2eeDevice: 'id',
-    e2eeSessions: 'conversationId',
-    e2eePlain: 'id, conversationId, armorId',
-  });
+  { version: 3, stores: { e2eeDevice: 'id', e2eeSessions: 'conversationId', e2eePlain: 'id, conversationId, armorId' } },
   // v4 (issue 7): the search index becomes one record per message, keyed [−time, message id]
   // with a multiEntry index on its words (v2 wrote a row with three B-tree entries per word and
   // message, ~80 % of the merge's time, and could not be read newest first). Rebuilt from the
   // stored messages; the v2 table goes.
-  db.version(4)
-    .stores({
-      searchTerms: null,
-      searchDocs: '[rank+messageId], *terms',
-    })
-    .upgrade(upgrade('v4'));
+  { version: 4, stores: { searchTerms: null, searchDocs: '[rank+messageId], *terms' }, upgrade: 'v4' },
   // v5 (issues 11, 12): replaced ids are remembered (aliases); WhatsApp conversations move from
   // their title to titleKey (kind-qualified); ids escape `%` and `:` in their parts so two native
   // ids can never make one id. Every table holding such ids is rewritten (lib/store/rekey.ts).
-  db.version(5).stores({ aliases: '[from+to], from, to' }).upgrade(upgrade('v5'));
+  { version: 5, stores: { aliases: '[from+to], from, to' }, upgrade: 'v5' },
   // v6 (issue 15): conversations carry what they add to the badge, indexed, so the badge reads the
   // unread ones only (it read all of them on every change); every write keeps the field. The
   // search index's words get a table of their own (one read expands a query word), filled here
   // from the index's distinct words.
-  db.version(6)
-    .stores({ conversations: 'id, platform, lastMessageAt, personId, updatedAt, unreadWeight', searchWords: '' })
-    .upgrade(upgrade('v6'));
+  {
+    version: 6,
+    stores: { conversations: 'id, platform, lastMessageAt, personId, updatedAt, unreadWeight', searchWords: '' },
+    upgrade: 'v6',
+  },
   // v7 (issue 15): posting blocks for frequent words. Empty at first: every word is read from the
   // index until the worker's first compaction gives the frequent ones blocks.
-  db.version(SCHEMA_VERSION).stores({ searchBlocks: '[term+first+firstId]', searchDense: 'term' });
+  { version: 7, stores: { searchBlocks: '[term+first+firstId]', searchDense: 'term' } },
+];
+
+/** Every table as the whole history leaves it: what a store of the current version holds. */
+export const CURRENT_STORES: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(Object.assign({}, ...HISTORY.map((step) => step.stores)) as Record<string, string | null>).filter(
+    (e): e is [string, string] => e[1] !== null,
+  ),
+);
+
+/** Every version with its upgrade: what opening a store written by an earlier version needs. */
+function defineHistory(db: Dexie): void {
+  for (const step of HISTORY) {
+    const v = db.version(step.version).stores(step.stores);
+    if (step.upgrade) v.upgrade(upgrade(step.upgrade));
+  }
+}
+
+/**
+ * The current version only (its tables as the history leaves them). Dexie re-reads every earlier
+ * version each time a version is declared, so declaring the whole history cost 16–65 ms of a cold
+ * start in Chromium where the current version alone costs 3–7 (bench/README.md, "Service worker:
+ * the schema's history only for an older store"). A store of the current version, or a new one
+ * (which runs no upgrades), is opened as it is; an older one is first upgraded by a connection of
+ * its own that declares the whole history, so the tables this one handed out stay its own.
+ */
+export function defineSchema(db: Dexie, name: string): void {
+  db.version(SCHEMA_VERSION).stores(CURRENT_STORES);
   db.use(unreadWeightMiddleware);
+  const open = db.open.bind(db);
+  let upgraded: Promise<void> | undefined;
+  // Dexie opens through db.open(), on the first query or when called: the upgrade comes first.
+  db.open = () => {
+    upgraded ??= upgradeIfOlder(name).catch((e: unknown) => {
+      upgraded = undefined; // a later open tries again (a page may load the upgrades meanwhile)
+      throw e;
+    });
+    return Dexie.Promise.resolve(upgraded).then(open);
+  };
+}
+
+/** Brings an older store to the current version through the whole history, then closes. */
+async function upgradeIfOlder(name: string): Promise<void> {
+  if (!(await olderOnDisk(name))) return;
+  const upgrader = new Dexie(name, { cache: 'disabled' });
+  defineHistory(upgrader);
+  upgrader.use(unreadWeightMiddleware);
+  try {
+    await upgrader.open();
+  } finally {
+    upgrader.close();
+  }
+}
+
+/** Whether the store on disk is older than this schema; when it cannot tell, yes (the history is always safe). */
+export async function olderOnDisk(name: string, idb: IDBFactory | undefined = globalThis.indexedDB): Promise<boolean> {
+  try {
+    const found = (await idb!.databases()).find((d) => d.name === name);
+    if (!found) return false; // no store yet: a new store runs no upgrades
+    return found.version === undefined || found.version < SCHEMA_VERSION * 10;
+  } catch {
+    return true;
+  }
 }
 
 export function openDb(name = DB_NAME): InboxDb {
@@ -149,7 +209,7 @@ export function openDb(name = DB_NAME): InboxDb {
   // optimistic results for a page's own writes, and the pages write nothing (the background is
   // the only writer; it runs no liveQuery).
   const db = new Dexie(name, { cache: 'disabled' }) as InboxDb;
-  defineSchema(db);
+  defineSchema(db, name);
   return db;
 }
 
