@@ -10,25 +10,13 @@ import { mergeIngest } from '../../../lib/worker/merge';
 import { migrateIdsV5, STORE_NAMES } from '../../../lib/store/rekey';
 import { provisionalKey, type Conversation, type Message } from '../../../lib/shared/model';
 import { snapshotChat } from '../helpers/factories';
+import { openV1 } from '../helpers/released-schemas';
 import { docOf, searchMessages } from '../../../lib/store/search';
 
 // As the background does before it opens the store (lib/pages/store-ready.ts: the pages, on demand).
 provideMigrations(MIGRATIONS);
 
 const T0 = Date.UTC(2026, 10, 20, 9, 0);
-
-/** Exactly the v1 schema as released (copied, so later edits to lib/store/db.ts cannot change it). */
-function openV1(name: string): Dexie {
-  const db = new Dexie(name);
-  db.version(1).stores({
-    conversations: 'id, platform, lastMessageAt, personId, updatedAt',
-    messages: 'id, conversationId, [conversationId+order], firstSeenAt',
-    outbox: 'id, conversationId, state, createdAt',
-    health: 'platform',
-    meta: 'key',
-  });
-  return db;
-}
 
 const conv: Conversation = {
   id: 'instagram:budi',

@@ -8,19 +8,13 @@ import { afterEach, expect, test, vi } from 'vitest';
 import { CURRENT_STORES, openDb, provideMigrations, SCHEMA_VERSION } from '../../../lib/store/db';
 import { MIGRATIONS } from '../../../lib/store/migrations';
 import { storedConversation } from '../helpers/factories';
+import { openV1 } from '../helpers/released-schemas';
 
 provideMigrations(MIGRATIONS);
 
-/** The v1 schema as released (copied, so later edits to lib/store/db.ts cannot change it). */
+/** A store written by v1 (empty). */
 async function writeV1(name: string): Promise<void> {
-  const db = new Dexie(name);
-  db.version(1).stores({
-    conversations: 'id, platform, lastMessageAt, personId, updatedAt',
-    messages: 'id, conversationId, [conversationId+order], firstSeenAt',
-    outbox: 'id, conversationId, state, createdAt',
-    health: 'platform',
-    meta: 'key',
-  });
+  const db = openV1(name);
   await db.open();
   db.close();
 }
