@@ -21,7 +21,7 @@ export const clean = (s: string): string => s.replace(/\s+/g, ' ').trim();
 /**
  * A DOM list (NodeList, HTMLCollection) as an array, copied by index. `Array.from` on a DOM list
  * goes through its iterator, 2–3× the cost in Chromium; the parsers copy a few lists per row
- * (bench/README.md, "Scrape: DOM lists copied by index").
+ * (bench/README.md, "Scrape: DOM lists copied by index, and a WhatsApp stamp's parts read once").
  */
 export function toArray<T>(list: ArrayLike<T>): T[] {
   const out: T[] = [];

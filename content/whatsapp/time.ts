@@ -93,6 +93,7 @@ function local(y: number, mo: number, d: number, h: number, m: number): number |
 interface StampFacts {
   /** The sender, the clock and the date's numbers; null when the string is not a stamp we know. */
   parts: { sender: string; clock: ReturnType<typeof clockOf>; digits: DateDigits | null } | null;
+  /** pairOf(parts.digits), kept: the date-order evidence asks it of every row. */
   pair: [number, number] | null;
   /** parsePrePlainText's answer for each date order, as first asked. */
   dayFirst?: PrePlain | null;
@@ -176,8 +177,9 @@ export function parseListTime(label: string | null | undefined, now: number, mon
     const back = (today - weekday + 7) % 7 || 7;
     return startOfDay(now) - back * 86_400_000;
   }
-  if (DATE.test(s)) {
-    const date = dateFrom(dateDigits(s), monthFirst);
+  const digits = dateDigits(s);
+  if (digits) {
+    const date = dateFrom(digits, monthFirst);
     return date ? local(date.y, date.mo, date.d, 0, 0) : null;
   }
   const clock = clockOf(s);

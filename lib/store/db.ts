@@ -157,9 +157,9 @@ function defineHistory(db: Dexie): void {
 
 /**
  * The current version only (its tables as the history leaves them). Dexie re-reads every earlier
- * version each time a version is declared, so declaring the whole history cost 16–65 ms of a cold
- * start in Chromium where the current version alone costs 3–7 (bench/README.md, "Service worker:
- * the schema's history only for an older store"). A store of the current version, or a new one
+ * version each time a version is declared, so declaring the whole history cost 16–65 ms in a fresh
+ * Chromium page (15–40 in the worker at the browser's start) where the current version alone costs
+ * 3–7 (bench/README.md, "Service worker: the schema's history only for an older store"). A store of the current version, or a new one
  * (which runs no upgrades), is opened as it is; an older one is first upgraded by a connection of
  * its own that declares the whole history, so the tables this one handed out stay its own.
  */
